@@ -1,0 +1,57 @@
+package dev.corvus.dns.api;
+
+import org.xbill.DNS.Rcode;
+
+/**
+ * A failure that should reach the client as a particular rcode. A handler completes its stage
+ * exceptionally with it when it cannot produce a response (CoreDNS's "return rcode, err"); the
+ * server answers with {@link #rcode()} and the {@code errors} plugin logs the message. Any other
+ * exception becomes SERVFAIL.
+ */
+public class DnsException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The pseudo rcode of {@link #drop}: no response is sent at all. */
+  public static final int DROP = -1;
+
+  private final int rcode;
+
+  /**
+   * @param rcode the response code to answer with, e.g. {@link Rcode#SERVFAIL}
+   * @param message what went wrong, for the logs
+   */
+  public DnsException(int rcode, String message) {
+    super(message);
+    this.rcode = rcode;
+  }
+
+  /**
+   * @param rcode the response code to answer with
+   * @param message what went wrong, for the logs
+   * @param cause the underlying failure
+   */
+  public DnsException(int rcode, String message, Throwable cause) {
+    super(message, cause);
+    this.rcode = rcode;
+  }
+
+  /**
+   * A failure that sends no response at all (the client times out), as {@code acl drop} does.
+   * The server counts it as a dropped query.
+   *
+   * @param reason why the query was dropped, for debug logs
+   */
+  public static DnsException drop(String reason) {
+    return new DnsException(DROP, reason);
+  }
+
+  /** Whether the query is to be dropped silently rather than answered. */
+  public boolean isDrop() {
+    return rcode == DROP;
+  }
+
+  /** The response code the client receives, or {@link #DROP}. */
+  public int rcode() {
+    return rcode;
+  }
+}
