@@ -22,6 +22,10 @@ import org.xbill.DNS.Message;
  * completes later, from any thread. An exceptional completion becomes SERVFAIL (or the rcode of a
  * {@link DnsException}) when it reaches the server.
  *
+ * <p>The server takes ownership of the returned message and sets its ID, QR flag and OPT record
+ * before encoding it, so a handler returns a message of its own for each query, never a shared
+ * instance.
+ *
  * <p>A handler is shared by every query of its server block and so must be thread-safe.
  */
 @FunctionalInterface

@@ -1,11 +1,42 @@
 package dev.corvus.dns.server;
 
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.config.Location;
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.server.config.ConfigurationBuilder;
+import dev.corvus.dns.server.config.RuntimeServices;
+import dev.corvus.dns.server.config.ServerConfiguration;
+import dev.corvus.dns.server.http.NettyHttpEndpoints;
+import dev.corvus.dns.server.lifecycle.CorefileSource;
+import dev.corvus.dns.server.lifecycle.ServerRuntime;
+import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.plugin.PluginCatalog;
+import dev.corvus.dns.server.plugin.PluginLoadingException;
+import dev.corvus.dns.server.transport.DnsListener;
+import dev.corvus.dns.server.transport.QueryExecutor;
+import dev.corvus.dns.server.transport.Transports;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedding API: start a server from a Corefile (string or file), learn its bound addresses,
@@ -19,7 +50,28 @@ import java.util.Map;
  */
 public final class Corvus implements AutoCloseable {
 
-  private Corvus() {}
+  private static final Logger LOG = LoggerFactory.getLogger(Corvus.class);
+
+  private final ServerRuntime runtime;
+  private final EventLoopGroup group;
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService background;
+  private final NettyHttpEndpoints http;
+  private final PrometheusMetrics metrics;
+  private final AtomicBoolean shuttingDown;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private Corvus(ServerRuntime runtime, EventLoopGroup group, ScheduledExecutorService scheduler,
+      ExecutorService background, NettyHttpEndpoints http, PrometheusMetrics metrics,
+      AtomicBoolean shuttingDown) {
+    this.runtime = runtime;
+    this.group = group;
+    this.scheduler = scheduler;
+    this.background = background;
+    this.http = http;
+    this.metrics = metrics;
+    this.shuttingDown = shuttingDown;
+  }
 
   /** A builder with CoreDNS's defaults: port 53 for keys without a port. */
   public static Builder builder() {
@@ -82,18 +134,85 @@ public final class Corvus implements AutoCloseable {
      * @throws IOException when a listener cannot be bound
      */
     public Corvus start() throws ConfigException, IOException {
-      throw new IllegalStateException("in progress");
+      CorefileSource source = corefilePath != null
+          ? CorefileSource.ofFile(corefilePath)
+          : CorefileSource.ofText(corefileText == null ? DEFAULT_COREFILE : corefileText, "<embedded>");
+      PluginCatalog catalog;
+      try {
+        catalog = PluginCatalog.load(pluginDirectory);
+      } catch (PluginLoadingException e) {
+        throw new ConfigException(new Location(String.valueOf(pluginDirectory), 0), null, e.getMessage());
+      }
+      Transports transports = Transports.detect();
+      int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+      EventLoopGroup group = transports.newGroup(ioThreads, "corvus-io");
+      ScheduledExecutorService scheduler =
+          Executors.newScheduledThreadPool(2, new DefaultThreadFactory("corvus-scheduler", true));
+      ExecutorService background =
+          Executors.newCachedThreadPool(new DefaultThreadFactory("corvus-background", true));
+      PrometheusMetrics metrics = PrometheusMetrics.withJvmMetrics();
+      NettyHttpEndpoints http = new NettyHttpEndpoints(transports, group, background);
+      AtomicBoolean shuttingDown = new AtomicBoolean();
+      AtomicReference<ServerRuntime> runtimeRef = new AtomicReference<>();
+      ServerControl control = new ServerControl() {
+        @Override
+        public ConfigSource configSource() {
+          return runtimeRef.get().control().configSource();
+        }
+
+        @Override
+        public CompletionStage<Void> reload() {
+          return runtimeRef.get().reloadAsync();
+        }
+      };
+      RuntimeServices services =
+          new RuntimeServices(metrics, http, control, scheduler, clock, shuttingDown::get);
+      Counter.Child reloadFailures =
+          metrics.counter("coredns_reload_failed_total", "Counter of the number of failed reload attempts.").labels();
+      ServerRuntime runtime = new ServerRuntime(new ConfigurationBuilder(catalog, services),
+          transports, group, ioThreads, new QueryExecutor(metrics), background, environment,
+          dnsPort, reloadFailures);
+      runtimeRef.set(runtime);
+      Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown);
+      try {
+        runtime.start(source);
+      } catch (ConfigException | IOException | RuntimeException e) {
+        server.release();
+        throw e;
+      }
+      LOG.info("Corvus started ({} transport, {} I/O threads)", transports.name(), ioThreads);
+      return server;
     }
   }
 
-  /** The UDP address of the first DNS listener. */
+  /** The default Corefile, served when none is given: CoreDNS's, on port 1053. */
+  public static final String DEFAULT_COREFILE = ".:1053 {\n    whoami\n    log\n}\n";
+
+  /** The UDP address of the first DNS listener, as a loopback address clients can query. */
   public InetSocketAddress udpAddress() {
-    throw new IllegalStateException("in progress");
+    for (DnsListener listener : runtime.listeners()) {
+      if (listener.udpAddress() != null) {
+        return clientAddress(listener.udpAddress());
+      }
+    }
+    throw new IllegalStateException("no UDP listener");
   }
 
-  /** The TCP address of the first DNS listener. */
+  /** The TCP address of the first DNS (or DNS-over-TLS) listener, as a loopback address. */
   public InetSocketAddress tcpAddress() {
-    throw new IllegalStateException("in progress");
+    return clientAddress(runtime.listeners().get(0).tcpAddress());
+  }
+
+  /** Every listener, for servers with several ports. */
+  public List<DnsListener> listeners() {
+    return runtime.listeners();
+  }
+
+  private static InetSocketAddress clientAddress(InetSocketAddress bound) {
+    if (bound.getAddress().isAnyLocalAddress()) {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+    }
+    return bound;
   }
 
   /**
@@ -101,12 +220,24 @@ public final class Corvus implements AutoCloseable {
    * when the Corefile asked for port 0.
    */
   public InetSocketAddress httpAddress(String path) {
-    throw new IllegalStateException("in progress");
+    return http.boundAddress(path).map(Corvus::clientAddress)
+        .orElseThrow(() -> new IllegalStateException("no HTTP listener serves " + path));
   }
 
   /** Every metric in Prometheus text format, as the {@code prometheus} plugin would serve it. */
   public String scrapeMetrics() {
-    throw new IllegalStateException("in progress");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      metrics.writeText(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The metric registry, for tests that read values directly. */
+  public PrometheusMetrics metrics() {
+    return metrics;
   }
 
   /**
@@ -114,12 +245,28 @@ public final class Corvus implements AutoCloseable {
    * serving.
    */
   public void reload(String corefile) throws ConfigException, IOException {
-    throw new IllegalStateException("in progress");
+    runtime.reload(CorefileSource.ofText(corefile, "<embedded>"));
+  }
+
+  /** Rereads the Corefile file (or text) the server was started with and swaps it in. */
+  public void reload() throws ConfigException, IOException {
+    runtime.reload();
+  }
+
+  /** The configuration served now. */
+  public ServerConfiguration configuration() {
+    return runtime.configuration();
   }
 
   /** Whether every readiness provider is ready. */
   public boolean isReady() {
-    throw new IllegalStateException("in progress");
+    return notReady().isEmpty();
+  }
+
+  /** The names of what is not ready yet (empty when ready). */
+  public List<String> notReady() {
+    ServerConfiguration configuration = runtime.configuration();
+    return configuration == null ? List.of("shutdown") : configuration.readiness().notReady();
   }
 
   /**
@@ -128,6 +275,18 @@ public final class Corvus implements AutoCloseable {
    */
   @Override
   public void close() {
-    throw new IllegalStateException("in progress");
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    shuttingDown.set(true);
+    runtime.shutdown();
+    release();
+  }
+
+  private void release() {
+    http.close();
+    scheduler.shutdownNow();
+    background.shutdownNow();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -1,0 +1,74 @@
+package dev.corvus.dns.server.config;
+
+import dev.corvus.dns.api.plugin.Readiness;
+import dev.corvus.dns.api.plugin.ReadinessProvider;
+import dev.corvus.dns.api.plugin.ServiceRegistry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What belongs to one configuration (one load or reload): its readiness providers and the
+ * services its plugins export. Replaced as a whole when a reload succeeds.
+ */
+public final class GenerationServices {
+
+  private final List<ReadinessProvider> providers = new CopyOnWriteArrayList<>();
+  private final Map<Class<?>, Object> global = new HashMap<>();
+  private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
+
+  /** The readiness view of this generation; {@code shuttingDown} adds "shutdown" when true. */
+  public Readiness readiness(BooleanSupplier shuttingDown) {
+    return new Readiness() {
+      @Override
+      public void register(ReadinessProvider provider) {
+        providers.add(provider);
+      }
+
+      @Override
+      public List<String> notReady() {
+        List<String> waiting = new ArrayList<>();
+        for (ReadinessProvider provider : providers) {
+          boolean ready;
+          try {
+            ready = provider.isReady();
+          } catch (RuntimeException e) {
+            ready = false;
+          }
+          if (!ready) {
+            waiting.add(provider.name());
+          }
+        }
+        if (shuttingDown.getAsBoolean()) {
+          waiting.add("shutdown");
+        }
+        return waiting;
+      }
+    };
+  }
+
+  /** The service registry as the plugins of server block {@code blockIndex} see it. */
+  public ServiceRegistry services(int blockIndex) {
+    return new ServiceRegistry() {
+      @Override
+      public <T> void export(Class<T> type, T service) {
+        synchronized (GenerationServices.this) {
+          perBlock.computeIfAbsent(blockIndex, b -> new HashMap<>()).put(type, service);
+          global.putIfAbsent(type, service);
+        }
+      }
+
+      @Override
+      public <T> Optional<T> lookup(Class<T> type) {
+        synchronized (GenerationServices.this) {
+          Object local = perBlock.getOrDefault(blockIndex, Map.of()).get(type);
+          return Optional.ofNullable(type.cast(local != null ? local : global.get(type)));
+        }
+      }
+    };
+  }
+}

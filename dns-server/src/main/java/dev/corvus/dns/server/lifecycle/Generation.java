@@ -1,0 +1,152 @@
+package dev.corvus.dns.server.lifecycle;
+
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.plugin.Resolver;
+import dev.corvus.dns.server.config.ConfiguredPlugin;
+import dev.corvus.dns.server.config.ServerConfiguration;
+import dev.corvus.dns.server.routing.ServerRoute;
+import dev.corvus.dns.server.routing.ZoneRouter;
+import dev.corvus.dns.server.transport.QueryExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+
+/**
+ * One loaded configuration while it serves: its plugins' lifecycle, its queries in flight (so it
+ * is stopped only when they are done) and the resolver its plugins use.
+ */
+final class Generation implements QueryExecutor.InFlight, Resolver {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Generation.class);
+  private static final InetSocketAddress INTERNAL_CLIENT =
+      new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
+
+  private final ServerConfiguration configuration;
+  private final ZoneRouter internalRouter;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final List<ConfiguredPlugin> started = new ArrayList<>();
+  private volatile boolean retired;
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+
+  Generation(ServerConfiguration configuration, List<ServerRoute> dnsRoutes) {
+    this.configuration = configuration;
+    this.internalRouter = new ZoneRouter(dnsRoutes);
+    configuration.resolver().bind(this);
+  }
+
+  ServerConfiguration configuration() {
+    return configuration;
+  }
+
+  /** Starts every plugin in order; on failure stops those already started and rethrows. */
+  void startPlugins() throws Exception {
+    for (ConfiguredPlugin plugin : configuration.plugins()) {
+      try {
+        plugin.plugin().start();
+      } catch (Exception | LinkageError e) {
+        stopPlugins();
+        throw new PluginStartException(plugin.location() + ": " + plugin.directive()
+            + ": cannot start: " + e.getMessage(), e);
+      }
+      started.add(plugin);
+    }
+  }
+
+  /** Stops the started plugins in reverse order. */
+  void stopPlugins() {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      ConfiguredPlugin plugin = started.get(i);
+      try {
+        plugin.plugin().stop();
+      } catch (RuntimeException e) {
+        LOG.warn("{}: {}: failed to stop: {}", plugin.location(), plugin.directive(), e.toString());
+      }
+    }
+    started.clear();
+  }
+
+  /** The longest lameduck any plugin asks for. */
+  Duration lameduck() {
+    Duration longest = Duration.ZERO;
+    for (ConfiguredPlugin plugin : configuration.plugins()) {
+      Duration lameduck = plugin.plugin().lameduck();
+      if (lameduck.compareTo(longest) > 0) {
+        longest = lameduck;
+      }
+    }
+    return longest;
+  }
+
+  @Override
+  public void enter() {
+    inFlight.incrementAndGet();
+  }
+
+  @Override
+  public void leave() {
+    if (inFlight.decrementAndGet() == 0 && retired) {
+      drained.complete(null);
+    }
+  }
+
+  /** Marks the generation replaced; the returned stage completes when no query is in flight. */
+  CompletableFuture<Void> retire() {
+    retired = true;
+    if (inFlight.get() == 0) {
+      drained.complete(null);
+    }
+    return drained;
+  }
+
+  @Override
+  public CompletionStage<Message> resolve(Message query) {
+    if (query.getQuestion() == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a query needs a question"));
+    }
+    ServerRoute route = internalRouter.route(query.getQuestion().getName());
+    Request request = Request.of(query, INTERNAL_CLIENT, Transport.INTERNAL,
+        route == null ? org.xbill.DNS.Name.root : route.zone(),
+        route == null ? "internal" : route.serverLabel(), new QueryContext(System.nanoTime()));
+    if (route == null) {
+      return CompletableFuture.completedFuture(Responses.error(request, Rcode.REFUSED));
+    }
+    CompletionStage<Message> result;
+    try {
+      result = route.pipeline().run(request);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.handle((response, failure) -> {
+      if (failure == null) {
+        response.getHeader().setID(query.getHeader().getID());
+        return response;
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+          ? failure.getCause() : failure;
+      int rcode = cause instanceof DnsException dns && !dns.isDrop() ? dns.rcode() : Rcode.SERVFAIL;
+      return Responses.error(request, rcode);
+    });
+  }
+
+  /** A plugin could not start. */
+  static final class PluginStartException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    PluginStartException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,337 @@
+package dev.corvus.dns.server.lifecycle;
+
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.server.config.BlockPlan;
+import dev.corvus.dns.server.config.ConfigurationBuilder;
+import dev.corvus.dns.server.config.ServerConfiguration;
+import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
+import dev.corvus.dns.server.corefile.Corefile;
+import dev.corvus.dns.server.corefile.Scheme;
+import dev.corvus.dns.server.corefile.ServerKey;
+import dev.corvus.dns.server.routing.ServerRoute;
+import dev.corvus.dns.server.routing.ZoneRouter;
+import dev.corvus.dns.server.transport.DnsListener;
+import dev.corvus.dns.server.transport.ListenerKey;
+import dev.corvus.dns.server.transport.QueryExecutor;
+import dev.corvus.dns.server.transport.RouteTable;
+import dev.corvus.dns.server.transport.Transports;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running server: validates a configuration, starts its plugins, binds its listeners and
+ * serves it; swaps in a new one on reload without dropping queries; shuts down gracefully.
+ */
+public final class ServerRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerRuntime.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  private final ConfigurationBuilder builder;
+  private final Transports transports;
+  private final EventLoopGroup group;
+  private final int udpSockets;
+  private final QueryExecutor executor;
+  private final ExecutorService reloadThread;
+  private final Map<String, String> environment;
+  private final int dnsPort;
+  private final Counter.Child reloadFailures;
+
+  private final Map<ListenerKey, DnsListener> listeners = new LinkedHashMap<>();
+  private volatile CorefileSource source;
+  private volatile Generation current;
+  private volatile Exception lastReloadError;
+
+  /**
+   * @param builder turns Corefiles into configurations
+   * @param transports the Netty transport
+   * @param group the I/O event loops
+   * @param udpSockets UDP sockets per address (one per I/O thread with SO_REUSEPORT)
+   * @param executor turns query bytes into response bytes
+   * @param reloadThread where reloads run (never an I/O thread)
+   * @param environment the variables for {@code {$NAME}}
+   * @param dnsPort the port of keys without one
+   * @param reloadFailures counts failed reloads
+   */
+  public ServerRuntime(ConfigurationBuilder builder, Transports transports, EventLoopGroup group,
+      int udpSockets, QueryExecutor executor, ExecutorService reloadThread,
+      Map<String, String> environment, int dnsPort, Counter.Child reloadFailures) {
+    this.builder = builder;
+    this.transports = transports;
+    this.group = group;
+    this.udpSockets = udpSockets;
+    this.executor = executor;
+    this.reloadThread = reloadThread;
+    this.environment = environment;
+    this.dnsPort = dnsPort;
+    this.reloadFailures = reloadFailures;
+  }
+
+  /** Validates {@code corefile}, starts its plugins, binds its listeners and serves it. */
+  public synchronized void start(CorefileSource corefile) throws ConfigException, IOException {
+    this.source = corefile;
+    Generation generation = prepare(corefile);
+    try {
+      Map<ListenerKey, RouteTable> tables = tables(generation);
+      for (Map.Entry<ListenerKey, RouteTable> entry : tables.entrySet()) {
+        listeners.put(entry.getKey(), bind(entry.getKey(), generation, entry.getValue()));
+      }
+    } catch (IOException | RuntimeException e) {
+      closeListeners(listeners.keySet().stream().toList());
+      generation.stopPlugins();
+      throw e;
+    }
+    current = generation;
+    logChains(generation.configuration());
+  }
+
+  /**
+   * Rereads the Corefile from its source and swaps the new configuration in; on failure the
+   * current one keeps serving, the failure is counted and rethrown.
+   */
+  public synchronized void reload() throws ConfigException, IOException {
+    reload(source);
+  }
+
+  /** Replaces the configuration with {@code corefile}; see {@link #reload()}. */
+  public synchronized void reload(CorefileSource corefile) throws ConfigException, IOException {
+    Generation previous = current;
+    Generation next;
+    try {
+      next = prepare(corefile);
+    } catch (ConfigException | IOException | RuntimeException e) {
+      reloadFailed(e);
+      throw e;
+    }
+    Map<ListenerKey, RouteTable> tables = tables(next);
+    List<ListenerKey> added = new ArrayList<>();
+    try {
+      for (Map.Entry<ListenerKey, RouteTable> entry : tables.entrySet()) {
+        if (!listeners.containsKey(entry.getKey())) {
+          listeners.put(entry.getKey(), bind(entry.getKey(), next, entry.getValue()));
+          added.add(entry.getKey());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeListeners(added);
+      next.stopPlugins();
+      reloadFailed(e);
+      throw e;
+    }
+    for (Map.Entry<ListenerKey, RouteTable> entry : tables.entrySet()) {
+      listeners.get(entry.getKey()).swap(entry.getValue());
+    }
+    List<ListenerKey> removed = listeners.keySet().stream().filter(k -> !tables.containsKey(k)).toList();
+    closeListeners(removed);
+    this.source = corefile;
+    this.current = next;
+    this.lastReloadError = null;
+    logChains(next.configuration());
+    LOG.info("reloaded configuration (sha512 {})", next.configuration().corefile().sha512());
+    retire(previous);
+  }
+
+  /** Runs {@link #reload()} on the reload thread: the entry point of the {@code reload} plugin. */
+  public CompletionStage<Void> reloadAsync() {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        reload();
+      } catch (ConfigException | IOException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    }, reloadThread);
+  }
+
+  private void reloadFailed(Exception e) {
+    lastReloadError = e;
+    reloadFailures.inc();
+    LOG.error("reload failed, still serving the previous configuration: {}", e.getMessage());
+  }
+
+  private Generation prepare(CorefileSource corefile) throws ConfigException, IOException {
+    Corefile parsed = corefile.parse(environment, dnsPort);
+    ServerConfiguration configuration = builder.build(parsed, corefile.baseDirectory());
+    Generation generation = new Generation(configuration, dnsRoutes(configuration));
+    try {
+      generation.startPlugins();
+    } catch (Generation.PluginStartException e) {
+      throw new IOException(e.getMessage(), e);
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    return generation;
+  }
+
+  private void retire(Generation previous) {
+    if (previous == null) {
+      return;
+    }
+    previous.retire()
+        .orTimeout(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .whenCompleteAsync((done, timeout) -> {
+          if (timeout instanceof TimeoutException) {
+            LOG.warn("queries of the previous configuration still in flight after {}; stopping it", DRAIN_TIMEOUT);
+          }
+          previous.stopPlugins();
+        }, reloadThread);
+  }
+
+  private DnsListener bind(ListenerKey key, Generation generation, RouteTable table) throws IOException {
+    SslContext tls = null;
+    if (key.scheme() == Scheme.TLS) {
+      tls = TlsContexts.forServer(tlsSettings(generation, key));
+    }
+    DnsListener listener = DnsListener.bind(key, transports, group, udpSockets, tls, executor, table);
+    LOG.info("listening on {} (udp {}, tcp {})", key.label(),
+        listener.udpAddress() == null ? "-" : listener.udpAddress().getPort(), listener.tcpAddress().getPort());
+    return listener;
+  }
+
+  private static TlsSettings tlsSettings(Generation generation, ListenerKey key) {
+    for (BlockPlan plan : generation.configuration().blocks()) {
+      for (ServerKey serverKey : plan.block().keys()) {
+        if (serverKey.scheme() == Scheme.TLS && serverKey.port() == key.port() && plan.tls() != null) {
+          return plan.tls();
+        }
+      }
+    }
+    throw new IllegalStateException("no tls settings for " + key.label());
+  }
+
+  /** Every listener the configuration needs, with the routes each serves. */
+  private Map<ListenerKey, RouteTable> tables(Generation generation) {
+    Map<ListenerKey, List<ServerRoute>> routes = routesByListener(generation.configuration());
+    Map<ListenerKey, RouteTable> tables = new LinkedHashMap<>();
+    routes.forEach((key, list) -> tables.put(key, new RouteTable(new ZoneRouter(list), generation)));
+    return tables;
+  }
+
+  private static Map<ListenerKey, List<ServerRoute>> routesByListener(ServerConfiguration configuration) {
+    Map<ListenerKey, List<ServerRoute>> routes = new LinkedHashMap<>();
+    for (BlockPlan plan : configuration.blocks()) {
+      List<InetAddress> hosts = plan.bindAddresses().isEmpty()
+          ? java.util.Collections.singletonList(null) : plan.bindAddresses();
+      for (ServerKey serverKey : plan.block().keys()) {
+        for (InetAddress host : hosts) {
+          ListenerKey key = new ListenerKey(serverKey.scheme(), host, serverKey.port());
+          routes.computeIfAbsent(key, k -> new ArrayList<>())
+              .add(new ServerRoute(serverKey, plan.pipeline(), key.label()));
+        }
+      }
+    }
+    return routes;
+  }
+
+  private static List<ServerRoute> dnsRoutes(ServerConfiguration configuration) {
+    List<ServerRoute> all = new ArrayList<>();
+    routesByListener(configuration).values().forEach(all::addAll);
+    return all;
+  }
+
+  private void closeListeners(List<ListenerKey> keys) {
+    for (ListenerKey key : keys) {
+      DnsListener listener = listeners.remove(key);
+      if (listener != null) {
+        listener.close();
+      }
+    }
+  }
+
+  private static void logChains(ServerConfiguration configuration) {
+    for (BlockPlan plan : configuration.blocks()) {
+      List<String> keys = plan.block().keys().stream().map(ServerKey::label).toList();
+      List<String> chain = plan.plugins().stream().map(p -> p.directive()).toList();
+      LOG.info("server block {} chain: {}", keys.size() > 4 ? keys.subList(0, 4) + "…(" + keys.size() + " zones)" : keys,
+          String.join(" -> ", chain));
+    }
+  }
+
+  /**
+   * Shuts down: readiness is already false (the caller set it); keeps answering for the lameduck
+   * period, stops listening, lets in-flight queries finish, stops the plugins.
+   */
+  public void shutdown() {
+    Generation generation;
+    synchronized (this) {
+      generation = current;
+    }
+    if (generation == null) {
+      return;
+    }
+    Duration lameduck = generation.lameduck();
+    if (!lameduck.isZero()) {
+      LOG.info("lameduck: answering for {} more before stopping", lameduck);
+      try {
+        Thread.sleep(lameduck.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<DnsListener> open;
+    synchronized (this) {
+      open = List.copyOf(listeners.values());
+      open.forEach(DnsListener::stopReading);
+    }
+    try {
+      generation.retire().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("queries still in flight after {}; stopping anyway", DRAIN_TIMEOUT);
+    }
+    synchronized (this) {
+      closeListeners(List.copyOf(listeners.keySet()));
+      current = null;
+    }
+    generation.stopPlugins();
+  }
+
+  /** The listeners, in the order the Corefile names them. */
+  public synchronized List<DnsListener> listeners() {
+    return List.copyOf(listeners.values());
+  }
+
+  /** The configuration served now, or {@code null} before start and after shutdown. */
+  public ServerConfiguration configuration() {
+    Generation generation = current;
+    return generation == null ? null : generation.configuration();
+  }
+
+  /** The failure of the last reload, or {@code null} when it succeeded (or none happened). */
+  public Exception lastReloadError() {
+    return lastReloadError;
+  }
+
+  /** The reload entry point for plugins. */
+  public ServerControl control() {
+    return new ServerControl() {
+      @Override
+      public ConfigSource configSource() {
+        ServerConfiguration configuration = configuration();
+        return configuration == null ? new ConfigSource(List.of(), "")
+            : new ConfigSource(configuration.corefile().files(), configuration.corefile().sha512());
+      }
+
+      @Override
+      public CompletionStage<Void> reload() {
+        return reloadAsync();
+      }
+    };
+  }
+
+}

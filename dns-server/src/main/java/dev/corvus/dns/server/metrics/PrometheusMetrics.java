@@ -1,0 +1,154 @@
+package dev.corvus.dns.server.metrics;
+
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.metrics.Gauge;
+import dev.corvus.dns.api.metrics.Histogram;
+import dev.corvus.dns.api.metrics.Metrics;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * {@link Metrics} on the Prometheus Java client, with one registry per server (no global state),
+ * so servers can run side by side in one JVM.
+ */
+public final class PrometheusMetrics implements Metrics {
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final Map<String, Registered> metrics = new ConcurrentHashMap<>();
+
+  private record Registered(String kind, List<String> labelNames, Object metric) {}
+
+  /** A registry with the JVM and process metrics registered. */
+  public static PrometheusMetrics withJvmMetrics() {
+    PrometheusMetrics metrics = new PrometheusMetrics();
+    JvmMetrics.builder().register(metrics.registry);
+    return metrics;
+  }
+
+  /** An empty registry. */
+  public PrometheusMetrics() {}
+
+  @Override
+  public Counter counter(String name, String help, String... labelNames) {
+    io.prometheus.metrics.core.metrics.Counter counter =
+        register(name, "counter", labelNames, () -> io.prometheus.metrics.core.metrics.Counter.builder()
+            .name(name).help(help).labelNames(labelNames).register(registry));
+    return values -> {
+      io.prometheus.metrics.core.datapoints.CounterDataPoint point = counter.labelValues(values);
+      return new Counter.Child() {
+        @Override
+        public void inc(double amount) {
+          point.inc(amount);
+        }
+
+        @Override
+        public double get() {
+          return point.get();
+        }
+      };
+    };
+  }
+
+  @Override
+  public Gauge gauge(String name, String help, String... labelNames) {
+    io.prometheus.metrics.core.metrics.Gauge gauge =
+        register(name, "gauge", labelNames, () -> io.prometheus.metrics.core.metrics.Gauge.builder()
+            .name(name).help(help).labelNames(labelNames).register(registry));
+    return values -> {
+      io.prometheus.metrics.core.datapoints.GaugeDataPoint point = gauge.labelValues(values);
+      return new Gauge.Child() {
+        @Override
+        public void set(double value) {
+          point.set(value);
+        }
+
+        @Override
+        public void inc(double delta) {
+          point.inc(delta);
+        }
+
+        @Override
+        public double get() {
+          return point.get();
+        }
+      };
+    };
+  }
+
+  @Override
+  public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
+    io.prometheus.metrics.core.metrics.Histogram histogram =
+        register(name, "histogram", labelNames, () -> io.prometheus.metrics.core.metrics.Histogram.builder()
+            .name(name).help(help).labelNames(labelNames).classicOnly()
+            .classicUpperBounds(buckets).register(registry));
+    return values -> histogram.labelValues(values)::observe;
+  }
+
+  @Override
+  public void gaugeFunction(
+      String name, String help, List<String> labelNames, Supplier<List<Sample>> samples) {
+    String[] labels = labelNames.toArray(String[]::new);
+    @SuppressWarnings("unchecked")
+    AtomicReference<Supplier<List<Sample>>> current =
+        register(name, "gaugeFunction", labels, () -> {
+          AtomicReference<Supplier<List<Sample>>> holder = new AtomicReference<>();
+          GaugeWithCallback.builder()
+              .name(name)
+              .help(help)
+              .labelNames(labels)
+              .callback(callback -> {
+                for (Sample sample : holder.get().get()) {
+                  callback.call(sample.value(), sample.labelValues().toArray(String[]::new));
+                }
+              })
+              .register(registry);
+          return holder;
+        });
+    current.set(samples);
+  }
+
+  @Override
+  public void writeText(OutputStream out) throws IOException {
+    PrometheusTextFormatWriter.create().write(out, registry.scrape());
+  }
+
+  /** The value of a counter or gauge sample, for tests and diagnostics; 0 when absent. */
+  public double value(String name, String... labelValues) {
+    Registered registered = metrics.get(name);
+    if (registered == null) {
+      return 0;
+    }
+    Object metric = registered.metric();
+    if (metric instanceof io.prometheus.metrics.core.metrics.Counter counter) {
+      return counter.labelValues(labelValues).get();
+    }
+    if (metric instanceof io.prometheus.metrics.core.metrics.Gauge gauge) {
+      return gauge.labelValues(labelValues).get();
+    }
+    throw new IllegalArgumentException(name + " is a " + registered.kind());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T register(String name, String kind, String[] labelNames, Supplier<T> create) {
+    List<String> labels = Arrays.asList(labelNames);
+    Registered registered =
+        metrics.computeIfAbsent(name, n -> new Registered(kind, labels, create.get()));
+    if (!registered.kind().equals(kind) || !registered.labelNames().equals(labels)) {
+      throw new IllegalArgumentException(
+          "metric " + name + " is already registered as a " + registered.kind() + " with labels "
+              + registered.labelNames() + ", not as a " + kind + " with labels " + labels);
+    }
+    return (T) registered.metric();
+  }
+
+}

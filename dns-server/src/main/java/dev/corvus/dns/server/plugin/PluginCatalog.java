@@ -1,0 +1,263 @@
+package dev.corvus.dns.server.plugin;
+
+import dev.corvus.dns.api.plugin.PluginFactory;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every directive the server knows: the factories on its own class path and those of each entry
+ * of the plugins directory (a jar, or a folder of jars holding a plugin and its dependencies),
+ * each entry in its own {@link PluginClassLoader}.
+ */
+public final class PluginCatalog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PluginCatalog.class);
+
+  /** The manifest attribute naming the dns-api major version a plugin was built against. */
+  public static final String API_VERSION_ATTRIBUTE = "Corvus-Api-Version";
+
+  private final Map<String, LoadedFactory> factories;
+  private final DirectiveOrder order;
+  private final List<String> refused;
+
+  private PluginCatalog(Map<String, LoadedFactory> factories, DirectiveOrder order, List<String> refused) {
+    this.factories = factories;
+    this.order = order;
+    this.refused = List.copyOf(refused);
+  }
+
+  /**
+   * Loads the factories of the server's class path and of {@code pluginDirectory}.
+   *
+   * @param pluginDirectory the plugins directory, or {@code null} for none
+   * @throws PluginLoadingException when two factories claim one directive or placements conflict
+   */
+  public static PluginCatalog load(Path pluginDirectory) throws PluginLoadingException {
+    ClassLoader serverLoader = PluginCatalog.class.getClassLoader();
+    Map<String, LoadedFactory> factories = new LinkedHashMap<>();
+    List<String> refused = new ArrayList<>();
+    for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, serverLoader)) {
+      add(factories, new LoadedFactory(factory, originOf(factory.getClass())));
+    }
+    if (pluginDirectory != null && Files.isDirectory(pluginDirectory)) {
+      for (Path entry : entries(pluginDirectory)) {
+        loadEntry(entry, serverLoader, factories, refused);
+      }
+    }
+    return new PluginCatalog(factories, DirectiveOrder.of(factories.values()), refused);
+  }
+
+  private static void loadEntry(Path entry, ClassLoader serverLoader,
+      Map<String, LoadedFactory> factories, List<String> refused) throws PluginLoadingException {
+    List<Path> jars = jarsOf(entry);
+    if (jars.isEmpty()) {
+      refuse(refused, entry, "no jar files in it");
+      return;
+    }
+    String version = implementationVersion(jars);
+    Optional<String> apiProblem = apiVersionProblem(jars);
+    if (apiProblem.isPresent()) {
+      refuse(refused, entry, apiProblem.get());
+      return;
+    }
+    PluginClassLoader loader = new PluginClassLoader(entry.getFileName().toString(), urls(jars), serverLoader);
+    List<LoadedFactory> found = new ArrayList<>();
+    try {
+      for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, loader)) {
+        found.add(new LoadedFactory(factory, new PluginOrigin(entry.toString(), version, false)));
+      }
+    } catch (ServiceConfigurationError | LinkageError e) {
+      refuse(refused, entry, "its plugin factory cannot be created: " + rootMessage(e));
+      return;
+    }
+    if (found.isEmpty()) {
+      refuse(refused, entry, "it registers no " + PluginFactory.class.getName()
+          + " in META-INF/services");
+      return;
+    }
+    for (LoadedFactory loaded : found) {
+      try {
+        loaded.directive();
+      } catch (RuntimeException | LinkageError e) {
+        refuse(refused, entry, "its plugin factory fails: " + rootMessage(e));
+        return;
+      }
+    }
+    for (LoadedFactory loaded : found) {
+      add(factories, loaded);
+    }
+  }
+
+  private static void refuse(List<String> refused, Path entry, String reason) {
+    String line = "plugin " + entry + " refused: " + reason;
+    LOG.error(line);
+    refused.add(line);
+  }
+
+  private static void add(Map<String, LoadedFactory> factories, LoadedFactory loaded)
+      throws PluginLoadingException {
+    LoadedFactory previous = factories.putIfAbsent(loaded.directive(), loaded);
+    if (previous != null) {
+      throw new PluginLoadingException("directive '" + loaded.directive() + "' is claimed by both "
+          + previous.origin() + " and " + loaded.origin());
+    }
+  }
+
+  private static Optional<String> apiVersionProblem(List<Path> jars) {
+    String wanted = serverApiMajor();
+    for (Path jar : jars) {
+      String declared = manifestAttribute(jar, API_VERSION_ATTRIBUTE);
+      if (declared != null && wanted != null && !major(declared).equals(wanted)) {
+        return Optional.of("built against dns-api " + declared + ", this server provides dns-api "
+            + wanted + ".x");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The major version of the dns-api the server runs, from its jar's manifest. */
+  public static String serverApiMajor() {
+    CodeSource source = PluginFactory.class.getProtectionDomain().getCodeSource();
+    if (source == null) {
+      return null;
+    }
+    try {
+      Path location = Path.of(source.getLocation().toURI());
+      if (Files.isDirectory(location)) {
+        Path manifest = location.resolve("META-INF/MANIFEST.MF");
+        if (!Files.exists(manifest)) {
+          return null;
+        }
+        try (var in = Files.newInputStream(manifest)) {
+          String value = new Manifest(in).getMainAttributes().getValue(API_VERSION_ATTRIBUTE);
+          return value == null ? null : major(value);
+        }
+      }
+      String value = manifestAttribute(location, API_VERSION_ATTRIBUTE);
+      return value == null ? null : major(value);
+    } catch (IOException | java.net.URISyntaxException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String major(String version) {
+    int dot = version.indexOf('.');
+    return (dot < 0 ? version : version.substring(0, dot)).trim();
+  }
+
+  private static String implementationVersion(List<Path> jars) {
+    for (Path jar : jars) {
+      String version = manifestAttribute(jar, Attributes.Name.IMPLEMENTATION_VERSION.toString());
+      if (version != null) {
+        return version;
+      }
+    }
+    return "unknown";
+  }
+
+  private static String manifestAttribute(Path jar, String attribute) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      Manifest manifest = file.getManifest();
+      return manifest == null ? null : manifest.getMainAttributes().getValue(attribute);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static PluginOrigin originOf(Class<?> type) {
+    CodeSource source = type.getProtectionDomain().getCodeSource();
+    String location = source == null ? "class path" : source.getLocation().getPath();
+    Package pkg = type.getPackage();
+    String version = pkg == null || pkg.getImplementationVersion() == null
+        ? "unknown" : pkg.getImplementationVersion();
+    return new PluginOrigin(location, version, true);
+  }
+
+  private static List<Path> entries(Path directory) {
+    try (Stream<Path> list = Files.list(directory)) {
+      return list.filter(p -> Files.isDirectory(p) || p.toString().endsWith(".jar"))
+          .sorted(Comparator.comparing(Path::toString))
+          .toList();
+    } catch (IOException e) {
+      LOG.error("cannot list plugin directory {}: {}", directory, e.getMessage());
+      return List.of();
+    }
+  }
+
+  private static List<Path> jarsOf(Path entry) {
+    if (!Files.isDirectory(entry)) {
+      return List.of(entry);
+    }
+    try (Stream<Path> list = Files.list(entry)) {
+      return list.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static URL[] urls(List<Path> jars) {
+    URL[] urls = new URL[jars.size()];
+    for (int i = 0; i < urls.length; i++) {
+      try {
+        urls[i] = jars.get(i).toUri().toURL();
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException(e);
+      }
+    }
+    return urls;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+  }
+
+  /** The factory of {@code directive}, if any. */
+  public Optional<LoadedFactory> factory(String directive) {
+    return Optional.ofNullable(factories.get(directive));
+  }
+
+  /** Every factory, in chain order. */
+  public List<LoadedFactory> inChainOrder() {
+    return factories.values().stream()
+        .sorted(Comparator.comparingInt((LoadedFactory f) -> order.rank(f.directive())))
+        .toList();
+  }
+
+  /** Every known directive name. */
+  public Collection<String> directives() {
+    return factories.keySet();
+  }
+
+  /** The chain order. */
+  public DirectiveOrder order() {
+    return order;
+  }
+
+  /** One line per plugins-directory entry that was refused. */
+  public List<String> refused() {
+    return refused;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.corvus.dns.server.plugin;
+
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.Enumeration;
+import java.util.List;
+
+/**
+ * The class loader of one plugin entry of the {@code plugins/} directory, as Trino isolates its
+ * plugins: its parent is the platform class loader, so a plugin sees neither the server's Netty
+ * nor its Caffeine and may bring its own versions; only the shared API packages are delegated to
+ * the server's loader.
+ */
+final class PluginClassLoader extends URLClassLoader {
+
+  /** Packages a plugin shares with the server: the SPI and the types the SPI exposes. */
+  static final List<String> SHARED_PACKAGES =
+      List.of("dev.corvus.dns.api.", "org.xbill.DNS.", "org.slf4j.");
+
+  private final ClassLoader serverLoader;
+
+  PluginClassLoader(String name, URL[] urls, ClassLoader serverLoader) {
+    super(name, urls, ClassLoader.getPlatformClassLoader());
+    this.serverLoader = serverLoader;
+  }
+
+  @Override
+  protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+    if (isShared(name)) {
+      return serverLoader.loadClass(name);
+    }
+    synchronized (getClassLoadingLock(name)) {
+      Class<?> loaded = findLoadedClass(name);
+      if (loaded == null) {
+        try {
+          loaded = findClass(name);
+        } catch (ClassNotFoundException notInPlugin) {
+          loaded = getParent().loadClass(name);
+        }
+      }
+      if (resolve) {
+        resolveClass(loaded);
+      }
+      return loaded;
+    }
+  }
+
+  @Override
+  public URL getResource(String name) {
+    URL own = findResource(name);
+    return own != null ? own : super.getResource(name);
+  }
+
+  @Override
+  public Enumeration<URL> getResources(String name) throws IOException {
+    // Only the plugin's own service files: a plugin must not pick up the server's factories.
+    return findResources(name);
+  }
+
+  private static boolean isShared(String className) {
+    for (String prefix : SHARED_PACKAGES) {
+      if (className.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.corvus.dns.server.plugin;
+
+/**
+ * Where a factory came from.
+ *
+ * @param location the jar or directory, as a path or class-path entry
+ * @param version the jar's {@code Implementation-Version}, or {@code unknown}
+ * @param builtIn whether it is on the server's own class path
+ */
+public record PluginOrigin(String location, String version, boolean builtIn) {
+  @Override
+  public String toString() {
+    return location;
+  }
+}

@@ -1,0 +1,234 @@
+package dev.corvus.dns.server.transport;
+
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.metrics.Metrics;
+import dev.corvus.dns.server.routing.ServerRoute;
+import dev.corvus.dns.server.routing.ZoneRouter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+
+/**
+ * Turns a query's bytes into response bytes: parse, route by zone, run the block's chain,
+ * finish the response (ID, OPT record, truncation) and encode it. Transport independent; the
+ * listeners hand it bytes and send what it returns.
+ */
+public final class QueryExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(QueryExecutor.class);
+
+  /** The EDNS0 payload size Corvus advertises (the DNS flag day 2020 value). */
+  static final int ADVERTISED_PAYLOAD = 1232;
+  private static final int HEADER_LENGTH = 12;
+  private static final int MAX_TCP_MESSAGE = 65535;
+
+  /** Receives the encoded response, or nothing when the query is dropped. */
+  public interface ResponseSink {
+    /** Sends {@code wire} to the client. */
+    void send(byte[] wire);
+  }
+
+  /** Tracks queries in flight on a configuration, so that it is stopped only once they finish. */
+  public interface InFlight {
+    /** A query entered the configuration. */
+    void enter();
+
+    /** A query left it. */
+    void leave();
+  }
+
+  private final Counter.Child malformedUdp;
+  private final Counter.Child malformedTcp;
+  private final Counter.Child dropped;
+
+  /** @param metrics where to count malformed and dropped queries */
+  public QueryExecutor(Metrics metrics) {
+    Counter malformed = metrics.counter("corvus_dns_malformed_requests_total",
+        "Queries that could not be parsed (answered FORMERR when a header was readable).", "proto");
+    this.malformedUdp = malformed.labels("udp");
+    this.malformedTcp = malformed.labels("tcp");
+    this.dropped = metrics.counter("corvus_dns_dropped_requests_total",
+        "Queries dropped without an answer.", "reason").labels("unanswerable");
+  }
+
+  /**
+   * Handles one query.
+   *
+   * @param wire the query as received
+   * @param client the client's address
+   * @param transport how it arrived
+   * @param routes the listener's current routes and in-flight tracker
+   * @param sink where the response goes
+   */
+  public void execute(byte[] wire, InetSocketAddress client, Transport transport,
+      Supplier<RouteTable> routes, ResponseSink sink) {
+    long start = System.nanoTime();
+    Message query;
+    try {
+      query = new Message(wire);
+    } catch (IOException | RuntimeException e) {
+      (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
+      if (wire.length >= HEADER_LENGTH && (wire[2] & 0x80) == 0) {
+        sink.send(formErr(wire));
+      } else {
+        dropped.inc();
+      }
+      return;
+    }
+    if (query.getHeader().getFlag(Flags.QR)) {
+      dropped.inc();
+      return;
+    }
+    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+      (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
+      sink.send(encode(bare(query, Rcode.FORMERR), query, transport));
+      return;
+    }
+    if (query.getHeader().getOpcode() != Opcode.QUERY) {
+      sink.send(encode(bare(query, Rcode.NOTIMP), query, transport));
+      return;
+    }
+    OPTRecord opt = query.getOPT();
+    if (opt != null && opt.getVersion() > 0) {
+      // RFC 6891 §6.1.3: unsupported EDNS version
+      Message badVersion = bare(query, Rcode.NOERROR);
+      sink.send(encodeWithOpt(badVersion, query, transport, Rcode.BADVERS));
+      return;
+    }
+    RouteTable table = routes.get();
+    ServerRoute route = table.router().route(query.getQuestion().getName());
+    if (route == null) {
+      sink.send(encode(bare(query, Rcode.REFUSED), query, transport));
+      return;
+    }
+    Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(),
+        new QueryContext(start));
+    table.inFlight().enter();
+    CompletionStage<Message> result;
+    try {
+      result = route.pipeline().run(request);
+    } catch (RuntimeException e) {
+      result = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    result.whenComplete((response, failure) -> {
+      try {
+        respond(request, response, failure, sink);
+      } finally {
+        table.inFlight().leave();
+      }
+    });
+  }
+
+  private void respond(Request request, Message response, Throwable failure, ResponseSink sink) {
+    Message query = request.message();
+    if (failure != null) {
+      Throwable cause = unwrap(failure);
+      if (cause instanceof DnsException dns && dns.isDrop()) {
+        dropped.inc();
+        request.context().fireWritten(null, 0);
+        return;
+      }
+      int rcode = cause instanceof DnsException dns ? dns.rcode() : Rcode.SERVFAIL;
+      if (!(cause instanceof DnsException)) {
+        LOG.debug("query {} failed", request, cause);
+      }
+      response = Responses.error(request, rcode);
+    }
+    byte[] wire;
+    try {
+      wire = encode(response, query, request.transport(), request.udpPayloadSize());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot encode the response to {}: {}", request, e.toString());
+      wire = encode(Responses.error(request, Rcode.SERVFAIL), query, request.transport(), request.udpPayloadSize());
+    }
+    sink.send(wire);
+    try {
+      request.context().fireWritten(response, wire.length);
+    } catch (RuntimeException e) {
+      LOG.warn("a response listener failed for {}: {}", request, e.toString());
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static Message bare(Message query, int rcode) {
+    Message response = new Message(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    response.getHeader().setOpcode(query.getHeader().getOpcode());
+    if (query.getHeader().getFlag(Flags.RD)) {
+      response.getHeader().setFlag(Flags.RD);
+    }
+    response.getHeader().setRcode(rcode);
+    if (query.getQuestion() != null && query.getHeader().getCount(Section.QUESTION) == 1) {
+      response.addRecord(query.getQuestion(), Section.QUESTION);
+    }
+    return response;
+  }
+
+  private static byte[] encode(Message response, Message query, Transport transport) {
+    OPTRecord opt = query.getOPT();
+    int limit = opt == null ? 512 : Math.max(512, opt.getPayloadSize());
+    return encode(response, query, transport, limit);
+  }
+
+  private static byte[] encodeWithOpt(Message response, Message query, Transport transport, int extendedRcode) {
+    response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, extendedRcode >>> 4, 0, 0), Section.ADDITIONAL);
+    response.getHeader().setRcode(extendedRcode & 0xf);
+    return response.toWire(transport.isDatagram() ? 512 : MAX_TCP_MESSAGE);
+  }
+
+  /**
+   * Encodes {@code response} for the client: the query's ID, QR set, an OPT record mirroring the
+   * client's EDNS0 (RFC 6891) and, over UDP, truncated to whole RRsets with TC set when it does not
+   * fit the client's payload size.
+   */
+  static byte[] encode(Message response, Message query, Transport transport, int udpPayloadSize) {
+    response.getHeader().setID(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    OPTRecord responseOpt = response.getOPT();
+    OPTRecord queryOpt = query.getOPT();
+    if (responseOpt != null) {
+      response.removeRecord(responseOpt, Section.ADDITIONAL);
+    }
+    if (queryOpt != null) {
+      int extendedRcode = responseOpt == null ? 0 : responseOpt.getExtendedRcode();
+      int flags = queryOpt.getFlags() & org.xbill.DNS.ExtendedFlags.DO;
+      response.addRecord(new OPTRecord(ADVERTISED_PAYLOAD, extendedRcode, 0, flags,
+          responseOpt == null ? java.util.List.of() : responseOpt.getOptions()), Section.ADDITIONAL);
+    }
+    int limit = transport.isDatagram() ? udpPayloadSize : MAX_TCP_MESSAGE;
+    return response.toWire(limit);
+  }
+
+  /** A FORMERR answer built from the raw header of a query that does not parse. */
+  private static byte[] formErr(byte[] wire) {
+    byte[] answer = new byte[HEADER_LENGTH];
+    answer[0] = wire[0];
+    answer[1] = wire[1];
+    // QR=1, keep opcode and RD from the query
+    answer[2] = (byte) (0x80 | (wire[2] & 0x79));
+    answer[3] = (byte) Rcode.FORMERR;
+    return answer;
+  }
+}
