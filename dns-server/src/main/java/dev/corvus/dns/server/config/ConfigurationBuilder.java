@@ -17,6 +17,7 @@ import dev.corvus.dns.server.corefile.DirectiveReader;
 import dev.corvus.dns.server.corefile.Scheme;
 import dev.corvus.dns.server.corefile.ServerBlock;
 import dev.corvus.dns.server.corefile.ServerKey;
+import dev.corvus.dns.server.corefile.Suggestions;
 import dev.corvus.dns.server.plugin.LoadedFactory;
 import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.routing.Pipeline;
@@ -57,6 +58,27 @@ public final class ConfigurationBuilder {
    * @throws ConfigException for the first error found, with file and line
    */
   public ServerConfiguration build(Corefile corefile, Path baseDirectory) throws ConfigException {
+    return build(corefile, baseDirectory, null);
+  }
+
+  /**
+   * Validates every directive of every block without stopping at the first error, for {@code
+   * corvus check}.
+   *
+   * @return every error found, in Corefile order; empty when the configuration is valid
+   */
+  public List<ConfigException> check(Corefile corefile, Path baseDirectory) {
+    List<ConfigException> errors = new ArrayList<>();
+    try {
+      build(corefile, baseDirectory, errors);
+    } catch (ConfigException e) {
+      errors.add(e);
+    }
+    return errors;
+  }
+
+  private ServerConfiguration build(Corefile corefile, Path baseDirectory, List<ConfigException> errors)
+      throws ConfigException {
     GenerationServices generation = new GenerationServices();
     ServerControl control = generationControl(corefile);
     Readiness readiness = generation.readiness(services.shuttingDown());
@@ -66,35 +88,25 @@ public final class ConfigurationBuilder {
       ServerBlock block = corefile.blocks().get(i);
       BlockContext context = new BlockContext(
           serverLabel(block), readiness, generation.services(i), resolver, control);
-      blocks.add(buildBlock(block, baseDirectory, context));
+      blocks.add(buildBlock(block, baseDirectory, context, errors));
     }
     return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver);
   }
 
-  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, BlockContext context)
-      throws ConfigException {
+  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, BlockContext context,
+      List<ConfigException> errors) throws ConfigException {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Directive directive : block.directives()) {
-      String name = directive.name().text();
-      LoadedFactory loaded = catalog.factory(name).orElseThrow(() -> unknownDirective(directive));
-      if (!seen.add(name) && !loaded.factory().repeatable()) {
-        throw new ConfigException(directive.location(), name,
-            "may appear only once in a server block");
-      }
-      DirectiveReader reader = new DirectiveReader(directive, zones, baseDirectory);
-      Plugin plugin;
       try {
-        plugin = loaded.factory().create(reader, context);
+        plugins.add(create(directive, zones, baseDirectory, context, seen));
       } catch (ConfigException e) {
-        throw e;
-      } catch (RuntimeException | LinkageError e) {
-        throw new ConfigException(directive.location(), name,
-            "the plugin from " + loaded.origin() + " failed to load its configuration: " + e);
+        if (errors == null) {
+          throw e;
+        }
+        errors.add(e);
       }
-      reader.finish();
-      plugins.add(new ConfiguredPlugin(name, plugin, loaded, directive.location()));
     }
     plugins.sort(Comparator.comparingInt(p -> catalog.order().rank(p.directive())));
     List<Pipeline.Step> steps = new ArrayList<>();
@@ -120,6 +132,27 @@ public final class ConfigurationBuilder {
       }
     }
     return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps), List.copyOf(bind), tls);
+  }
+
+  private ConfiguredPlugin create(Directive directive, List<Name> zones, Path baseDirectory,
+      BlockContext context, Set<String> seen) throws ConfigException {
+    String name = directive.name().text();
+    LoadedFactory loaded = catalog.factory(name).orElseThrow(() -> unknownDirective(directive));
+    if (!seen.add(name) && !loaded.factory().repeatable()) {
+      throw new ConfigException(directive.location(), name, "may appear only once in a server block");
+    }
+    DirectiveReader reader = new DirectiveReader(directive, zones, baseDirectory);
+    Plugin plugin;
+    try {
+      plugin = loaded.factory().create(reader, context);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
+      throw new ConfigException(directive.location(), name,
+          "the plugin from " + loaded.origin() + " failed to read its configuration: " + e);
+    }
+    reader.finish();
+    return new ConfiguredPlugin(name, plugin, loaded, directive.location());
   }
 
   /** The server control a configuration's plugins see: its own source, the runtime's reload. */

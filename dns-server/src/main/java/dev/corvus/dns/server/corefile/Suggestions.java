@@ -3,7 +3,7 @@ package dev.corvus.dns.server.corefile;
 import java.util.Collection;
 
 /** Picks a did-you-mean suggestion for a misspelt word. */
-final class Suggestions {
+public final class Suggestions {
 
   private static final int MAX_DISTANCE = 2;
 
@@ -13,7 +13,7 @@ final class Suggestions {
    * The known word closest to {@code word} by edit distance, if at most 2 edits away (ties go to
    * the alphabetically first); {@code null} when none is that close.
    */
-  static String closest(String word, Collection<String> known) {
+  public static String closest(String word, Collection<String> known) {
     String best = null;
     int bestDistance = MAX_DISTANCE + 1;
     for (String candidate : known) {

@@ -76,15 +76,12 @@ class DirectiveReaderTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"5", "5x", "s", "-5s", "1.5", "5s3", "1..5s", "''", "9999999999h"})
+  @CsvSource({"5x", "s", "-5s", "1.5", "5s3", "1..5s", "1h-5s", "9999999999h"})
   void rejectsBadDurations(String text) throws ConfigException {
     DirectiveReader r = reader("\n" + arg(text));
-    ConfigException e = assertThrows(ConfigException.class, () -> {
-      r.nextArg("FIRST");
-      r.nextDuration("TTL");
-    });
-    assertEquals("Corefile:3: x: expected a duration for TTL (e.g. 5s, 1m30s, 250ms), got \"" + text.split(" ")[0] + "\"",
-        e.getMessage().replace("got \"5\"", "got \"5\""));
+    ConfigException e = assertThrows(ConfigException.class, () -> r.nextDuration("TTL"));
+    assertEquals("Corefile:3: x: expected a duration for TTL (e.g. 5s, 1m30s, 250ms), got \"" + text + "\"",
+        e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -172,14 +169,14 @@ class DirectiveReaderTest {
   @CsvSource(delimiter = '|', value = {
       // body | what the factory does | expected message
       "x                           | nextArg           | Corefile:2: x: missing TTL",
-      "x\\n{\\n}                    | nextArg           | Corefile:2: x: missing TTL",
+      "x {\\n}                      | nextArg           | Corefile:2: x: missing TTL",
       "x a b                       | expectNoMoreArgs  | Corefile:2: x: unexpected argument \"a\"",
       "x {\\n  ttl 5 6\\n}          | optionThenNext    | Corefile:3: x: ttl: unexpected argument \"6\"",
       "x {\\n  ttl 5 6\\n}          | optionThenFinish  | Corefile:3: x: ttl: unexpected argument \"6\"",
       "x a                         | finish            | Corefile:2: x: unexpected argument \"a\"",
       "x {\\n\\n  ttl 5\\n}         | finish            | Corefile:4: x: unknown option \"ttl\"",
       "x {\\n  ttl 5\\n}            | error             | Corefile:3: x: ttl: bad value",
-      "x a                         | error             | Corefile:2: x: bad value",
+      "x a                         | errorOnLine       | Corefile:2: x: bad value",
       "x {\\n  tll 5\\n}            | unknownOption     | Corefile:3: x: unknown option \"tll\", did you mean \"ttl\"?",
       "x {\\n  prefech 5\\n}        | unknownOption     | Corefile:3: x: unknown option \"prefech\", did you mean \"prefetch\"?",
       "x {\\n  nonsense\\n}         | unknownOption     | Corefile:3: x: unknown option \"nonsense\"",
@@ -208,6 +205,7 @@ class DirectiveReaderTest {
           r.nextOption();
           throw r.error("bad value");
         }
+        case "errorOnLine" -> throw r.error("bad value");
         case "unknownOption" -> {
           r.nextOption();
           throw r.unknownOption(known);
@@ -237,7 +235,7 @@ class DirectiveReaderTest {
     assertEquals("g", tls.nextArg("KEY"));
     ConfigException e = assertThrows(ConfigException.class, r::nextOption);
     assertEquals("Corefile:5: x: tls: key: unexpected argument \"h\"", e.getMessage());
-    assertEquals("Corefile:4: x: tls: key: nope", tls.error("nope").getMessage());
+    assertEquals("Corefile:5: x: tls: key: nope", tls.error("nope").getMessage());
   }
 
   @Test

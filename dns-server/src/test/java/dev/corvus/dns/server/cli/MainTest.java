@@ -1,0 +1,76 @@
+package dev.corvus.dns.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).run(args);
+    return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void checkAcceptsAValidCorefile(@TempDir Path dir) throws Exception {
+    Path corefile = Files.writeString(dir.resolve("Corefile"), ".:53 {\n    many 3\n}\n");
+    Result result = run("check", "-conf", corefile.toString());
+    assertEquals(0, result.status(), result.err());
+    assertTrue(result.out().contains("OK"), result.out());
+  }
+
+  @Test
+  void checkReportsEveryErrorWithFileAndLineAndExitsOne(@TempDir Path dir) throws Exception {
+    Path corefile = Files.writeString(dir.resolve("Corefile"), """
+        .:53 {
+            many three
+            recrods
+        }
+        """);
+    Result result = run("check", "-conf", corefile.toString());
+    assertEquals(1, result.status());
+    String[] lines = result.err().strip().split("\n");
+    assertEquals(2, lines.length, result.err());
+    assertTrue(lines[0].startsWith(corefile + ":2: many: "), lines[0]);
+    assertTrue(lines[1].startsWith(corefile + ":3: unknown directive 'recrods'; did you mean 'records'?"), lines[1]);
+    assertTrue(!result.err().contains("Exception"), "no stack trace");
+  }
+
+  @Test
+  void checkReportsGrammarErrors(@TempDir Path dir) throws Exception {
+    Path corefile = Files.writeString(dir.resolve("Corefile"), ".:53 {\n    many 3\n");
+    Result result = run("check", "-conf", corefile.toString());
+    assertEquals(1, result.status());
+    assertTrue(result.err().startsWith(corefile + ":1: "), result.err());
+  }
+
+  @Test
+  void pluginsListsDirectivesInChainOrderWithTheirPlacement() {
+    Result result = run("plugins");
+    assertEquals(0, result.status(), result.err());
+    String out = result.out();
+    assertTrue(out.contains("bind") && out.contains("plugin.cfg"), out);
+    assertTrue(out.indexOf("bind ") < out.indexOf("records "), "bind runs before records: " + out);
+    assertTrue(out.contains("before whoami"), out);
+  }
+
+  @Test
+  void unknownFlagsPrintUsage() {
+    Result result = run("-nonsense");
+    assertEquals(2, result.status());
+    assertTrue(result.err().contains("usage: corvus"), result.err());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.corvus.dns.server.plugin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class PluginDirectoryTest {
+
+  private static final String GREETING = """
+      package com.example.greet;
+
+      import dev.corvus.dns.api.Responses;
+      import dev.corvus.dns.api.config.ConfigException;
+      import dev.corvus.dns.api.config.ConfigReader;
+      import dev.corvus.dns.api.plugin.Placement;
+      import dev.corvus.dns.api.plugin.Plugin;
+      import dev.corvus.dns.api.plugin.PluginContext;
+      import dev.corvus.dns.api.plugin.PluginFactory;
+      import org.xbill.DNS.DClass;
+      import org.xbill.DNS.TXTRecord;
+
+      public final class GreetFactory implements PluginFactory {
+        public String directive() { return "%s"; }
+        public Placement placement() { return Placement.after("%s"); }
+        public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+          String text = config.nextArg("TEXT");
+          config.expectNoMoreArgs();
+          return Plugin.of(chain -> Responses.completed(Responses.answer(chain.request(),
+              new TXTRecord(chain.request().qname(), DClass.IN, 0, text + " from " + getClass().getClassLoader().getName()))));
+        }
+      }
+      """;
+
+  private static Path greetJar(Path dir, String jar, String directive, String anchor) throws Exception {
+    return PluginJars.build(dir, jar, Map.of("com.example.greet.GreetFactory",
+        GREETING.formatted(directive, anchor)), List.of("com.example.greet.GreetFactory"), Map.of());
+  }
+
+  @Test
+  void aPluginJarDroppedIntoThePluginsDirectoryServesItsDirective(@TempDir Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.move(greetJar(dir, "greet", "greet", "records"), plugins.resolve("greet.jar"));
+    PluginCatalog catalog = PluginCatalog.load(plugins);
+    LoadedFactory greet = catalog.factory("greet").orElseThrow();
+    assertEquals(catalog.order().rank("records") + 1, catalog.order().rank("greet"), "placed right after records");
+    assertTrue(greet.origin().location().endsWith("greet.jar"));
+    try (Corvus server = Corvus.builder().corefile(".:0 {\n greet hello\n}\n")
+        .pluginDirectory(plugins).dnsPort(0).start()) {
+      Message answer = new DnsClient(server.udpAddress()).udp("x.example.", Type.TXT);
+      assertEquals("\"hello from greet.jar\"", answer.getSection(Section.ANSWER).get(0).rdataToString(),
+          "served from the plugin's own class loader");
+    }
+  }
+
+  @Test
+  void twoJarsClaimingOneDirectiveAreAnErrorNamingBoth(@TempDir Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.move(greetJar(dir, "one", "greet", "records"), plugins.resolve("one.jar"));
+    Files.move(greetJar(dir, "two", "greet", "records"), plugins.resolve("two.jar"));
+    PluginLoadingException error = assertThrows(PluginLoadingException.class, () -> PluginCatalog.load(plugins));
+    assertTrue(error.getMessage().contains("one.jar") && error.getMessage().contains("two.jar"), error.getMessage());
+  }
+
+  @Test
+  void anUnknownAnchorIsAnError(@TempDir Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.move(greetJar(dir, "greet", "greet", "nosuchdirective"), plugins.resolve("greet.jar"));
+    PluginLoadingException error = assertThrows(PluginLoadingException.class, () -> PluginCatalog.load(plugins));
+    assertTrue(error.getMessage().contains("no directive 'nosuchdirective' exists"), error.getMessage());
+  }
+
+  @Test
+  void jarsThatCannotServeAreRefusedWithOneLineEach(@TempDir Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    Files.move(PluginJars.build(dir, "empty", Map.of("com.example.Nothing",
+        "package com.example; public class Nothing {}"), List.of(), Map.of()), plugins.resolve("empty.jar"));
+    Files.move(PluginJars.build(dir, "newer", Map.of("com.example.Nothing",
+        "package com.example; public class Nothing {}"), List.of("com.example.Nothing"),
+        Map.of(PluginCatalog.API_VERSION_ATTRIBUTE, "99")), plugins.resolve("newer.jar"));
+    Files.move(PluginJars.build(dir, "throws", Map.of("com.example.Boom", """
+        package com.example;
+        public class Boom implements dev.corvus.dns.api.plugin.PluginFactory {
+          public Boom() { throw new IllegalStateException("boom"); }
+          public String directive() { return "boom"; }
+          public dev.corvus.dns.api.plugin.Plugin create(dev.corvus.dns.api.config.ConfigReader c,
+              dev.corvus.dns.api.plugin.PluginContext x) { return null; }
+        }
+        """), List.of("com.example.Boom"), Map.of()), plugins.resolve("throws.jar"));
+    PluginCatalog catalog = PluginCatalog.load(plugins);
+    List<String> refused = catalog.refused();
+    assertEquals(3, refused.size(), refused.toString());
+    assertTrue(refused.get(0).contains("empty.jar") && refused.get(0).contains("registers no"), refused.get(0));
+    assertTrue(refused.get(1).contains("newer.jar") && refused.get(1).contains("dns-api 99"), refused.get(1));
+    assertTrue(refused.get(2).contains("throws.jar") && refused.get(2).contains("boom"), refused.get(2));
+    refused.forEach(line -> assertTrue(!line.contains("\n"), "one line: " + line));
+  }
+}
