@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import dev.corvus.dns.server.testplugins.PluginJars;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +66,32 @@ class MainTest {
     assertTrue(out.contains("bind") && out.contains("plugin.cfg"), out);
     assertTrue(out.indexOf("bind ") < out.indexOf("records "), "bind runs before records: " + out);
     assertTrue(out.contains("before whoami"), out);
+  }
+
+  @Test
+  void pluginsListsAJarFromThePluginsDirectory(@TempDir Path dir) throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    String source = """
+        package com.example;
+        public final class Hello implements dev.corvus.dns.api.plugin.PluginFactory {
+          public String directive() { return "hello"; }
+          public dev.corvus.dns.api.plugin.Placement placement() {
+            return dev.corvus.dns.api.plugin.Placement.before("forward");
+          }
+          public dev.corvus.dns.api.plugin.Plugin create(dev.corvus.dns.api.config.ConfigReader c,
+              dev.corvus.dns.api.plugin.PluginContext x) { return dev.corvus.dns.api.plugin.Plugin.none(); }
+        }
+        """;
+    Path jar = PluginJars.build(dir, "hello", Map.of("com.example.Hello", source),
+        java.util.List.of("com.example.Hello"), Map.of("Implementation-Version", "4.2"));
+    Files.move(jar, plugins.resolve("hello.jar"));
+    Result result = run("plugins", "-plugins", plugins.toString());
+    assertEquals(0, result.status(), result.err());
+    String line = result.out().lines().filter(l -> l.contains(" hello ")).findFirst().orElseThrow();
+    assertTrue(line.contains("before forward") && line.contains("4.2") && line.contains("hello.jar"), line);
+
+    Path corefile = Files.writeString(dir.resolve("Corefile"), ".:53 {\n    hello\n}\n");
+    assertEquals(0, run("check", "-conf", corefile.toString(), "-plugins", plugins.toString()).status());
   }
 
   @Test

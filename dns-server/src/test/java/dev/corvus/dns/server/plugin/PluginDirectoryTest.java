@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testplugins.PluginJars;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.corvus.dns.server.plugin;
+package dev.corvus.dns.server.testplugins;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,7 +17,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Compiles plugin sources against the test class path and packs them as a plugin jar. */
-final class PluginJars {
+public final class PluginJars {
 
   private PluginJars() {}
 
@@ -25,7 +25,7 @@ final class PluginJars {
    * Compiles {@code sources} (class name → source) and writes a jar with the classes, a
    * ServiceLoader entry for {@code factories} and the given manifest attributes.
    */
-  static Path build(Path workDir, String jarName, Map<String, String> sources, List<String> factories,
+  public static Path build(Path workDir, String jarName, Map<String, String> sources, List<String> factories,
       Map<String, String> manifestAttributes) throws IOException {
     Path src = Files.createDirectories(workDir.resolve(jarName + "-src"));
     Path classes = Files.createDirectories(workDir.resolve(jarName + "-classes"));
