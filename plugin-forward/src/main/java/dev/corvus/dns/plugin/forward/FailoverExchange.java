@@ -1,0 +1,151 @@
+package dev.corvus.dns.plugin.forward;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+
+/**
+ * One forwarded query, tried on the upstreams in policy order until one answers, following
+ * CoreDNS's loop ({@code plugin/forward/forward.go}): upstreams that are down are skipped; when
+ * all are down it counts a broken health check and either fails ({@code
+ * failfast_all_unhealthy_upstreams}) or tries a random one; a failed attempt starts the
+ * upstream's health check and moves on; attempts stop at the query's 5 s budget or after {@code
+ * max_connect_attempts} failures (by default twice the number of upstreams). A truncated UDP
+ * answer is asked again over TCP of the same upstream. Runs entirely in callbacks: nothing here
+ * blocks.
+ */
+final class FailoverExchange {
+
+  private final ForwardConfig config;
+  private final ForwardMetrics metrics;
+  private final List<Upstream> order;
+  private final byte[] wire;
+  private final Record question;
+  private final UpstreamProtocol protocol;
+  private final long deadline;
+  private final int maxAttempts;
+  private final CompletableFuture<Message> result = new CompletableFuture<>();
+
+  private int index;
+  private int downSkips;
+  private int attempts;
+  private int failoverAnswers;
+  private Throwable lastError;
+  private Message lastAnswer;
+
+  /**
+   * @param order the upstreams in the order the policy chose for this query
+   * @param query the query as it is sent (its ID is replaced per attempt)
+   * @param protocol UDP or TCP, chosen from the client's transport and the options
+   */
+  FailoverExchange(
+      ForwardConfig config,
+      ForwardMetrics metrics,
+      List<Upstream> order,
+      Message query,
+      UpstreamProtocol protocol,
+      long startNanos) {
+    this.config = config;
+    this.metrics = metrics;
+    this.order = order;
+    this.wire = query.toWire();
+    this.question = query.getQuestion();
+    this.protocol = protocol;
+    this.deadline = startNanos + ForwardConfig.QUERY_BUDGET.toNanos();
+    this.maxAttempts = config.maxConnectAttempts() > 0 ? config.maxConnectAttempts() : 2 * order.size();
+  }
+
+  /** Starts the exchange; the result is the first acceptable answer. */
+  CompletableFuture<Message> run() {
+    next();
+    return result;
+  }
+
+  private void next() {
+    while (true) {
+      if (System.nanoTime() - deadline >= 0 || attempts >= maxAttempts) {
+        finish();
+        return;
+      }
+      if (index >= order.size()) {
+        index = 0;
+        downSkips = 0;
+      }
+      Upstream upstream = order.get(index++);
+      if (upstream.isDown()) {
+        downSkips++;
+        if (downSkips < order.size()) {
+          continue;
+        }
+        metrics.healthcheckBroken.inc();
+        if (config.failfastAllUnhealthy()) {
+          finish();
+          return;
+        }
+        // Every upstream is down: assume the health checks are what is broken and try a random one.
+        upstream = order.get(ThreadLocalRandom.current().nextInt(order.size()));
+      }
+      send(upstream, upstream.protocolFor(protocol));
+      return;
+    }
+  }
+
+  private void send(Upstream upstream, UpstreamProtocol using) {
+    long remaining = deadline - System.nanoTime();
+    if (remaining <= 0) {
+      finish();
+      return;
+    }
+    long timeout = Math.min(upstream.timeoutNanos(), remaining);
+    upstream
+        .query(wire, question, using, timeout, remaining)
+        .whenComplete((answer, error) -> onResult(upstream, using, answer, error));
+  }
+
+  private void onResult(Upstream upstream, UpstreamProtocol using, Message answer, Throwable error) {
+    if (error != null) {
+      Throwable cause = Upstream.unwrap(error);
+      if (cause instanceof UpstreamException.CachedConnectionClosed) {
+        send(upstream, using);
+        return;
+      }
+      lastError = cause;
+      if (config.maxFails() != 0) {
+        upstream.healthCheck();
+      }
+      attempts++;
+      if (attempts >= maxAttempts || downSkips >= order.size()) {
+        finish();
+        return;
+      }
+      next();
+      return;
+    }
+    if (answer.getHeader().getFlag(Flags.TC) && using == UpstreamProtocol.UDP) {
+      send(upstream, UpstreamProtocol.TCP);
+      return;
+    }
+    if (config.failoverRcodes().contains(answer.getRcode())) {
+      failoverAnswers++;
+      lastAnswer = answer;
+      if (failoverAnswers < order.size()) {
+        next();
+        return;
+      }
+    }
+    result.complete(answer);
+  }
+
+  private void finish() {
+    if (lastAnswer != null) {
+      result.complete(lastAnswer);
+    } else if (lastError != null) {
+      result.completeExceptionally(lastError);
+    } else {
+      result.completeExceptionally(new UpstreamException("no healthy upstreams"));
+    }
+  }
+}

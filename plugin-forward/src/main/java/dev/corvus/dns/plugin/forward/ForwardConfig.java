@@ -1,0 +1,97 @@
+package dev.corvus.dns.plugin.forward;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.xbill.DNS.Name;
+
+/**
+ * One {@code forward} directive, parsed and validated. Defaults are CoreDNS's.
+ *
+ * @param from the zone whose names are forwarded; others go to the next plugin
+ * @param destinations the {@code TO} arguments in configured order
+ * @param except names (and their subdomains) passed to the next plugin instead
+ * @param forceTcp query upstreams over TCP even for UDP clients
+ * @param preferUdp query upstreams over UDP even for TCP clients
+ * @param expire how long an idle pooled TCP/TLS connection is kept
+ * @param maxFails failed health checks after which an upstream is down; 0 never marks it down
+ * @param tls TLS client settings for {@code tls://} upstreams
+ * @param policy how upstreams are ordered per query
+ * @param healthCheck how failed upstreams are probed
+ * @param maxConcurrent queries in flight beyond which REFUSED is answered; 0 means no limit
+ * @param nextRcodes upstream rcodes that hand the query to the next plugin
+ * @param failfastAllUnhealthy answer SERVFAIL at once when every upstream is down
+ * @param failoverRcodes upstream rcodes after which the next upstream is tried
+ * @param maxConnectAttempts the most attempts per query; 0 means twice the number of upstreams
+ * @param readTimeout the longest time one attempt waits for an answer; the adaptive timeout
+ *     never exceeds it
+ */
+record ForwardConfig(
+    Name from,
+    List<Destination> destinations,
+    List<Name> except,
+    boolean forceTcp,
+    boolean preferUdp,
+    Duration expire,
+    int maxFails,
+    TlsSettings tls,
+    Policy policy,
+    HealthCheckSettings healthCheck,
+    int maxConcurrent,
+    Set<Integer> nextRcodes,
+    boolean failfastAllUnhealthy,
+    Set<Integer> failoverRcodes,
+    int maxConnectAttempts,
+    Duration readTimeout) {
+
+  /** CoreDNS's limit on the number of upstreams. */
+  static final int MAX_UPSTREAMS = 15;
+  /** CoreDNS's {@code expire} default. */
+  static final Duration DEFAULT_EXPIRE = Duration.ofSeconds(10);
+  /** CoreDNS's {@code max_fails} default. */
+  static final int DEFAULT_MAX_FAILS = 2;
+  /** CoreDNS's per-upstream read timeout. */
+  static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(2);
+  /** CoreDNS's total time budget of one query across all attempts. */
+  static final Duration QUERY_BUDGET = Duration.ofSeconds(5);
+
+  ForwardConfig {
+    Objects.requireNonNull(from, "from");
+    destinations = List.copyOf(destinations);
+    except = List.copyOf(except);
+    Objects.requireNonNull(expire, "expire");
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(healthCheck, "healthCheck");
+    nextRcodes = Set.copyOf(nextRcodes);
+    failoverRcodes = Set.copyOf(failoverRcodes);
+    Objects.requireNonNull(readTimeout, "readTimeout");
+    if (destinations.isEmpty()) {
+      throw new IllegalArgumentException("at least one destination is needed");
+    }
+  }
+
+  /** The upstreams the destinations name right now, without duplicates, first one wins. */
+  List<UpstreamAddress> upstreams() {
+    return distinctUpstreams(destinations);
+  }
+
+  static List<UpstreamAddress> distinctUpstreams(List<Destination> destinations) {
+    List<UpstreamAddress> all = new ArrayList<>();
+    for (Destination destination : destinations) {
+      for (UpstreamAddress upstream : destination.upstreams()) {
+        if (!all.contains(upstream)) {
+          all.add(upstream);
+        }
+      }
+    }
+    return List.copyOf(all);
+  }
+
+  /** Whether any upstream speaks DNS over TLS. */
+  boolean usesTls() {
+    return upstreams().stream().anyMatch(UpstreamAddress::tls);
+  }
+}

@@ -1,0 +1,405 @@
+package dev.corvus.dns.plugin.forward;
+
+import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.PluginFactory;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The {@code forward} directive:
+ *
+ * <pre>
+ * forward FROM TO... {
+ *     except IGNORED_NAMES...
+ *     force_tcp
+ *     prefer_udp
+ *     expire DURATION
+ *     max_fails INTEGER
+ *     tls [CERT KEY] [CA]
+ *     tls_servername NAME
+ *     policy random|round_robin|sequential
+ *     health_check DURATION [no_rec] [domain FQDN]
+ *     max_concurrent MAX
+ *     next RCODE...
+ *     failfast_all_unhealthy_upstreams
+ *     failover RCODE...
+ *     max_connect_attempts INTEGER
+ *     read_timeout DURATION
+ * }
+ * </pre>
+ *
+ * {@code TO} is {@code IP[:PORT]}, {@code dns://IP[:PORT]}, {@code tls://IP[:PORT]} (port 853) or
+ * the path of a resolv.conf-style file, read here so that {@code corvus check} reports a missing
+ * one, and re-read while running.
+ */
+@AutoService(PluginFactory.class)
+public final class ForwardFactory implements PluginFactory {
+
+  static final List<String> KNOWN_OPTIONS =
+      List.of(
+          "except",
+          "force_tcp",
+          "prefer_udp",
+          "expire",
+          "max_fails",
+          "tls",
+          "tls_servername",
+          "policy",
+          "health_check",
+          "max_concurrent",
+          "next",
+          "failfast_all_unhealthy_upstreams",
+          "failover",
+          "max_connect_attempts",
+          "read_timeout");
+
+  /** CoreDNS options Corvus does not implement; named in the error rather than "unknown". */
+  private static final Set<String> UNSUPPORTED_OPTIONS =
+      Set.of("max_idle_conns", "doh_method", "source_address", "resolver", "max_age", "next_on_nodata");
+
+  private static final int DNS_PORT = 53;
+  private static final int DNS_OVER_TLS_PORT = 853;
+
+  /** Public for {@link java.util.ServiceLoader}. */
+  public ForwardFactory() {}
+
+  @Override
+  public String directive() {
+    return "forward";
+  }
+
+  /** CoreDNS allows several {@code forward}s in a block; they run in Corefile order. */
+  @Override
+  public boolean repeatable() {
+    return true;
+  }
+
+  @Override
+  public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+    ForwardConfig parsed = parse(config);
+    SslContext sslContext = null;
+    if (parsed.usesTls()) {
+      try {
+        sslContext = TlsContexts.client(parsed.tls());
+      } catch (IOException | IllegalArgumentException e) {
+        throw config.error("tls: cannot build the TLS configuration: " + e.getMessage());
+      }
+    }
+    return new ForwardPlugin(parsed, sslContext, context);
+  }
+
+  /** Parses one occurrence of the directive. */
+  static ForwardConfig parse(ConfigReader config) throws ConfigException {
+    Name from = parseFrom(config, config.nextArg("FROM"));
+    if (!config.hasNextArg()) {
+      throw config.error("expected at least one TO address after FROM");
+    }
+    List<String> toArgs = config.remainingArgs();
+
+    List<Name> except = new ArrayList<>();
+    boolean forceTcp = false;
+    boolean preferUdp = false;
+    Duration expire = ForwardConfig.DEFAULT_EXPIRE;
+    int maxFails = ForwardConfig.DEFAULT_MAX_FAILS;
+    TlsSettings tls = TlsSettings.DEFAULT;
+    Optional<String> serverName = Optional.empty();
+    Policy policy = Policy.RANDOM;
+    HealthCheckSettings healthCheck = HealthCheckSettings.DEFAULT;
+    int maxConcurrent = 0;
+    Set<Integer> next = new HashSet<>();
+    boolean failfast = false;
+    Set<Integer> failover = new HashSet<>();
+    int maxConnectAttempts = 0;
+    Duration readTimeout = ForwardConfig.DEFAULT_READ_TIMEOUT;
+
+    while (config.nextOption()) {
+      String option = config.option();
+      switch (option) {
+        case "except" -> {
+          if (!config.hasNextArg()) {
+            throw config.error("expected at least one name");
+          }
+          for (String name : config.remainingArgs()) {
+            except.add(zone(config, name));
+          }
+        }
+        case "force_tcp" -> {
+          config.expectNoMoreArgs();
+          forceTcp = true;
+        }
+        case "prefer_udp" -> {
+          config.expectNoMoreArgs();
+          preferUdp = true;
+        }
+        case "expire" -> {
+          expire = config.nextDuration("DURATION");
+          if (expire.isNegative()) {
+            throw config.error("expire can't be negative: " + expire);
+          }
+        }
+        case "max_fails" -> maxFails = config.nextInt("INTEGER", 0, Integer.MAX_VALUE);
+        case "tls" -> tls = parseTls(config);
+        case "tls_servername" -> serverName = Optional.of(config.nextArg("NAME"));
+        case "policy" -> {
+          String keyword = config.nextArg("POLICY");
+          policy = Policy.fromKeyword(keyword);
+          if (policy == null) {
+            throw config.error(
+                "unknown policy '" + keyword + "', expected random, round_robin or sequential");
+          }
+        }
+        case "health_check" -> healthCheck = parseHealthCheck(config);
+        case "max_concurrent" -> maxConcurrent = config.nextInt("MAX", 0, Integer.MAX_VALUE);
+        case "next" -> next.addAll(parseRcodes(config, false));
+        case "failfast_all_unhealthy_upstreams" -> {
+          config.expectNoMoreArgs();
+          failfast = true;
+        }
+        case "failover" -> failover.addAll(parseRcodes(config, true));
+        case "max_connect_attempts" ->
+            maxConnectAttempts = config.nextInt("INTEGER", 0, Integer.MAX_VALUE);
+        case "read_timeout" -> {
+          readTimeout = config.nextDuration("DURATION");
+          if (readTimeout.isNegative() || readTimeout.isZero()) {
+            throw config.error("read_timeout must be positive: " + readTimeout);
+          }
+        }
+        default -> {
+          if (UNSUPPORTED_OPTIONS.contains(option)) {
+            throw config.error("the CoreDNS option '" + option + "' is not supported by Corvus");
+          }
+          throw config.unknownOption(KNOWN_OPTIONS);
+        }
+      }
+    }
+    if (serverName.isPresent()) {
+      tls = tls.withServerName(serverName.get());
+    }
+
+    List<Destination> destinations = new ArrayList<>();
+    for (String to : toArgs) {
+      Destination destination = parseDestination(config, to);
+      if (destination != null) {
+        destinations.add(destination);
+      }
+    }
+    List<UpstreamAddress> upstreams = ForwardConfig.distinctUpstreams(destinations);
+    if (upstreams.isEmpty()) {
+      throw config.error("no valid upstream addresses found in " + String.join(" ", toArgs));
+    }
+    if (upstreams.size() > ForwardConfig.MAX_UPSTREAMS) {
+      throw config.error(
+          "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + upstreams.size());
+    }
+    return new ForwardConfig(
+        from,
+        destinations,
+        except,
+        forceTcp,
+        preferUdp,
+        expire,
+        maxFails,
+        tls,
+        policy,
+        healthCheck,
+        maxConcurrent,
+        next,
+        failfast,
+        failover,
+        maxConnectAttempts,
+        readTimeout);
+  }
+
+  private static Name parseFrom(ConfigReader config, String text) throws ConfigException {
+    if (text.contains("/")) {
+      List<Name> zones;
+      try {
+        zones = Names.reverseZones(text);
+      } catch (IllegalArgumentException e) {
+        throw config.error("unable to normalize '" + text + "': " + e.getMessage());
+      }
+      if (zones.size() > 1) {
+        // CoreDNS keeps only the first zone of a CIDR that is not on an octet boundary.
+        config.warn(
+            "'" + text + "' expands to " + zones.size() + " zones; only " + zones.get(0) + " is used");
+      }
+      return zones.get(0);
+    }
+    return zone(config, text);
+  }
+
+  private static Name zone(ConfigReader config, String text) throws ConfigException {
+    try {
+      return Names.zone(text);
+    } catch (IllegalArgumentException e) {
+      throw config.error("not a valid domain name: '" + text + "'");
+    }
+  }
+
+  /** One TO argument; {@code null} for a resolv.conf without nameservers (CoreDNS skips it). */
+  private static Destination parseDestination(ConfigReader config, String to)
+      throws ConfigException {
+    String rest = to;
+    boolean tls = false;
+    int scheme = to.indexOf("://");
+    if (scheme >= 0) {
+      String name = to.substring(0, scheme).toLowerCase(Locale.ROOT);
+      rest = to.substring(scheme + 3);
+      switch (name) {
+        case "dns" -> tls = false;
+        case "tls" -> tls = true;
+        default ->
+            throw config.error(
+                "'" + name + "' is not supported as a destination protocol in forward: " + to);
+      }
+    }
+    if (rest.isEmpty()) {
+      throw config.error("invalid address: '" + to + "'");
+    }
+    InetSocketAddress address = parseIpAndPort(rest, tls ? DNS_OVER_TLS_PORT : DNS_PORT);
+    if (address != null) {
+      return new Destination.Fixed(new UpstreamAddress(address, tls));
+    }
+    if (rest.contains("%")) {
+      throw config.error(
+          "per-upstream TLS server names ('" + to + "') are not supported; use tls_servername");
+    }
+    if (scheme >= 0) {
+      throw config.error("not an IP address: '" + to + "'");
+    }
+    Path file = config.baseDirectory().resolve(rest);
+    if (!Files.isRegularFile(file)) {
+      throw config.error(
+          "not an IP address or file: '" + to + "' (host names are not supported; use an IP)");
+    }
+    try {
+      List<UpstreamAddress> nameservers = ResolvConf.read(file);
+      if (nameservers.isEmpty()) {
+        config.warn("no nameservers found in " + file + "; skipped until it names some");
+      }
+      return new Destination.ResolvConfFile(file, nameservers);
+    } catch (IOException e) {
+      throw config.error("cannot read " + file + ": " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw config.error(file + ": " + e.getMessage());
+    }
+  }
+
+  /** {@code IP}, {@code IP:PORT}, {@code [IPv6]:PORT} or {@code IPv6}; {@code null} if not an IP. */
+  static InetSocketAddress parseIpAndPort(String text, int defaultPort) {
+    String host = text;
+    String port = null;
+    if (text.startsWith("[")) {
+      int close = text.indexOf(']');
+      if (close < 0) {
+        return null;
+      }
+      host = text.substring(1, close);
+      String after = text.substring(close + 1);
+      if (after.startsWith(":")) {
+        port = after.substring(1);
+      } else if (!after.isEmpty()) {
+        return null;
+      }
+    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
+      host = text.substring(0, text.indexOf(':'));
+      port = text.substring(text.indexOf(':') + 1);
+    }
+    InetAddress address;
+    try {
+      address = Names.parseAddressLiteral(host);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int portNumber = defaultPort;
+    if (port != null) {
+      try {
+        portNumber = Integer.parseInt(port);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (portNumber < 1 || portNumber > 65535) {
+        return null;
+      }
+    }
+    return new InetSocketAddress(address, portNumber);
+  }
+
+  private static TlsSettings parseTls(ConfigReader config) throws ConfigException {
+    List<Path> files = new ArrayList<>();
+    while (config.hasNextArg()) {
+      if (files.size() == 3) {
+        throw config.error("expected at most 3 arguments: CERT KEY CA");
+      }
+      Path file = config.nextPath("FILE");
+      if (!Files.isReadable(file)) {
+        throw config.error("cannot read " + file);
+      }
+      files.add(file);
+    }
+    return switch (files.size()) {
+      case 0 -> TlsSettings.DEFAULT;
+      case 1 -> new TlsSettings(Optional.empty(), Optional.empty(), Optional.of(files.get(0)), Optional.empty());
+      case 2 ->
+          new TlsSettings(Optional.of(files.get(0)), Optional.of(files.get(1)), Optional.empty(), Optional.empty());
+      default ->
+          new TlsSettings(
+              Optional.of(files.get(0)), Optional.of(files.get(1)), Optional.of(files.get(2)), Optional.empty());
+    };
+  }
+
+  private static HealthCheckSettings parseHealthCheck(ConfigReader config) throws ConfigException {
+    Duration interval = config.nextDuration("DURATION");
+    if (interval.isNegative()) {
+      throw config.error("health_check can't be negative: " + interval);
+    }
+    boolean recursionDesired = true;
+    Name domain = Name.root;
+    while (config.hasNextArg()) {
+      String word = config.nextArg("no_rec or domain");
+      switch (word) {
+        case "no_rec" -> recursionDesired = false;
+        case "domain" -> domain = zone(config, config.nextArg("FQDN"));
+        default -> throw config.error("health_check: unknown option " + word);
+      }
+    }
+    return new HealthCheckSettings(interval, recursionDesired, domain);
+  }
+
+  private static List<Integer> parseRcodes(ConfigReader config, boolean failover)
+      throws ConfigException {
+    if (!config.hasNextArg()) {
+      throw config.error("expected at least one RCODE");
+    }
+    List<Integer> rcodes = new ArrayList<>();
+    for (String text : config.remainingArgs()) {
+      int rcode = Rcode.value(text.toUpperCase(Locale.ROOT));
+      if (rcode < 0 || text.chars().allMatch(Character::isDigit)) {
+        throw config.error(text + " is not a valid rcode");
+      }
+      if (failover && rcode == Rcode.NOERROR) {
+        throw config.error("NoError cannot be used in failover");
+      }
+      rcodes.add(rcode);
+    }
+    return rcodes;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.corvus.dns.plugin.forward;
+
+import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Transport;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+
+/**
+ * The {@code forward} handler: names in FROM and not under an {@code except} name go to the
+ * upstreams, everything else to the next plugin. Identical questions in flight share one upstream
+ * exchange; each client gets a copy with its own ID and its question as it asked it.
+ */
+final class ForwardHandler implements Handler {
+
+  private final ForwardConfig config;
+  private final ForwardRuntime runtime;
+  private final AtomicInteger concurrent = new AtomicInteger();
+  private final AtomicInteger robin = new AtomicInteger();
+  private final SingleFlight<FlightKey, Message> flights = new SingleFlight<>();
+  private final AtomicLong sharedAnswers = new AtomicLong();
+
+  ForwardHandler(ForwardConfig config, ForwardRuntime runtime) {
+    this.config = config;
+    this.runtime = runtime;
+  }
+
+  @Override
+  public CompletionStage<Message> handle(Chain chain) {
+    Request request = chain.request();
+    if (!matches(request.qname())) {
+      return chain.proceed(request);
+    }
+    ForwardRuntime.Started started = runtime.started();
+    if (started == null) {
+      return CompletableFuture.failedFuture(new DnsException(Rcode.SERVFAIL, "forward: not started"));
+    }
+    if (config.maxConcurrent() > 0) {
+      if (concurrent.incrementAndGet() > config.maxConcurrent()) {
+        concurrent.decrementAndGet();
+        started.metrics().maxConcurrentRejects.inc();
+        return CompletableFuture.failedFuture(
+            new DnsException(Rcode.REFUSED, "concurrent queries exceeded maximum " + config.maxConcurrent()));
+      }
+    }
+    CompletableFuture<Message> upstreamAnswer =
+        flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet);
+    if (config.maxConcurrent() > 0) {
+      upstreamAnswer.whenComplete((answer, error) -> concurrent.decrementAndGet());
+    }
+    return upstreamAnswer.handle((answer, error) -> respond(chain, request, answer, error))
+        .thenCompose(
+            response -> {
+              if (response != null) {
+                return CompletableFuture.completedFuture(response);
+              }
+              return chain.proceed(request);
+            });
+  }
+
+  /** The response for this client, or {@code null} to pass the query to the next plugin. */
+  private Message respond(Chain chain, Request request, Message answer, Throwable error) {
+    if (error != null) {
+      Throwable cause = Upstream.unwrap(error);
+      throw new DnsException(Rcode.SERVFAIL, "forward: " + cause.getMessage(), cause);
+    }
+    if (config.nextRcodes().contains(answer.getRcode()) && chain.hasNext()) {
+      return null;
+    }
+    Message copy = answer.clone();
+    copy.getHeader().setID(request.id());
+    // The client sees its question exactly as it asked it (case included), not the flight owner's.
+    copy.removeAllRecords(Section.QUESTION);
+    copy.addRecord(request.question(), Section.QUESTION);
+    return copy;
+  }
+
+  private CompletableFuture<Message> forward(ForwardRuntime.Started started, Request request) {
+    List<Upstream> upstreams = started.upstreams().current();
+    FailoverExchange exchange =
+        new FailoverExchange(
+            config,
+            started.metrics(),
+            order(upstreams),
+            request.message(),
+            protocolFor(request.transport()),
+            System.nanoTime());
+    return exchange.run();
+  }
+
+  private UpstreamProtocol protocolFor(Transport transport) {
+    if (config.forceTcp()) {
+      return UpstreamProtocol.TCP;
+    }
+    if (config.preferUdp()) {
+      return UpstreamProtocol.UDP;
+    }
+    return transport == Transport.TCP || transport == Transport.TLS ? UpstreamProtocol.TCP : UpstreamProtocol.UDP;
+  }
+
+  private List<Upstream> order(List<Upstream> upstreams) {
+    if (upstreams.size() <= 1) {
+      return upstreams;
+    }
+    switch (config.policy()) {
+      case SEQUENTIAL:
+        return upstreams;
+      case ROUND_ROBIN: {
+        int first = Math.floorMod(robin.incrementAndGet(), upstreams.size());
+        List<Upstream> ordered = new ArrayList<>(upstreams.size());
+        ordered.add(upstreams.get(first));
+        for (int i = 0; i < upstreams.size(); i++) {
+          if (i != first) {
+            ordered.add(upstreams.get(i));
+          }
+        }
+        return ordered;
+      }
+      default: {
+        List<Upstream> shuffled = new ArrayList<>(upstreams);
+        Collections.shuffle(shuffled, ThreadLocalRandom.current());
+        return shuffled;
+      }
+    }
+  }
+
+  /** Whether the name is forwarded: inside FROM, and FROM itself or not under an except name. */
+  boolean matches(Name qname) {
+    if (!qname.subdomain(config.from())) {
+      return false;
+    }
+    if (qname.equals(config.from())) {
+      return true;
+    }
+    for (Name ignored : config.except()) {
+      if (qname.subdomain(ignored)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Queries that joined an exchange already in flight instead of starting one. */
+  long sharedAnswers() {
+    return sharedAnswers.get();
+  }
+}

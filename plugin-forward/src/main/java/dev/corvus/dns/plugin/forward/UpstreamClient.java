@@ -1,0 +1,110 @@
+package dev.corvus.dns.plugin.forward;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plugin's own small Netty event loop group (epoll when available, NIO otherwise) and the
+ * bootstraps of its UDP exchanges and TCP/TLS connections. Created in {@link ForwardPlugin#start}
+ * and closed in {@link ForwardPlugin#stop}.
+ */
+final class UpstreamClient implements AutoCloseable {
+
+  private static final int MAX_DNS_MESSAGE = 65535;
+
+  private final EventLoopGroup group;
+  private final Class<? extends DatagramChannel> datagramChannel;
+  private final Class<? extends SocketChannel> socketChannel;
+  private final SecureRandom random = new SecureRandom();
+
+  /**
+   * @param threads the number of event loops
+   */
+  UpstreamClient(int threads) {
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("corvus-forward", true), io);
+    this.datagramChannel = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /** An unpredictable 16-bit query ID (RFC 5452 §9.2). */
+  int randomId() {
+    return random.nextInt(0x10000);
+  }
+
+  /**
+   * Binds a fresh UDP socket on an ephemeral port of the upstream's address family; Linux picks
+   * ephemeral ports at random, which together with the random ID is RFC 5452's defence against
+   * forged answers. The socket is not connected, so that answers from elsewhere reach the
+   * handler and are counted rather than silently discarded by the kernel.
+   */
+  ChannelFuture bindDatagram(InetSocketAddress upstream, ChannelHandler handler) {
+    return new Bootstrap()
+        .group(group)
+        .channel(datagramChannel)
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DNS_MESSAGE))
+        .handler(handler)
+        .bind(new InetSocketAddress(wildcardFor(upstream.getAddress()), 0));
+  }
+
+  /** Connects a TCP socket to {@code upstream}; {@code initializer} sets up its pipeline. */
+  ChannelFuture connect(InetSocketAddress upstream, ChannelHandler initializer, long timeoutNanos) {
+    int timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)));
+    return new Bootstrap()
+        .group(group)
+        .channel(socketChannel)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMillis)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .handler(initializer)
+        .connect(upstream);
+  }
+
+  /** Runs {@code task} after {@code nanos} on one of the client's event loops. */
+  io.netty.util.concurrent.ScheduledFuture<?> schedule(Channel channel, Runnable task, long nanos) {
+    return channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Runs {@code task} after {@code nanos} on some event loop of the client. */
+  io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long nanos) {
+    return group.next().schedule(task, nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  }
+
+  private static InetAddress wildcardFor(InetAddress address) {
+    try {
+      return address instanceof Inet4Address
+          ? InetAddress.getByAddress(new byte[4])
+          : InetAddress.getByAddress(new byte[16]);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.corvus.dns.plugin.forward;
+
+/** Why an exchange with an upstream produced no answer. */
+class UpstreamException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  UpstreamException(String message) {
+    super(message, null, false, false);
+  }
+
+  UpstreamException(String message, Throwable cause) {
+    super(message, cause, false, false);
+  }
+
+  /** No answer arrived within the attempt's timeout. */
+  static final class Timeout extends UpstreamException {
+    private static final long serialVersionUID = 1L;
+
+    Timeout(String upstream, long nanos) {
+      super(upstream + ": no answer within " + nanos / 1_000_000 + " ms");
+    }
+  }
+
+  /**
+   * A pooled connection was closed by the upstream before it answered; the query is sent again on
+   * another connection, as CoreDNS retries on {@code ErrCachedClosed}.
+   */
+  static final class CachedConnectionClosed extends UpstreamException {
+    private static final long serialVersionUID = 1L;
+
+    CachedConnectionClosed(String upstream) {
+      super(upstream + ": cached connection was closed by peer");
+    }
+  }
+}

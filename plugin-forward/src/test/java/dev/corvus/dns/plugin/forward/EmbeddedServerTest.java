@@ -1,0 +1,53 @@
+package dev.corvus.dns.plugin.forward;
+
+import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * The plugin inside a real server started with the embedding API, queried over real sockets.
+ * Skipped while the embedding API is still being implemented (it throws "in progress").
+ */
+class EmbeddedServerTest {
+
+  private static Corvus start(String corefile) throws Exception {
+    try {
+      return Corvus.builder().corefile(corefile).dnsPort(0).start();
+    } catch (IllegalStateException e) {
+      assumeTrue(!String.valueOf(e.getMessage()).contains("in progress"), "the embedding API is not implemented yet");
+      throw e;
+    }
+  }
+
+  @Test
+  void serverForwardsOverUdpAndTcpAndExportsMetrics() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        Corvus server = start(".:0 {\n forward . " + up.hostPort() + "\n}\n")) {
+      DnsClient client = new DnsClient(server.udpAddress());
+      assertEquals("10.0.0.1", firstAddress(client.udp("www.example.org.", Type.A)));
+      assertEquals("10.0.0.1", firstAddress(new DnsClient(server.tcpAddress()).tcp("www.example.org.", Type.A)));
+      String metrics = server.scrapeMetrics();
+      assertTrue(metrics.contains("coredns_forward_requests_total"), metrics);
+      assertTrue(metrics.contains("corvus_forward_upstream_healthy"), metrics);
+    }
+  }
+
+  @Test
+  void truncatedAnswersReachTheClientInFullOverTcp() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        Corvus server = start(".:0 {\n forward . " + up.hostPort() + "\n}\n")) {
+      up.mode(FaultyUpstream.Mode.TRUNCATE_UDP);
+      Message response = new DnsClient(server.udpAddress()).udp("big.example.", Type.A);
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      assertEquals("10.0.0.1", firstAddress(response));
+    }
+  }
+}

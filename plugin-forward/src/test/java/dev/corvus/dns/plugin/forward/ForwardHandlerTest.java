@@ -1,0 +1,356 @@
+package dev.corvus.dns.plugin.forward;
+
+import static dev.corvus.dns.plugin.forward.ForwardHarness.await;
+import static dev.corvus.dns.plugin.forward.ForwardHarness.eventually;
+import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.server.client.DnsClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** The handler against real upstreams on 127.0.0.1. */
+class ForwardHandlerTest {
+
+  @Test
+  void forwardsAndGivesTheClientItsOwnIdAndQuestion() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort())) {
+      Message query = DnsClient.newQuery("WwW.Example.ORG.", Type.A);
+      Message response = await(forward.send(query, Transport.UDP));
+
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      assertEquals("10.0.0.1", firstAddress(response));
+      assertEquals(query.getHeader().getID(), response.getHeader().getID());
+      assertEquals("WwW.Example.ORG.", response.getQuestion().getName().toString());
+      assertEquals(1, up.queries("www.example.org."));
+      assertEquals(1, forward.metrics().value("coredns_forward_requests_total", up.hostPort()));
+      assertEquals(1, forward.metrics().value("coredns_forward_responses_total", up.hostPort(), "NOERROR"));
+      assertEquals(
+          1,
+          forward.metrics().value("coredns_proxy_request_duration_seconds_count", "forward", up.hostPort(), "NOERROR"));
+      assertEquals(1, forward.metrics().value("corvus_forward_upstream_healthy", up.hostPort()));
+    }
+  }
+
+  @Test
+  void namesOutsideFromAndExceptNamesGoToTheNextPlugin() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness("forward example.org " + up.hostPort() + " {\n except internal.example.org\n}")) {
+      assertEquals(ForwardHarness.NEXT_ANSWER, firstAddress(forward.query("example.com.", Type.A)));
+      assertEquals(ForwardHarness.NEXT_ANSWER, firstAddress(forward.query("a.internal.example.org.", Type.A)));
+      assertEquals("10.0.0.1", firstAddress(forward.query("www.example.org.", Type.A)));
+      assertEquals(2, forward.nextCalls.get());
+      assertEquals(0, up.queries("example.com."));
+      assertEquals(0, up.queries("a.internal.example.org."));
+    }
+  }
+
+  @Test
+  void nextRcodeHandsTheQueryToTheNextPlugin() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort() + " {\n next NXDOMAIN\n}")) {
+      up.mode(FaultyUpstream.Mode.NXDOMAIN);
+      assertEquals(ForwardHarness.NEXT_ANSWER, firstAddress(forward.query("gone.example.", Type.A)));
+      assertEquals(1, up.queries("gone.example."));
+      up.mode(FaultyUpstream.Mode.SERVFAIL);
+      assertEquals(Rcode.SERVFAIL, forward.query("broken.example.", Type.A).getRcode());
+      assertEquals(1, forward.nextCalls.get());
+    }
+  }
+
+  @Test
+  void sequentialPolicyFailsOverFromADroppingUpstream() throws Exception {
+    try (FaultyUpstream dead = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream alive = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + dead.hostPort() + " " + alive.hostPort()
+                    + " {\n policy sequential\n read_timeout 400ms\n health_check 5s\n}")) {
+      dead.mode(FaultyUpstream.Mode.DROP);
+      Message response = forward.query("a.example.", Type.A);
+      assertEquals("10.0.0.2", firstAddress(response));
+      assertEquals(1, dead.queries("a.example."));
+      assertEquals(1, alive.queries("a.example."));
+    }
+  }
+
+  @Test
+  void sequentialPolicyAlwaysAsksTheFirstHealthyUpstreamFirst() throws Exception {
+    try (FaultyUpstream first = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream second = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward =
+            new ForwardHarness("forward . " + first.hostPort() + " " + second.hostPort() + " {\n policy sequential\n}")) {
+      for (int i = 0; i < 5; i++) {
+        assertEquals("10.0.0.1", firstAddress(forward.query("q" + i + ".example.", Type.A)));
+      }
+      assertEquals(0, second.queries("q0.example."));
+    }
+  }
+
+  @Test
+  void roundRobinPolicyAlternatesAndFailsOver() throws Exception {
+    try (FaultyUpstream a = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream b = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + a.hostPort() + " " + b.hostPort()
+                    + " {\n policy round_robin\n read_timeout 400ms\n health_check 5s\n}")) {
+      List<String> answers = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(firstAddress(forward.query("rr" + i + ".example.", Type.A)));
+      }
+      assertEquals(2, new HashSet<>(answers).size(), "both upstreams answered: " + answers);
+      for (int i = 1; i < answers.size(); i++) {
+        assertTrue(!answers.get(i).equals(answers.get(i - 1)), "alternates: " + answers);
+      }
+      a.mode(FaultyUpstream.Mode.DROP);
+      for (int i = 0; i < 2; i++) {
+        assertEquals("10.0.0.2", firstAddress(forward.query("down" + i + ".example.", Type.A)));
+      }
+    }
+  }
+
+  @Test
+  void randomPolicyUsesEveryUpstreamAndFailsOver() throws Exception {
+    try (FaultyUpstream a = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream b = FaultyUpstream.start("10.0.0.2");
+        FaultyUpstream c = FaultyUpstream.start("10.0.0.3");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + a.hostPort() + " " + b.hostPort() + " " + c.hostPort()
+                    + " {\n read_timeout 400ms\n health_check 5s\n}")) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 40 && seen.size() < 3; i++) {
+        seen.add(firstAddress(forward.query("r" + i + ".example.", Type.A)));
+      }
+      assertEquals(Set.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), seen);
+      a.mode(FaultyUpstream.Mode.DROP);
+      b.mode(FaultyUpstream.Mode.DROP);
+      for (int i = 0; i < 3; i++) {
+        assertEquals("10.0.0.3", firstAddress(forward.query("f" + i + ".example.", Type.A)));
+      }
+    }
+  }
+
+  @Test
+  void healthChecksMarkAnUpstreamDownAndBringItBack() throws Exception {
+    try (FaultyUpstream flaky = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream steady = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + flaky.hostPort() + " " + steady.hostPort()
+                    + " {\n policy sequential\n read_timeout 300ms\n health_check 50ms\n max_fails 2\n}")) {
+      flaky.mode(FaultyUpstream.Mode.DROP);
+      assertEquals("10.0.0.2", firstAddress(forward.query("x.example.", Type.A)));
+      assertTrue(
+          eventually(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 0),
+          "marked down after max_fails failed checks");
+      assertTrue(forward.metrics().value("coredns_forward_healthcheck_failures_total", flaky.hostPort()) >= 3);
+
+      // While it is down, sequential goes straight to the healthy upstream: no timeout.
+      long start = System.nanoTime();
+      assertEquals("10.0.0.2", firstAddress(forward.query("y.example.", Type.A)));
+      assertTrue(System.nanoTime() - start < Duration.ofMillis(250).toNanos());
+      assertEquals(0, flaky.queries("y.example."));
+
+      flaky.mode(FaultyUpstream.Mode.ANSWER);
+      assertTrue(
+          eventually(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 1),
+          "a successful health check brings it back");
+      assertEquals("10.0.0.1", firstAddress(forward.query("z.example.", Type.A)));
+    }
+  }
+
+  @Test
+  void allUpstreamsDownFailsFastWithFailfast() throws Exception {
+    try (FaultyUpstream dead = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + dead.hostPort()
+                    + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n failfast_all_unhealthy_upstreams\n}")) {
+      dead.mode(FaultyUpstream.Mode.DROP);
+      assertEquals(Rcode.SERVFAIL, forward.query("a.example.", Type.A).getRcode());
+      assertTrue(eventually(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
+      long start = System.nanoTime();
+      assertEquals(Rcode.SERVFAIL, forward.query("b.example.", Type.A).getRcode());
+      assertTrue(System.nanoTime() - start < Duration.ofMillis(150).toNanos(), "answered without waiting");
+      assertEquals(0, dead.queries("b.example."));
+      assertTrue(forward.metrics().value("coredns_forward_healthcheck_broken_total") >= 1);
+    }
+  }
+
+  @Test
+  void allUpstreamsDownStillTriesOneWithoutFailfast() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + up.hostPort() + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n}")) {
+      up.mode(FaultyUpstream.Mode.DROP);
+      forward.query("a.example.", Type.A);
+      assertTrue(eventually(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
+      // Health checks keep failing, so it stays down, yet queries are still sent to it.
+      up.mode(FaultyUpstream.Mode.DROP_HEALTH_CHECKS);
+      assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
+      assertTrue(forward.plugin.upstreams().get(0).isDown());
+      assertTrue(forward.metrics().value("coredns_forward_healthcheck_broken_total") >= 1);
+    }
+  }
+
+  @Test
+  void truncatedUdpAnswerIsAskedAgainOverTcp() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort())) {
+      up.mode(FaultyUpstream.Mode.TRUNCATE_UDP);
+      Message response = forward.query("big.example.", Type.A);
+      assertEquals("10.0.0.1", firstAddress(response));
+      assertEquals(2, up.queries("big.example."));
+      assertEquals(1, up.tcpQueries());
+    }
+  }
+
+  @Test
+  void tcpConnectionsArePooledAndPipelined() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort() + " {\n force_tcp\n}")) {
+      up.delayMillis(100);
+      List<CompletableFuture<Message>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        inFlight.add(forward.send(DnsClient.newQuery("p" + i + ".example.", Type.A), Transport.UDP));
+      }
+      for (CompletableFuture<Message> response : inFlight) {
+        assertEquals("10.0.0.1", firstAddress(await(response)));
+      }
+      assertEquals("10.0.0.1", firstAddress(forward.query("later.example.", Type.A)));
+      assertEquals(11, up.tcpQueries());
+      assertEquals(1, up.tcpConnections(), "one connection carried every query");
+      assertEquals(1, forward.metrics().value("coredns_proxy_conn_cache_misses_total", "forward", up.hostPort(), "tcp"));
+      assertEquals(10, forward.metrics().value("coredns_proxy_conn_cache_hits_total", "forward", up.hostPort(), "tcp"));
+    }
+  }
+
+  @Test
+  void idleConnectionsCloseAfterExpire() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness("forward . " + up.hostPort() + " {\n force_tcp\n expire 100ms\n}")) {
+      assertEquals("10.0.0.1", firstAddress(forward.query("a.example.", Type.A)));
+      assertTrue(
+          eventually(Duration.ofSeconds(3), () -> up.tcpConnectionsClosedByClient() == 1),
+          "the idle connection was closed by the forwarder");
+      assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
+      assertEquals(2, up.tcpConnections(), "a new connection after the idle one expired");
+    }
+  }
+
+  @Test
+  void maxConcurrentRefusesQueriesBeyondTheLimit() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort() + " {\n max_concurrent 2\n}")) {
+      up.delayMillis(300);
+      CompletableFuture<Message> first = forward.send(DnsClient.newQuery("one.example.", Type.A), Transport.UDP);
+      CompletableFuture<Message> second = forward.send(DnsClient.newQuery("two.example.", Type.A), Transport.UDP);
+      Message third = await(forward.send(DnsClient.newQuery("three.example.", Type.A), Transport.UDP));
+      assertEquals(Rcode.REFUSED, third.getRcode());
+      assertEquals("10.0.0.1", firstAddress(await(first)));
+      assertEquals("10.0.0.1", firstAddress(await(second)));
+      assertEquals(1, forward.metrics().value("coredns_forward_max_concurrent_rejects_total"));
+      assertEquals(0, up.queries("three.example."));
+      up.delayMillis(0);
+      assertEquals("10.0.0.1", firstAddress(forward.query("four.example.", Type.A)));
+    }
+  }
+
+  @Test
+  void identicalQueriesInFlightShareOneUpstreamQuery() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort())) {
+      up.delayMillis(300);
+      List<Message> queries = new ArrayList<>();
+      List<CompletableFuture<Message>> responses = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Message query = DnsClient.newQuery(i % 2 == 0 ? "herd.example." : "HERD.Example.", Type.A);
+        queries.add(query);
+        responses.add(forward.send(query, i % 3 == 0 ? Transport.TCP : Transport.UDP));
+      }
+      for (int i = 0; i < 20; i++) {
+        Message response = await(responses.get(i));
+        assertEquals("10.0.0.1", firstAddress(response));
+        assertEquals(queries.get(i).getHeader().getID(), response.getHeader().getID());
+        assertEquals(queries.get(i).getQuestion().getName().toString(), response.getQuestion().getName().toString());
+      }
+      assertEquals(1, up.queries("herd.example."));
+      assertEquals(19, forward.plugin.forwardHandler().sharedAnswers());
+      // A different type is a different question.
+      up.delayMillis(0);
+      forward.query("herd.example.", Type.AAAA);
+      assertEquals(2, up.queries("herd.example."));
+    }
+  }
+
+  @Test
+  void forgedAnswersAreIgnoredAndCounted() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort())) {
+      up.mode(FaultyUpstream.Mode.SPOOF_FIRST);
+      for (int i = 0; i < 5; i++) {
+        Message response = forward.query("bank" + i + ".example.", Type.A);
+        assertEquals("10.0.0.1", firstAddress(response), "the forged 6.6.6.6 never wins");
+        assertEquals(1, response.getSection(Section.ANSWER).size());
+      }
+      // Each exchange ends at the genuine answer; forged datagrams arriving before it are counted.
+      double byId = forward.metrics().value("corvus_forward_dropped_responses_total", up.hostPort(), "id");
+      double bySource = forward.metrics().value("corvus_forward_dropped_responses_total", up.hostPort(), "source");
+      assertTrue(byId >= 1, "wrong-ID answers counted: " + byId);
+      assertTrue(bySource >= 1, "wrong-port answers counted: " + bySource);
+    }
+  }
+
+  @Test
+  void servfailIsPassedOnUnlessFailoverAsksForTheNextUpstream() throws Exception {
+    try (FaultyUpstream broken = FaultyUpstream.start("10.0.0.1");
+        FaultyUpstream good = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness plain =
+            new ForwardHarness("forward . " + broken.hostPort() + " " + good.hostPort() + " {\n policy sequential\n}");
+        ForwardHarness failover =
+            new ForwardHarness(
+                "forward . " + broken.hostPort() + " " + good.hostPort()
+                    + " {\n policy sequential\n failover SERVFAIL\n}")) {
+      broken.mode(FaultyUpstream.Mode.SERVFAIL);
+      assertEquals(Rcode.SERVFAIL, plain.query("s.example.", Type.A).getRcode());
+      assertEquals("10.0.0.2", firstAddress(failover.query("t.example.", Type.A)));
+      // SERVFAIL is an answer: the upstream stays healthy.
+      assertEquals(0, plain.metrics().value("coredns_forward_healthcheck_failures_total", broken.hostPort()));
+    }
+  }
+
+  @Test
+  void slowUpstreamTimesOutWithinTheAdaptiveTimeout() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 1s\n health_check 5s\n}")) {
+      for (int i = 0; i < 10; i++) {
+        forward.query("warm" + i + ".example.", Type.A);
+      }
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      assertTrue(upstream.timeoutNanos() < Duration.ofMillis(500).toNanos(), "timeout shrank with fast answers");
+      up.delayMillis(2000);
+      long start = System.nanoTime();
+      assertEquals(Rcode.SERVFAIL, forward.query("slow.example.", Type.A).getRcode());
+      long elapsed = System.nanoTime() - start;
+      assertTrue(elapsed < Duration.ofMillis(1500).toNanos(), "two short attempts, not two 2 s waits: " + elapsed / 1_000_000);
+    }
+  }
+}
