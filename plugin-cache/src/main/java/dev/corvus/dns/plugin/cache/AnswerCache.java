@@ -1,0 +1,75 @@
+package dev.corvus.dns.plugin.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.metrics.Gauge;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One of the two caches (success or denial) on Caffeine, bounded by its capacity, keeping each
+ * entry for its TTL plus the serve-stale window on the plugin's clock, and reporting its size and
+ * evictions.
+ */
+final class AnswerCache {
+
+  private final Cache<CacheKey, CachedAnswer> cache;
+  private final Gauge.Child entries;
+
+  AnswerCache(int capacity, long staleSeconds, Clock clock, Gauge.Child entries, Counter.Child evictions) {
+    this.entries = entries;
+    // A new configuration starts empty, whatever the previous one reported.
+    entries.set(0);
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumSize(capacity)
+            // Maintenance on the calling thread keeps sizes and eviction counts current and hands
+            // no work to the common pool.
+            .executor(Runnable::run)
+            .ticker(() -> clock.millis() * 1_000_000L)
+            .expireAfter(
+                Expiry.<CacheKey, CachedAnswer>writing(
+                    (key, answer) -> Duration.ofNanos(answer.lifetimeNanos(staleSeconds))))
+            .<CacheKey, CachedAnswer>removalListener(
+                (key, answer, cause) -> {
+                  if (cause == RemovalCause.SIZE) {
+                    evictions.inc();
+                  }
+                  if (cause != RemovalCause.REPLACED) {
+                    updateEntries();
+                  }
+                })
+            .build();
+  }
+
+  /** The entry under {@code key}, or {@code null}. */
+  CachedAnswer get(CacheKey key) {
+    return cache.getIfPresent(key);
+  }
+
+  void put(CacheKey key, CachedAnswer answer) {
+    cache.put(key, answer);
+    updateEntries();
+  }
+
+  void invalidate(CacheKey key) {
+    cache.invalidate(key);
+  }
+
+  /** The number of entries after pending maintenance (expiry, eviction) ran. */
+  long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  private void updateEntries() {
+    // The listener may run while the constructor is still building the cache.
+    Cache<CacheKey, CachedAnswer> built = cache;
+    if (built != null) {
+      entries.set(built.estimatedSize());
+    }
+  }
+}

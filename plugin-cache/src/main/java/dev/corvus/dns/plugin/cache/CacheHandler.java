@@ -1,0 +1,285 @@
+package dev.corvus.dns.plugin.cache;
+
+import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.Request;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * The {@code cache} handler: answers from a positive and a negative cache, passes misses on and
+ * stores what comes back, refreshes popular entries before they expire ({@code prefetch}) and
+ * serves expired entries when allowed ({@code serve_stale}, RFC 8767).
+ */
+final class CacheHandler implements Handler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CacheHandler.class);
+
+  private final CacheConfig config;
+  private final CacheMetrics metrics;
+  private final Clock clock;
+  private final long staleSeconds;
+  private final AnswerCache success;
+  private final AnswerCache denial;
+
+  CacheHandler(CacheConfig config, CacheMetrics metrics, Clock clock) {
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.staleSeconds = config.serveStale().map(s -> s.maxStale().toSeconds()).orElse(0L);
+    this.success =
+        new AnswerCache(
+            config.success().capacity(), staleSeconds, clock, metrics.successEntries, metrics.successEvictions);
+    this.denial =
+        new AnswerCache(
+            config.denial().capacity(), staleSeconds, clock, metrics.denialEntries, metrics.denialEvictions);
+  }
+
+  @Override
+  public CompletionStage<Message> handle(Chain chain) {
+    Request request = chain.request();
+    if (!Names.inAny(request.qname(), config.zones()) || isUnusual(request.message())) {
+      return chain.proceed(request);
+    }
+    long now = clock.millis();
+    CacheKey key = CacheKey.of(request);
+    metrics.requests.inc();
+    CachedAnswer cached = lookup(key, now);
+    if (cached == null) {
+      metrics.misses.inc();
+      return chain.proceed(request).thenApply(response -> storeAndReply(request, key, response, false));
+    }
+    long ttl = cached.remainingTtl(now);
+    if (ttl <= 0) {
+      return serveStale(chain, request, key, cached, now);
+    }
+    Message reply = cached.render(request, config.keepTtl() ? cached.originalTtl() : ttl, true);
+    if (shouldPrefetch(cached, now, ttl)) {
+      refresh(chain, request, key, cached, now, false);
+    }
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  /**
+   * Queries the cache must not answer or learn from: anything but a plain QUERY (NOTIFY, UPDATE),
+   * messages that claim to be responses or truncated, several questions, and zone transfers.
+   */
+  private static boolean isUnusual(Message query) {
+    Header header = query.getHeader();
+    if (header.getOpcode() != Opcode.QUERY || header.getFlag(Flags.QR) || header.getFlag(Flags.TC)) {
+      return true;
+    }
+    if (header.getCount(Section.QUESTION) != 1) {
+      return true;
+    }
+    int type = query.getQuestion().getType();
+    return type == Type.AXFR || type == Type.IXFR;
+  }
+
+  /** The entry to answer with, counting a hit of its type or a miss; {@code null} on a miss. */
+  private CachedAnswer lookup(CacheKey key, long now) {
+    CachedAnswer negative = denial.get(key);
+    if (negative != null && negative.usable(now, staleSeconds)) {
+      // CoreDNS: a cached SERVFAIL is transient and must not shadow a usable positive answer.
+      if (negative.kind() == ResponseKind.SERVER_ERROR) {
+        CachedAnswer positive = success.get(key);
+        if (positive != null && positive.usable(now, staleSeconds)) {
+          metrics.successHits.inc();
+          return positive;
+        }
+      }
+      metrics.denialHits.inc();
+      return negative;
+    }
+    CachedAnswer positive = success.get(key);
+    if (positive != null && positive.usable(now, staleSeconds)) {
+      metrics.successHits.inc();
+      return positive;
+    }
+    return null;
+  }
+
+  private boolean shouldPrefetch(CachedAnswer cached, long now, long ttl) {
+    if (config.prefetch().isEmpty()) {
+      return false;
+    }
+    CacheConfig.Prefetch prefetch = config.prefetch().get();
+    int hits = cached.recordHit(now, prefetch.window().toMillis());
+    long threshold = (long) Math.ceil(prefetch.percentage() / 100.0 * cached.originalTtl());
+    return hits >= prefetch.amount() && ttl <= threshold;
+  }
+
+  private CompletionStage<Message> serveStale(
+      Chain chain, Request request, CacheKey key, CachedAnswer cached, long now) {
+    if (config.serveStale().orElseThrow().verify()) {
+      // RFC 8767 §5 with CoreDNS's "verify": ask upstream first and fall back to the stale answer
+      // only when it does not deliver a usable one.
+      CompletionStage<Message> upstream;
+      try {
+        upstream = chain.proceed(request);
+      } catch (RuntimeException e) {
+        upstream = CompletableFuture.failedFuture(e);
+      }
+      return upstream.handle(
+          (response, error) -> {
+            if (error == null && isRefresh(request, response)) {
+              return storeAndReply(request, key, response, false);
+            }
+            metrics.servedStale.inc();
+            return staleReply(request, cached);
+          });
+    }
+    Message reply = staleReply(request, cached);
+    metrics.servedStale.inc();
+    refresh(chain, request, key, cached, now, true);
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private Message staleReply(Request request, CachedAnswer cached) {
+    // CoreDNS serves stale entries with TTL 0, except that keepttl keeps the original one.
+    return cached.render(request, config.keepTtl() ? cached.originalTtl() : 0, true);
+  }
+
+  /**
+   * Asks the rest of the chain again in the background, at most once at a time per entry, and
+   * stores what comes back; the client's answer never waits for it.
+   *
+   * @param stale whether {@code cached} has expired; a stale entry is replaced only by a usable
+   *     answer (RFC 8767 §4), so a failing upstream leaves it in place
+   */
+  private void refresh(Chain chain, Request request, CacheKey key, CachedAnswer cached, long now, boolean stale) {
+    if (!cached.beginRefresh()) {
+      return;
+    }
+    metrics.prefetches.inc();
+    // A query of its own: listeners of the client's query must not see the refresh.
+    Request refreshRequest =
+        Request.of(
+            request.message(),
+            request.client(),
+            request.transport(),
+            request.zone(),
+            request.server(),
+            new QueryContext(System.nanoTime()));
+    CompletionStage<Message> upstream;
+    try {
+      upstream = chain.proceed(refreshRequest);
+    } catch (RuntimeException e) {
+      LOG.debug("cache refresh of {} failed", request, e);
+      cached.endRefresh();
+      return;
+    }
+    upstream.whenComplete(
+        (response, error) -> {
+          try {
+            if (error != null) {
+              LOG.debug("cache refresh of {} failed", request, error);
+            } else if (!stale || isRefresh(request, response)) {
+              CachedAnswer fresh = store(request, key, response, true);
+              if (fresh != null) {
+                fresh.inheritHits(cached, now);
+              }
+            }
+          } finally {
+            cached.endRefresh();
+          }
+        });
+  }
+
+  /** Whether {@code response} may replace a stale entry: NOERROR or NXDOMAIN, complete, matching. */
+  private boolean isRefresh(Request request, Message response) {
+    if (response == null || response.getHeader().getFlag(Flags.TC) || !matches(request, response)) {
+      return false;
+    }
+    ResponseKind kind = ResponseKind.of(response, clock.instant());
+    if (kind == ResponseKind.OTHER_ERROR || kind == ResponseKind.META || kind == ResponseKind.UPDATE) {
+      return false;
+    }
+    int rcode = response.getRcode();
+    return rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN;
+  }
+
+  /** Stores {@code response} when it may be cached and returns what the client receives. */
+  private Message storeAndReply(Request request, CacheKey key, Message response, boolean refresh) {
+    CachedAnswer answer = store(request, key, response, refresh);
+    return answer == null ? response : answer.render(request, answer.originalTtl(), false);
+  }
+
+  /**
+   * Encodes and stores {@code response}; {@code null} when it is not cacheable. A cacheable
+   * response in a zone where its cache is disabled is encoded (so the client sees the capped TTL,
+   * as with CoreDNS) but not stored.
+   */
+  private CachedAnswer store(Request request, CacheKey key, Message response, boolean refresh) {
+    if (response == null || response.getHeader().getFlag(Flags.TC)) {
+      return null;
+    }
+    ResponseKind kind = ResponseKind.of(response, clock.instant());
+    if (!isCacheable(kind, response)) {
+      return null;
+    }
+    if (!matches(request, response)) {
+      // CoreDNS counts answers whose question differs from the query's as drops.
+      metrics.drops.inc();
+      return null;
+    }
+    long ttl = CacheTtl.of(kind, response, config);
+    if (ttl <= 0) {
+      return null;
+    }
+    long now = clock.millis();
+    CachedAnswer answer = CachedAnswer.encode(response, kind, now, ttl);
+    Name name = request.qname();
+    if (kind.isPositive()) {
+      if (!Names.inAny(name, config.successDisabledZones())) {
+        success.put(key, answer);
+        if (refresh) {
+          // A refreshed positive answer is the newest state of this key.
+          denial.invalidate(key);
+        }
+      }
+    } else if (!Names.inAny(name, config.denialDisabledZones())) {
+      denial.put(key, answer);
+    }
+    return answer;
+  }
+
+  private static boolean isCacheable(ResponseKind kind, Message response) {
+    return switch (kind) {
+      case NO_ERROR -> ResponseKind.hasSoa(response) || !ResponseKind.isNoDataWithAnswers(response);
+      case NAME_ERROR -> ResponseKind.hasSoa(response); // RFC 2308 §5: no SOA, no negative caching
+      case NO_DATA, DELEGATION, SERVER_ERROR -> true;
+      default -> false;
+    };
+  }
+
+  /** Whether {@code response} answers the query's question (CoreDNS's {@code request.Match}). */
+  private static boolean matches(Request request, Message response) {
+    if (!response.getHeader().getFlag(Flags.QR) || response.getHeader().getCount(Section.QUESTION) != 1) {
+      return false;
+    }
+    Record question = response.getQuestion();
+    return question.getName().equals(request.qname())
+        && question.getType() == request.qtype()
+        && question.getDClass() == request.qclass();
+  }
+
+  /** Entries in the positive cache; for tests. */
+  long successSize() {
+    return success.size();
+  }
+}
