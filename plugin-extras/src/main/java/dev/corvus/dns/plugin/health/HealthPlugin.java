@@ -1,0 +1,140 @@
+package dev.corvus.dns.plugin.health;
+
+import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.metrics.Histogram;
+import dev.corvus.dns.api.plugin.HttpEndpoints;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code GET /health} → 200 {@code OK} from start until stop (so also through lameduck,
+ * which the server waits before stopping plugins), and probes itself once a second like
+ * CoreDNS, recording {@code coredns_health_request_duration_seconds} and {@code
+ * coredns_health_request_failures_total}.
+ */
+final class HealthPlugin implements Plugin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HealthPlugin.class);
+
+  /** CoreDNS's SlimTimeBuckets: 0.25 ms times powers of ten up to 2.5 s. */
+  static final double[] SLIM_TIME_BUCKETS = {0.00025, 0.0025, 0.025, 0.25, 2.5};
+
+  static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+  static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+  private static final Duration SLOW_PROBE = Duration.ofSeconds(1);
+
+  private final HealthConfig config;
+  private final PluginContext context;
+  private final Histogram.Child duration;
+  private final Counter.Child failures;
+  private final HttpEndpoints.Route route = () -> HttpEndpoints.HttpResponse.text(200, "OK");
+  private final AtomicBoolean probing = new AtomicBoolean();
+  private AutoCloseable endpoint;
+  private ScheduledFuture<?> prober;
+  private HttpClient client;
+
+  HealthPlugin(HealthConfig config, PluginContext context) {
+    this.config = config;
+    this.context = context;
+    this.duration = context.metrics()
+        .histogram("coredns_health_request_duration_seconds",
+            "Histogram of the time (in seconds) each request took.", SLIM_TIME_BUCKETS)
+        .labels();
+    this.failures = context.metrics()
+        .counter("coredns_health_request_failures_total", "The number of times the health check failed.")
+        .labels();
+  }
+
+  @Override
+  public synchronized void start() {
+    endpoint = context.http().serve(config.address(), "/health", route);
+    client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(PROBE_TIMEOUT).build();
+    long period = PROBE_INTERVAL.toMillis();
+    prober = context.scheduler().scheduleAtFixedRate(this::probe, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public Duration lameduck() {
+    return config.lameduck();
+  }
+
+  @Override
+  public synchronized void stop() {
+    if (prober != null) {
+      prober.cancel(false);
+    }
+    if (config.lameduck().compareTo(Duration.ZERO) > 0) {
+      LOG.info("Going into lameduck mode for {}", config.lameduck());
+    }
+    if (endpoint != null) {
+      try {
+        endpoint.close();
+      } catch (Exception e) {
+        LOG.info("Failed to stop health http endpoint {}: {}", config.address(), e.toString());
+      }
+      endpoint = null;
+    }
+  }
+
+  /** One self-probe; skipped while the previous one is still outstanding. */
+  void probe() {
+    if (!probing.compareAndSet(false, true)) {
+      return;
+    }
+    long start = System.nanoTime();
+    InetSocketAddress target = config.address();
+    if (target.getPort() == 0) {
+      // The bound port of a port-0 address is not visible to plugins: time the route itself.
+      int status;
+      try {
+        status = route.handle().status();
+      } catch (RuntimeException e) {
+        status = -1;
+      }
+      finish(start, status == 200 ? null : "status " + status);
+      return;
+    }
+    HttpRequest request = HttpRequest.newBuilder(uri(target)).timeout(PROBE_TIMEOUT).GET().build();
+    client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        .whenComplete((response, failure) -> finish(start,
+            failure != null ? failure.toString()
+                : response.statusCode() != 200 ? "status " + response.statusCode() : null));
+  }
+
+  private void finish(long startNanos, String failure) {
+    long elapsed = System.nanoTime() - startNanos;
+    duration.observe(elapsed / 1e9);
+    if (failure != null) {
+      failures.inc();
+      LOG.warn("Local health request to {} failed: {}", config.address(), failure);
+    } else if (elapsed > SLOW_PROBE.toNanos()) {
+      LOG.warn("Local health request to {} took more than 1s: {} ms", config.address(), elapsed / 1_000_000);
+    }
+    probing.set(false);
+  }
+
+  /** The probe's URL; a wildcard address is probed on loopback, as CoreDNS uses localhost. */
+  static URI uri(InetSocketAddress address) {
+    java.net.InetAddress ip = address.getAddress();
+    String host;
+    if (ip == null || ip.isAnyLocalAddress()) {
+      host = "127.0.0.1";
+    } else if (ip instanceof java.net.Inet6Address) {
+      host = "[" + ip.getHostAddress() + "]";
+    } else {
+      host = ip.getHostAddress();
+    }
+    return URI.create("http://" + host + ":" + address.getPort() + "/health");
+  }
+}

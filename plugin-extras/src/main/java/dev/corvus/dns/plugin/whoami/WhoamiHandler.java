@@ -1,0 +1,56 @@
+package dev.corvus.dns.plugin.whoami;
+
+import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+
+/**
+ * Answers like CoreDNS's whoami: an authoritative reply with an empty answer section and, in the
+ * additional section, the client's address as A or AAAA under the query name and {@code
+ * _<proto>.<qname> SRV 0 0 <port> .}, all with TTL 0. Every query type gets this answer.
+ */
+final class WhoamiHandler implements Handler {
+
+  @Override
+  public CompletionStage<Message> handle(Chain chain) {
+    Request request = chain.request();
+    Message response = Responses.reply(request);
+    response.getHeader().setFlag(org.xbill.DNS.Flags.AA);
+    Name qname = request.qname();
+    InetAddress ip = request.client().getAddress();
+    // Java maps ::ffff:a.b.c.d to an Inet4Address, matching CoreDNS's To4() family test.
+    Record address =
+        ip instanceof Inet4Address
+            ? new ARecord(qname, request.qclass(), 0, ip)
+            : new AAAARecord(qname, request.qclass(), 0, ip);
+    response.addRecord(address, Section.ADDITIONAL);
+    Name srvName = srvName(request.transport().protocolLabel(), qname);
+    if (srvName != null) {
+      response.addRecord(
+          new SRVRecord(srvName, request.qclass(), 0, 0, 0, request.client().getPort(), Name.root),
+          Section.ADDITIONAL);
+    }
+    return Responses.completed(response);
+  }
+
+  /** {@code _udp.<qname>}, or {@code null} when the result would exceed 255 octets. */
+  private static Name srvName(String proto, Name qname) {
+    try {
+      return Name.concatenate(Name.fromConstantString("_" + proto), qname);
+    } catch (NameTooLongException e) {
+      return null;
+    }
+  }
+}
