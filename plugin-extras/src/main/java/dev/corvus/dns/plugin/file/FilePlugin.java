@@ -1,0 +1,70 @@
+package dev.corvus.dns.plugin.file;
+
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+
+/**
+ * The {@code file} directive: its handler and the periodic check of the zone file, which reloads
+ * a zone when its SOA serial changed (CoreDNS's {@code reload}).
+ */
+final class FilePlugin implements Plugin {
+
+  private static final Logger log = LoggerFactory.getLogger(FilePlugin.class);
+
+  private final FileConfig config;
+  private final FileHandler handler;
+  private final PluginContext context;
+  private ScheduledFuture<?> reloads;
+
+  FilePlugin(FileConfig config, FileHandler handler, PluginContext context) {
+    this.config = config;
+    this.handler = handler;
+    this.context = context;
+  }
+
+  @Override
+  public Optional<Handler> handler() {
+    return Optional.of(handler);
+  }
+
+  @Override
+  public void start() {
+    long millis = config.reload().toMillis();
+    if (millis > 0) {
+      // parsing a zone file is I/O and CPU: it runs on the scheduler, never on an I/O thread
+      reloads = context.scheduler().scheduleWithFixedDelay(this::reloadChanged, millis, millis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Reloads each zone whose serial differs from the one served. */
+  void reloadChanged() {
+    List<Name> origins = config.zones();
+    for (Name origin : origins) {
+      try {
+        ZoneData fresh = ZoneData.load(config.file(), origin);
+        ZoneData current = handler.zone(origin);
+        if (current == null || fresh.serial() != current.serial()) {
+          handler.replace(fresh);
+          log.info("file: reloaded zone {} from {} with serial {}", origin, config.file(), fresh.serial());
+        }
+      } catch (ZoneData.ZoneFileException e) {
+        log.error("file: keeping the served zone {}: {}", origin, e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (reloads != null) {
+      reloads.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package dev.corvus.dns.plugin.rewrite;
+
+import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.plugin.rewrite.Rule.ResponseRule;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * One {@code rewrite} directive. Rules of several directives apply in Corefile order to the query
+ * and in reverse order to the response (each handler wraps the ones after it); once a rule in
+ * {@code stop} mode matched, the later rewrite directives leave the query alone. The response
+ * always carries the question the handler was given.
+ */
+final class RewriteHandler implements Handler {
+
+  /** Set once a {@code stop} rule rewrote this query. */
+  static final QueryContext.Key<Boolean> STOPPED = new QueryContext.Key<>("rewrite.stopped");
+
+  private final Rule rule;
+  private final boolean stop;
+
+  RewriteHandler(Rule rule, boolean stop) {
+    this.rule = rule;
+    this.stop = stop;
+  }
+
+  @Override
+  public CompletionStage<Message> handle(Chain chain) {
+    Request request = chain.request();
+    if (Boolean.TRUE.equals(request.context().get(STOPPED))) {
+      return chain.proceed(request);
+    }
+    Rule.Rewrite rewrite;
+    try {
+      rewrite = rule.apply(request);
+    } catch (Rule.RewriteException e) {
+      return CompletableFuture.failedFuture(new DnsException(Rcode.SERVFAIL, "rewrite: " + e.getMessage(), e));
+    }
+    if (rewrite == null) {
+      return chain.proceed(request);
+    }
+    if (stop) {
+      request.context().put(STOPPED, true);
+    }
+    Record asked = request.question();
+    return chain.proceed(request.withMessage(rewrite.query())).thenApply(response -> {
+      // the response may be shared (a cache keeps it): change a copy
+      Message copy = response.clone();
+      for (ResponseRule responseRule : rewrite.responseRules()) {
+        responseRule.apply(copy);
+      }
+      copy.removeAllRecords(Section.QUESTION);
+      copy.addRecord(asked, Section.QUESTION);
+      return copy;
+    });
+  }
+}

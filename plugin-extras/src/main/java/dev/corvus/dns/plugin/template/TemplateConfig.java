@@ -1,0 +1,37 @@
+package dev.corvus.dns.plugin.template;
+
+import java.util.List;
+import org.xbill.DNS.Name;
+
+/**
+ * One validated {@code template} directive.
+ *
+ * @param qclass the class it answers, or {@link org.xbill.DNS.DClass#ANY}
+ * @param qtype the type it answers, or {@link org.xbill.DNS.Type#ANY}
+ * @param zones the zones it answers in (the server block's by default)
+ * @param regexes the patterns tried in order against the query name; {@code .*} by default
+ * @param answer the answer section's templates
+ * @param additional the additional section's templates
+ * @param authority the authority section's templates
+ * @param rcode the response code, NOERROR by default
+ * @param fallthrough which unmatched names go to the next plugin
+ */
+record TemplateConfig(
+    int qclass,
+    int qtype,
+    List<Name> zones,
+    List<NamePattern> regexes,
+    List<RrTemplate> answer,
+    List<RrTemplate> additional,
+    List<RrTemplate> authority,
+    int rcode,
+    Fallthrough fallthrough) {
+
+  TemplateConfig {
+    zones = List.copyOf(zones);
+    regexes = List.copyOf(regexes);
+    answer = List.copyOf(answer);
+    additional = List.copyOf(additional);
+    authority = List.copyOf(authority);
+  }
+}

@@ -1,0 +1,153 @@
+package dev.corvus.dns.plugin.template;
+
+import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.metrics.Counter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Answers queries of its class, type and zones whose name matches one of its regexes with records
+ * built from its templates. A query of another class or type goes on; a name in its zones that
+ * no regex matches is SERVFAIL unless it falls through (CoreDNS).
+ */
+final class TemplateHandler implements Handler {
+
+  /** dnsjava's reading of a record without TTL gets Go's dns.NewRR default. */
+  private static final long DEFAULT_TTL = 3600;
+
+  private final TemplateConfig config;
+  private final String server;
+  private final Counter matches;
+  private final Counter templateFailures;
+  private final Counter rrFailures;
+
+  TemplateHandler(TemplateConfig config, String server, Counter matches, Counter templateFailures, Counter rrFailures) {
+    this.config = config;
+    this.server = server;
+    this.matches = matches;
+    this.templateFailures = templateFailures;
+    this.rrFailures = rrFailures;
+  }
+
+  @Override
+  public CompletionStage<Message> handle(Chain chain) {
+    Request request = chain.request();
+    Name zone = Names.longestMatch(request.qname(), config.zones());
+    if (zone == null || !classAndTypeMatch(request)) {
+      return chain.proceed(request);
+    }
+    String name = request.lowerName();
+    for (NamePattern regex : config.regexes()) {
+      Matcher m = regex.pattern().matcher(name);
+      if (m.find()) {
+        return answer(request, data(request, zone, m, regex.groupNames()));
+      }
+    }
+    if (config.fallthrough().covers(request.qname())) {
+      return chain.proceed(request);
+    }
+    return Responses.completedError(request, Rcode.SERVFAIL);
+  }
+
+  private boolean classAndTypeMatch(Request request) {
+    boolean dclass = config.qclass() == DClass.ANY || request.qclass() == DClass.ANY || request.qclass() == config.qclass();
+    boolean type = config.qtype() == Type.ANY || request.qtype() == Type.ANY || request.qtype() == config.qtype();
+    return dclass && type;
+  }
+
+  private QueryData data(Request request, Name zone, Matcher m, List<String> groupNames) {
+    List<String> match = new ArrayList<>();
+    Map<String, String> groups = new HashMap<>();
+    for (int i = 0; i <= m.groupCount(); i++) {
+      String group = m.group(i) == null ? "" : m.group(i);
+      match.add(group);
+      groups.put(Integer.toString(i), group);
+    }
+    for (String groupName : groupNames) {
+      String group = m.group(groupName);
+      groups.put(groupName, group == null ? "" : group);
+    }
+    // CoreDNS shows the template's own class and type when the query asked for ANY
+    int qclass = request.qclass() == DClass.ANY ? config.qclass() : request.qclass();
+    int qtype = request.qtype() == Type.ANY ? config.qtype() : request.qtype();
+    return new QueryData(
+        request.lowerName(),
+        Names.lowerCase(zone),
+        DClass.string(qclass),
+        Type.string(qtype),
+        request.message().toString(),
+        request.question().toString(),
+        request.client().getAddress().getHostAddress(),
+        List.copyOf(match),
+        Map.copyOf(groups));
+  }
+
+  private CompletionStage<Message> answer(Request request, QueryData data) {
+    matches.labels(server, data.zone(), "", data.qclass(), data.qtype()).inc();
+    if (config.rcode() == Rcode.SERVFAIL) {
+      return Responses.completedError(request, Rcode.SERVFAIL);
+    }
+    Message response = Responses.reply(request);
+    response.getHeader().setFlag(Flags.AA);
+    response.getHeader().setRcode(config.rcode());
+    try {
+      add(response, Section.ANSWER, "answer", config.answer(), data);
+      add(response, Section.ADDITIONAL, "additional", config.additional(), data);
+      add(response, Section.AUTHORITY, "authority", config.authority(), data);
+    } catch (DnsException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return Responses.completed(response);
+  }
+
+  private void add(Message response, int section, String sectionName, List<RrTemplate> templates, QueryData data) {
+    for (RrTemplate template : templates) {
+      String text;
+      try {
+        text = template.render(data);
+      } catch (RrTemplate.RenderException e) {
+        templateFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + template.source() + "\": " + e.getMessage());
+      }
+      try {
+        response.addRecord(parseRecord(text), section);
+      } catch (IOException e) {
+        rrFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + text + "\" is not a record: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Reads one record in master-file syntax, relative names taken from the root. */
+  static Record parseRecord(String text) throws IOException {
+    try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, DEFAULT_TTL)) {
+      Record record = master.nextRecord();
+      if (record == null) {
+        throw new IOException("empty record");
+      }
+      return record;
+    }
+  }
+}

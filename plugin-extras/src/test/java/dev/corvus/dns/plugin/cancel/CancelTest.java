@@ -1,0 +1,64 @@
+package dev.corvus.dns.plugin.cancel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
+import dev.corvus.dns.plugin.hosts.testkit.Plugins;
+import dev.corvus.dns.plugin.hosts.testkit.Queries;
+import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+class CancelTest {
+
+  @Test
+  void aChainThatNeverAnswersFailsWithServfailAfterTheTimeout() throws Exception {
+    try (TestPluginContext context = new TestPluginContext()) {
+      Handler h = Plugins.handler(Plugins.create(new CancelFactory(), "cancel 50ms", context));
+      CompletableFuture<Message> never = new CompletableFuture<>();
+      Pipeline p = Pipeline.of(h, request -> never);
+      CompletableFuture<Message> result = p.stage(Queries.request("slow.example.", Type.A)).toCompletableFuture();
+      CompletionException e = assertThrows(CompletionException.class, () -> result.orTimeout(5, TimeUnit.SECONDS).join());
+      DnsException cause = (DnsException) e.getCause();
+      assertEquals(Rcode.SERVFAIL, cause.rcode());
+      assertTrue(cause.getCause() instanceof TimeoutException);
+    }
+  }
+
+  @Test
+  void answersInTimePassThrough() throws Exception {
+    try (Corvus s = EmbeddedServer.start(
+        ".:0 {\n cancel 1s\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n")) {
+      assertEquals(Rcode.NOERROR, new DnsClient(s.udpAddress()).udp("example.org.", Type.A).getRcode());
+    }
+  }
+
+  @Test
+  void defaultIs5001Milliseconds() {
+    assertEquals(5001, CancelFactory.DEFAULT_TIMEOUT.toMillis());
+  }
+
+  @Test
+  void badTimeoutsAreRejected() {
+    for (String bad : List.of("cancel 0s", "cancel -1s", "cancel soon", "cancel 1s 2s")) {
+      try (TestPluginContext context = new TestPluginContext()) {
+        assertThrows(ConfigException.class, () -> Plugins.create(new CancelFactory(), bad, context), bad);
+      }
+    }
+  }
+}

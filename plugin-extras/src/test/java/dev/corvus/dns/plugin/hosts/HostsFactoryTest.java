@@ -1,0 +1,256 @@
+package dev.corvus.dns.plugin.hosts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
+import dev.corvus.dns.plugin.hosts.testkit.Plugins;
+import dev.corvus.dns.plugin.hosts.testkit.Queries;
+import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class HostsFactoryTest {
+
+  @TempDir Path dir;
+  private final TestPluginContext context = new TestPluginContext();
+  private Plugin plugin;
+
+  @AfterEach
+  void stop() {
+    if (plugin != null) {
+      plugin.stop();
+    }
+    context.close();
+  }
+
+  private Path hostsFile(String content) throws IOException {
+    Path file = dir.resolve("hosts");
+    Files.writeString(file, content);
+    return file;
+  }
+
+  private Handler handler(String directive) throws Exception {
+    plugin = Plugins.create(new HostsFactory(), directive, List.of(Name.root), dir, context);
+    plugin.start();
+    return Plugins.handler(plugin);
+  }
+
+  private static Message ask(Handler handler, String name, int type) {
+    return Pipeline.of(handler).run(Queries.request(name, type));
+  }
+
+  private static List<String> answers(Message m) {
+    return m.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+  }
+
+  @Test
+  void answersAddressesAndReverseFromTheFileWithTheDefaultTtl() throws Exception {
+    hostsFile("""
+        # comment line
+        127.0.0.1   localhost
+        10.0.0.5    web.example.org web   # alias
+        fd00::5     web.example.org
+        """);
+    Handler h = handler("hosts hosts");
+
+    Message a = ask(h, "WEB.example.org.", Type.A);
+    assertEquals(Rcode.NOERROR, a.getRcode());
+    assertTrue(a.getHeader().getFlag(Flags.AA));
+    assertEquals(List.of("10.0.0.5"), answers(a));
+    assertEquals(3600, a.getSection(Section.ANSWER).get(0).getTTL());
+    assertEquals("WEB.example.org.", a.getSection(Section.ANSWER).get(0).getName().toString(), "owner echoes the question");
+
+    assertEquals(List.of("fd00:0:0:0:0:0:0:5"), answers(ask(h, "web.example.org.", Type.AAAA)).stream()
+        .map(s -> s.replace("fd00::5", "fd00:0:0:0:0:0:0:5")).toList());
+    assertEquals(List.of("web.example.org.", "web."), answers(ask(h, "5.0.0.10.in-addr.arpa.", Type.PTR)));
+    assertEquals(List.of("web.example.org."),
+        answers(ask(h, "5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa.", Type.PTR)));
+  }
+
+  @Test
+  void knownNameWithoutThatTypeIsNodataAndUnknownNameIsServfail() throws Exception {
+    hostsFile("10.0.0.5 web.example.org\n");
+    Handler h = handler("hosts hosts");
+    Message mx = ask(h, "web.example.org.", Type.MX);
+    assertEquals(Rcode.NOERROR, mx.getRcode());
+    assertTrue(mx.getSection(Section.ANSWER).isEmpty());
+    Message aaaa = ask(h, "web.example.org.", Type.AAAA);
+    assertEquals(Rcode.NOERROR, aaaa.getRcode());
+    assertTrue(aaaa.getSection(Section.ANSWER).isEmpty());
+    // CoreDNS answers SERVFAIL: it has no SOA to build an NXDOMAIN with
+    assertEquals(Rcode.SERVFAIL, ask(h, "nothere.example.org.", Type.A).getRcode());
+  }
+
+  @Test
+  void inlineEntriesTtlAndNoReverse() throws Exception {
+    Handler h = handler("""
+        hosts missing-file example.org {
+            10.1.1.1 inline.example.org
+            10.1.1.2 outside.example.net
+            ttl 60
+            no_reverse
+            reload 0
+        }""");
+    Message a = ask(h, "inline.example.org.", Type.A);
+    assertEquals(List.of("10.1.1.1"), answers(a));
+    assertEquals(60, a.getSection(Section.ANSWER).get(0).getTTL());
+    // outside the plugin's zones: passed on (and nothing follows: SERVFAIL)
+    Pipeline next = Pipeline.of(h, Pipeline.answering(Rcode.NXDOMAIN));
+    assertEquals(Rcode.NXDOMAIN, next.run(Queries.request("outside.example.net.", Type.A)).getRcode());
+    // no_reverse: the PTR query is passed on
+    assertEquals(Rcode.NXDOMAIN, next.run(Queries.request("1.1.1.10.in-addr.arpa.", Type.PTR)).getRcode());
+    assertEquals(2, next.reachedBackend().size());
+  }
+
+  @Test
+  void fallthroughPassesUnknownNamesOnOnlyInItsZones() throws Exception {
+    hostsFile("10.0.0.5 web.example.org\n");
+    Handler h = handler("""
+        hosts hosts {
+            fallthrough example.org
+        }""");
+    Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.NXDOMAIN));
+    assertEquals(Rcode.NXDOMAIN, p.run(Queries.request("other.example.org.", Type.A)).getRcode());
+    assertEquals(1, p.reachedBackend().size());
+    assertEquals(Rcode.SERVFAIL, p.run(Queries.request("other.example.net.", Type.A)).getRcode());
+    assertEquals(1, p.reachedBackend().size());
+  }
+
+  @Test
+  void fallthroughUnsupportedPassesOtherTypesOfKnownNames() throws Exception {
+    hostsFile("10.0.0.5 web.example.org\n");
+    Handler h = handler("""
+        hosts hosts {
+            fallthrough
+            fallthrough_unsupported
+        }""");
+    Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.REFUSED));
+    assertEquals(Rcode.REFUSED, p.run(Queries.request("web.example.org.", Type.TXT)).getRcode());
+  }
+
+  @Test
+  void wildcardMatchesOneLabelAndExactEntriesWin() throws Exception {
+    Handler h = handler("""
+        hosts missing example.com {
+            192.168.1.10 *.example.com
+            192.168.1.11 a.example.com
+        }""");
+    assertEquals(List.of("192.168.1.11"), answers(ask(h, "a.example.com.", Type.A)));
+    assertEquals(List.of("192.168.1.10"), answers(ask(h, "apps.example.com.", Type.A)));
+    assertEquals(Rcode.SERVFAIL, ask(h, "deep.apps.example.com.", Type.A).getRcode());
+    assertEquals(Rcode.SERVFAIL, ask(h, "example.com.", Type.A).getRcode());
+  }
+
+  @Test
+  void reloadPicksUpChangesOnTheScheduler() throws Exception {
+    Path file = hostsFile("10.0.0.1 changing.example.org\n");
+    Handler h = handler("""
+        hosts hosts {
+            reload 50ms
+        }""");
+    assertEquals(List.of("10.0.0.1"), answers(ask(h, "changing.example.org.", Type.A)));
+    Files.writeString(file, "10.0.0.222 changing.example.org\n");
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    List<String> seen = List.of();
+    while (System.nanoTime() < deadline) {
+      seen = answers(ask(h, "changing.example.org.", Type.A));
+      if (seen.equals(List.of("10.0.0.222"))) {
+        break;
+      }
+      Thread.onSpinWait();
+    }
+    assertEquals(List.of("10.0.0.222"), seen);
+  }
+
+  @Test
+  void malformedReloadKeepsThePreviousContent() throws Exception {
+    Path file = hostsFile("10.0.0.1 stable.example.org\n");
+    HostsFile hosts = new HostsFile(file, List.of(Name.root), true);
+    hosts.refresh();
+    Files.writeString(file, "10.0.0.1 stable.example.org\nnot-an-address name\n");
+    HostsTable.MalformedLineException e = assertThrows(HostsTable.MalformedLineException.class, hosts::refresh);
+    assertTrue(e.getMessage().contains(file + ":2"), e.getMessage());
+    assertEquals(1, hosts.table().entries());
+  }
+
+  @Test
+  void malformedFileLineIsAConfigErrorWithFileAndLine() throws Exception {
+    Path file = hostsFile("10.0.0.1 ok.example.org\n\n10.0.0.300 bad.example.org\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> handler("hosts hosts"));
+    assertTrue(e.getMessage().contains(file + ":3"), e.getMessage());
+    assertTrue(e.getMessage().contains("10.0.0.300"), e.getMessage());
+  }
+
+  @Test
+  void addressWithoutNameIsMalformed() throws Exception {
+    Path file = hostsFile("10.0.0.1\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> handler("hosts hosts"));
+    assertTrue(e.getMessage().contains(file + ":1"), e.getMessage());
+  }
+
+  @Test
+  void malformedInlineLineIsReportedAtItsCorefileLine() {
+    ConfigException e = assertThrows(ConfigException.class, () -> handler("""
+        hosts missing {
+            10.0.0.1 fine.example.org
+            10.0.0.1.5 broken.example.org
+        }"""));
+    assertEquals(3, e.location().line());
+  }
+
+  @Test
+  void badOptionsAreRejected() {
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n ttl 0\n}"));
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n ttl 70000\n}"));
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n ttl abc\n}"));
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n reload -1s\n}"));
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n fallthrough_unsupported\n}"));
+    assertThrows(ConfigException.class, () -> handler("hosts missing {\n no_reverse yes\n}"));
+    ConfigException typo = assertThrows(ConfigException.class, () -> handler("hosts missing {\n tll 30\n}"));
+    assertTrue(typo.getMessage().contains("tll"), typo.getMessage());
+  }
+
+  @Test
+  void missingFileIsAWarningNotAnError() throws Exception {
+    var reader = new dev.corvus.dns.plugin.hosts.testkit.TestConfigReader("hosts nofile", List.of(Name.root), dir);
+    plugin = new HostsFactory().create(reader, context);
+    assertEquals(1, reader.warnings().size());
+    assertTrue(reader.warnings().get(0).contains("nofile"));
+  }
+
+  @Test
+  void entriesGaugeCountsFileAndInlineNames() throws Exception {
+    Path file = hostsFile("10.0.0.1 a.example.org b.example.org\n");
+    handler("hosts hosts {\n 10.0.0.2 c.example.org\n}");
+    assertEquals(3.0, context.metrics().value("coredns_hosts_entries", file.toString()));
+  }
+
+  @Test
+  void ptrAnswerIsAPtrRecord() throws Exception {
+    hostsFile("10.0.0.5 web.example.org\n");
+    Message m = ask(handler("hosts hosts"), "5.0.0.10.in-addr.arpa.", Type.PTR);
+    assertTrue(m.getSection(Section.ANSWER).get(0) instanceof PTRRecord);
+    Message a = ask(handler("hosts hosts"), "web.example.org.", Type.A);
+    assertTrue(a.getSection(Section.ANSWER).get(0) instanceof ARecord);
+  }
+}

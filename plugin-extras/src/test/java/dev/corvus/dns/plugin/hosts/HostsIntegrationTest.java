@@ -1,0 +1,47 @@
+package dev.corvus.dns.plugin.hosts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** {@code hosts} in a real server, queried over UDP and TCP. */
+class HostsIntegrationTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void answersFromFileAndInlineOverRealSockets() throws Exception {
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "10.0.0.5 web.example.org\n");
+    String corefile = ".:0 {\n hosts " + hosts + " {\n  10.0.0.6 inline.example.org\n  ttl 42\n }\n}\n";
+    try (Corvus server = EmbeddedServer.start(corefile)) {
+      DnsClient client = new DnsClient(server.udpAddress());
+      Message a = client.udp("web.example.org.", Type.A);
+      assertEquals(Rcode.NOERROR, a.getRcode());
+      assertEquals("10.0.0.5", a.getSection(Section.ANSWER).get(0).rdataToString());
+      assertEquals(42, a.getSection(Section.ANSWER).get(0).getTTL());
+      Message ptr = new DnsClient(server.tcpAddress()).tcp("6.0.0.10.in-addr.arpa.", Type.PTR);
+      assertEquals("inline.example.org.", ptr.getSection(Section.ANSWER).get(0).rdataToString());
+      assertEquals(Rcode.SERVFAIL, client.udp("missing.example.org.", Type.A).getRcode());
+    }
+  }
+
+  @Test
+  void malformedHostsFileFailsStartupWithFileAndLine() throws Exception {
+    Path hosts = dir.resolve("hosts");
+    Files.writeString(hosts, "10.0.0.5 web.example.org\n300.1.1.1 bad.example.org\n");
+    Exception e = EmbeddedServer.startupFailure(".:0 {\n hosts " + hosts + "\n}\n");
+    assertTrue(e.getMessage().contains(hosts + ":2"), e.getMessage());
+  }
+}

@@ -1,0 +1,290 @@
+package dev.corvus.dns.plugin.rewrite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
+import dev.corvus.dns.plugin.hosts.testkit.Plugins;
+import dev.corvus.dns.plugin.hosts.testkit.Queries;
+import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+class RewriteFactoryTest {
+
+  private final TestPluginContext context = new TestPluginContext();
+
+  @AfterEach
+  void close() {
+    context.close();
+  }
+
+  /** A backend answering A queries with 192.0.2.1 owned by the name it was asked, TTL 30. */
+  static final Function<Request, CompletionStage<Message>> ECHO_A = request -> {
+    try {
+      return Responses.completed(Responses.answer(request,
+          new ARecord(request.qname(), DClass.IN, 30, InetAddress.getByName("192.0.2.1"))));
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  };
+
+  private Handler rewrite(String text) throws ConfigException {
+    return Plugins.handler(Plugins.create(new RewriteFactory(), text, context));
+  }
+
+  private Pipeline pipeline(Function<Request, CompletionStage<Message>> backend, String... directives)
+      throws ConfigException {
+    List<Handler> handlers = new ArrayList<>();
+    for (String d : directives) {
+      handlers.add(rewrite(d));
+    }
+    return Pipeline.of(handlers, backend);
+  }
+
+  private static String askedName(Pipeline p) {
+    return p.reachedBackend().get(p.reachedBackend().size() - 1).qname().toString();
+  }
+
+  @Test
+  void exactRewritesTheQueryAndMapsTheAnswerBack() throws Exception {
+    Pipeline p = pipeline(ECHO_A, "rewrite name exact red.example.org blue.example.org");
+    Message m = p.run(Queries.request("red.example.org.", Type.A));
+    assertEquals("blue.example.org.", askedName(p));
+    assertEquals("red.example.org.", m.getQuestion().getName().toString());
+    assertEquals("red.example.org.", m.getSection(Section.ANSWER).get(0).getName().toString());
+  }
+
+  @Test
+  void twoArgumentsMeanExact() throws Exception {
+    Pipeline p = pipeline(ECHO_A, "rewrite name red.example.org blue.example.org");
+    p.run(Queries.request("RED.example.org.", Type.A));
+    assertEquals("blue.example.org.", askedName(p));
+  }
+
+  @Test
+  void prefixSuffixAndSubstring() throws Exception {
+    Pipeline prefix = pipeline(ECHO_A, "rewrite name prefix foo bar");
+    prefix.run(Queries.request("foo.example.org.", Type.A));
+    assertEquals("bar.example.org.", askedName(prefix));
+
+    Pipeline suffix = pipeline(ECHO_A, "rewrite name suffix .schmoogle.com. .google.com. answer auto");
+    Message m = suffix.run(Queries.request("www.schmoogle.com.", Type.A));
+    assertEquals("www.google.com.", askedName(suffix));
+    assertEquals("www.schmoogle.com.", m.getSection(Section.ANSWER).get(0).getName().toString());
+
+    Pipeline substring = pipeline(ECHO_A,
+        "rewrite name substring service.us-west-1.example.org service.us-west-1.consul");
+    Message s = substring.run(Queries.request("ftp.service.us-west-1.example.org.", Type.A));
+    assertEquals("ftp.service.us-west-1.consul.", askedName(substring));
+    // without answer auto the answer keeps the rewritten owner, but the question is the client's
+    assertEquals("ftp.service.us-west-1.consul.", s.getSection(Section.ANSWER).get(0).getName().toString());
+    assertEquals("ftp.service.us-west-1.example.org.", s.getQuestion().getName().toString());
+  }
+
+  @Test
+  void regexWithGroupsAndAnswerNameRestoresTheName() throws Exception {
+    Pipeline p = pipeline(ECHO_A, """
+        rewrite stop {
+            name regex (.*)-(us-west-1)\\.example\\.org {1}.service.{2}.consul
+            answer name (.*)\\.service\\.(us-west-1)\\.consul {1}-{2}.example.org
+        }""");
+    Message m = p.run(Queries.request("ftp-us-west-1.example.org.", Type.A));
+    assertEquals("ftp.service.us-west-1.consul.", askedName(p));
+    assertEquals("ftp-us-west-1.example.org.", m.getSection(Section.ANSWER).get(0).getName().toString());
+    assertEquals("ftp-us-west-1.example.org.", m.getQuestion().getName().toString());
+  }
+
+  @Test
+  void regexAnswerAutoMapsTheRewrittenNameBack() throws Exception {
+    Pipeline p = pipeline(ECHO_A, "rewrite name regex ^(.*)\\.corp\\.$ {1}.example.org answer auto");
+    Message m = p.run(Queries.request("db.corp.", Type.A));
+    assertEquals("db.example.org.", askedName(p));
+    assertEquals("db.corp.", m.getSection(Section.ANSWER).get(0).getName().toString());
+  }
+
+  @Test
+  void answerValueRewritesCnameTargets() throws Exception {
+    Function<Request, CompletionStage<Message>> cname = request -> Responses.completed(Responses.answer(request,
+        new CNAMERecord(request.qname(), DClass.IN, 30, Queries.name("web.service.consul."))));
+    Pipeline p = pipeline(cname,
+        "rewrite name suffix .example.org .service.consul answer auto answer value (.*)\\.service\\.consul\\. {1}.example.org.");
+    Message m = p.run(Queries.request("app.example.org.", Type.CNAME));
+    CNAMERecord r = (CNAMERecord) m.getSection(Section.ANSWER).get(0);
+    assertEquals("app.example.org.", r.getName().toString());
+    assertEquals("web.example.org.", r.getTarget().toString());
+  }
+
+  @Test
+  void stopEndsTheRulesAndContinueGoesOn() throws Exception {
+    Pipeline stopped = pipeline(ECHO_A,
+        "rewrite stop name a.example.org b.example.org", "rewrite name b.example.org c.example.org");
+    stopped.run(Queries.request("a.example.org.", Type.A));
+    assertEquals("b.example.org.", askedName(stopped));
+
+    Pipeline continued = pipeline(ECHO_A,
+        "rewrite continue name a.example.org b.example.org", "rewrite name b.example.org c.example.org");
+    Message m = continued.run(Queries.request("a.example.org.", Type.A));
+    assertEquals("c.example.org.", askedName(continued));
+    // both exact rules map back, in reverse order: c -> b -> a
+    assertEquals("a.example.org.", m.getSection(Section.ANSWER).get(0).getName().toString());
+    assertEquals("a.example.org.", m.getQuestion().getName().toString());
+  }
+
+  @Test
+  void typeAndClassRulesKeepTheAskedQuestion() throws Exception {
+    Pipeline type = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite type ANY HINFO");
+    Message m = type.run(Queries.request("x.example.org.", Type.ANY));
+    assertEquals(Type.HINFO, type.reachedBackend().get(0).qtype());
+    assertEquals(Type.ANY, m.getQuestion().getType());
+
+    Pipeline dclass = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite class CH IN");
+    Message c = dclass.run(Queries.request("x.example.org.", Type.TXT, DClass.CH, Queries.CLIENT));
+    assertEquals(DClass.IN, dclass.reachedBackend().get(0).qclass());
+    assertEquals(DClass.CH, c.getQuestion().getDClass());
+  }
+
+  @Test
+  void ttlRulesSetAndClamp() throws Exception {
+    Message set = pipeline(ECHO_A, "rewrite ttl example.org. 15").run(Queries.request("example.org.", Type.A));
+    assertEquals(15, set.getSection(Section.ANSWER).get(0).getTTL());
+    Message min = pipeline(ECHO_A, "rewrite ttl suffix .org 60-").run(Queries.request("a.example.org.", Type.A));
+    assertEquals(60, min.getSection(Section.ANSWER).get(0).getTTL());
+    Message cap = pipeline(ECHO_A, "rewrite ttl regex .*\\.org\\. -10").run(Queries.request("a.example.org.", Type.A));
+    assertEquals(10, cap.getSection(Section.ANSWER).get(0).getTTL());
+    Message inRange = pipeline(ECHO_A, "rewrite ttl prefix a. 10-100").run(Queries.request("a.example.org.", Type.A));
+    assertEquals(30, inRange.getSection(Section.ANSWER).get(0).getTTL());
+    Message other = pipeline(ECHO_A, "rewrite ttl example.net. 15").run(Queries.request("example.org.", Type.A));
+    assertEquals(30, other.getSection(Section.ANSWER).get(0).getTTL());
+  }
+
+  @Test
+  void rcodeRuleChangesTheResponseCode() throws Exception {
+    Pipeline p = pipeline(Pipeline.answering(Rcode.SERVFAIL), "rewrite rcode suffix .example.org SERVFAIL NOERROR");
+    assertEquals(Rcode.NOERROR, p.run(Queries.request("a.example.org.", Type.AAAA)).getRcode());
+  }
+
+  @Test
+  void edns0LocalSetAppendReplaceUnset() throws Exception {
+    Pipeline set = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local set 0xffee 0x61626364");
+    set.run(Queries.request("a.example.org.", Type.A));
+    OPTRecord opt = set.reachedBackend().get(0).opt();
+    List<EDNSOption> options = opt.getOptions(0xffee);
+    assertEquals(1, options.size());
+    assertArrayEquals("abcd".getBytes(), data(options.get(0)));
+
+    Pipeline clientIp = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local append 0xffef {client_ip}");
+    clientIp.run(Queries.request("a.example.org.", Type.A));
+    assertArrayEquals(new byte[] {127, 0, 0, 1}, data(clientIp.reachedBackend().get(0).opt().getOptions(0xffef).get(0)));
+
+    Pipeline replace = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local replace 0xffee abcd");
+    replace.run(Queries.request("a.example.org.", Type.A));
+    assertNull(replace.reachedBackend().get(0).opt(), "replace adds nothing when the option is absent");
+
+    Pipeline chain = pipeline(Pipeline.answering(Rcode.NOERROR),
+        "rewrite continue edns0 local set 0xffee abcd", "rewrite edns0 local unset 0xffee");
+    chain.run(Queries.request("a.example.org.", Type.A));
+    assertTrue(chain.reachedBackend().get(0).opt().getOptions(0xffee).isEmpty());
+  }
+
+  @Test
+  void edns0NsidAddsAnEmptyNsidOption() throws Exception {
+    Pipeline p = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 nsid set");
+    p.run(Queries.request("a.example.org.", Type.A));
+    assertEquals(1, p.reachedBackend().get(0).opt().getOptions(EDNSOption.Code.NSID).size());
+  }
+
+  @Test
+  void anInvalidRewrittenNameIsServfail() throws Exception {
+    Pipeline p = pipeline(ECHO_A, "rewrite name regex (.*) {1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}");
+    String longLabel = "a".repeat(60);
+    CompletionException e = assertThrows(CompletionException.class,
+        () -> p.run(Queries.request(longLabel + "." + longLabel + ".", Type.A)));
+    assertEquals(Rcode.SERVFAIL, ((DnsException) e.getCause()).rcode());
+  }
+
+  @Test
+  void regexErrorsAreReportedAtParseTime() {
+    ConfigException e = assertThrows(ConfigException.class, () -> rewrite("rewrite name regex (foo bar"));
+    assertTrue(e.getMessage().contains("Corefile:1"), e.getMessage());
+    assertTrue(e.getMessage().contains("(foo"), e.getMessage());
+    ConfigException answer = assertThrows(ConfigException.class,
+        () -> rewrite("rewrite name regex (.*) {1}.x answer name [unclosed {1}"));
+    assertTrue(answer.getMessage().contains("[unclosed"), answer.getMessage());
+  }
+
+  @Test
+  void badRulesAreRejected() {
+    for (String bad : List.of(
+        "rewrite",
+        "rewrite name",
+        "rewrite name onlyone",
+        "rewrite name fuzzy a b",
+        "rewrite name exact a b answer",
+        "rewrite name exact a b answer sideways x y",
+        "rewrite type A",
+        "rewrite type A NOPE",
+        "rewrite class XX IN",
+        "rewrite ttl example.org. abc",
+        "rewrite ttl example.org. 50-10",
+        "rewrite rcode example.org. SERVFAIL WHATEVER",
+        "rewrite edns0 local set 0xffee",
+        "rewrite edns0 local set 0xzz abc",
+        "rewrite edns0 local set 0xffee {server_ip}",
+        "rewrite edns0 local toggle 0xffee abc",
+        "rewrite edns0 subnet set 24 56",
+        "rewrite header set aa",
+        "rewrite stop name a b {\n name c d\n}")) {
+      assertThrows(ConfigException.class, () -> rewrite(bad), bad);
+    }
+  }
+
+  @Test
+  void isRepeatable() {
+    assertTrue(new RewriteFactory().repeatable());
+  }
+
+  @Test
+  void sharedResponsesAreNotModified() throws Exception {
+    Message shared = new Message();
+    Function<Request, CompletionStage<Message>> cached = request -> {
+      Message m = Responses.answer(request, new TXTRecord(request.qname(), DClass.IN, 30, "x"));
+      shared.getHeader().setID(m.getHeader().getID());
+      shared.addRecord(m.getSection(Section.ANSWER).get(0), Section.ANSWER);
+      return Responses.completed(shared);
+    };
+    pipeline(cached, "rewrite name exact a.example.org b.example.org").run(Queries.request("a.example.org.", Type.TXT));
+    Record kept = shared.getSection(Section.ANSWER).get(0);
+    assertEquals("b.example.org.", kept.getName().toString());
+  }
+
+  private static byte[] data(EDNSOption option) {
+    byte[] wire = option.toWire();
+    return java.util.Arrays.copyOfRange(wire, 4, wire.length);
+  }
+}

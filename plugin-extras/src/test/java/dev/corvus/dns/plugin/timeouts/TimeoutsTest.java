@@ -1,0 +1,63 @@
+package dev.corvus.dns.plugin.timeouts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.plugin.hosts.testkit.TestConfigReader;
+import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+class TimeoutsTest {
+
+  @Test
+  void validOptionsLoadWithAWarningThatTheyAreNotApplied() throws Exception {
+    TestConfigReader reader = new TestConfigReader(
+        "timeouts {\n read 10s\n write 20s\n idle 60s\n maxtcpqueries 128\n}", List.of(Name.root), Path.of("."));
+    try (TestPluginContext context = new TestPluginContext()) {
+      new TimeoutsFactory().create(reader, context);
+    }
+    reader.expectFullyRead();
+    assertEquals(1, reader.warnings().size());
+    assertTrue(reader.warnings().get(0).contains("not applied"), reader.warnings().get(0));
+  }
+
+  @Test
+  void aServerWithTimeoutsServes() throws Exception {
+    try (Corvus s = EmbeddedServer.start(
+        ".:0 {\n timeouts {\n  read 10s\n }\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n")) {
+      assertEquals(Rcode.NOERROR, new DnsClient(s.tcpAddress()).tcp("example.org.", Type.A).getRcode());
+    }
+  }
+
+  @Test
+  void invalidValuesAreRejected() {
+    for (String bad : List.of(
+        "timeouts",
+        "timeouts 10s",
+        "timeouts {\n read 500ms\n}",
+        "timeouts {\n idle 25h\n}",
+        "timeouts {\n write soon\n}",
+        "timeouts {\n maxtcpqueries 0\n}",
+        "timeouts {\n maxtcpqueries -2\n}",
+        "timeouts {\n read 10s 20s\n}",
+        "timeouts {\n linger 10s\n}")) {
+      try (TestPluginContext context = new TestPluginContext()) {
+        assertThrows(ConfigException.class, () -> {
+          TestConfigReader reader = new TestConfigReader(bad, List.of(Name.root), Path.of("."));
+          new TimeoutsFactory().create(reader, context);
+          reader.expectFullyRead();
+        }, bad);
+      }
+    }
+  }
+}
