@@ -9,6 +9,7 @@ import dev.corvus.dns.server.config.RuntimeServices;
 import dev.corvus.dns.server.config.ServerConfiguration;
 import dev.corvus.dns.server.http.NettyHttpEndpoints;
 import dev.corvus.dns.server.lifecycle.CorefileSource;
+import dev.corvus.dns.server.lifecycle.PluginsEnabled;
 import dev.corvus.dns.server.lifecycle.ServerRuntime;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.plugin.PluginCatalog;
@@ -173,6 +174,8 @@ public final class Corvus implements AutoCloseable {
           transports, group, ioThreads, new QueryExecutor(metrics), background, environment,
           dnsPort, reloadFailures);
       runtimeRef.set(runtime);
+      metrics.gaugeFunction("coredns_plugin_enabled", "A metric that indicates whether a plugin is enabled on per server and zone basis.",
+          List.of("server", "zone", "view", "name"), () -> PluginsEnabled.samples(runtime.configuration()));
       Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown);
       try {
         runtime.start(source);

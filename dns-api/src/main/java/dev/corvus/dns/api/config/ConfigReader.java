@@ -74,7 +74,8 @@ public interface ConfigReader {
 
   /**
    * The next argument as {@code host[:port]} or {@code [v6]:port} with an IP literal host (empty
-   * host meaning all addresses), with {@code defaultPort} when none is given.
+   * host meaning all addresses, {@code localhost} the loopback address), with {@code defaultPort}
+   * when none is given. Host names are not resolved.
    */
   InetSocketAddress nextAddress(String what, int defaultPort) throws ConfigException;
 

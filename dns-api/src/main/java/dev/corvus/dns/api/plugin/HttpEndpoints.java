@@ -31,12 +31,22 @@ public interface HttpEndpoints {
     }
   }
 
+  /** A path served on a listener; closing it stops serving the path. */
+  interface Endpoint extends AutoCloseable {
+    /** The address the listener is bound to (the real port when port 0 was asked for). */
+    InetSocketAddress boundAddress();
+
+    /** Stops serving the path; the listener closes when no path is left on it. */
+    @Override
+    void close();
+  }
+
   /**
-   * Serves {@code GET path} on {@code address} with {@code route} until the returned handle is
+   * Serves {@code GET path} on {@code address} with {@code route} until the returned endpoint is
    * closed. A later registration of the same address and path replaces an earlier one (that is
    * how a reloaded configuration takes over); the listener closes when no path is left.
    *
    * @throws java.io.UncheckedIOException when the address cannot be bound
    */
-  AutoCloseable serve(InetSocketAddress address, String path, Route route);
+  Endpoint serve(InetSocketAddress address, String path, Route route);
 }

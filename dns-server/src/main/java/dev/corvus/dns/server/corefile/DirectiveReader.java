@@ -182,6 +182,10 @@ public final class DirectiveReader implements ConfigReader {
     if (host.isEmpty()) {
       return new InetSocketAddress(portNumber);
     }
+    if (host.equalsIgnoreCase("localhost")) {
+      // CoreDNS's own examples write localhost:9153; it is the one name taken without a lookup.
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), portNumber);
+    }
     InetAddress address;
     try {
       address = Names.parseAddressLiteral(host);

@@ -45,7 +45,7 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
   /** A bound HTTP listener and the routes its handler reads. */
   private record Listener(Channel channel, Map<String, Registration> routes) {}
 
-  private final class Registration implements AutoCloseable {
+  private final class Registration implements Endpoint {
     final InetSocketAddress address;
     final String path;
     final Route route;
@@ -54,6 +54,14 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
       this.address = address;
       this.path = path;
       this.route = route;
+    }
+
+    @Override
+    public InetSocketAddress boundAddress() {
+      synchronized (NettyHttpEndpoints.this) {
+        Listener listener = listeners.get(address);
+        return listener == null ? address : (InetSocketAddress) listener.channel().localAddress();
+      }
     }
 
     @Override
@@ -74,7 +82,7 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
   }
 
   @Override
-  public synchronized AutoCloseable serve(InetSocketAddress address, String path, Route route) {
+  public synchronized Endpoint serve(InetSocketAddress address, String path, Route route) {
     Listener listener = listeners.get(address);
     if (listener == null) {
       listener = bind(address);

@@ -61,6 +61,9 @@ public final class PrometheusMetrics implements Metrics {
 
   @Override
   public Gauge gauge(String name, String help, String... labelNames) {
+    if (name.endsWith("_info")) {
+      return info(name, help, labelNames).asGauge();
+    }
     io.prometheus.metrics.core.metrics.Gauge gauge =
         register(name, "gauge", labelNames, () -> io.prometheus.metrics.core.metrics.Gauge.builder()
             .name(name).help(help).labelNames(labelNames).register(registry));
@@ -98,6 +101,10 @@ public final class PrometheusMetrics implements Metrics {
   public void gaugeFunction(
       String name, String help, List<String> labelNames, Supplier<List<Sample>> samples) {
     String[] labels = labelNames.toArray(String[]::new);
+    if (name.endsWith("_info")) {
+      info(name, help, labels).compute(samples);
+      return;
+    }
     @SuppressWarnings("unchecked")
     AtomicReference<Supplier<List<Sample>>> current =
         register(name, "gaugeFunction", labels, () -> {
@@ -115,6 +122,14 @@ public final class PrometheusMetrics implements Metrics {
           return holder;
         });
     current.set(samples);
+  }
+
+  private InfoMetric info(String name, String help, String[] labelNames) {
+    return register(name, "info", labelNames, () -> {
+      InfoMetric info = new InfoMetric(name, help, labelNames);
+      registry.register(info);
+      return info;
+    });
   }
 
   @Override

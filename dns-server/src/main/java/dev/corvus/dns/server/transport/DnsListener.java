@@ -45,7 +45,7 @@ public final class DnsListener implements AutoCloseable {
     InetSocketAddress address = new InetSocketAddress(
         key.host() == null ? wildcard() : key.host(), key.port());
     TcpListener.TcpLimits limits = new TcpListener.TcpLimits(4096, Duration.ofSeconds(10));
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 0; attempt < (key.port() == 0 ? BIND_ATTEMPTS : 1); attempt++) {
       UdpListener udp = null;
       try {
@@ -57,7 +57,8 @@ public final class DnsListener implements AutoCloseable {
         }
         TcpListener tcp = new TcpListener(transports, group, address, tls, limits, executor, routes::get);
         return new DnsListener(key, routes, null, tcp);
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
+        // Netty rethrows bind failures (a checked NativeIoException among them) without declaring them.
         if (udp != null) {
           udp.close();
         }

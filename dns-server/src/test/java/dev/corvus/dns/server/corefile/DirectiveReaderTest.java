@@ -94,6 +94,7 @@ class DirectiveReaderTest {
       "::1            | ::1       | 9153",
       "fd00::10       | fd00::10  | 9153",
       "127.0.0.1:0    | 127.0.0.1 | 0",
+      "localhost:9153 | 127.0.0.1 | 9153",
   })
   void readsAddresses(String text, String host, int port) throws Exception {
     InetSocketAddress address = reader(arg(text)).nextAddress("ADDRESS", 9153);
@@ -104,7 +105,7 @@ class DirectiveReaderTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "localhost:53     | expected an IP address for ADDRESS, got \"localhost\" (host names are not resolved)",
+      "example.org:53   | expected an IP address for ADDRESS, got \"example.org\" (host names are not resolved)",
       "1.2.3.4:99999    | expected a port (0-65535) in ADDRESS, got \"1.2.3.4:99999\"",
       "1.2.3.4:         | expected a port (0-65535) in ADDRESS, got \"1.2.3.4:\"",
       "[::1             | expected an address for ADDRESS as host:port or [v6]:port, got \"[::1\"",

@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.file;
 
+import dev.corvus.dns.api.Fallthrough;
 import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;

@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.hosts;
 
+import dev.corvus.dns.api.Fallthrough;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

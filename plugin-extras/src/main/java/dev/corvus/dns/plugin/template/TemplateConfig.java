@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.template;
 
+import dev.corvus.dns.api.Fallthrough;
 import java.util.List;
 import org.xbill.DNS.Name;
 

@@ -91,7 +91,17 @@ public final class FakeContext implements PluginContext, AutoCloseable {
     return (address, path, route) -> {
       String key = key(address, path);
       routes.put(key, route);
-      return () -> routes.remove(key, route);
+      return new HttpEndpoints.Endpoint() {
+        @Override
+        public InetSocketAddress boundAddress() {
+          return address;
+        }
+
+        @Override
+        public void close() {
+          routes.remove(key, route);
+        }
+      };
     };
   }
 
