@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks the built distribution against peer servers on this machine, in the same run.
 #
-#   bench/bench.sh [-d SECONDS] [SCENARIO...]     scenarios: whoami memory (default: both)
+#   bench/bench.sh [-d SECONDS] [SCENARIO...]
+#
+# Scenarios (default: all):
+#   whoami    Corvus whoami                      vs unbound local-data
+#   memory    Corvus hosts (100 names)           vs unbound local-data
+#   forward   Corvus forward, no cache           vs dnsdist forwarding, both to the same upstream
+#   cache     Corvus cache hit (cache+forward)   vs dnsdist packet cache and unbound's own cache
 #
 # Builds the distribution when it is missing, installs dnsperf and unbound from Debian when they
 # are missing, runs dnsperf for a fixed time against each server (server pinned to CPU 1, dnsperf
@@ -18,13 +24,14 @@ while getopts "d:" opt; do
   esac
 done
 shift $((OPTIND - 1))
-SCENARIOS=("${@:-whoami memory}")
+SCENARIOS=("${@:-whoami memory forward cache}")
 # shellcheck disable=SC2206
 SCENARIOS=(${SCENARIOS[*]})
 
 need=()
 command -v dnsperf >/dev/null || need+=(dnsperf)
 [ -x /usr/sbin/unbound ] || need+=(unbound)
+command -v dnsdist >/dev/null || need+=(dnsdist)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
@@ -40,6 +47,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 if [ "$(nproc)" -ge 2 ]; then SERVER_CPU="taskset -c 1"; CLIENT_CPU="taskset -c 0"; else SERVER_CPU=""; CLIENT_CPU=""; fi
 CORVUS_PORT=15353
 PEER_PORT=15354
+UPSTREAM_PORT=15355
 
 wait_for() { # port
   for _ in $(seq 1 200); do
@@ -55,10 +63,10 @@ measure() { # port queryfile
     | python3 "$ROOT/bench/latency.py"
 }
 
-start_unbound() { # local-data file
-  cat > "$WORK/unbound.conf" <<CONF
+unbound_config() { # file port local-data-file [extra]
+  cat > "$1" <<CONF
 server:
-  interface: 127.0.0.1@$PEER_PORT
+  interface: 127.0.0.1@$2
   do-daemonize: no
   username: ""
   chroot: ""
@@ -73,10 +81,44 @@ server:
   module-config: "iterator"
   local-zone: "check." static
   local-data: "ready.check. 60 IN A 127.0.0.1"
-$(cat "$1")
+$(cat "$3")
+${4:-}
 CONF
-  $SERVER_CPU /usr/sbin/unbound -c "$WORK/unbound.conf" &
+}
+
+start_unbound() { # local-data file
+  unbound_config "$WORK/unbound.conf" $PEER_PORT "$1"
+  $SERVER_CPU /usr/sbin/unbound -c "$WORK/unbound.conf" 2>>"$WORK/unbound.log" &
   wait_for $PEER_PORT
+}
+
+# The upstream of the forward and cache scenarios: unbound answering the queried names from
+# local-data, on the client's CPU so that the server under test keeps its own.
+start_upstream() { # local-data file
+  unbound_config "$WORK/upstream.conf" $UPSTREAM_PORT "$1"
+  $CLIENT_CPU /usr/sbin/unbound -c "$WORK/upstream.conf" 2>>"$WORK/unbound.log" &
+  wait_for $UPSTREAM_PORT
+}
+
+start_dnsdist() { # packet-cache: yes|no
+  {
+    echo "setLocal('127.0.0.1:$PEER_PORT')"
+    echo "newServer({address='127.0.0.1:$UPSTREAM_PORT', checkInterval=3600})"
+    [ "$1" = yes ] && echo "pc = newPacketCache(10000, {maxTTL=86400})" && echo "getPool(''):setCache(pc)"
+  } > "$WORK/dnsdist.conf"
+  $SERVER_CPU dnsdist --supervised --disable-syslog -C "$WORK/dnsdist.conf" >>"$WORK/dnsdist.log" 2>&1 &
+  wait_for $PEER_PORT
+}
+
+# unbound as a caching forwarder in front of the upstream: after the warm-up it answers from cache.
+start_unbound_cache() {
+  : > "$WORK/empty"
+  unbound_config "$WORK/unbound.conf" $PEER_PORT "$WORK/empty" "forward-zone:
+  name: \"example.\"
+  forward-addr: 127.0.0.1@$UPSTREAM_PORT"
+  $SERVER_CPU /usr/sbin/unbound -c "$WORK/unbound.conf" 2>>"$WORK/unbound.log" &
+  wait_for $PEER_PORT
+  $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PEER_PORT -d "$WORK/queries" -l 3 -c 4 -q 200 >/dev/null 2>&1 || true
 }
 
 start_corvus() { # corefile
@@ -113,24 +155,56 @@ for scenario in "${SCENARIOS[@]}"; do
       printf ".:$CORVUS_PORT {\n    whoami\n}\ncheck.:$CORVUS_PORT {\n    whoami\n}\n" > "$WORK/Corefile"
       printf '  local-zone: "example." static\n  local-data: "whoami.example. 0 IN A 127.0.0.1"\n' > "$WORK/local"
       ;;
-    memory)
-      # An authoritative in-memory answer from hosts entries; unbound serves the same from local-data.
-      : > "$WORK/queries"; : > "$WORK/local"; printf '  local-zone: "example." static\n' > "$WORK/local"
+    memory|forward|cache)
+      # 100 names: answered from memory (hosts / local-data), or by an upstream serving them.
+      : > "$WORK/queries"; printf '  local-zone: "example." static\n' > "$WORK/local"
       entries=""
       for i in $(seq 1 100); do
         printf 'host%d.example. A\n' "$i" >> "$WORK/queries"
         printf '  local-data: "host%d.example. 3600 IN A 10.0.%d.%d"\n' "$i" $((i / 256)) $((i % 256)) >> "$WORK/local"
         entries+="        10.0.$((i / 256)).$((i % 256)) host$i.example"$'\n'
       done
-      printf ".:$CORVUS_PORT {\n    hosts {\n%s        127.0.0.1 ready.check\n        ttl 3600\n    }\n}\n" "$entries" > "$WORK/Corefile"
+      case $scenario in
+        memory) printf ".:$CORVUS_PORT {\n    hosts {\n%s        127.0.0.1 ready.check\n        ttl 3600\n    }\n}\n" "$entries" > "$WORK/Corefile" ;;
+        forward) printf ".:$CORVUS_PORT {\n    forward . 127.0.0.1:$UPSTREAM_PORT\n}\n" > "$WORK/Corefile" ;;
+        cache) printf ".:$CORVUS_PORT {\n    cache 3600\n    forward . 127.0.0.1:$UPSTREAM_PORT\n}\n" > "$WORK/Corefile" ;;
+      esac
       ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
-  start_corvus "$WORK/Corefile"
-  corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
-  stop_all
-  start_unbound "$WORK/local"
-  peer_stats=$(measure $PEER_PORT "$WORK/queries")
-  stop_all
-  report "$scenario" "$corvus_stats" unbound "$peer_stats"
+  case $scenario in
+    whoami|memory)
+      start_corvus "$WORK/Corefile"
+      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+      stop_all
+      start_unbound "$WORK/local"
+      report "$scenario" "$corvus_stats" unbound "$(measure $PEER_PORT "$WORK/queries")"
+      stop_all
+      ;;
+    forward)
+      start_upstream "$WORK/local"
+      start_corvus "$WORK/Corefile"
+      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+      stop_all
+      start_upstream "$WORK/local"
+      start_dnsdist no
+      report "$scenario" "$corvus_stats" dnsdist "$(measure $PEER_PORT "$WORK/queries")"
+      stop_all
+      ;;
+    cache)
+      start_upstream "$WORK/local"
+      start_corvus "$WORK/Corefile"
+      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+      stop_all
+      start_upstream "$WORK/local"
+      start_dnsdist yes
+      $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PEER_PORT -d "$WORK/queries" -l 3 -c 4 -q 200 >/dev/null 2>&1 || true
+      report "$scenario" "$corvus_stats" dnsdist "$(measure $PEER_PORT "$WORK/queries")"
+      stop_all
+      start_upstream "$WORK/local"
+      start_unbound_cache
+      report "$scenario" "$corvus_stats" unbound "$(measure $PEER_PORT "$WORK/queries")"
+      stop_all
+      ;;
+  esac
 done
