@@ -103,7 +103,8 @@ start_upstream() { # local-data file
 start_dnsdist() { # packet-cache: yes|no
   {
     echo "setLocal('127.0.0.1:$PEER_PORT')"
-    echo "newServer({address='127.0.0.1:$UPSTREAM_PORT', checkInterval=3600})"
+    echo "setSecurityPollSuffix('')"
+    echo "newServer({address='127.0.0.1:$UPSTREAM_PORT', checkName='ready.check.'})"
     [ "$1" = yes ] && echo "pc = newPacketCache(10000, {maxTTL=86400})" && echo "getPool(''):setCache(pc)"
   } > "$WORK/dnsdist.conf"
   $SERVER_CPU dnsdist --supervised --disable-syslog -C "$WORK/dnsdist.conf" >>"$WORK/dnsdist.log" 2>&1 &

@@ -144,6 +144,7 @@ public final class Corvus implements AutoCloseable {
       } catch (PluginLoadingException e) {
         throw new ConfigException(new Location(String.valueOf(pluginDirectory), 0), null, e.getMessage());
       }
+      catalog.refused().forEach(LOG::error);
       Transports transports = Transports.detect();
       int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
       EventLoopGroup group = transports.newGroup(ioThreads, "corvus-io");

@@ -90,7 +90,7 @@ public final class ConfigurationBuilder {
           serverLabel(block), readiness, generation.services(i), resolver, control);
       blocks.add(buildBlock(block, baseDirectory, context, errors));
     }
-    return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver);
+    return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation);
   }
 
   private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, BlockContext context,

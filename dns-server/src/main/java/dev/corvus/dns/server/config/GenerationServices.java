@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 public final class GenerationServices {
 
   private final List<ReadinessProvider> providers = new CopyOnWriteArrayList<>();
+  private volatile boolean serving;
   private final Map<Class<?>, Object> global = new HashMap<>();
   private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
 
@@ -43,12 +44,23 @@ public final class GenerationServices {
             waiting.add(provider.name());
           }
         }
+        if (!serving) {
+          waiting.add("listeners");
+        }
         if (shuttingDown.getAsBoolean()) {
           waiting.add("shutdown");
         }
         return waiting;
       }
     };
+  }
+
+  /**
+   * Marks the configuration as served by bound listeners: until then readiness reports {@code
+   * listeners}, so no probe says ready before queries can be answered.
+   */
+  public void markServing() {
+    serving = true;
   }
 
   /** The service registry as the plugins of server block {@code blockIndex} see it. */

@@ -11,9 +11,10 @@ import java.util.List;
  * @param blocks the server blocks
  * @param readiness the readiness of this configuration's providers
  * @param resolver the resolver its plugins were given, to bind when it starts
+ * @param services its readiness providers and exported services
  */
 public record ServerConfiguration(Corefile corefile, List<BlockPlan> blocks, Readiness readiness,
-    ResolverSlot resolver) {
+    ResolverSlot resolver, GenerationServices services) {
 
   /** Every plugin of every block, in block and chain order. */
   public List<ConfiguredPlugin> plugins() {

@@ -51,9 +51,15 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
     return configuration;
   }
 
-  /** Starts every plugin in order; on failure stops those already started and rethrows. */
+  /**
+   * Starts every plugin, the last of each chain first, so that a plugin can use the ones after it
+   * from its own start (loop probes through forward); on failure stops those already started and
+   * rethrows.
+   */
   void startPlugins() throws Exception {
-    for (ConfiguredPlugin plugin : configuration.plugins()) {
+    List<ConfiguredPlugin> plugins = new ArrayList<>(configuration.plugins());
+    java.util.Collections.reverse(plugins);
+    for (ConfiguredPlugin plugin : plugins) {
       try {
         plugin.plugin().start();
       } catch (Exception | LinkageError e) {
@@ -65,7 +71,7 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
     }
   }
 
-  /** Stops the started plugins in reverse order. */
+  /** Stops the started plugins in the reverse order of their start: chain order. */
   void stopPlugins() {
     for (int i = started.size() - 1; i >= 0; i--) {
       ConfiguredPlugin plugin = started.get(i);

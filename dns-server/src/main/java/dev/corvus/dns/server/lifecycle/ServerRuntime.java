@@ -99,6 +99,7 @@ public final class ServerRuntime {
       throw e;
     }
     current = generation;
+    generation.configuration().services().markServing();
     logChains(generation.configuration());
   }
 
@@ -142,6 +143,7 @@ public final class ServerRuntime {
     closeListeners(removed);
     this.source = corefile;
     this.current = next;
+    next.configuration().services().markServing();
     this.lastReloadError = null;
     logChains(next.configuration());
     LOG.info("reloaded configuration (sha512 {})", next.configuration().corefile().sha512());

@@ -73,7 +73,7 @@ public final class PluginCatalog {
       refuse(refused, entry, "no jar files in it");
       return;
     }
-    String version = implementationVersion(jars);
+    String version = implementationVersion(pluginJar(jars));
     Optional<String> apiProblem = apiVersionProblem(jars);
     if (apiProblem.isPresent()) {
       refuse(refused, entry, apiProblem.get());
@@ -108,9 +108,7 @@ public final class PluginCatalog {
   }
 
   private static void refuse(List<String> refused, Path entry, String reason) {
-    String line = "plugin " + entry + " refused: " + reason;
-    LOG.error(line);
-    refused.add(line);
+    refused.add("plugin " + entry + " refused: " + reason);
   }
 
   private static void add(Map<String, LoadedFactory> factories, LoadedFactory loaded)
@@ -124,12 +122,16 @@ public final class PluginCatalog {
 
   private static Optional<String> apiVersionProblem(List<Path> jars) {
     String wanted = serverApiMajor();
-    for (Path jar : jars) {
-      String declared = manifestAttribute(jar, API_VERSION_ATTRIBUTE);
-      if (declared != null && wanted != null && !major(declared).equals(wanted)) {
-        return Optional.of("built against dns-api " + declared + ", this server provides dns-api "
-            + wanted + ".x");
-      }
+    Path plugin = pluginJar(jars);
+    String declared = manifestAttribute(plugin, API_VERSION_ATTRIBUTE);
+    if (declared == null) {
+      LOG.warn("plugin {} does not declare the dns-api version it was built against ({} in its"
+          + " manifest); loading it anyway", plugin, API_VERSION_ATTRIBUTE);
+      return Optional.empty();
+    }
+    if (wanted != null && !major(declared).equals(wanted)) {
+      return Optional.of("built against dns-api " + declared + ", this server provides dns-api "
+          + wanted + ".x");
     }
     return Optional.empty();
   }
@@ -164,14 +166,24 @@ public final class PluginCatalog {
     return (dot < 0 ? version : version.substring(0, dot)).trim();
   }
 
-  private static String implementationVersion(List<Path> jars) {
+  /** The jar of an entry that registers the factory (a folder also holds its dependencies). */
+  private static Path pluginJar(List<Path> jars) {
+    String service = "META-INF/services/" + PluginFactory.class.getName();
     for (Path jar : jars) {
-      String version = manifestAttribute(jar, Attributes.Name.IMPLEMENTATION_VERSION.toString());
-      if (version != null) {
-        return version;
+      try (JarFile file = new JarFile(jar.toFile())) {
+        if (file.getEntry(service) != null) {
+          return jar;
+        }
+      } catch (IOException e) {
+        // unreadable jars are reported when the class loader fails
       }
     }
-    return "unknown";
+    return jars.get(0);
+  }
+
+  private static String implementationVersion(Path jar) {
+    String version = manifestAttribute(jar, Attributes.Name.IMPLEMENTATION_VERSION.toString());
+    return version == null ? "unknown" : version;
   }
 
   private static String manifestAttribute(Path jar, String attribute) {

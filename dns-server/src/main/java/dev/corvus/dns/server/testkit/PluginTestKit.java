@@ -2,9 +2,8 @@ package dev.corvus.dns.server.testkit;
 
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
-import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.Plugin;
@@ -14,7 +13,6 @@ import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.api.plugin.ServiceRegistry;
-import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.server.config.GenerationServices;
 import dev.corvus.dns.server.corefile.Corefile;
 import dev.corvus.dns.server.corefile.CorefileParser;
@@ -23,16 +21,23 @@ import dev.corvus.dns.server.corefile.DirectiveReader;
 import dev.corvus.dns.server.corefile.ServerBlock;
 import dev.corvus.dns.server.corefile.ServerKey;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
-import java.net.InetAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -43,29 +48,80 @@ import org.xbill.DNS.Rcode;
  * handler of the test's choosing. For tests over real sockets use {@link dev.corvus.dns.server.Corvus}.
  *
  * <pre>{@code
- * PluginTestKit kit = new PluginTestKit();
- * Plugin plugin = kit.create(new MyFactory(), "example.org:53", "mydirective arg { option 1 }");
- * Message answer = kit.handle(plugin, kit.request("www.example.org.", Type.A), PluginTestKit.nxdomain());
+ * try (PluginTestKit kit = new PluginTestKit(new ManualClock())) {
+ *   Plugin plugin = kit.create(new MyFactory(), "example.org:53", "mydirective arg { option 1 }");
+ *   Message answer = kit.handle(plugin, kit.request("www.example.org.", Type.A), PluginTestKit.nxdomain());
+ *   assertEquals(1, kit.metrics().value("coredns_mydirective_hits_total", "dns://:53"));
+ * }
  * }</pre>
+ *
+ * <p>The context it gives has a real metric registry ({@link #metrics()}, {@link #scrape()}),
+ * readiness and service registry; HTTP routes are recorded in memory instead of served ({@link
+ * #route}); the resolver and the reload entry point fail unless a test sets them ({@link
+ * #resolver}, {@link #reload}). The kit is meant for one test at a time; close it to stop its
+ * scheduler.
  */
 public final class PluginTestKit implements AutoCloseable {
 
-  private static final InetSocketAddress CLIENT =
-      new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+  private static final String CONFIG_FILE = "<test>";
 
   private final PrometheusMetrics metrics = new PrometheusMetrics();
   private final GenerationServices services = new GenerationServices();
-  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final Map<String, HttpEndpoints.Route> routes = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "plugin-test-kit-scheduler");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Clock clock;
+  private volatile Path baseDirectory = Path.of("").toAbsolutePath();
+  private volatile Resolver resolver = query -> CompletableFuture.failedFuture(
+      new IllegalStateException("the test kit has no server to resolve through; set one with resolver(...) or use Corvus"));
+  private volatile ServerControl.ConfigSource configSource = new ServerControl.ConfigSource(List.of(), "");
+  private volatile Supplier<CompletionStage<Void>> reload = () -> CompletableFuture.failedFuture(
+      new IllegalStateException("the test kit does not reload; set what reload does with reload(...)"));
+  private volatile boolean shuttingDown;
 
   /** A kit with the system clock. */
   public PluginTestKit() {
     this(Clock.systemUTC());
   }
 
-  /** A kit whose plugins see {@code clock}. */
+  /** A kit whose plugins see {@code clock}, e.g. a {@link ManualClock}. */
   public PluginTestKit(Clock clock) {
     this.clock = clock;
+    // Handlers are called directly, so readiness waits for no listeners.
+    services.markServing();
+  }
+
+  /** Sets the Corefile's directory, against which directives resolve relative paths; the working directory by default. */
+  public PluginTestKit baseDirectory(Path directory) {
+    this.baseDirectory = directory.toAbsolutePath();
+    return this;
+  }
+
+  /** Sets what the context's {@link PluginContext#resolver()} answers with, from now on. */
+  public PluginTestKit resolver(Resolver resolver) {
+    this.resolver = resolver;
+    return this;
+  }
+
+  /** Sets the configuration source the context's {@link ServerControl} reports. */
+  public PluginTestKit configSource(ServerControl.ConfigSource source) {
+    this.configSource = source;
+    return this;
+  }
+
+  /** Sets what {@link ServerControl#reload()} does, from now on. */
+  public PluginTestKit reload(Supplier<CompletionStage<Void>> reload) {
+    this.reload = reload;
+    return this;
+  }
+
+  /** Makes readiness report {@code "shutdown"}, as the server's does while it stops. */
+  public PluginTestKit shuttingDown(boolean shuttingDown) {
+    this.shuttingDown = shuttingDown;
+    return this;
   }
 
   /**
@@ -76,20 +132,41 @@ public final class PluginTestKit implements AutoCloseable {
    * @throws ConfigException with the {@code <test>:line} location of the problem
    */
   public Plugin create(PluginFactory factory, String serverKey, String directive) throws ConfigException {
-    Corefile corefile = CorefileParser.parse(serverKey + " {\n" + directive + "\n}\n", "<test>",
-        Path.of("").toAbsolutePath(), Map.of(), 53);
-    ServerBlock block = corefile.blocks().get(0);
-    Directive parsed = block.directives().get(0);
-    List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
-    DirectiveReader reader = new DirectiveReader(parsed, zones, Path.of("").toAbsolutePath());
-    Plugin plugin = factory.create(reader, context());
-    reader.finish();
+    DirectiveConfig config = config(serverKey, directive);
+    Plugin plugin = factory.create(config, context());
+    config.finish();
     return plugin;
   }
 
-  /** A context with a real metric registry, readiness and service registry; HTTP is unavailable. */
+  /** {@link #create(PluginFactory, String, String)} in the root zone's block {@code .:53}. */
+  public Plugin create(PluginFactory factory, String directive) throws ConfigException {
+    return create(factory, ".:53", directive);
+  }
+
+  /**
+   * The reader a factory would get for {@code directive} inside a server block with key {@code
+   * serverKey}, for tests of a factory's parsing on its own. Line 1 is the server key, so the
+   * directive's own line is {@code <test>:2}.
+   *
+   * @throws ConfigException when the text is not a valid Corefile
+   */
+  public DirectiveConfig config(String serverKey, String directive) throws ConfigException {
+    Corefile corefile = CorefileParser.parse(serverKey + " {\n" + directive + "\n}\n", CONFIG_FILE,
+        baseDirectory, Map.of(), 53);
+    ServerBlock block = corefile.blocks().get(0);
+    Directive parsed = block.directives().get(0);
+    List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
+    return new DirectiveConfig(new DirectiveReader(parsed, zones, baseDirectory));
+  }
+
+  /** {@link #config(String, String)} in the root zone's block {@code .:53}. */
+  public DirectiveConfig config(String directive) throws ConfigException {
+    return config(".:53", directive);
+  }
+
+  /** The context the kit gives factories; every call shares the kit's registry, scheduler and clock. */
   public PluginContext context() {
-    Readiness readiness = services.readiness(() -> false);
+    Readiness readiness = services.readiness(() -> shuttingDown);
     ServiceRegistry registry = services.services(0);
     return new PluginContext() {
       @Override
@@ -109,15 +186,12 @@ public final class PluginTestKit implements AutoCloseable {
 
       @Override
       public Resolver resolver() {
-        return query -> CompletableFuture.failedFuture(
-            new IllegalStateException("the test kit has no server to resolve through; use Corvus"));
+        return query -> resolver.resolve(query);
       }
 
       @Override
       public HttpEndpoints http() {
-        return (address, path, route) -> {
-          throw new IllegalStateException("the test kit serves no HTTP; use Corvus");
-        };
+        return PluginTestKit.this::serve;
       }
 
       @Override
@@ -125,12 +199,12 @@ public final class PluginTestKit implements AutoCloseable {
         return new ServerControl() {
           @Override
           public ConfigSource configSource() {
-            return new ConfigSource(List.of(), "");
+            return configSource;
           }
 
           @Override
           public CompletionStage<Void> reload() {
-            return CompletableFuture.failedFuture(new IllegalStateException("the test kit does not reload"));
+            return reload.get();
           }
         };
       }
@@ -147,9 +221,37 @@ public final class PluginTestKit implements AutoCloseable {
 
       @Override
       public String serverLabel() {
-        return "dns://:53";
+        return Queries.SERVER;
       }
     };
+  }
+
+  private HttpEndpoints.Endpoint serve(InetSocketAddress address, String path, HttpEndpoints.Route route) {
+    String key = routeKey(address, path);
+    routes.put(key, route);
+    return new HttpEndpoints.Endpoint() {
+      @Override
+      public InetSocketAddress boundAddress() {
+        return address;
+      }
+
+      @Override
+      public void close() {
+        routes.remove(key, route);
+      }
+    };
+  }
+
+  /**
+   * The route a plugin serves at {@code address} and {@code path} (the address as the plugin
+   * asked for it, port 0 included), or {@code null} when none is served now.
+   */
+  public HttpEndpoints.Route route(InetSocketAddress address, String path) {
+    return routes.get(routeKey(address, path));
+  }
+
+  private static String routeKey(InetSocketAddress address, String path) {
+    return address + path;
   }
 
   /** The kit's metric registry, to read values a plugin recorded. */
@@ -157,10 +259,20 @@ public final class PluginTestKit implements AutoCloseable {
     return metrics;
   }
 
+  /** Every metric as the {@code prometheus} plugin would expose it, parsed; for histograms and computed gauges. */
+  public MetricsText scrape() {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try {
+      metrics.writeText(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return MetricsText.parse(text.toString(StandardCharsets.UTF_8));
+  }
+
   /** A UDP query for {@code name} and {@code type} from 127.0.0.1:40000 in the root zone's block. */
   public Request request(String name, int type) {
-    return Request.of(DnsClient.newQuery(name, type), CLIENT, Transport.UDP, Name.root, "dns://:53",
-        new QueryContext(System.nanoTime()));
+    return Queries.request(name, type);
   }
 
   /**
@@ -169,38 +281,44 @@ public final class PluginTestKit implements AutoCloseable {
    */
   public Message handle(Plugin plugin, Request request, Handler next) throws Exception {
     Handler handler = plugin.handler().orElseThrow(() -> new IllegalArgumentException("the plugin has no handler"));
-    return handler.handle(chain(request, next)).toCompletableFuture()
-        .get(5, java.util.concurrent.TimeUnit.SECONDS);
+    return handler.handle(chain(request, next)).toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
-  /** A chain at {@code request} whose rest is {@code next}. */
+  /** A chain at {@code request} whose rest is {@code next}, after which nothing follows. */
   public static Chain chain(Request request, Handler next) {
-    return new Chain() {
-      @Override
-      public Request request() {
-        return request;
-      }
+    return new FixedChain(request, true, nextRequest -> next.handle(
+        new FixedChain(nextRequest, false, last -> CompletableFuture.failedFuture(new IllegalStateException("no next plugin")))));
+  }
 
-      @Override
-      public CompletionStage<Message> proceed(Request nextRequest) {
-        return next.handle(chain(nextRequest, nothing()));
-      }
+  /**
+   * A chain at {@code request} whose rest is {@code next}, which the chain records as answered by
+   * directive {@code responder} as the server's chain does (the {@code prometheus} plugin labels
+   * responses with it).
+   */
+  public static Chain chain(Request request, String responder, Handler next) {
+    return chain(request, rest -> next.handle(rest).thenApply(response -> {
+      rest.request().context().respondedBy(responder);
+      return response;
+    }));
+  }
 
-      @Override
-      public boolean hasNext() {
-        return true;
-      }
-    };
+  /** Tells {@code request}'s listeners that {@code response} was written, as the server does after sending it. */
+  public static void written(Request request, Message response) {
+    request.context().fireWritten(response, response == null ? 0 : response.toWire().length);
   }
 
   /** A rest of the chain that answers NXDOMAIN to everything. */
   public static Handler nxdomain() {
-    return chain -> CompletableFuture.completedFuture(
-        dev.corvus.dns.api.Responses.error(chain.request(), Rcode.NXDOMAIN));
+    return chain -> Responses.completedError(chain.request(), Rcode.NXDOMAIN);
   }
 
-  private static Handler nothing() {
-    return chain -> CompletableFuture.failedFuture(new IllegalStateException("no next plugin"));
+  /** A chain whose rest is a function of the request it is handed. */
+  private record FixedChain(Request request, boolean hasNext, Function<Request, CompletionStage<Message>> rest)
+      implements Chain {
+    @Override
+    public CompletionStage<Message> proceed(Request nextRequest) {
+      return rest.apply(nextRequest);
+    }
   }
 
   @Override

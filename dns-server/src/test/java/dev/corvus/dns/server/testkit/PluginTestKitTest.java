@@ -1,12 +1,25 @@
 package dev.corvus.dns.server.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.testplugins.TestPlugins;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -34,5 +47,128 @@ class PluginTestKitTest {
           () -> kit.create(new TestPlugins.Many(), ".:53", "many lots"));
       assertTrue(error.getMessage().startsWith("<test>:2: many: "), error.getMessage());
     }
+  }
+
+  @Test
+  void configReaderKeepsWarningsAndFinishRejectsWhatWasLeftUnread() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      DirectiveConfig config = kit.config("example.org:53", "mine one {\n deprecated\n}");
+      assertEquals("mine", config.directive());
+      assertEquals("example.org.", config.serverZones().get(0).toString());
+      assertEquals("one", config.nextArg("word"));
+      assertTrue(config.nextOption());
+      config.warn("deprecated has no effect");
+      assertEquals(List.of("<test>:3: deprecated has no effect"), config.warnings());
+      config.finish();
+
+      DirectiveConfig unread = kit.config("mine one two");
+      unread.nextArg("word");
+      ConfigException error = assertThrows(ConfigException.class, unread::finish);
+      assertTrue(error.getMessage().startsWith("<test>:2: mine: "), error.getMessage());
+    }
+  }
+
+  @Test
+  void relativePathsResolveAgainstTheBaseDirectory() throws Exception {
+    Path base = Path.of("/tmp/corefiles");
+    try (PluginTestKit kit = new PluginTestKit().baseDirectory(base)) {
+      assertEquals(base.resolve("db.example"), kit.config("mine db.example").nextPath("file"));
+    }
+  }
+
+  @Test
+  void httpRoutesAreRecordedUntilTheirEndpointCloses() {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      InetSocketAddress address = new InetSocketAddress("127.0.0.1", 8080);
+      HttpEndpoints.Route route = () -> HttpEndpoints.HttpResponse.text(200, "OK");
+      HttpEndpoints.Endpoint endpoint = kit.context().http().serve(address, "/health", route);
+      assertEquals(address, endpoint.boundAddress());
+      assertSame(route, kit.route(address, "/health"));
+      assertNull(kit.route(address, "/ready"));
+      endpoint.close();
+      assertNull(kit.route(address, "/health"));
+    }
+  }
+
+  @Test
+  void resolverAndReloadDoWhatTheTestSetsAndFailOtherwise() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      PluginContext context = kit.context();
+      Message query = Queries.query("a.example.", Type.A);
+      assertThrows(ExecutionException.class,
+          () -> context.resolver().resolve(query).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertThrows(ExecutionException.class,
+          () -> context.server().reload().toCompletableFuture().get(5, TimeUnit.SECONDS));
+
+      Message answer = Responses.error(Queries.request(query), Rcode.NXDOMAIN);
+      kit.resolver(q -> CompletableFuture.completedFuture(answer));
+      kit.reload(() -> CompletableFuture.completedFuture(null));
+      ServerControl.ConfigSource source = new ServerControl.ConfigSource(List.of(Path.of("Corefile")), "abc");
+      kit.configSource(source);
+      assertSame(answer, context.resolver().resolve(query).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertNull(context.server().reload().toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertEquals(source, context.server().configSource());
+    }
+  }
+
+  @Test
+  void readinessNamesWaitingProvidersAndShutdown() {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      PluginContext context = kit.context();
+      context.readiness().register(new dev.corvus.dns.api.plugin.ReadinessProvider() {
+        @Override
+        public String name() {
+          return "slow";
+        }
+
+        @Override
+        public boolean isReady() {
+          return false;
+        }
+      });
+      assertEquals(List.of("slow"), context.readiness().notReady());
+      kit.shuttingDown(true);
+      assertEquals(List.of("slow", "shutdown"), context.readiness().notReady());
+    }
+  }
+
+  @Test
+  void metricsAreReadByValueAndByScrape() {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      PluginContext context = kit.context();
+      context.metrics().counter("corvus_test_hits_total", "Hits.", "server").labels("dns://:53").inc();
+      context.metrics().histogram("corvus_test_seconds", "Durations.", new double[] {0.1, 1}, "server")
+          .labels("dns://:53").observe(0.5);
+      assertEquals(1, kit.metrics().value("corvus_test_hits_total", "dns://:53"));
+      MetricsText text = kit.scrape();
+      assertEquals(1, text.sum("corvus_test_seconds_count"));
+      assertEquals(1, text.sum("corvus_test_seconds_bucket", java.util.Map.of("le", "1.0")));
+      assertEquals("histogram", text.type("corvus_test_seconds"));
+    }
+  }
+
+  @Test
+  void chainEndsAfterTheHandlerOfTheTestsChoice() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      var request = kit.request("a.example.", Type.A);
+      var chain = PluginTestKit.chain(request, next -> {
+        assertFalse(next.hasNext());
+        return Responses.completedError(next.request(), Rcode.REFUSED);
+      });
+      assertTrue(chain.hasNext());
+      assertEquals(Rcode.REFUSED, chain.proceed(request).toCompletableFuture().get().getRcode());
+    }
+  }
+
+  @Test
+  void chainRecordsWhichDirectiveAnsweredAndWrittenTellsListeners() throws Exception {
+    var request = Queries.request("a.example.", Type.A);
+    java.util.List<Integer> written = new java.util.ArrayList<>();
+    request.context().onWritten((response, size) -> written.add(size));
+    Message answer = PluginTestKit.chain(request, "whoami", PluginTestKit.nxdomain())
+        .proceed(request).toCompletableFuture().get();
+    assertEquals("whoami", request.context().respondedBy());
+    PluginTestKit.written(request, answer);
+    assertEquals(java.util.List.of(answer.toWire().length), written);
   }
 }

@@ -7,19 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.server.testkit.PluginTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 
 /** Parsing of the {@code cache} directive, following CoreDNS's setup.go and its tests. */
 class CacheFactoryTest {
 
-  private static CacheConfig parse(String text, String... serverZones) throws ConfigException {
-    return CacheFactory.parse(new TestConfigReader(text, serverZones));
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
+  /** Parses {@code text} in a server block for {@code serverZones} (the root zone when none). */
+  private CacheConfig parse(String text, String... serverZones) throws ConfigException {
+    String serverKey = serverZones.length == 0 ? "." : String.join(" ", serverZones);
+    return CacheFactory.parse(kit.config(serverKey, text));
   }
 
   @Test
@@ -130,6 +141,6 @@ class CacheFactoryTest {
       })
   void rejectsInvalidConfiguration(String text) {
     ConfigException e = assertThrows(ConfigException.class, () -> parse(text));
-    assertTrue(e.getMessage().startsWith("Corefile:"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("<test>:"), e.getMessage());
   }
 }

@@ -2,13 +2,16 @@ package dev.corvus.dns.plugin.cache;
 
 import static dev.corvus.dns.plugin.cache.HandlerHarness.address;
 import static dev.corvus.dns.plugin.cache.HandlerHarness.ttl;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.MetricsText;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -445,17 +449,31 @@ class CacheHandlerTest {
   @Test
   void metricsUseCoreDnsNamesAndLabels() throws Exception {
     HandlerHarness h = new HandlerHarness("cache");
-    assertEquals(List.of("server", "type", "zones", "view"), h.metrics.labelNames("coredns_cache_entries"));
-    assertEquals(List.of("server", "type", "zones", "view"), h.metrics.labelNames("coredns_cache_hits_total"));
-    assertEquals(List.of("server", "type", "zones", "view"), h.metrics.labelNames("coredns_cache_evictions_total"));
+    List<String> typed = List.of("server", "type", "zones", "view");
+    assertLabelNames(h, "coredns_cache_entries", typed, () -> h.metrics.gauge("coredns_cache_entries", "", typed.toArray(String[]::new)));
+    for (String name : List.of("coredns_cache_hits_total", "coredns_cache_evictions_total")) {
+      assertLabelNames(h, name, typed, () -> h.metrics.counter(name, "", typed.toArray(String[]::new)));
+    }
+    List<String> untyped = List.of("server", "zones", "view");
     for (String name : List.of(
         "coredns_cache_requests_total",
         "coredns_cache_misses_total",
         "coredns_cache_prefetch_total",
         "coredns_cache_drops_total",
         "coredns_cache_served_stale_total")) {
-      assertEquals(List.of("server", "zones", "view"), h.metrics.labelNames(name), name);
+      assertLabelNames(h, name, untyped, () -> h.metrics.counter(name, "", untyped.toArray(String[]::new)));
     }
+  }
+
+  /**
+   * Asserts that {@code name} is exported with exactly {@code labels}, in that order: the
+   * registry rejects registering a metric again with other label names or another order.
+   */
+  private static void assertLabelNames(HandlerHarness h, String name, List<String> labels, Executable registerAgain) {
+    List<MetricsText.Sample> samples = h.kit.scrape().samples(name);
+    assertFalse(samples.isEmpty(), name + " is exported");
+    assertEquals(Set.copyOf(labels), samples.get(0).labels().keySet(), name);
+    assertDoesNotThrow(registerAgain, name + " has the label names " + labels + " in this order");
   }
 
   private static Message withDnssecOk(Message query) {

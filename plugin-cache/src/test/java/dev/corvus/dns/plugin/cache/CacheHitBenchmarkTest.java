@@ -1,10 +1,9 @@
 package dev.corvus.dns.plugin.cache;
 
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
-import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -51,13 +50,13 @@ class CacheHitBenchmarkTest {
     Message query = DnsClient.newQuery(NAME, Type.A);
     byte[] queryWire = query.toWire();
     h.ask(query);
-    Request request = request(query);
+    Request request = Queries.request(query);
     Message template = h.ask(query);
 
     java.util.Map<String, java.util.function.Supplier<Object>> ops = new java.util.LinkedHashMap<>();
     CachedAnswer cached = CachedAnswer.encode(template, ResponseKind.NO_ERROR, 0, 300);
     ops.put("render from shared records only", () -> cached.render(request, 300, true));
-    ops.put("request + chain plumbing only (no cache)", () -> request(query));
+    ops.put("request + chain plumbing only (no cache)", () -> Queries.request(query));
     ops.put("handler hit", () -> h.send(query).toCompletableFuture().join());
     ops.put("handler hit + encode reply", () -> h.send(query).toCompletableFuture().join().toWire(1232));
     ops.put("parse query + handler hit + encode reply", () -> {
@@ -169,16 +168,6 @@ class CacheHitBenchmarkTest {
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException(e);
     }
-  }
-
-  private static Request request(Message query) {
-    return Request.of(
-        query,
-        new InetSocketAddress("127.0.0.1", 40000),
-        Transport.UDP,
-        Name.root,
-        HandlerHarness.SERVER,
-        new QueryContext(System.nanoTime()));
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.ManualClock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ class CacheServerTest {
 
   private static final String NAME = "www.example.org.";
 
-  private final MutableClock clock = new MutableClock();
+  private final ManualClock clock = new ManualClock();
   private final ScriptedUpstream upstream = new ScriptedUpstream();
   private final String upstreamName = "u" + UUID.randomUUID().toString().replace("-", "");
   private Corvus server;

@@ -1,40 +1,37 @@
 package dev.corvus.dns.plugin.cache;
 
-import dev.corvus.dns.api.Chain;
-import dev.corvus.dns.api.Handler;
-import dev.corvus.dns.api.QueryContext;
-import dev.corvus.dns.api.Request;
-import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.server.client.DnsClient;
-import java.net.InetSocketAddress;
+import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.testkit.ManualClock;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /** A cache handler in front of a {@link ScriptedUpstream}, driven without a server. */
 final class HandlerHarness {
 
-  static final String SERVER = "dns://:53";
+  static final String SERVER = Queries.SERVER;
 
-  final MutableClock clock = new MutableClock();
-  final RecordingMetrics metrics = new RecordingMetrics();
+  final ManualClock clock = new ManualClock();
+  final PluginTestKit kit = new PluginTestKit(clock);
+  final PrometheusMetrics metrics = kit.metrics();
   final ScriptedUpstream upstream = new ScriptedUpstream();
   final CacheConfig config;
   final CacheHandler handler;
 
   HandlerHarness(String directive) throws ConfigException {
-    config = CacheFactory.parse(new TestConfigReader(directive));
+    config = CacheFactory.parse(kit.config(directive));
     handler = new CacheHandler(config, new CacheMetrics(metrics, SERVER, config.zones()), clock);
   }
 
   /** Sends a query for {@code name}/{@code type} and waits for the answer. */
   Message ask(String name, int type) throws Exception {
-    return ask(DnsClient.newQuery(name, type));
+    return ask(Queries.query(name, type));
   }
 
   Message ask(Message query) throws Exception {
@@ -42,15 +39,7 @@ final class HandlerHarness {
   }
 
   CompletionStage<Message> send(Message query) {
-    Request request =
-        Request.of(
-            query,
-            new InetSocketAddress("127.0.0.1", 40000),
-            Transport.UDP,
-            Name.root,
-            SERVER,
-            new QueryContext(System.nanoTime()));
-    return handler.handle(new PipelineChain(request, upstream));
+    return handler.handle(PluginTestKit.chain(Queries.request(query), upstream));
   }
 
   void advance(long seconds) {
@@ -77,16 +66,4 @@ final class HandlerHarness {
     return ((org.xbill.DNS.ARecord) response.getSectionArray(Section.ANSWER)[0]).getAddress().getHostAddress();
   }
 
-  /** The chain after the cache: one handler, then nothing. */
-  private record PipelineChain(Request request, Handler next) implements Chain {
-    @Override
-    public CompletionStage<Message> proceed(Request newRequest) {
-      return next.handle(new PipelineChain(newRequest, null));
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-  }
 }

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Message;
@@ -24,7 +25,14 @@ import org.xbill.DNS.Type;
 
 class AclTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   /** Everything under example.org answers 192.0.2.1 once acl lets it through. */
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
   private static final String BACKEND = """
         template IN ANY example.org {
           answer "{{ .Name }} 60 IN A 192.0.2.1"
@@ -38,7 +46,7 @@ class AclTest {
   @Test
   void blockRefusesWithExtendedErrorBlocked() throws Exception {
     try (Corvus s = server("acl {\n block type A net 127.0.0.0/8\n}")) {
-      Message m = new DnsClient(s.udpAddress()).udp(EmbeddedServer.ednsQuery("www.example.org.", Type.A));
+      Message m = new DnsClient(s.udpAddress()).udp(Queries.ednsQuery("www.example.org.", Type.A));
       assertEquals(Rcode.REFUSED, m.getRcode());
       ExtendedErrorCodeOption ede = (ExtendedErrorCodeOption) m.getOPT().getOptions(15).get(0);
       assertEquals(ExtendedErrorCodeOption.BLOCKED, ede.getErrorCode());
@@ -50,7 +58,7 @@ class AclTest {
   @Test
   void filterAnswersEmptyNoerrorWithExtendedErrorFiltered() throws Exception {
     try (Corvus s = server("acl {\n filter net 127.0.0.1\n}")) {
-      Message m = new DnsClient(s.udpAddress()).udp(EmbeddedServer.ednsQuery("www.example.org.", Type.A));
+      Message m = new DnsClient(s.udpAddress()).udp(Queries.ednsQuery("www.example.org.", Type.A));
       assertEquals(Rcode.NOERROR, m.getRcode());
       assertTrue(m.getSection(Section.ANSWER).isEmpty());
       ExtendedErrorCodeOption ede = (ExtendedErrorCodeOption) m.getOPT().getOptions(15).get(0);
@@ -106,9 +114,7 @@ class AclTest {
         "acl {\n block net 10.0.0.0/33\n}",
         "acl {\n block net not-a-net\n}",
         "acl {\n block source 10.0.0.0/8\n}")) {
-      try (TestPluginContext context = new TestPluginContext()) {
-        assertThrows(ConfigException.class, () -> Plugins.create(new AclFactory(), bad, context), bad);
-      }
+      assertThrows(ConfigException.class, () -> kit.create(new AclFactory(), bad), bad);
     }
   }
 

@@ -7,16 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PodNamespaceLookup;
 import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
 import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.Queries;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,17 +39,19 @@ import org.xbill.DNS.Type;
 
 class AutopathTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   @TempDir Path dir;
-  private final TestPluginContext context = new TestPluginContext();
+  private final PluginContext context = kit.context();
 
   @AfterEach
   void close() {
-    context.close();
+    kit.close();
   }
 
   /** Answers google.com. with an address, everything else NXDOMAIN. */
   static final Function<Request, CompletionStage<Message>> UPSTREAM = request -> {
-    if (request.qname().equals(Queries.name("google.com."))) {
+    if (request.qname().equals(Name.fromConstantString("google.com."))) {
       try {
         return Responses.completed(Responses.answer(request,
             new ARecord(request.qname(), DClass.IN, 300, InetAddress.getByName("192.0.2.10"))));
@@ -60,9 +63,9 @@ class AutopathTest {
   };
 
   private Handler autopath(String text) throws Exception {
-    Plugin plugin = Plugins.create(new AutopathFactory(), text, List.of(Name.root), dir, context);
+    Plugin plugin = kit.baseDirectory(dir).create(new AutopathFactory(), text);
     plugin.start();
-    return Plugins.handler(plugin);
+    return plugin.handler().orElseThrow();
   }
 
   private Path resolvConf() throws Exception {
@@ -87,7 +90,7 @@ class AutopathTest {
     assertEquals(List.of("google.com.default.svc.cluster.local.", "google.com.svc.cluster.local.",
         "google.com.cluster.local.", "google.com."),
         p.reachedBackend().stream().map(r -> r.qname().toString()).toList());
-    assertEquals(1.0, context.metrics().value("coredns_autopath_success_total", "dns://:53"));
+    assertEquals(1.0, kit.metrics().value("coredns_autopath_success_total", "dns://:53"));
   }
 
   @Test
@@ -116,8 +119,8 @@ class AutopathTest {
     assertEquals(Type.CNAME, m.getSection(Section.ANSWER).get(0).getType());
     // a client that is no known pod gets no expansion
     Pipeline other = Pipeline.of(autopath("autopath @kubernetes"), UPSTREAM);
-    other.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A, DClass.IN,
-        new java.net.InetSocketAddress("192.0.2.200", 5353)));
+    other.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A,
+        new java.net.InetSocketAddress("192.0.2.200", 5353), Transport.UDP));
     assertEquals(1, other.reachedBackend().size());
   }
 

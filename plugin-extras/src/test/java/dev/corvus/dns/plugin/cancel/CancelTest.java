@@ -9,16 +9,16 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
 import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.Queries;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -26,18 +26,23 @@ import org.xbill.DNS.Type;
 
 class CancelTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
   @Test
   void aChainThatNeverAnswersFailsWithServfailAfterTheTimeout() throws Exception {
-    try (TestPluginContext context = new TestPluginContext()) {
-      Handler h = Plugins.handler(Plugins.create(new CancelFactory(), "cancel 50ms", context));
-      CompletableFuture<Message> never = new CompletableFuture<>();
-      Pipeline p = Pipeline.of(h, request -> never);
-      CompletableFuture<Message> result = p.stage(Queries.request("slow.example.", Type.A)).toCompletableFuture();
-      CompletionException e = assertThrows(CompletionException.class, () -> result.orTimeout(5, TimeUnit.SECONDS).join());
-      DnsException cause = (DnsException) e.getCause();
-      assertEquals(Rcode.SERVFAIL, cause.rcode());
-      assertTrue(cause.getCause() instanceof TimeoutException);
-    }
+    Handler h = kit.create(new CancelFactory(), "cancel 50ms").handler().orElseThrow();
+    CompletableFuture<Message> never = new CompletableFuture<>();
+    Pipeline p = Pipeline.of(h, request -> never);
+    CompletableFuture<Message> result = p.stage(Queries.request("slow.example.", Type.A)).toCompletableFuture();
+    CompletionException e = assertThrows(CompletionException.class, () -> result.orTimeout(5, TimeUnit.SECONDS).join());
+    DnsException cause = (DnsException) e.getCause();
+    assertEquals(Rcode.SERVFAIL, cause.rcode());
+    assertTrue(cause.getCause() instanceof TimeoutException);
   }
 
   @Test
@@ -56,9 +61,7 @@ class CancelTest {
   @Test
   void badTimeoutsAreRejected() {
     for (String bad : List.of("cancel 0s", "cancel -1s", "cancel soon", "cancel 1s 2s")) {
-      try (TestPluginContext context = new TestPluginContext()) {
-        assertThrows(ConfigException.class, () -> Plugins.create(new CancelFactory(), bad, context), bad);
-      }
+      assertThrows(ConfigException.class, () -> kit.create(new CancelFactory(), bad), bad);
     }
   }
 }

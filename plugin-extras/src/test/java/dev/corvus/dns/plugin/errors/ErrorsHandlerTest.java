@@ -12,10 +12,11 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.plugin.debug.DebugFactory;
-import dev.corvus.dns.plugin.debug.testkit.FakeContext;
-import dev.corvus.dns.plugin.debug.testkit.Queries;
-import dev.corvus.dns.plugin.debug.testkit.ScriptedConfig;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.server.testkit.Queries;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,34 +30,29 @@ import org.xbill.DNS.Type;
 
 class ErrorsHandlerTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   record Line(Level level, String text, Throwable stackTrace) {}
 
   private final List<Line> lines = new CopyOnWriteArrayList<>();
-  private final FakeContext context = new FakeContext();
+  private final PluginContext context = kit.context();
 
   @AfterEach
   void close() {
-    context.close();
+    kit.close();
   }
 
   private Plugin plugin(String corefile) throws ConfigException {
-    return new ErrorsPlugin(ErrorsFactory.parse(ScriptedConfig.of(corefile)), context,
+    return new ErrorsPlugin(ErrorsFactory.parse(kit.config(corefile)), context,
         (level, text, stackTrace) -> lines.add(new Line(level, text, stackTrace)));
   }
 
   private static Throwable fail(Handler handler, String name, RuntimeException failure) {
     Request request = Queries.request(name, Type.A);
-    CompletableFuture<?> stage = handler.handle(Queries.chain(request, "test",
+    CompletableFuture<?> stage = handler.handle(PluginTestKit.chain(request, "test",
         r -> CompletableFuture.failedFuture(failure))).toCompletableFuture();
     ExecutionException e = assertThrows(ExecutionException.class, stage::get);
     return e.getCause();
-  }
-
-  private static void awaitSize(List<?> list, int size) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (list.size() < size && System.nanoTime() < deadline) {
-      Thread.sleep(5); // polling with a deadline, not synchronisation
-    }
   }
 
   @Test
@@ -87,7 +83,7 @@ class ErrorsHandlerTest {
     fail(handler, "b.", new IllegalStateException("other failure"));
     assertEquals(1, lines.size());
     assertEquals("2 b. A: other failure", lines.get(0).text());
-    awaitSize(lines, 2);
+    Poll.until(Duration.ofSeconds(5), () -> lines.size() >= 2);
     assertEquals(new Line(Level.WARN, "3 errors like 'i/o timeout$' occurred in last 200ms", null), lines.get(1));
   }
 
@@ -103,7 +99,7 @@ class ErrorsHandlerTest {
 
   @Test
   void debugInTheSameBlockAddsStackTraces() throws Exception {
-    new DebugFactory().create(ScriptedConfig.of("debug"), context);
+    new DebugFactory().create(kit.config("debug"), context);
     Plugin plugin = plugin("errors");
     plugin.start();
     IllegalStateException boom = new IllegalStateException("boom");
@@ -124,14 +120,14 @@ class ErrorsHandlerTest {
     Request request = Queries.request("a.", Type.A);
     RuntimeException boom = new IllegalArgumentException("sync");
     assertThrows(IllegalArgumentException.class, () -> plugin.handler().orElseThrow().handle(
-        Queries.chain(request, "t", r -> { throw boom; })));
+        PluginTestKit.chain(request, "t", next -> { throw boom; })));
     assertNull(lines.get(0).stackTrace());
     assertTrue(lines.get(0).text().endsWith(": sync"));
   }
 
   @Test
   void parsingFollowsCoredns() throws Exception {
-    ErrorsConfig config = ErrorsFactory.parse(ScriptedConfig.of(
+    ErrorsConfig config = ErrorsFactory.parse(kit.config(
         "errors {\n consolidate 5m \".* i/o timeout$\" warning\n consolidate 30s \"^Failed to .+\"\n}"));
     assertEquals(2, config.consolidations().size());
     assertEquals(Duration.ofMinutes(5), config.consolidations().get(0).period());
@@ -139,7 +135,7 @@ class ErrorsHandlerTest {
     for (String bad : List.of("errors file.log", "errors {\n consolidate 5m\n}",
         "errors {\n consolidate 5m x show_first warning\n}", "errors {\n consolidate 5m x info error\n}",
         "errors {\n consolidate 5m ( \n}", "errors {\n consolidate 5m x loud\n}", "errors {\n trace\n}")) {
-      assertThrows(ConfigException.class, () -> ErrorsFactory.parse(ScriptedConfig.of(bad)), bad);
+      assertThrows(ConfigException.class, () -> ErrorsFactory.parse(kit.config(bad)), bad);
     }
   }
 

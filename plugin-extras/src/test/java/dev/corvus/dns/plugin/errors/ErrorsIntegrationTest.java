@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.plugin.debug.testkit.CapturedStderr;
-import dev.corvus.dns.plugin.debug.testkit.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Poll;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
@@ -20,9 +20,9 @@ class ErrorsIntegrationTest {
     try (CapturedStderr err = new CapturedStderr();
         Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       assertEquals(Rcode.SERVFAIL, new DnsClient(server.udpAddress()).udp("x.example.", Type.AAAA).getRcode());
-      assertTrue(Http.await(Duration.ofSeconds(5),
+      assertTrue(Poll.until(Duration.ofSeconds(5),
           () -> err.lines().stream().anyMatch(l -> l.endsWith("2 x.example. AAAA: upstream timed out"))), () -> "" + err.lines());
-      assertTrue(Http.await(Duration.ofSeconds(5), () -> err.lines().stream()
+      assertTrue(Poll.until(Duration.ofSeconds(5), () -> err.lines().stream()
           .anyMatch(l -> l.startsWith("java.lang.IllegalStateException: upstream timed out"))), "stack trace under debug");
     }
   }

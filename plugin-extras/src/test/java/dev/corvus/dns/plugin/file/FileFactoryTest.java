@@ -9,9 +9,8 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.Queries;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -50,8 +48,9 @@ class FileFactoryTest {
       ns.sub  IN A   192.0.2.77
       """;
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   @TempDir Path dir;
-  private final TestPluginContext context = new TestPluginContext();
   private Path zoneFile;
   private Plugin plugin;
 
@@ -66,13 +65,13 @@ class FileFactoryTest {
     if (plugin != null) {
       plugin.stop();
     }
-    context.close();
+    kit.close();
   }
 
   private Handler handler(String directive) throws Exception {
-    plugin = Plugins.create(new FileFactory(), directive, List.of(Name.root), dir, context);
+    plugin = kit.baseDirectory(dir).create(new FileFactory(), directive);
     plugin.start();
-    return Plugins.handler(plugin);
+    return plugin.handler().orElseThrow();
   }
 
   private Message ask(String name, int type) throws Exception {

@@ -6,59 +6,65 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
-import dev.corvus.dns.plugin.debug.testkit.FakeContext;
-import dev.corvus.dns.plugin.debug.testkit.ScriptedConfig;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.server.testkit.PluginTestKit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class HealthPluginTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
   @Test
   void defaultsToPort8080OnAllAddressesWithoutLameduck() throws Exception {
-    HealthConfig config = HealthFactory.parse(ScriptedConfig.of("health"));
+    HealthConfig config = HealthFactory.parse(kit.config("health"));
     assertEquals(new InetSocketAddress(8080), config.address());
     assertEquals(Duration.ZERO, config.lameduck());
   }
 
   @Test
   void parsesAddressAndLameduck() throws Exception {
-    HealthConfig config = HealthFactory.parse(ScriptedConfig.of("health 127.0.0.1:8092 {\n lameduck 1s\n}"));
+    HealthConfig config = HealthFactory.parse(kit.config("health 127.0.0.1:8092 {\n lameduck 1s\n}"));
     assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8092), config.address());
     assertEquals(Duration.ofSeconds(1), config.lameduck());
-    assertThrows(ConfigException.class, () -> HealthFactory.parse(ScriptedConfig.of("health :1 :2")));
-    assertThrows(ConfigException.class, () -> HealthFactory.parse(ScriptedConfig.of("health {\n lameduck\n}")));
-    assertThrows(ConfigException.class, () -> HealthFactory.parse(ScriptedConfig.of("health {\n lameduck 1s 2s\n}")));
-    assertThrows(ConfigException.class, () -> HealthFactory.parse(ScriptedConfig.of("health {\n lame 1s\n}")));
+    assertThrows(ConfigException.class, () -> HealthFactory.parse(kit.config("health :1 :2")));
+    assertThrows(ConfigException.class, () -> HealthFactory.parse(kit.config("health {\n lameduck\n}")));
+    assertThrows(ConfigException.class, () -> HealthFactory.parse(kit.config("health {\n lameduck 1s 2s\n}")));
+    assertThrows(ConfigException.class, () -> HealthFactory.parse(kit.config("health {\n lame 1s\n}")));
   }
 
   @Test
   void servesOkUntilStoppedAndReportsLameduck() throws Exception {
-    try (FakeContext context = new FakeContext()) {
-      Plugin plugin = new HealthFactory().create(ScriptedConfig.of("health 127.0.0.1:0 {\n lameduck 3s\n}"), context);
-      InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
-      assertNull(context.route(address, "/health"), "create must not serve");
-      plugin.start();
-      var response = context.route(address, "/health").handle();
-      assertEquals(200, response.status());
-      assertEquals("OK", new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
-      assertEquals(Duration.ofSeconds(3), plugin.lameduck());
-      plugin.stop();
-      assertNull(context.route(address, "/health"));
-    }
+    PluginContext context = kit.context();
+    Plugin plugin = new HealthFactory().create(kit.config("health 127.0.0.1:0 {\n lameduck 3s\n}"), context);
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
+    assertNull(kit.route(address, "/health"), "create must not serve");
+    plugin.start();
+    var response = kit.route(address, "/health").handle();
+    assertEquals(200, response.status());
+    assertEquals("OK", new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(Duration.ofSeconds(3), plugin.lameduck());
+    plugin.stop();
+    assertNull(kit.route(address, "/health"));
   }
 
   @Test
   void selfProbeRecordsDuration() throws Exception {
-    try (FakeContext context = new FakeContext()) {
-      HealthPlugin plugin = (HealthPlugin) new HealthFactory().create(ScriptedConfig.of("health 127.0.0.1:0"), context);
-      plugin.start();
-      plugin.probe();
-      plugin.stop();
-      assertEquals(1, context.metrics.histogram("coredns_health_request_duration_seconds").count());
-      assertEquals(0, context.metrics.value("coredns_health_request_failures_total"));
-    }
+    PluginContext context = kit.context();
+    HealthPlugin plugin = (HealthPlugin) new HealthFactory().create(kit.config("health 127.0.0.1:0"), context);
+    plugin.start();
+    plugin.probe();
+    plugin.stop();
+    assertEquals(1, kit.scrape().sum("coredns_health_request_duration_seconds_count"));
+    assertEquals(0, kit.metrics().value("coredns_health_request_failures_total"));
   }
 
   @Test

@@ -8,11 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.debug.testkit.Queries;
-import dev.corvus.dns.plugin.debug.testkit.ScriptedConfig;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -30,6 +31,13 @@ class LoadbalanceHandlerTest {
 
   private static final Name NAME = Name.fromConstantString("www.example.org.");
 
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
   private static Message response() {
     Request request = Queries.request("www.example.org.", Type.A);
     Message m = Responses.reply(request);
@@ -45,7 +53,7 @@ class LoadbalanceHandlerTest {
 
   @Test
   void shufflesAddressesAndMxKeepingCnameFirst() throws Exception {
-    LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(ScriptedConfig.of("loadbalance")));
+    LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(kit.config("loadbalance")));
     Message original = response();
     List<Record> before = List.copyOf(original.getSection(Section.ANSWER));
     Set<List<Record>> orders = new HashSet<>();
@@ -75,7 +83,7 @@ class LoadbalanceHandlerTest {
   @Test
   void preferMovesPreferredNetworksFirst() throws Exception {
     LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(
-        ScriptedConfig.of("loadbalance round_robin {\n prefer 10.0.0.4/32 10.0.0.2/31\n}")));
+        kit.config("loadbalance round_robin {\n prefer 10.0.0.4/32 10.0.0.2/31\n}")));
     for (int i = 0; i < 20; i++) {
       List<Record> answer = handler.shuffle(response()).getSection(Section.ANSWER);
       assertEquals(Type.CNAME, answer.get(0).getType());
@@ -89,11 +97,11 @@ class LoadbalanceHandlerTest {
   @Test
   void weightedIsRejectedClearly() {
     ConfigException e = assertThrows(ConfigException.class,
-        () -> LoadbalanceFactory.parse(ScriptedConfig.of("loadbalance weighted ./weights")));
+        () -> LoadbalanceFactory.parse(kit.config("loadbalance weighted ./weights")));
     assertTrue(e.getMessage().contains("weighted"), e.getMessage());
-    assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(ScriptedConfig.of("loadbalance random")));
-    assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(ScriptedConfig.of("loadbalance round_robin x")));
+    assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(kit.config("loadbalance random")));
+    assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(kit.config("loadbalance round_robin x")));
     assertThrows(ConfigException.class,
-        () -> LoadbalanceFactory.parse(ScriptedConfig.of("loadbalance {\n prefer 10.0.0.0\n}")));
+        () -> LoadbalanceFactory.parse(kit.config("loadbalance {\n prefer 10.0.0.0\n}")));
   }
 }

@@ -8,12 +8,13 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.debug.testkit.Queries;
-import dev.corvus.dns.plugin.debug.testkit.ScriptedConfig;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -26,14 +27,28 @@ import org.xbill.DNS.Type;
 
 class LogHandlerTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   private final List<String> lines = new ArrayList<>();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
 
   private Message run(LogHandler handler, Request request, java.util.function.Function<Request, Message> answer)
       throws Exception {
-    Message response = handler.handle(Queries.chain(request, "test",
-        r -> Responses.completed(answer.apply(r)))).toCompletableFuture().get();
-    Queries.written(request, response);
+    Message response = handler.handle(PluginTestKit.chain(request, "test",
+        next -> Responses.completed(answer.apply(next.request())))).toCompletableFuture().get();
+    PluginTestKit.written(request, response);
     return response;
+  }
+
+  /** A query from 127.0.0.1:5353 with ID 4242, so that its log line is known in advance. */
+  private static Request knownRequest(String name, int type) {
+    Message query = Queries.query(name, type);
+    query.getHeader().setID(4242);
+    return Queries.request(query, new InetSocketAddress("127.0.0.1", 5353), Transport.UDP);
   }
 
   private static Message positive(Request r) {
@@ -48,8 +63,8 @@ class LogHandlerTest {
 
   @Test
   void defaultFormatIsCorednsCommonLogFormat() throws Exception {
-    LogHandler handler = new LogHandler(LogFactory.parse(ScriptedConfig.of("log")), lines::add);
-    Request request = Queries.request("Example.org.", Type.A);
+    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log")), lines::add);
+    Request request = knownRequest("Example.org.", Type.A);
     Message response = run(handler, request, LogHandlerTest::positive);
 
     assertEquals(1, lines.size());
@@ -65,7 +80,7 @@ class LogHandlerTest {
   @Test
   void ipv6RemoteIsBracketedAndTcpBufferIs65535() throws Exception {
     LogHandler handler = new LogHandler(
-        LogFactory.parse(ScriptedConfig.of("log . \"{remote} {port} {proto} {>bufsize} {>opcode} {/log/class} {/log/type} {local} {bogus}\"")),
+        LogFactory.parse(kit.config("log . \"{remote} {port} {proto} {>bufsize} {>opcode} {/log/class} {/log/type} {local} {bogus}\"")),
         lines::add);
     Request request = Queries.request("example.org.", Type.AAAA, new InetSocketAddress("::1", 999), Transport.TCP);
     run(handler, request, LogHandlerTest::nodata);
@@ -74,7 +89,7 @@ class LogHandlerTest {
 
   @Test
   void classDenialLogsNxdomainAndNodataOnly() throws Exception {
-    LogHandler handler = new LogHandler(LogFactory.parse(ScriptedConfig.of("log . {\n class denial\n}")), lines::add);
+    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log . {\n class denial\n}")), lines::add);
     run(handler, Queries.request("a.example.", Type.A), LogHandlerTest::positive);
     run(handler, Queries.request("b.example.", Type.A), r -> Responses.error(r, Rcode.NXDOMAIN));
     run(handler, Queries.request("c.example.", Type.A), LogHandlerTest::nodata);
@@ -86,7 +101,7 @@ class LogHandlerTest {
 
   @Test
   void combinedFormatAddsOpcodeAndScopesLimitLogging() throws Exception {
-    List<LogRule> rules = LogFactory.parse(ScriptedConfig.of("log example.org example.net {combined}"));
+    List<LogRule> rules = LogFactory.parse(kit.config("log example.org example.net {combined}"));
     assertEquals(2, rules.size());
     LogHandler handler = new LogHandler(rules, lines::add);
     run(handler, Queries.request("www.example.net.", Type.A), LogHandlerTest::positive);
@@ -98,27 +113,28 @@ class LogHandlerTest {
   @Test
   void onlyTheFirstMatchingLogDirectiveLogsAQuery() throws Exception {
     List<String> second = new ArrayList<>();
-    LogHandler first = new LogHandler(LogFactory.parse(ScriptedConfig.of("log")), lines::add);
-    LogHandler other = new LogHandler(LogFactory.parse(ScriptedConfig.of("log")), second::add);
+    LogHandler first = new LogHandler(LogFactory.parse(kit.config("log")), lines::add);
+    LogHandler other = new LogHandler(LogFactory.parse(kit.config("log")), second::add);
     Request request = Queries.request("example.org.", Type.A);
-    Message response = first.handle(Queries.chain(request, "log",
-        r -> other.handle(Queries.chain(r, "test", r2 -> Responses.completed(positive(r2))))))
+    Message response = first.handle(PluginTestKit.chain(request, "log",
+        next -> other.handle(PluginTestKit.chain(next.request(), "test",
+            last -> Responses.completed(positive(last.request()))))))
         .toCompletableFuture().get();
-    Queries.written(request, response);
+    PluginTestKit.written(request, response);
     assertEquals(1, lines.size());
     assertEquals(List.of(), second);
   }
 
   @Test
   void parsingIsStrict() {
-    assertThrows(ConfigException.class, () -> LogFactory.parse(ScriptedConfig.of("log . {\n class sucess\n}")));
-    assertThrows(ConfigException.class, () -> LogFactory.parse(ScriptedConfig.of("log . {\n class\n}")));
-    assertThrows(ConfigException.class, () -> LogFactory.parse(ScriptedConfig.of("log . {\n level info\n}")));
+    assertThrows(ConfigException.class, () -> LogFactory.parse(kit.config("log . {\n class sucess\n}")));
+    assertThrows(ConfigException.class, () -> LogFactory.parse(kit.config("log . {\n class\n}")));
+    assertThrows(ConfigException.class, () -> LogFactory.parse(kit.config("log . {\n level info\n}")));
   }
 
   @Test
   void classesAccumulateOverOptionLines() throws Exception {
-    List<LogRule> rules = LogFactory.parse(ScriptedConfig.of("log . {\n class denial\n class success\n}"));
+    List<LogRule> rules = LogFactory.parse(kit.config("log . {\n class denial\n class success\n}"));
     assertEquals(Set.of(ResponseClass.DENIAL, ResponseClass.SUCCESS), rules.get(0).classes());
   }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.plugin.debug.testkit.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Poll;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
@@ -29,7 +30,7 @@ class LoopIntegrationTest {
         }
         """;
     try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
-      assertTrue(Http.await(Duration.ofSeconds(10), () -> server.notReady().contains("loop")), "loop detected");
+      assertTrue(Poll.until(Duration.ofSeconds(10), () -> server.notReady().contains("loop")), "loop detected");
       var ready = Http.get(server.httpAddress("/ready"), "/ready");
       assertEquals(503, ready.statusCode());
       assertEquals("loop", ready.body());

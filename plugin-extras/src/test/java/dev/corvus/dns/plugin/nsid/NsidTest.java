@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Queries;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,10 @@ class NsidTest {
   void answersAnNsidRequestWithTheConfiguredData() throws Exception {
     try (Corvus s = EmbeddedServer.start(".:0 {\n nsid Use The Force\n" + BACKEND + "}\n")) {
       DnsClient c = new DnsClient(s.udpAddress());
-      Message m = c.udp(EmbeddedServer.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
+      Message m = c.udp(Queries.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
       assertArrayEquals("Use The Force".getBytes(StandardCharsets.UTF_8),
           data(m.getOPT().getOptions(EDNSOption.Code.NSID).get(0)));
-      Message without = c.udp(EmbeddedServer.ednsQuery("example.org.", Type.A));
+      Message without = c.udp(Queries.ednsQuery("example.org.", Type.A));
       assertTrue(without.getOPT().getOptions(EDNSOption.Code.NSID).isEmpty(), "no NSID unless asked");
     }
   }
@@ -39,7 +40,7 @@ class NsidTest {
   void defaultsToTheHostName() throws Exception {
     try (Corvus s = EmbeddedServer.start(".:0 {\n nsid\n" + BACKEND + "}\n")) {
       Message m = new DnsClient(s.udpAddress()).udp(
-          EmbeddedServer.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
+          Queries.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
       assertTrue(data(m.getOPT().getOptions(EDNSOption.Code.NSID).get(0)).length > 0);
     }
   }

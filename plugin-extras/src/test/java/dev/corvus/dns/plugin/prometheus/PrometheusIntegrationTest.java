@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.plugin.debug.testkit.Http;
-import dev.corvus.dns.plugin.debug.testkit.PromText;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.server.testkit.Poll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -49,12 +50,12 @@ class PrometheusIntegrationTest {
 
       InetSocketAddress metrics = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port);
       // Metrics are recorded once a response is written, just after the client may have read it.
-      assertTrue(Http.await(Duration.ofSeconds(5), () -> scrape(metrics)
+      assertTrue(Poll.until(Duration.ofSeconds(5), () -> scrape(metrics)
           .sum("coredns_dns_requests_total", Map.of()) >= 6));
       var response = Http.get(metrics, "/metrics");
       assertEquals(200, response.statusCode());
       assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
-      PromText text = PromText.parse(response.body());
+      MetricsText text = MetricsText.parse(response.body());
 
       assertEquals(2, text.sum("coredns_dns_requests_total",
           Map.of("zone", "example.org.", "proto", "udp", "family", "1", "type", "A", "view", "")));
@@ -85,11 +86,11 @@ class PrometheusIntegrationTest {
     }
   }
 
-  private static PromText scrape(InetSocketAddress address) {
+  private static MetricsText scrape(InetSocketAddress address) {
     try {
-      return PromText.parse(Http.get(address, "/metrics").body());
+      return MetricsText.parse(Http.get(address, "/metrics").body());
     } catch (Exception e) {
-      return PromText.parse("");
+      return MetricsText.parse("");
     }
   }
 
@@ -98,7 +99,7 @@ class PrometheusIntegrationTest {
     assumeTrue(registryAcceptsInfoSuffix(),
         "dns-server's PrometheusMetrics rejects gauge names ending in _info (coredns_build_info)");
     try (Corvus server = Corvus.builder().corefile(".:0 {\n bind 127.0.0.1\n prometheus 127.0.0.1:0\n whoami\n}").dnsPort(0).start()) {
-      PromText text = PromText.parse(Http.get(server.httpAddress("/metrics"), "/metrics").body());
+      MetricsText text = MetricsText.parse(Http.get(server.httpAddress("/metrics"), "/metrics").body());
       assertEquals(List.of(), text.samples("coredns_dns_requests_total"));
       assertEquals(1, text.samples("coredns_build_info").size());
       assertEquals(Set.of("version", "revision", "goversion"), text.samples("coredns_build_info").get(0).labels().keySet());

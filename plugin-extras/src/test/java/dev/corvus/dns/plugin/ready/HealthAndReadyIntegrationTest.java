@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.plugin.debug.testkit.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Poll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -53,7 +54,7 @@ class HealthAndReadyIntegrationTest {
       assertEquals("OK", r.body());
 
       // Self-probe of /health runs once a second and records its duration.
-      assertTrue(Http.await(Duration.ofSeconds(5), () ->
+      assertTrue(Poll.until(Duration.ofSeconds(5), () ->
           server.scrapeMetrics().matches("(?s).*\ncoredns_health_request_duration_seconds_count [1-9].*")));
     } catch (Throwable t) {
       server.close();
@@ -63,7 +64,7 @@ class HealthAndReadyIntegrationTest {
     // Lameduck: during close, /health stays 200, /ready says shutdown, queries are still answered.
     long start = System.nanoTime();
     CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
-    assertTrue(Http.await(Duration.ofSeconds(2), () -> status(ready, "/ready") == 503));
+    assertTrue(Poll.until(Duration.ofSeconds(2), () -> status(ready, "/ready") == 503));
     assertEquals("shutdown", Http.get(ready, "/ready").body());
     assertEquals(200, Http.get(health, "/health").statusCode());
     assertEquals(Rcode.NOERROR, new DnsClient(server.udpAddress()).udp("b.example.", Type.A).getRcode());

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.plugin.debug.testkit.Http;
-import dev.corvus.dns.plugin.debug.testkit.PromText;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.server.testkit.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,11 +70,11 @@ class ReloadIntegrationTest {
         assertEquals("v1", text(client.udp("first.example.", Type.TXT)));
 
         Files.writeString(corefile, COREFILE.formatted("v2"));
-        assertTrue(Http.await(Duration.ofSeconds(10), () -> answers.contains("v2")), "reloaded to v2");
+        assertTrue(Poll.until(Duration.ofSeconds(10), () -> answers.contains("v2")), "reloaded to v2");
 
         Files.writeString(corefile, COREFILE.formatted("v3") + "\nexample.org {\n no_such_directive\n}\n");
-        assertTrue(Http.await(Duration.ofSeconds(10),
-            () -> PromText.parse(server.scrapeMetrics()).sum("coredns_reload_failed_total", Map.of()) == 1),
+        assertTrue(Poll.until(Duration.ofSeconds(10),
+            () -> MetricsText.parse(server.scrapeMetrics()).sum("coredns_reload_failed_total", Map.of()) == 1),
             "the broken Corefile counted as a failed reload");
         assertEquals("v2", text(client.udp("after.example.", Type.TXT)), "the old configuration keeps serving");
       } finally {

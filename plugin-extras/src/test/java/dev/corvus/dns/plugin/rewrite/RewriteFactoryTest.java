@@ -12,9 +12,8 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.Queries;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,7 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -37,11 +37,12 @@ import org.xbill.DNS.Type;
 
 class RewriteFactoryTest {
 
-  private final TestPluginContext context = new TestPluginContext();
+  private final PluginTestKit kit = new PluginTestKit();
+
 
   @AfterEach
   void close() {
-    context.close();
+    kit.close();
   }
 
   /** A backend answering A queries with 192.0.2.1 owned by the name it was asked, TTL 30. */
@@ -55,7 +56,7 @@ class RewriteFactoryTest {
   };
 
   private Handler rewrite(String text) throws ConfigException {
-    return Plugins.handler(Plugins.create(new RewriteFactory(), text, context));
+    return kit.create(new RewriteFactory(), text).handler().orElseThrow();
   }
 
   private Pipeline pipeline(Function<Request, CompletionStage<Message>> backend, String... directives)
@@ -131,7 +132,7 @@ class RewriteFactoryTest {
   @Test
   void answerValueRewritesCnameTargets() throws Exception {
     Function<Request, CompletionStage<Message>> cname = request -> Responses.completed(Responses.answer(request,
-        new CNAMERecord(request.qname(), DClass.IN, 30, Queries.name("web.service.consul."))));
+        new CNAMERecord(request.qname(), DClass.IN, 30, Name.fromConstantString("web.service.consul."))));
     Pipeline p = pipeline(cname,
         "rewrite name suffix .example.org .service.consul answer auto answer value (.*)\\.service\\.consul\\. {1}.example.org.");
     Message m = p.run(Queries.request("app.example.org.", Type.CNAME));
@@ -164,7 +165,7 @@ class RewriteFactoryTest {
     assertEquals(Type.ANY, m.getQuestion().getType());
 
     Pipeline dclass = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite class CH IN");
-    Message c = dclass.run(Queries.request("x.example.org.", Type.TXT, DClass.CH, Queries.CLIENT));
+    Message c = dclass.run(Queries.request(Queries.query("x.example.org.", Type.TXT, DClass.CH)));
     assertEquals(DClass.IN, dclass.reachedBackend().get(0).qclass());
     assertEquals(DClass.CH, c.getQuestion().getDClass());
   }
@@ -231,7 +232,7 @@ class RewriteFactoryTest {
   @Test
   void regexErrorsAreReportedAtParseTime() {
     ConfigException e = assertThrows(ConfigException.class, () -> rewrite("rewrite name regex (foo bar"));
-    assertTrue(e.getMessage().contains("Corefile:1"), e.getMessage());
+    assertTrue(e.getMessage().contains("<test>:2"), e.getMessage());
     assertTrue(e.getMessage().contains("(foo"), e.getMessage());
     ConfigException answer = assertThrows(ConfigException.class,
         () -> rewrite("rewrite name regex (.*) {1}.x answer name [unclosed {1}"));

@@ -8,9 +8,8 @@ import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.plugin.hosts.testkit.Plugins;
-import dev.corvus.dns.plugin.hosts.testkit.Queries;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -25,15 +24,16 @@ import org.xbill.DNS.Type;
 
 class TemplateFactoryTest {
 
-  private final TestPluginContext context = new TestPluginContext();
+  private final PluginTestKit kit = new PluginTestKit();
+
 
   @AfterEach
   void close() {
-    context.close();
+    kit.close();
   }
 
   private Handler template(String text) throws ConfigException {
-    return Plugins.handler(Plugins.create(new TemplateFactory(), text, context));
+    return kit.create(new TemplateFactory(), text).handler().orElseThrow();
   }
 
   private static List<String> section(Message m, int section) {
@@ -102,7 +102,7 @@ class TemplateFactoryTest {
     Handler h = template("template IN A example {\n answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n}");
     Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.REFUSED));
     assertEquals(Rcode.REFUSED, p.run(Queries.request("a.example.", Type.AAAA)).getRcode());
-    assertEquals(Rcode.REFUSED, p.run(Queries.request("a.example.", Type.A, DClass.CH, Queries.CLIENT)).getRcode());
+    assertEquals(Rcode.REFUSED, p.run(Queries.request(Queries.query("a.example.", Type.A, DClass.CH))).getRcode());
     assertEquals(Rcode.REFUSED, p.run(Queries.request("a.example.org.", Type.A)).getRcode());
     assertEquals(Rcode.NOERROR, p.run(Queries.request("a.example.", Type.A)).getRcode());
     assertEquals(3, p.reachedBackend().size());
@@ -138,16 +138,16 @@ class TemplateFactoryTest {
     CompletionException e = assertThrows(CompletionException.class,
         () -> Pipeline.of(h).run(Queries.request("x.example.", Type.A)));
     assertEquals(Rcode.SERVFAIL, ((DnsException) e.getCause()).rcode());
-    assertEquals(1.0, context.metrics().value("coredns_template_rr_failures_total",
+    assertEquals(1.0, kit.metrics().value("coredns_template_rr_failures_total",
         "dns://:53", ".", "", "IN", "A", "answer", "{{ .Name }} 60 IN A not-an-ip"));
-    assertEquals(1.0, context.metrics().value("coredns_template_matches_total", "dns://:53", ".", "", "IN", "A"));
+    assertEquals(1.0, kit.metrics().value("coredns_template_matches_total", "dns://:53", ".", "", "IN", "A"));
   }
 
   @Test
   void aMatchIndexBeyondTheGroupsIsATemplateFailure() throws Exception {
     Handler h = template("template IN A {\n answer \"{{ index .Match 3 }} 60 IN A 192.0.2.1\"\n}");
     assertThrows(CompletionException.class, () -> Pipeline.of(h).run(Queries.request("x.example.", Type.A)));
-    assertEquals(1.0, context.metrics().value("coredns_template_template_failures_total",
+    assertEquals(1.0, kit.metrics().value("coredns_template_template_failures_total",
         "dns://:53", ".", "", "IN", "A", "answer", "{{ index .Match 3 }} 60 IN A 192.0.2.1"));
   }
 
@@ -174,7 +174,7 @@ class TemplateFactoryTest {
   void regexErrorIsReportedAtParseTimeWithItsLine() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> template("template IN A {\n answer \"{{ .Name }} 60 IN A 1.2.3.4\"\n match ([a-z\n}"));
-    assertEquals(3, e.location().line());
+    assertEquals(4, e.location().line(), "the kit puts the directive on line 2");
     assertTrue(e.getMessage().contains("([a-z"), e.getMessage());
   }
 

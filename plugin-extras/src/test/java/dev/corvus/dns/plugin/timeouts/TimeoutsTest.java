@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
-import dev.corvus.dns.plugin.hosts.testkit.TestConfigReader;
-import dev.corvus.dns.plugin.hosts.testkit.TestPluginContext;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import java.nio.file.Path;
+import dev.corvus.dns.server.testkit.DirectiveConfig;
+import dev.corvus.dns.server.testkit.PluginTestKit;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -19,14 +19,18 @@ import org.xbill.DNS.Type;
 
 class TimeoutsTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
   @Test
   void validOptionsLoadWithAWarningThatTheyAreNotApplied() throws Exception {
-    TestConfigReader reader = new TestConfigReader(
-        "timeouts {\n read 10s\n write 20s\n idle 60s\n maxtcpqueries 128\n}", List.of(Name.root), Path.of("."));
-    try (TestPluginContext context = new TestPluginContext()) {
-      new TimeoutsFactory().create(reader, context);
-    }
-    reader.expectFullyRead();
+    DirectiveConfig reader = kit.config("timeouts {\n read 10s\n write 20s\n idle 60s\n maxtcpqueries 128\n}");
+    new TimeoutsFactory().create(reader, kit.context());
+    reader.finish();
     assertEquals(1, reader.warnings().size());
     assertTrue(reader.warnings().get(0).contains("not applied"), reader.warnings().get(0));
   }
@@ -51,13 +55,7 @@ class TimeoutsTest {
         "timeouts {\n maxtcpqueries -2\n}",
         "timeouts {\n read 10s 20s\n}",
         "timeouts {\n linger 10s\n}")) {
-      try (TestPluginContext context = new TestPluginContext()) {
-        assertThrows(ConfigException.class, () -> {
-          TestConfigReader reader = new TestConfigReader(bad, List.of(Name.root), Path.of("."));
-          new TimeoutsFactory().create(reader, context);
-          reader.expectFullyRead();
-        }, bad);
-      }
+      assertThrows(ConfigException.class, () -> kit.create(new TimeoutsFactory(), bad), bad);
     }
   }
 }

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.debug.testkit.FakeContext;
-import dev.corvus.dns.plugin.debug.testkit.Queries;
-import dev.corvus.dns.plugin.debug.testkit.ScriptedConfig;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -26,10 +27,17 @@ import org.xbill.DNS.Type;
 
 class WhoamiHandlerTest {
 
+  private final PluginTestKit kit = new PluginTestKit();
+
   private static Message answer(Request request) throws Exception {
-    return new WhoamiHandler().handle(Queries.chain(request, "next", r -> {
+    return new WhoamiHandler().handle(PluginTestKit.chain(request, "next", next -> {
       throw new AssertionError("whoami must not call the rest of the chain");
     })).toCompletableFuture().get();
+  }
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
   }
 
   @Test
@@ -72,10 +80,9 @@ class WhoamiHandlerTest {
 
   @Test
   void factoryTakesNoArguments() throws Exception {
-    try (FakeContext context = new FakeContext()) {
-      new WhoamiFactory().create(ScriptedConfig.of("whoami"), context);
-      assertThrows(ConfigException.class, () -> new WhoamiFactory().create(ScriptedConfig.of("whoami extra"), context));
-      assertThrows(ConfigException.class, () -> new WhoamiFactory().create(ScriptedConfig.of("whoami {\n x\n}"), context));
-    }
+    PluginContext context = kit.context();
+    new WhoamiFactory().create(kit.config("whoami"), context);
+    assertThrows(ConfigException.class, () -> new WhoamiFactory().create(kit.config("whoami extra"), context));
+    assertThrows(ConfigException.class, () -> new WhoamiFactory().create(kit.config("whoami {\n x\n}"), context));
   }
 }

@@ -36,10 +36,6 @@ final class ForwardPlugin implements Plugin {
     this.handler = new ForwardHandler(config, runtime);
   }
 
-  ForwardConfig config() {
-    return config;
-  }
-
   ForwardHandler forwardHandler() {
     return handler;
   }

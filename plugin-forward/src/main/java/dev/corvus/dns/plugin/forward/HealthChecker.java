@@ -72,11 +72,6 @@ final class HealthChecker {
     }
   }
 
-  /** Whether a probe loop is running. */
-  boolean isRunning() {
-    return running.get();
-  }
-
   private void check() {
     if (stopped) {
       running.set(false);

@@ -36,9 +36,4 @@ final class RttEstimator {
   void observe(long nanos) {
     averageNanos.getAndUpdate(average -> average + (nanos - average) / WEIGHT);
   }
-
-  /** The current smoothed round-trip time. */
-  long averageNanos() {
-    return averageNanos.get();
-  }
 }

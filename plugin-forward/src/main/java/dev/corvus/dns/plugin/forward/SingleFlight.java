@@ -53,9 +53,4 @@ final class SingleFlight<K, V> {
         });
     return mine;
   }
-
-  /** The number of keys in flight. */
-  int size() {
-    return inFlight.size();
-  }
 }

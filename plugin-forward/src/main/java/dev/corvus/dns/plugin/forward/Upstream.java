@@ -107,10 +107,6 @@ final class Upstream {
     return rtt.timeoutNanos();
   }
 
-  RttEstimator rtt() {
-    return rtt;
-  }
-
   /**
    * A query of the forwarding path: {@link #exchange} plus the per-upstream metrics and the
    * round-trip measurement.

@@ -1,7 +1,6 @@
 package dev.corvus.dns.plugin.forward;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
@@ -81,11 +80,6 @@ final class UpstreamClient implements AutoCloseable {
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(initializer)
         .connect(upstream);
-  }
-
-  /** Runs {@code task} after {@code nanos} on one of the client's event loops. */
-  io.netty.util.concurrent.ScheduledFuture<?> schedule(Channel channel, Runnable task, long nanos) {
-    return channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Runs {@code task} after {@code nanos} on some event loop of the client. */

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.server.testkit.DirectiveConfig;
+import dev.corvus.dns.server.testkit.PluginTestKit;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +28,15 @@ class ForwardFactoryTest {
 
   @TempDir Path directory;
 
-  private static ForwardConfig parse(String text) throws ConfigException {
-    return ForwardFactory.parse(new TestConfig(text));
+  private final PluginTestKit kit = new PluginTestKit();
+
+  @AfterEach
+  void closeKit() {
+    kit.close();
+  }
+
+  private ForwardConfig parse(String text) throws ConfigException {
+    return ForwardFactory.parse(kit.config(text));
   }
 
   @Test
@@ -102,20 +112,20 @@ class ForwardFactoryTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "forward .                                         | Corefile:1: forward: expected at least one TO address",
-        "forward . 10.0.0.1 {\\n  bogus\\n}                | Corefile:2: forward: bogus: unknown option 'bogus'",
-        "forward . 10.0.0.1 {\\n  policy fastest\\n}       | Corefile:2: forward: policy: unknown policy 'fastest'",
-        "forward . 10.0.0.1 {\\n  max_fails -1\\n}         | Corefile:2: forward: max_fails: INTEGER out of range",
-        "forward . 10.0.0.1 {\\n  force_tcp yes\\n}        | Corefile:2: forward: force_tcp: unexpected argument yes",
-        "forward . 10.0.0.1 {\\n  next BOGUS\\n}           | Corefile:2: forward: next: BOGUS is not a valid rcode",
-        "forward . 10.0.0.1 {\\n  failover NOERROR\\n}     | Corefile:2: forward: failover: NoError cannot be used",
-        "forward . 10.0.0.1 {\\n  except\\n}               | Corefile:2: forward: except: expected at least one name",
-        "forward . 10.0.0.1 {\\n  health_check 1s fast\\n} | Corefile:2: forward: health_check: health_check: unknown option fast",
-        "forward . 10.0.0.1 {\\n  tls a b c d\\n}          | Corefile:2: forward: tls: cannot read",
-        "forward . 10.0.0.1 {\\n  max_idle_conns 4\\n}     | Corefile:2: forward: max_idle_conns: the CoreDNS option 'max_idle_conns' is not supported",
-        "forward . https://10.0.0.1                        | Corefile:1: forward: 'https' is not supported as a destination protocol",
-        "forward . dns.google                              | Corefile:1: forward: not an IP address or file: 'dns.google'",
-        "forward . /nonexistent/resolv.conf                | Corefile:1: forward: not an IP address or file: '/nonexistent/resolv.conf'",
+        "forward .                                         | <test>:2: forward: expected at least one TO address",
+        "forward . 10.0.0.1 {\\n  bogus\\n}                | <test>:3: forward: unknown option \"bogus\"",
+        "forward . 10.0.0.1 {\\n  policy fastest\\n}       | <test>:3: forward: policy: unknown policy 'fastest'",
+        "forward . 10.0.0.1 {\\n  max_fails -1\\n}         | <test>:3: forward: max_fails: INTEGER must be between 0 and",
+        "forward . 10.0.0.1 {\\n  force_tcp yes\\n}        | <test>:3: forward: force_tcp: unexpected argument \"yes\"",
+        "forward . 10.0.0.1 {\\n  next BOGUS\\n}           | <test>:3: forward: next: BOGUS is not a valid rcode",
+        "forward . 10.0.0.1 {\\n  failover NOERROR\\n}     | <test>:3: forward: failover: NoError cannot be used",
+        "forward . 10.0.0.1 {\\n  except\\n}               | <test>:3: forward: except: expected at least one name",
+        "forward . 10.0.0.1 {\\n  health_check 1s fast\\n} | <test>:3: forward: health_check: health_check: unknown option fast",
+        "forward . 10.0.0.1 {\\n  tls a b c d\\n}          | <test>:3: forward: tls: cannot read",
+        "forward . 10.0.0.1 {\\n  max_idle_conns 4\\n}     | <test>:3: forward: max_idle_conns: the CoreDNS option 'max_idle_conns' is not supported",
+        "forward . https://10.0.0.1                        | <test>:2: forward: 'https' is not supported as a destination protocol",
+        "forward . dns.google                              | <test>:2: forward: not an IP address or file: 'dns.google'",
+        "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address or file: '/nonexistent/resolv.conf'",
       })
   void errorsNameFileLineAndWhatIsWrong(String corefile, String expected) {
     ConfigException error =
@@ -136,7 +146,7 @@ class ForwardFactoryTest {
   @Test
   void resolvConfIsReadAtParseTime() throws Exception {
     Files.writeString(directory.resolve("resolv.conf"), "nameserver 10.1.1.1\nnameserver 10.1.1.2\n");
-    ForwardConfig config = ForwardFactory.parse(new TestConfig("forward . resolv.conf 10.1.1.1", directory));
+    ForwardConfig config = ForwardFactory.parse(kit.baseDirectory(directory).config("forward . resolv.conf 10.1.1.1"));
     assertEquals(
         List.of(
             new UpstreamAddress(new InetSocketAddress("10.1.1.1", 53), false),
@@ -147,7 +157,7 @@ class ForwardFactoryTest {
   @Test
   void resolvConfWithoutNameserversAndNothingElseIsAnError() throws Exception {
     Files.writeString(directory.resolve("empty.conf"), "search example.org\n");
-    TestConfig reader = new TestConfig("forward . empty.conf", directory);
+    DirectiveConfig reader = kit.baseDirectory(directory).config("forward . empty.conf");
     ConfigException error = assertThrows(ConfigException.class, () -> ForwardFactory.parse(reader));
     assertTrue(error.getMessage().contains("no valid upstream addresses"), error.getMessage());
     assertEquals(1, reader.warnings().size());
@@ -155,7 +165,7 @@ class ForwardFactoryTest {
 
   @Test
   void cidrFromUsesTheFirstZoneWithAWarning() throws ConfigException {
-    TestConfig reader = new TestConfig("forward 10.1.0.0/17 10.0.0.1");
+    DirectiveConfig reader = kit.config("forward 10.1.0.0/17 10.0.0.1");
     assertEquals(Names.zone("0.1.10.in-addr.arpa"), ForwardFactory.parse(reader).from());
     assertEquals(1, reader.warnings().size());
   }

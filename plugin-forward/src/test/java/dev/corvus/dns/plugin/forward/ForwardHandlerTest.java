@@ -1,17 +1,18 @@
 package dev.corvus.dns.plugin.forward;
 
 import static dev.corvus.dns.plugin.forward.ForwardHarness.await;
-import static dev.corvus.dns.plugin.forward.ForwardHarness.eventually;
 import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Poll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,8 @@ class ForwardHandlerTest {
       assertEquals(1, forward.metrics().value("coredns_forward_responses_total", up.hostPort(), "NOERROR"));
       assertEquals(
           1,
-          forward.metrics().value("coredns_proxy_request_duration_seconds_count", "forward", up.hostPort(), "NOERROR"));
+          forward.kit.scrape().sum("coredns_proxy_request_duration_seconds_count",
+              Map.of("proxy_name", "forward", "to", up.hostPort(), "rcode", "NOERROR")));
       assertEquals(1, forward.metrics().value("corvus_forward_upstream_healthy", up.hostPort()));
     }
   }
@@ -156,7 +158,7 @@ class ForwardHandlerTest {
       flaky.mode(FaultyUpstream.Mode.DROP);
       assertEquals("10.0.0.2", firstAddress(forward.query("x.example.", Type.A)));
       assertTrue(
-          eventually(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 0),
+          Poll.until(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 0),
           "marked down after max_fails failed checks");
       assertTrue(forward.metrics().value("coredns_forward_healthcheck_failures_total", flaky.hostPort()) >= 3);
 
@@ -168,7 +170,7 @@ class ForwardHandlerTest {
 
       flaky.mode(FaultyUpstream.Mode.ANSWER);
       assertTrue(
-          eventually(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 1),
+          Poll.until(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 1),
           "a successful health check brings it back");
       assertEquals("10.0.0.1", firstAddress(forward.query("z.example.", Type.A)));
     }
@@ -183,7 +185,7 @@ class ForwardHandlerTest {
                     + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n failfast_all_unhealthy_upstreams\n}")) {
       dead.mode(FaultyUpstream.Mode.DROP);
       assertEquals(Rcode.SERVFAIL, forward.query("a.example.", Type.A).getRcode());
-      assertTrue(eventually(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
+      assertTrue(Poll.until(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
       long start = System.nanoTime();
       assertEquals(Rcode.SERVFAIL, forward.query("b.example.", Type.A).getRcode());
       assertTrue(System.nanoTime() - start < Duration.ofMillis(150).toNanos(), "answered without waiting");
@@ -200,7 +202,7 @@ class ForwardHandlerTest {
                 "forward . " + up.hostPort() + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n}")) {
       up.mode(FaultyUpstream.Mode.DROP);
       forward.query("a.example.", Type.A);
-      assertTrue(eventually(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
+      assertTrue(Poll.until(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
       // Health checks keep failing, so it stays down, yet queries are still sent to it.
       up.mode(FaultyUpstream.Mode.DROP_HEALTH_CHECKS);
       assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
@@ -248,7 +250,7 @@ class ForwardHandlerTest {
             new ForwardHarness("forward . " + up.hostPort() + " {\n force_tcp\n expire 100ms\n}")) {
       assertEquals("10.0.0.1", firstAddress(forward.query("a.example.", Type.A)));
       assertTrue(
-          eventually(Duration.ofSeconds(3), () -> up.tcpConnectionsClosedByClient() == 1),
+          Poll.until(Duration.ofSeconds(3), () -> up.tcpConnectionsClosedByClient() == 1),
           "the idle connection was closed by the forwarder");
       assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
       assertEquals(2, up.tcpConnections(), "a new connection after the idle one expired");

@@ -2,26 +2,23 @@ package dev.corvus.dns.plugin.forward;
 
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Queries;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
 /**
@@ -34,13 +31,14 @@ final class ForwardHarness implements AutoCloseable {
   /** The address the fake next plugin answers with. */
   static final String NEXT_ANSWER = "192.0.2.99";
 
-  final TestPluginContext context = new TestPluginContext();
+  final PluginTestKit kit;
   final ForwardPlugin plugin;
   final AtomicInteger nextCalls = new AtomicInteger();
   private final boolean hasNext;
 
   ForwardHarness(String corefile, Path baseDirectory, boolean hasNext) throws ConfigException {
-    this.plugin = (ForwardPlugin) new ForwardFactory().create(new TestConfig(corefile, baseDirectory), context);
+    this.kit = new PluginTestKit().baseDirectory(baseDirectory);
+    this.plugin = (ForwardPlugin) kit.create(new ForwardFactory(), corefile);
     this.hasNext = hasNext;
     plugin.start();
   }
@@ -49,20 +47,13 @@ final class ForwardHarness implements AutoCloseable {
     this(corefile, Path.of("."), true);
   }
 
-  TestPluginContext.InMemoryMetrics metrics() {
-    return context.inMemoryMetrics();
+  PrometheusMetrics metrics() {
+    return kit.metrics();
   }
 
   /** Starts a query without waiting for it. */
   CompletableFuture<Message> send(Message query, Transport transport) {
-    Request request =
-        Request.of(
-            query,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000),
-            transport,
-            Name.root,
-            "dns://:53",
-            new QueryContext(System.nanoTime()));
+    Request request = Queries.request(query, Queries.CLIENT, transport);
     Chain chain = new Chain() {
       @Override
       public Request request() {
@@ -97,7 +88,7 @@ final class ForwardHarness implements AutoCloseable {
 
   /** Sends a query for {@code name}/{@code type} and waits (up to 6 s) for the response. */
   Message query(String name, int type, Transport transport) throws Exception {
-    return await(send(DnsClient.newQuery(name, type), transport));
+    return await(send(Queries.query(name, type), transport));
   }
 
   Message query(String name, int type) throws Exception {
@@ -107,18 +98,6 @@ final class ForwardHarness implements AutoCloseable {
   static Message await(CompletableFuture<Message> response)
       throws InterruptedException, ExecutionException, TimeoutException {
     return response.get(6, TimeUnit.SECONDS);
-  }
-
-  /** Polls {@code condition} until it holds or {@code timeout} passes. */
-  static boolean eventually(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      Thread.sleep(20);
-    }
-    return condition.getAsBoolean();
   }
 
   /** The first A record's address in the answer, or {@code null}. */
@@ -133,6 +112,6 @@ final class ForwardHarness implements AutoCloseable {
   @Override
   public void close() {
     plugin.stop();
-    context.close();
+    kit.close();
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.server.testkit.Poll;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class ResolvConfTest {
 
       Files.writeString(resolv, "nameserver ::1\nnameserver 127.0.0.1\n");
       assertTrue(
-          ForwardHarness.eventually(
+          Poll.until(
               Duration.ofSeconds(5),
               () -> forward.plugin.upstreams().stream().map(Upstream::label).toList()
                   .equals(List.of("[0:0:0:0:0:0:0:1]:53", "127.0.0.1:53", "127.0.0.1:5300"))
@@ -72,7 +73,7 @@ class ResolvConfTest {
 
       Files.writeString(resolv, "search nothing.here\n");
       assertTrue(
-          ForwardHarness.eventually(
+          Poll.until(
               Duration.ofSeconds(5),
               () -> forward.plugin.upstreams().stream().map(Upstream::label).toList().equals(List.of("127.0.0.1:5300"))),
           "a file naming no nameserver contributes none; the fixed upstream remains");

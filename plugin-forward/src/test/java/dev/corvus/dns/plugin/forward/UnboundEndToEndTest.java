@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.forward;
 
-import static dev.corvus.dns.plugin.forward.ForwardHarness.eventually;
 import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testkit.Poll;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -76,7 +76,7 @@ class UnboundEndToEndTest {
             .start();
     DnsClient probe = new DnsClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), Duration.ofMillis(200));
     boolean up =
-        eventually(
+        Poll.until(
             Duration.ofSeconds(10),
             () -> {
               try {

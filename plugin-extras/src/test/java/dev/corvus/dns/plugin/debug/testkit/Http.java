@@ -8,9 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
-/** HTTP and polling helpers for integration tests. */
+/** HTTP helpers for integration tests against a real server. */
 public final class Http {
 
   private static final HttpClient CLIENT =
@@ -27,18 +26,6 @@ public final class Http {
     URI uri = URI.create("http://" + host + ":" + address.getPort() + path);
     return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** Polls {@code condition} every 20 ms until it holds or {@code timeout} passes; returns its last value. */
-  public static boolean await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      Thread.sleep(20); // polling with a deadline
-    }
-    return true;
   }
 
   /** A TCP port free right now on loopback (for addresses that must be the same in two places). */

@@ -40,12 +40,4 @@ public final class EmbeddedServer {
     started.close();
     throw new AssertionError("the server started with:\n" + corefile);
   }
-
-  /** A query for {@code name}/{@code type} with an OPT record (EDNS0, payload 1232) and {@code options}. */
-  public static org.xbill.DNS.Message ednsQuery(String name, int type, org.xbill.DNS.EDNSOption... options) {
-    org.xbill.DNS.Message query = dev.corvus.dns.server.client.DnsClient.newQuery(name, type);
-    query.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 0, 0, java.util.List.of(options)),
-        org.xbill.DNS.Section.ADDITIONAL);
-    return query;
-  }
 }

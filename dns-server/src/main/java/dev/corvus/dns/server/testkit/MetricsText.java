@@ -1,4 +1,4 @@
-package dev.corvus.dns.plugin.debug.testkit;
+package dev.corvus.dns.server.testkit;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,24 +6,32 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parser for the Prometheus text exposition format 0.0.4, for tests that scrape {@code
- * /metrics}: samples with their labels, and the TYPE of every family.
+ * A parser for the Prometheus text exposition format 0.0.4, for tests that read what a registry
+ * writes ({@link PluginTestKit#scrape()}) or scrape a {@code /metrics} endpoint: samples with
+ * their labels, and the TYPE of every family. Histograms are read through their samples, e.g.
+ * {@code sum("coredns_dns_request_duration_seconds_count", Map.of("server", "dns://:53"))}.
  */
-public final class PromText {
+public final class MetricsText {
 
-  /** One sample line. */
+  /**
+   * One sample line.
+   *
+   * @param name the sample's name, e.g. {@code coredns_cache_hits_total}
+   * @param labels its labels in the order written
+   * @param value its value
+   */
   public record Sample(String name, Map<String, String> labels, double value) {}
 
   private final List<Sample> samples;
   private final Map<String, String> types;
 
-  private PromText(List<Sample> samples, Map<String, String> types) {
+  private MetricsText(List<Sample> samples, Map<String, String> types) {
     this.samples = samples;
     this.types = types;
   }
 
   /** Parses a whole exposition; fails on a malformed line. */
-  public static PromText parse(String text) {
+  public static MetricsText parse(String text) {
     List<Sample> samples = new ArrayList<>();
     Map<String, String> types = new LinkedHashMap<>();
     for (String line : text.split("\n")) {
@@ -39,7 +47,7 @@ public final class PromText {
       }
       samples.add(parseSample(line));
     }
-    return new PromText(samples, types);
+    return new MetricsText(samples, types);
   }
 
   private static Sample parseSample(String line) {
@@ -97,6 +105,11 @@ public final class PromText {
   /** Every sample named {@code name}. */
   public List<Sample> samples(String name) {
     return samples.stream().filter(s -> s.name().equals(name)).toList();
+  }
+
+  /** The sum of every sample named {@code name}; 0 when there is none. */
+  public double sum(String name) {
+    return sum(name, Map.of());
   }
 
   /** The sum of the samples named {@code name} whose labels include {@code match}. */
