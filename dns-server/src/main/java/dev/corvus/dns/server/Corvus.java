@@ -18,7 +18,9 @@ import dev.corvus.dns.server.transport.DnsListener;
 import dev.corvus.dns.server.transport.QueryExecutor;
 import dev.corvus.dns.server.transport.Transports;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,10 +63,12 @@ public final class Corvus implements AutoCloseable {
   private final PrometheusMetrics metrics;
   private final AtomicBoolean shuttingDown;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final HashedWheelTimer timer;
 
   private Corvus(ServerRuntime runtime, EventLoopGroup group, ScheduledExecutorService scheduler,
       ExecutorService background, NettyHttpEndpoints http, PrometheusMetrics metrics,
-      AtomicBoolean shuttingDown) {
+      AtomicBoolean shuttingDown, HashedWheelTimer timer) {
+    this.timer = timer;
     this.runtime = runtime;
     this.group = group;
     this.scheduler = scheduler;
@@ -87,8 +91,29 @@ public final class Corvus implements AutoCloseable {
     Path pluginDirectory;
     Map<String, String> environment = System.getenv();
     Clock clock = Clock.systemUTC();
+    Duration queryDeadline = Duration.ofSeconds(10);
+    int maxInFlight;
 
     Builder() {}
+
+    /**
+     * How long a query may wait for its chain before it is answered SERVFAIL and forgotten (a
+     * plugin that never answers must not hold memory); 10 seconds by default.
+     */
+    public Builder queryDeadline(Duration deadline) {
+      this.queryDeadline = deadline;
+      return this;
+    }
+
+    /**
+     * Queries waiting for an asynchronous answer (an upstream) at most; beyond, a query that would
+     * wait is shed (UDP dropped, TCP REFUSED) and counted, while answers from memory continue. By
+     * default derived from the maximum heap.
+     */
+    public Builder maxInFlight(int max) {
+      this.maxInFlight = max;
+      return this;
+    }
 
     /** The Corefile's text; relative imports resolve against the working directory. */
     public Builder corefile(String text) {
@@ -153,6 +178,8 @@ public final class Corvus implements AutoCloseable {
       ExecutorService background =
           Executors.newCachedThreadPool(new DefaultThreadFactory("corvus-background", true));
       PrometheusMetrics metrics = PrometheusMetrics.withJvmMetrics();
+      HashedWheelTimer timer = new HashedWheelTimer(
+          new DefaultThreadFactory("corvus-deadlines", true), 10, TimeUnit.MILLISECONDS);
       NettyHttpEndpoints http = new NettyHttpEndpoints(transports, group, background);
       AtomicBoolean shuttingDown = new AtomicBoolean();
       AtomicReference<ServerRuntime> runtimeRef = new AtomicReference<>();
@@ -172,12 +199,12 @@ public final class Corvus implements AutoCloseable {
       Counter.Child reloadFailures =
           metrics.counter("coredns_reload_failed_total", "Counter of the number of failed reload attempts.").labels();
       ServerRuntime runtime = new ServerRuntime(new ConfigurationBuilder(catalog, services),
-          transports, group, ioThreads, new QueryExecutor(metrics), background, environment,
+          transports, group, ioThreads, new QueryExecutor(metrics, limits(), timer), background, environment,
           dnsPort, reloadFailures);
       runtimeRef.set(runtime);
       metrics.gaugeFunction("coredns_plugin_enabled", "A metric that indicates whether a plugin is enabled on per server and zone basis.",
           List.of("server", "zone", "view", "name"), () -> PluginsEnabled.samples(runtime.configuration()));
-      Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown);
+      Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown, timer);
       try {
         runtime.start(source);
       } catch (ConfigException | IOException | RuntimeException e) {
@@ -186,6 +213,12 @@ public final class Corvus implements AutoCloseable {
       }
       LOG.info("Corvus started ({} transport, {} I/O threads)", transports.name(), ioThreads);
       return server;
+    }
+
+    private QueryExecutor.Limits limits() {
+      QueryExecutor.Limits derived =
+          QueryExecutor.Limits.forHeap(Runtime.getRuntime().maxMemory(), queryDeadline);
+      return maxInFlight > 0 ? new QueryExecutor.Limits(maxInFlight, queryDeadline) : derived;
     }
   }
 
@@ -289,6 +322,7 @@ public final class Corvus implements AutoCloseable {
 
   private void release() {
     http.close();
+    timer.stop();
     scheduler.shutdownNow();
     background.shutdownNow();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

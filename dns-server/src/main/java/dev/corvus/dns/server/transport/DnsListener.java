@@ -44,7 +44,7 @@ public final class DnsListener implements AutoCloseable {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
     InetSocketAddress address = new InetSocketAddress(
         key.host() == null ? wildcard() : key.host(), key.port());
-    TcpListener.TcpLimits limits = new TcpListener.TcpLimits(4096, Duration.ofSeconds(10));
+    TcpListener.TcpLimits limits = new TcpListener.TcpLimits(4096, Duration.ofSeconds(10), Duration.ofSeconds(3));
     Exception last = null;
     for (int attempt = 0; attempt < (key.port() == 0 ? BIND_ATTEMPTS : 1); attempt++) {
       UdpListener udp = null;

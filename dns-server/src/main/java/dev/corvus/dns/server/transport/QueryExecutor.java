@@ -11,8 +11,16 @@ import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +63,52 @@ public final class QueryExecutor {
   private final Counter.Child malformedUdp;
   private final Counter.Child malformedTcp;
   private final Counter.Child dropped;
+  private final Counter.Child shed;
+  private final Counter.Child timedOut;
+  private final Limits limits;
+  private final Timer timer;
+  private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** @param metrics where to count malformed and dropped queries */
-  public QueryExecutor(Metrics metrics) {
+  /**
+   * How much work the executor accepts.
+   *
+   * @param maxInFlight queries waiting for an asynchronous answer at most; a query whose chain
+   *     does not answer at once beyond that is shed (UDP: dropped, TCP: REFUSED) and not held
+   * @param queryDeadline a chain that has not answered by then is answered SERVFAIL and forgotten
+   */
+  public record Limits(int maxInFlight, Duration queryDeadline) {
+
+    /**
+     * Limits derived from the heap: a query waiting on an upstream holds a few kilobytes (request,
+     * response, futures, the client's address), so the in-flight bound is the heap divided by 16
+     * KiB, between 256 and 100,000; a 64 MiB heap takes 4,096.
+     */
+    public static Limits forHeap(long maxHeapBytes, Duration queryDeadline) {
+      long bound = Math.max(256, Math.min(100_000, maxHeapBytes / (16 * 1024)));
+      return new Limits((int) bound, queryDeadline);
+    }
+  }
+
+  /**
+   * @param metrics where to count malformed, dropped, shed and timed-out queries
+   * @param limits the in-flight bound and the query deadline
+   * @param timer schedules the deadlines
+   */
+  public QueryExecutor(Metrics metrics, Limits limits, Timer timer) {
     Counter malformed = metrics.counter("corvus_dns_malformed_requests_total",
         "Queries that could not be parsed (answered FORMERR when a header was readable).", "proto");
     this.malformedUdp = malformed.labels("udp");
     this.malformedTcp = malformed.labels("tcp");
-    this.dropped = metrics.counter("corvus_dns_dropped_requests_total",
-        "Queries dropped without an answer.", "reason").labels("unanswerable");
+    Counter droppedCounter = metrics.counter("corvus_dns_dropped_requests_total",
+        "Queries dropped or refused without running the chain.", "reason");
+    this.dropped = droppedCounter.labels("unanswerable");
+    this.shed = droppedCounter.labels("overload");
+    this.timedOut = metrics.counter("corvus_dns_deadline_exceeded_total",
+        "Queries answered SERVFAIL because the chain did not answer before the deadline.").labels();
+    this.limits = limits;
+    this.timer = timer;
+    metrics.gaugeFunction("corvus_dns_inflight_requests", "Queries waiting for an asynchronous answer.",
+        List.of(), () -> List.of(new Metrics.Sample(List.of(), inFlight.get())));
   }
 
   /**
@@ -123,15 +168,54 @@ public final class QueryExecutor {
     try {
       result = route.pipeline().run(request);
     } catch (RuntimeException e) {
-      result = java.util.concurrent.CompletableFuture.failedFuture(e);
+      result = CompletableFuture.failedFuture(e);
     }
-    result.whenComplete((response, failure) -> {
-      try {
-        respond(request, response, failure, sink);
-      } finally {
-        table.inFlight().leave();
+    CompletableFuture<Message> answer = result.toCompletableFuture();
+    if (answer.isDone()) {
+      finish(request, answer, sink, table);
+      return;
+    }
+    // An answer still to come: bound how many wait and for how long. Answers from memory never
+    // wait, so a flood of queries for a slow upstream cannot starve them.
+    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+      inFlight.decrementAndGet();
+      shed.inc();
+      table.inFlight().leave();
+      if (!transport.isDatagram()) {
+        sink.send(refused(wire));
+      }
+      return;
+    }
+    CompletableFuture<Message> bounded = new CompletableFuture<>();
+    Timeout deadline = timer.newTimeout(t -> {
+      if (bounded.completeExceptionally(new DnsException(Rcode.SERVFAIL,
+          "no answer within " + limits.queryDeadline().toMillis() + " ms"))) {
+        timedOut.inc();
+      }
+    }, limits.queryDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    answer.whenComplete((response, failure) -> {
+      if (failure == null) {
+        bounded.complete(response);
+      } else {
+        bounded.completeExceptionally(failure);
       }
     });
+    bounded.whenComplete((response, failure) -> {
+      deadline.cancel();
+      inFlight.decrementAndGet();
+      finish(request, bounded, sink, table);
+    });
+  }
+
+  private void finish(Request request, CompletableFuture<Message> answer, ResponseSink sink, RouteTable table) {
+    try {
+      Message response = answer.getNow(null);
+      respond(request, response, null, sink);
+    } catch (CompletionException | CancellationException e) {
+      respond(request, null, e, sink);
+    } finally {
+      table.inFlight().leave();
+    }
   }
 
   private void respond(Request request, Message response, Throwable failure, ResponseSink sink) {
@@ -223,12 +307,21 @@ public final class QueryExecutor {
 
   /** A FORMERR answer built from the raw header of a query that does not parse. */
   private static byte[] formErr(byte[] wire) {
+    return headerOnly(wire, Rcode.FORMERR);
+  }
+
+  /** A REFUSED answer built from the raw header, without parsing the query. */
+  private static byte[] refused(byte[] wire) {
+    return headerOnly(wire, Rcode.REFUSED);
+  }
+
+  private static byte[] headerOnly(byte[] wire, int rcode) {
     byte[] answer = new byte[HEADER_LENGTH];
     answer[0] = wire[0];
     answer[1] = wire[1];
     // QR=1, keep opcode and RD from the query
     answer[2] = (byte) (0x80 | (wire[2] & 0x79));
-    answer[3] = (byte) Rcode.FORMERR;
+    answer[3] = (byte) rcode;
     return answer;
   }
 }

@@ -58,6 +58,7 @@ final class TcpListener implements AutoCloseable {
             pipeline
                 .addLast(new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(new IdleCloser())
+                .addLast(new FrameDeadline(limits.frameDeadline()))
                 .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
                 .addLast(new FrameHandler(executor, routes, transport));
           }
@@ -132,6 +133,7 @@ final class TcpListener implements AutoCloseable {
    *
    * @param maxConnections open connections accepted at most; more are closed at once
    * @param idleTimeout a connection without traffic for this long is closed
+   * @param frameDeadline a message started by the client must be complete within this time
    */
-  record TcpLimits(int maxConnections, Duration idleTimeout) {}
+  record TcpLimits(int maxConnections, Duration idleTimeout, Duration frameDeadline) {}
 }

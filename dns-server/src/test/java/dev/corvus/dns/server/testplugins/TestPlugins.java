@@ -171,6 +171,25 @@ public final class TestPlugins {
     }
   }
 
+  /** {@code never}: never answers (a plugin stuck on I/O that will not come back). */
+  public static final class Never implements PluginFactory {
+    @Override
+    public String directive() {
+      return "never";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("whoami");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      config.expectNoMoreArgs();
+      return Plugin.of(chain -> new CompletableFuture<>());
+    }
+  }
+
   /** {@code lameduck DURATION}: a setup-only plugin asking for a lameduck period. */
   public static final class Lameduck implements PluginFactory {
     @Override

@@ -64,7 +64,14 @@ public final class HostsFactory implements PluginFactory {
           List<String> words = new ArrayList<>();
           words.add(config.option());
           words.addAll(config.remainingArgs());
-          inline.add(new SourceLine(String.join(" ", words), config.location().toString()));
+          SourceLine line = new SourceLine(String.join(" ", words), config.location().toString());
+          try {
+            // Checked here, while the reader stands on the entry's own line.
+            HostsTable.parse(List.of(line), zones, reverse);
+          } catch (HostsTable.MalformedLineException e) {
+            throw config.error(e.detail());
+          }
+          inline.add(line);
         }
       }
     }

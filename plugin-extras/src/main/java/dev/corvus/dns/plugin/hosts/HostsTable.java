@@ -27,8 +27,16 @@ final class HostsTable {
   static final class MalformedLineException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    MalformedLineException(String message) {
-      super(message);
+    private final String detail;
+
+    MalformedLineException(String location, String detail) {
+      super(location + ": " + detail);
+      this.detail = detail;
+    }
+
+    /** The message without the location. */
+    String detail() {
+      return detail;
     }
   }
 
@@ -81,7 +89,7 @@ final class HostsTable {
       }
       if (fields.length < 2) {
         throw new MalformedLineException(
-            line.location() + ": expected ADDRESS NAME [ALIASES...], got \"" + text.trim() + "\"");
+            line.location(), "expected ADDRESS NAME [ALIASES...], got \"" + text.trim() + "\"");
       }
       InetAddress address = parseAddress(fields[0], line.location());
       boolean isV4 = address instanceof Inet4Address;
@@ -112,7 +120,7 @@ final class HostsTable {
     try {
       return Names.parseAddressLiteral(literal);
     } catch (IllegalArgumentException e) {
-      throw new MalformedLineException(location + ": \"" + text + "\" is not an IP address");
+      throw new MalformedLineException(location, "\"" + text + "\" is not an IP address");
     }
   }
 
@@ -120,7 +128,7 @@ final class HostsTable {
     try {
       return Name.fromString(text.toLowerCase(Locale.ROOT), Name.root);
     } catch (TextParseException e) {
-      throw new MalformedLineException(location + ": \"" + text + "\" is not a host name: " + e.getMessage());
+      throw new MalformedLineException(location, "\"" + text + "\" is not a host name: " + e.getMessage());
     }
   }
 

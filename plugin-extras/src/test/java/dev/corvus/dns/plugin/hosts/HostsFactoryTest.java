@@ -219,7 +219,8 @@ class HostsFactoryTest {
             10.0.0.1.5 broken.example.org
         }"""));
     // the kit puts the directive on line 2 of its Corefile, so the broken entry is on line 4
-    assertTrue(e.getMessage().contains("<test>:4: "), e.getMessage());
+    assertEquals("<test>:4", e.location().toString(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("<test>:4: hosts: 10.0.0.1.5: \"10.0.0.1.5\" is not an IP address"), e.getMessage());
   }
 
   @Test
