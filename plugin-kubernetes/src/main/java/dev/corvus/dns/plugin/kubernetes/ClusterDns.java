@@ -1,0 +1,18 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+/**
+ * The read side of the kubernetes plugin's data that {@code k8s_external} answers from. Exported
+ * through {@link dev.corvus.dns.api.plugin.ServiceRegistry}; both directives live in this jar, so
+ * they share the type.
+ */
+public interface ClusterDns {
+
+  /** The Service {@code name} in {@code namespace}, or {@code null}. */
+  ServiceView service(String namespace, String name);
+
+  /** The merged ready endpoints of {@code service}, possibly empty. */
+  ServiceEndpoints endpoints(ServiceView service);
+
+  /** Whether names in {@code namespace} are answered. */
+  boolean namespaceExposed(String namespace);
+}

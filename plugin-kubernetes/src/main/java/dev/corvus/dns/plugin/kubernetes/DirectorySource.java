@@ -1,0 +1,304 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Corvus's offline source ({@code offline DIR}): Services, EndpointSlices, Pods and Namespaces read
+ * from the YAML and JSON files of a directory, in any mix of single objects, multi-document YAML
+ * and {@code kind: List} ({@code kubectl get ... -o yaml} output). The directory is watched and
+ * re-read on every change; a file that does not parse is logged and the last good state is kept.
+ *
+ * <p>When the files hold no Namespace object at all, the namespaces of the other objects are taken
+ * to exist, so that a plain {@code kubectl get svc,endpointslices -A -o yaml} dump answers.
+ */
+final class DirectorySource implements ClusterSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DirectorySource.class);
+  private static final long SETTLE_MILLIS = 50;
+
+  private final KubernetesConfig config;
+  private final Path directory;
+  private final ClusterIndex index;
+  private final Projection projection;
+  private final Clock clock;
+  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private Map<String, ServiceView> services = Map.of();
+  private Map<String, EndpointSliceView> slices = Map.of();
+  private Set<String> namespaces = Set.of();
+  private Map<String, ClusterIndex.PodRef> pods = Map.of();
+  private volatile boolean synced;
+  private volatile Instant lastLoad;
+  private WatchService watchService;
+  private Thread watcher;
+
+  DirectorySource(KubernetesConfig config, ClusterIndex index, Projection projection, Clock clock) {
+    this.config = config;
+    this.directory = ((KubernetesConfig.OfflineDirectory) config.apiSource()).directory();
+    this.index = index;
+    this.projection = projection;
+    this.clock = clock;
+    this.lastLoad = clock.instant();
+  }
+
+  @Override
+  public void start() throws IOException {
+    if (!Files.isDirectory(directory)) {
+      throw new IOException("kubernetes: offline: not a directory: " + directory);
+    }
+    watchService = directory.getFileSystem().newWatchService();
+    directory.register(
+        watchService,
+        StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_MODIFY,
+        StandardWatchEventKinds.ENTRY_DELETE);
+    reload();
+    watcher = new Thread(this::watch, "corvus-kubernetes-offline");
+    watcher.setDaemon(true);
+    watcher.start();
+    LOG.info("kubernetes: serving the objects in {} (offline)", directory);
+  }
+
+  private void watch() {
+    try {
+      while (true) {
+        WatchKey key = watchService.take();
+        // Let an editor finish writing (and coalesce the burst of events of one save).
+        WatchKey more;
+        do {
+          key.pollEvents();
+          key.reset();
+          more = watchService.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
+          if (more != null) {
+            key = more;
+          }
+        } while (more != null);
+        reload();
+      }
+    } catch (InterruptedException | ClosedWatchServiceException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Reads every file and applies what changed to the index. */
+  synchronized void reload() {
+    List<HasMetadata> objects = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+      for (Path file : sorted(files)) {
+        if (isObjectFile(file)) {
+          objects.addAll(read(file));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("kubernetes: offline: keeping the last good state; cannot read {}: {}", directory, e.toString());
+      return;
+    }
+    apply(objects);
+    lastLoad = clock.instant();
+    synced = true;
+  }
+
+  private static List<Path> sorted(DirectoryStream<Path> files) {
+    List<Path> list = new ArrayList<>();
+    files.forEach(list::add);
+    list.sort(null);
+    return list;
+  }
+
+  private static boolean isObjectFile(Path file) {
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    return Files.isRegularFile(file)
+        && !name.startsWith(".")
+        && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
+  }
+
+  private List<HasMetadata> read(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      Object parsed = serialization.unmarshal(in);
+      List<HasMetadata> objects = new ArrayList<>();
+      flatten(parsed, objects);
+      return objects;
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void flatten(Object parsed, List<HasMetadata> into) {
+    if (parsed instanceof KubernetesResourceList<?> list) {
+      for (Object item : list.getItems()) {
+        flatten(item, into);
+      }
+    } else if (parsed instanceof List<?> documents) {
+      for (Object document : documents) {
+        flatten(document, into);
+      }
+    } else if (parsed instanceof HasMetadata object) {
+      into.add(object);
+    }
+  }
+
+  private void apply(List<HasMetadata> objects) {
+    Map<String, ServiceView> nextServices = new HashMap<>();
+    Map<String, EndpointSliceView> nextSlices = new HashMap<>();
+    Set<String> nextNamespaces = new HashSet<>();
+    Set<String> impliedNamespaces = new HashSet<>();
+    boolean sawNamespace = false;
+    Map<String, ClusterIndex.PodRef> nextPods = new HashMap<>();
+    for (HasMetadata object : objects) {
+      String namespace = object.getMetadata().getNamespace();
+      if (object instanceof Namespace ns) {
+        sawNamespace = true;
+        if (config.namespaceLabels() == null
+            || config.namespaceLabels().matches(ns.getMetadata().getLabels())) {
+          nextNamespaces.add(Projection.namespace(ns));
+        }
+        continue;
+      }
+      if (namespace == null) {
+        namespace = "default";
+        object.getMetadata().setNamespace(namespace);
+      }
+      if (!index.configuredNamespace(namespace)) {
+        continue;
+      }
+      impliedNamespaces.add(namespace);
+      boolean selected =
+          config.labels() == null || config.labels().matches(object.getMetadata().getLabels());
+      if (object instanceof Service service && selected) {
+        ServiceView view = projection.service(service);
+        nextServices.put(view.key(), view);
+      } else if (object instanceof EndpointSlice slice && selected && !config.noEndpoints()) {
+        EndpointSliceView view = projection.slice(slice);
+        if (view != null) {
+          nextSlices.put(view.sliceKey(), view);
+        }
+      } else if (object instanceof Pod pod) {
+        ClusterIndex.PodRef ref = projection.pod(pod);
+        nextPods.put(ref.namespace() + "/" + ref.name(), ref);
+      }
+    }
+    if (!sawNamespace) {
+      nextNamespaces = impliedNamespaces;
+    }
+    applyNamespaces(nextNamespaces);
+    applyServices(nextServices);
+    applySlices(nextSlices);
+    applyPods(nextPods);
+  }
+
+  private void applyNamespaces(Set<String> next) {
+    for (String gone : new TreeSet<>(namespaces)) {
+      if (!next.contains(gone)) {
+        index.removeNamespace(gone);
+      }
+    }
+    next.forEach(index::putNamespace);
+    namespaces = Set.copyOf(next);
+  }
+
+  private void applyServices(Map<String, ServiceView> next) {
+    for (ServiceView old : services.values()) {
+      if (!next.containsKey(old.key())) {
+        index.removeService(old.namespace(), old.name());
+      }
+    }
+    for (ServiceView view : next.values()) {
+      if (!Objects.equals(services.get(view.key()), view)) {
+        index.putService(view);
+      }
+    }
+    services = Map.copyOf(next);
+  }
+
+  private void applySlices(Map<String, EndpointSliceView> next) {
+    for (EndpointSliceView old : slices.values()) {
+      if (!next.containsKey(old.sliceKey())) {
+        index.removeSlice(old.namespace(), old.name());
+      }
+    }
+    for (EndpointSliceView view : next.values()) {
+      if (!Objects.equals(slices.get(view.sliceKey()), view)) {
+        index.putSlice(view);
+      }
+    }
+    slices = Map.copyOf(next);
+  }
+
+  private void applyPods(Map<String, ClusterIndex.PodRef> next) {
+    for (Map.Entry<String, ClusterIndex.PodRef> old : pods.entrySet()) {
+      if (!next.containsKey(old.getKey())) {
+        index.removePod(old.getValue().namespace(), old.getValue().name());
+      }
+    }
+    for (Map.Entry<String, ClusterIndex.PodRef> entry : next.entrySet()) {
+      if (!Objects.equals(pods.get(entry.getKey()), entry.getValue())) {
+        index.putPod(entry.getValue());
+      }
+    }
+    pods = Map.copyOf(next);
+  }
+
+  @Override
+  public boolean hasSynced() {
+    return synced;
+  }
+
+  @Override
+  public void watchPods() {
+    // Pods in the directory are always read.
+  }
+
+  @Override
+  public Map<String, Duration> syncAge() {
+    Duration age = Duration.between(lastLoad, clock.instant());
+    Map<String, Duration> ages = new LinkedHashMap<>();
+    for (String resource : List.of("services", "endpointslices", "namespaces", "pods")) {
+      ages.put(resource, age);
+    }
+    return ages;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (watchService != null) {
+        watchService.close();
+      }
+    } catch (IOException e) {
+      LOG.debug("kubernetes: offline: closing the watch of {}", directory, e);
+    }
+    if (watcher != null) {
+      watcher.interrupt();
+    }
+  }
+}

@@ -1,0 +1,328 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the cluster through fabric8 shared informers on Services, EndpointSlices
+ * (discovery.k8s.io/v1), Namespaces and, when needed, Pods. Each informer runs on fabric8's
+ * threads and writes projections into the {@link ClusterIndex}; its own item store keeps only the
+ * keys and resource versions it needs to re-list, never whole objects.
+ *
+ * <p>When the API server goes away the informers keep retrying; the index keeps the last known
+ * state meanwhile. A watch that comes back is logged and counted.
+ */
+final class InformerSource implements ClusterSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InformerSource.class);
+  private static final long MONITOR_PERIOD_MILLIS = 100;
+
+  private final KubernetesConfig config;
+  private final KubernetesConfig.ApiServer api;
+  private final ClusterIndex index;
+  private final Projection projection;
+  private final KubernetesMetrics metrics;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
+  private KubernetesClient client;
+  private ScheduledFuture<?> monitor;
+  private boolean podsWanted;
+  private boolean closed;
+
+  /** One informer and what the monitor knows of its watch. */
+  private static final class Watched<T extends HasMetadata> {
+    final String resource;
+    final SharedIndexInformer<T> informer;
+    volatile Instant lastInSync;
+    volatile boolean watching;
+    volatile boolean everWatched;
+    /** Objects delivered to the index: adds minus deletes. */
+    final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean synced;
+
+    /**
+     * fabric8 reports {@code hasSynced} once the list is in its store, before the handlers have
+     * seen every object; the index is in sync only when they have.
+     */
+    boolean synced() {
+      if (!synced && informer.hasSynced() && delivered.get() >= informer.getStore().listKeys().size()) {
+        synced = true;
+      }
+      return synced;
+    }
+
+    Watched(String resource, SharedIndexInformer<T> informer, Instant now) {
+      this.resource = resource;
+      this.informer = informer;
+      this.lastInSync = now;
+    }
+  }
+
+  InformerSource(
+      KubernetesConfig config,
+      ClusterIndex index,
+      Projection projection,
+      KubernetesMetrics metrics,
+      Clock clock,
+      ScheduledExecutorService scheduler) {
+    this.config = config;
+    this.api = (KubernetesConfig.ApiServer) config.apiSource();
+    this.index = index;
+    this.projection = projection;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.scheduler = scheduler;
+  }
+
+  @Override
+  public synchronized void start() throws Exception {
+    client = KubernetesClients.create(api);
+    LOG.info("kubernetes: watching the API server at {}", client.getMasterUrl());
+    Informable<Service> services = client.services().inAnyNamespace();
+    if (config.labels() != null) {
+      services = client.services().inAnyNamespace().withLabelSelector(config.labels().text());
+    }
+    inform("services", services, Service.class, this::onService, this::onServiceDeleted);
+    if (!config.noEndpoints()) {
+      Informable<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace();
+      if (config.labels() != null) {
+        slices =
+            client
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inAnyNamespace()
+                .withLabelSelector(config.labels().text());
+      }
+      inform("endpointslices", slices, EndpointSlice.class, this::onSlice, this::onSliceDeleted);
+    }
+    Informable<Namespace> namespaces = client.namespaces();
+    if (config.namespaceLabels() != null) {
+      namespaces = client.namespaces().withLabelSelector(config.namespaceLabels().text());
+    }
+    inform(
+        "namespaces",
+        namespaces,
+        Namespace.class,
+        ns -> {
+          if (selected(config.namespaceLabels(), ns)) {
+            index.putNamespace(Projection.namespace(ns));
+          } else {
+            index.removeNamespace(Projection.namespace(ns));
+          }
+        },
+        ns -> index.removeNamespace(Projection.namespace(ns)));
+    if (config.podMode() == PodMode.VERIFIED || podsWanted) {
+      informPods();
+    }
+    monitor =
+        scheduler.scheduleWithFixedDelay(
+            this::checkWatchesSafely, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized void watchPods() {
+    if (closed || watched.containsKey("pods")) {
+      return;
+    }
+    podsWanted = true;
+    if (client != null) {
+      informPods();
+    }
+  }
+
+  private void informPods() {
+    inform(
+        "pods",
+        client.pods().inAnyNamespace(),
+        Pod.class,
+        pod -> {
+          if (index.configuredNamespace(pod.getMetadata().getNamespace())) {
+            index.putPod(projection.pod(pod));
+          }
+        },
+        pod -> index.removePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+  }
+
+  private <T extends HasMetadata> void inform(
+      String resource,
+      Informable<T> informable,
+      Class<T> type,
+      Consumer<T> upsert,
+      Consumer<T> delete) {
+    SharedIndexInformer<T> informer = informable.runnableInformer(0);
+    // Keep only keys and resource versions in fabric8's store: the views in the index are what
+    // DNS answers from, so whole objects would only cost memory.
+    informer.itemStore(
+        new ReducedStateItemStore<>(
+            ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization()));
+    informer.exceptionHandler(
+        (started, failure) -> {
+          LOG.warn(
+              "kubernetes: {} watch failed, retrying; answering from the last known state: {}",
+              resource,
+              failure.toString());
+          return true;
+        });
+    Watched<T> entry = new Watched<>(resource, informer, clock.instant());
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T object) {
+            upsert.accept(object);
+            entry.delivered.incrementAndGet();
+          }
+
+          @Override
+          public void onUpdate(T oldObject, T newObject) {
+            upsert.accept(newObject);
+          }
+
+          @Override
+          public void onDelete(T object, boolean finalStateUnknown) {
+            delete.accept(object);
+            entry.delivered.decrementAndGet();
+          }
+        });
+    watched.put(resource, entry);
+    informer.start();
+  }
+
+  private void onService(Service service) {
+    if (!selected(config.labels(), service)) {
+      onServiceDeleted(service);
+    } else if (index.configuredNamespace(service.getMetadata().getNamespace())) {
+      index.putService(projection.service(service));
+    }
+  }
+
+  /**
+   * The API server filters by the selectors already; checking again here keeps the answers right
+   * with servers that only understand part of the selector grammar.
+   */
+  private static boolean selected(LabelSelector selector, HasMetadata object) {
+    return selector == null || selector.matches(object.getMetadata().getLabels());
+  }
+
+  private void onServiceDeleted(Service service) {
+    index.removeService(service.getMetadata().getNamespace(), service.getMetadata().getName());
+  }
+
+  private void onSlice(EndpointSlice slice) {
+    String namespace = slice.getMetadata().getNamespace();
+    if (!index.configuredNamespace(namespace)) {
+      return;
+    }
+    EndpointSliceView view = selected(config.labels(), slice) ? projection.slice(slice) : null;
+    if (view == null) {
+      index.removeSlice(namespace, slice.getMetadata().getName());
+      return;
+    }
+    index.putSlice(view);
+    Watched<?> slices = watched.get("endpointslices");
+    if (slices != null && slices.synced()) {
+      Map<String, String> annotations = slice.getMetadata().getAnnotations();
+      if (annotations != null) {
+        metrics.observeProgramming(
+            annotations.get(KubernetesMetrics.LAST_CHANGE_TRIGGER_TIME),
+            index.service(namespace, view.serviceName()));
+      }
+    }
+  }
+
+  private void onSliceDeleted(EndpointSlice slice) {
+    index.removeSlice(slice.getMetadata().getNamespace(), slice.getMetadata().getName());
+  }
+
+  /** Runs on the scheduler; a periodic task that throws is never run again, so nothing escapes. */
+  private void checkWatchesSafely() {
+    try {
+      checkWatches();
+    } catch (RuntimeException e) {
+      LOG.warn("kubernetes: checking the watches failed", e);
+    }
+  }
+
+  /** Logs and counts watches lost and re-established. */
+  private void checkWatches() {
+    Instant now = clock.instant();
+    for (Watched<?> w : watched.values()) {
+      boolean watching = w.informer.isWatching();
+      if (watching) {
+        w.lastInSync = now;
+        if (!w.watching && w.everWatched) {
+          LOG.info("kubernetes: {} watch re-established, re-listed from the API server", w.resource);
+          metrics.reconnected(w.resource);
+        }
+        w.everWatched = true;
+      } else if (w.watching) {
+        LOG.warn(
+            "kubernetes: lost the {} watch; answering from the last known state until it returns",
+            w.resource);
+      }
+      w.watching = watching;
+    }
+  }
+
+  @Override
+  public boolean hasSynced() {
+    if (watched.isEmpty()) {
+      return false;
+    }
+    for (Watched<?> w : watched.values()) {
+      // Pods watched only for autopath start late and must not take readiness away.
+      boolean counts = !w.resource.equals("pods") || config.podMode() == PodMode.VERIFIED;
+      if (counts && !w.synced()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Map<String, Duration> syncAge() {
+    Instant now = clock.instant();
+    Map<String, Duration> ages = new LinkedHashMap<>();
+    for (Watched<?> w : watched.values()) {
+      Instant last = w.watching ? now : w.lastInSync;
+      ages.put(w.resource, Duration.between(last, now));
+    }
+    return ages;
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (monitor != null) {
+      monitor.cancel(false);
+    }
+    for (Watched<?> w : watched.values()) {
+      w.informer.stop();
+    }
+    watched.clear();
+    if (client != null) {
+      client.close();
+    }
+  }
+}

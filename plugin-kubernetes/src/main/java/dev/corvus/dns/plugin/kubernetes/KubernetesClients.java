@@ -1,0 +1,52 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+
+/**
+ * Builds the fabric8 client the way CoreDNS builds its client-go configuration: {@code endpoint}
+ * (with {@code tls}) when given, else {@code kubeconfig} (with its context), else the pod's
+ * service account.
+ */
+final class KubernetesClients {
+
+  private KubernetesClients() {}
+
+  /** Reads the configuration (this does file I/O: call it from {@code start}) and builds a client. */
+  static KubernetesClient create(KubernetesConfig.ApiServer api) throws IOException {
+    Config config;
+    if (api.endpoint() != null) {
+      ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.endpoint());
+      if (api.tls() != null) {
+        builder
+            .withClientCertFile(api.tls().certificate().toString())
+            .withClientKeyFile(api.tls().key().toString())
+            .withCaCertFile(api.tls().certificateAuthority().toString());
+      }
+      config = builder.build();
+    } else if (api.kubeconfig() != null) {
+      String text = Files.readString(api.kubeconfig());
+      config =
+          Config.fromKubeconfig(
+              api.kubeconfigContext(), text, api.kubeconfig().toAbsolutePath().toString());
+    } else {
+      // In a pod: the service account token and CA, as client-go's InClusterConfig.
+      config = Config.autoConfigure(null);
+    }
+    if (api.maxInflight() > 0) {
+      config.setMaxConcurrentRequests(api.maxInflight());
+      config.setMaxConcurrentRequestsPerHost(api.maxInflight());
+    }
+    // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
+    config.setWatchReconnectLimit(-1);
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .build();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import dev.corvus.dns.api.Fallthrough;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.Name;
+
+/**
+ * The validated {@code kubernetes} directive.
+ *
+ * @param zones the zones answered (lower case, absolute), forward zone(s) and reverse zones
+ * @param primaryZone the first non-reverse zone, used in PTR targets
+ * @param apiSource where cluster objects come from
+ * @param namespaces the {@code namespaces} option; empty means all
+ * @param labels the {@code labels} selector for Services and EndpointSlices, or {@code null}
+ * @param namespaceLabels the {@code namespace_labels} selector, or {@code null}
+ * @param podMode the {@code pods} option
+ * @param endpointPodNames whether endpoints without a hostname are named after their pod
+ * @param ttl the TTL of answers in seconds
+ * @param noEndpoints whether EndpointSlices are not watched at all ({@code noendpoints})
+ * @param fallthrough the {@code fallthrough} zones
+ * @param ignoreEmptyService whether ClusterIP Services without ready endpoints are NXDOMAIN
+ * @param startupTimeout how long {@code start} waits for the first sync
+ */
+record KubernetesConfig(
+    List<Name> zones,
+    Name primaryZone,
+    ApiSource apiSource,
+    Set<String> namespaces,
+    LabelSelector labels,
+    LabelSelector namespaceLabels,
+    PodMode podMode,
+    boolean endpointPodNames,
+    long ttl,
+    boolean noEndpoints,
+    Fallthrough fallthrough,
+    boolean ignoreEmptyService,
+    Duration startupTimeout) {
+
+  static final long DEFAULT_TTL = 5;
+  static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
+
+  KubernetesConfig {
+    zones = List.copyOf(zones);
+    namespaces = Set.copyOf(namespaces);
+  }
+
+  /** Where the plugin reads cluster objects from. */
+  sealed interface ApiSource permits ApiServer, OfflineDirectory {}
+
+  /**
+   * An API server, reached as CoreDNS would: {@code endpoint} (with {@code tls}), else {@code
+   * kubeconfig}, else the pod's service account.
+   *
+   * @param endpoint the API server URL, or {@code null}
+   * @param tls client certificate, key and CA, or {@code null}
+   * @param kubeconfig the kubeconfig file, or {@code null}
+   * @param kubeconfigContext the context to use, or {@code null} for the current one
+   * @param qps {@code apiserver_qps}, or 0 when unset
+   * @param burst {@code apiserver_burst}, or 0 when unset
+   * @param maxInflight {@code apiserver_max_inflight}, or 0 when unset
+   */
+  record ApiServer(
+      String endpoint,
+      TlsFiles tls,
+      Path kubeconfig,
+      String kubeconfigContext,
+      double qps,
+      int burst,
+      int maxInflight)
+      implements ApiSource {}
+
+  /**
+   * Corvus's {@code offline DIR}: objects read from YAML/JSON files instead of an API server.
+   *
+   * @param directory the directory watched for changes
+   */
+  record OfflineDirectory(Path directory) implements ApiSource {}
+
+  /** The files of {@code tls CERT KEY CACERT}. */
+  record TlsFiles(Path certificate, Path key, Path certificateAuthority) {}
+}

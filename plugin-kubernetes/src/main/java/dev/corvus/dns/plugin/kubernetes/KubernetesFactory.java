@@ -1,0 +1,250 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import dev.corvus.dns.api.Fallthrough;
+import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.PluginFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.Name;
+
+/**
+ * {@code kubernetes [ZONES...] { ... }}: cluster DNS per the Kubernetes DNS specification, with
+ * every option of CoreDNS's plugin plus Corvus's {@code offline DIR}. See the module README.
+ */
+@AutoService(PluginFactory.class)
+public final class KubernetesFactory implements PluginFactory {
+
+  static final List<String> KNOWN_OPTIONS =
+      List.of(
+          "endpoint",
+          "tls",
+          "kubeconfig",
+          "namespaces",
+          "labels",
+          "namespace_labels",
+          "pods",
+          "endpoint_pod_names",
+          "ttl",
+          "noendpoints",
+          "fallthrough",
+          "ignore",
+          "startup_timeout",
+          "apiserver_qps",
+          "apiserver_burst",
+          "apiserver_max_inflight",
+          "upstream",
+          "resyncperiod",
+          "offline");
+
+  @Override
+  public String directive() {
+    return "kubernetes";
+  }
+
+  @Override
+  public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+    return new KubernetesPlugin(parse(config), context);
+  }
+
+  /** Parses and validates the directive; no I/O. */
+  static KubernetesConfig parse(ConfigReader config) throws ConfigException {
+    List<Name> zones = config.remainingZonesOrServerZones();
+    Name primary = null;
+    for (Name zone : zones) {
+      if (!isReverse(zone)) {
+        primary = zone;
+        break;
+      }
+    }
+    if (primary == null) {
+      throw config.error("non-reverse zone name must be used");
+    }
+    String endpoint = null;
+    KubernetesConfig.TlsFiles tls = null;
+    Path kubeconfig = null;
+    String kubeconfigContext = null;
+    Path offline = null;
+    Set<String> namespaces = new LinkedHashSet<>();
+    LabelSelector labels = null;
+    LabelSelector namespaceLabels = null;
+    PodMode podMode = PodMode.DISABLED;
+    boolean endpointPodNames = false;
+    long ttl = KubernetesConfig.DEFAULT_TTL;
+    boolean noEndpoints = false;
+    Fallthrough fallthrough = Fallthrough.NONE;
+    boolean ignoreEmptyService = false;
+    Duration startupTimeout = KubernetesConfig.DEFAULT_STARTUP_TIMEOUT;
+    double qps = 0;
+    int burst = 0;
+    int maxInflight = 0;
+    while (config.nextOption()) {
+      switch (config.option()) {
+        case "endpoint" -> {
+          List<String> urls = atLeastOne(config, "URL");
+          endpoint = urls.get(0);
+          if (urls.size() > 1) {
+            config.warn("multiple endpoints are deprecated; only " + endpoint + " is used");
+          }
+        }
+        case "tls" -> {
+          Path cert = config.nextPath("CERT");
+          Path key = config.nextPath("KEY");
+          Path ca = config.nextPath("CACERT");
+          config.expectNoMoreArgs();
+          tls = new KubernetesConfig.TlsFiles(cert, key, ca);
+        }
+        case "kubeconfig" -> {
+          kubeconfig = config.nextPath("KUBECONFIG");
+          kubeconfigContext = config.hasNextArg() ? config.nextArg("CONTEXT") : null;
+          config.expectNoMoreArgs();
+        }
+        case "namespaces" -> namespaces.addAll(atLeastOne(config, "NAMESPACE"));
+        case "labels" -> labels = selector(config, "labels");
+        case "namespace_labels" -> namespaceLabels = selector(config, "namespace_labels");
+        case "pods" -> {
+          String mode = config.nextArg("disabled|insecure|verified");
+          config.expectNoMoreArgs();
+          podMode = PodMode.parse(mode);
+          if (podMode == null) {
+            throw config.error(
+                "wrong value for pods: " + mode + ", must be one of: disabled, verified, insecure");
+          }
+        }
+        case "endpoint_pod_names" -> {
+          config.expectNoMoreArgs();
+          endpointPodNames = true;
+        }
+        case "ttl" -> {
+          ttl = config.nextInt("TTL", 0, 3600);
+          config.expectNoMoreArgs();
+        }
+        case "noendpoints" -> {
+          config.expectNoMoreArgs();
+          noEndpoints = true;
+        }
+        case "fallthrough" -> fallthrough = fallthrough(config);
+        case "ignore" -> {
+          String what = config.nextArg("empty_service");
+          config.expectNoMoreArgs();
+          if (!what.equals("empty_service")) {
+            throw config.error("unable to parse ignore value: '" + what + "'");
+          }
+          ignoreEmptyService = true;
+        }
+        case "startup_timeout" -> {
+          startupTimeout = config.nextDuration("DURATION");
+          config.expectNoMoreArgs();
+        }
+        case "apiserver_qps" -> {
+          String text = config.nextArg("QPS");
+          config.expectNoMoreArgs();
+          qps = nonNegativeDouble(config, "apiserver_qps", text);
+        }
+        case "apiserver_burst" -> {
+          burst = config.nextInt("BURST", 0, Integer.MAX_VALUE);
+          config.expectNoMoreArgs();
+        }
+        case "apiserver_max_inflight" -> {
+          maxInflight = config.nextInt("MAX", 0, Integer.MAX_VALUE);
+          config.expectNoMoreArgs();
+        }
+        case "upstream" -> {
+          config.remainingArgs();
+          config.warn("upstream is deprecated and ignored: ExternalName targets are resolved through this server");
+        }
+        case "resyncperiod" -> {
+          config.remainingArgs();
+          config.warn("resyncperiod is deprecated and ignored");
+        }
+        case "offline" -> {
+          offline = config.nextPath("DIR");
+          config.expectNoMoreArgs();
+        }
+        default -> throw config.unknownOption(KNOWN_OPTIONS);
+      }
+    }
+    if (!namespaces.isEmpty() && namespaceLabels != null) {
+      throw config.error("namespaces and namespace_labels cannot both be set");
+    }
+    KubernetesConfig.ApiSource source;
+    if (offline != null) {
+      if (endpoint != null || kubeconfig != null || tls != null) {
+        throw config.error("offline reads files instead of an API server: drop endpoint, tls and kubeconfig");
+      }
+      source = new KubernetesConfig.OfflineDirectory(offline);
+    } else {
+      source =
+          new KubernetesConfig.ApiServer(
+              endpoint, tls, kubeconfig, kubeconfigContext, qps, burst, maxInflight);
+    }
+    return new KubernetesConfig(
+        zones,
+        primary,
+        source,
+        namespaces,
+        labels,
+        namespaceLabels,
+        podMode,
+        endpointPodNames,
+        ttl,
+        noEndpoints,
+        fallthrough,
+        ignoreEmptyService,
+        startupTimeout);
+  }
+
+  static boolean isReverse(Name zone) {
+    String text = zone.toString();
+    return text.endsWith("in-addr.arpa.") || text.endsWith("ip6.arpa.");
+  }
+
+  /** {@code fallthrough [ZONES...]}: no zones means every name. */
+  static Fallthrough fallthrough(ConfigReader config) throws ConfigException {
+    if (!config.hasNextArg()) {
+      return Fallthrough.of(List.of());
+    }
+    List<Name> zones = new ArrayList<>();
+    while (config.hasNextArg()) {
+      zones.add(config.nextZone("ZONE"));
+    }
+    return Fallthrough.of(zones);
+  }
+
+  private static List<String> atLeastOne(ConfigReader config, String what) throws ConfigException {
+    List<String> args = config.remainingArgs();
+    if (args.isEmpty()) {
+      throw config.error("expected at least one " + what);
+    }
+    return args;
+  }
+
+  private static LabelSelector selector(ConfigReader config, String option) throws ConfigException {
+    String text = String.join(" ", atLeastOne(config, "SELECTOR"));
+    try {
+      return LabelSelector.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw config.error("unable to parse " + option + " selector value: '" + text + "': " + e.getMessage());
+    }
+  }
+
+  private static double nonNegativeDouble(ConfigReader config, String option, String text)
+      throws ConfigException {
+    try {
+      double value = Double.parseDouble(text);
+      if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+        throw config.error(option + " must be >= 0");
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw config.error("invalid " + option + " \"" + text + "\"");
+    }
+  }
+}

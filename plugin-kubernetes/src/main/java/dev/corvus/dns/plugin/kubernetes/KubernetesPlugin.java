@@ -1,0 +1,175 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.metrics.Metrics;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.ReadinessProvider;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code kubernetes} directive at run time: starts its source (informers or the offline
+ * directory) in {@link #start}, waits up to {@code startup_timeout} for the first sync (as CoreDNS
+ * does) and serves from then on, ready or not; the {@code ready} plugin sees it ready once synced.
+ */
+final class KubernetesPlugin implements Plugin {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesPlugin.class);
+  private static final long SYNC_POLL_MILLIS = 20;
+
+  private final KubernetesConfig config;
+  private final PluginContext context;
+  private final ClusterIndex index;
+  private final RecordFinder finder;
+  private final KubernetesHandler handler;
+  private final KubernetesMetrics metrics;
+  private volatile ClusterSource source;
+  private volatile boolean podsWanted;
+
+  KubernetesPlugin(KubernetesConfig config, PluginContext context) {
+    this.config = config;
+    this.context = context;
+    this.index = new ClusterIndex(context.clock(), config.namespaces());
+    this.finder = new RecordFinder(config, index);
+    this.metrics = new KubernetesMetrics(context.metrics(), context.clock());
+    this.handler = new KubernetesHandler(config, index, finder, context.resolver(), this::synced);
+    context.readiness().register(new ReadinessProvider() {
+      @Override
+      public String name() {
+        return "kubernetes";
+      }
+
+      @Override
+      public boolean isReady() {
+        return synced();
+      }
+    });
+    context.services().export(ClusterDns.class, index);
+    context.services()
+        .export(
+            dev.corvus.dns.api.plugin.PodNamespaceLookup.class,
+            new PodNamespaces(index, config.primaryZone(), this::watchPods));
+  }
+
+  @Override
+  public Optional<Handler> handler() {
+    return Optional.of(handler);
+  }
+
+  @Override
+  public void start() throws Exception {
+    finder.localAddresses(localAddresses());
+    Projection projection = new Projection(config.endpointPodNames());
+    ClusterSource created =
+        config.apiSource() instanceof KubernetesConfig.OfflineDirectory
+            ? new DirectorySource(config, index, projection, context.clock())
+            : new InformerSource(config, index, projection, metrics, context.clock(), context.scheduler());
+    source = created;
+    if (podsWanted) {
+      created.watchPods();
+    }
+    created.start();
+    metrics.registerGauges(this::objectSamples, this::syncAgeSamples);
+    awaitFirstSync();
+  }
+
+  private void awaitFirstSync() throws InterruptedException {
+    long deadline = System.nanoTime() + config.startupTimeout().toNanos();
+    while (!synced() && System.nanoTime() < deadline) {
+      Thread.sleep(SYNC_POLL_MILLIS);
+    }
+    if (synced()) {
+      LOG.info(
+          "kubernetes: synced {} services, {} endpoint slices, {} namespaces",
+          index.serviceCount(),
+          index.sliceCount(),
+          index.namespaceCount());
+    } else {
+      LOG.warn(
+          "kubernetes: starting server with unsynced Kubernetes API after {}; misses answer SERVFAIL"
+              + " until the first sync",
+          config.startupTimeout());
+    }
+  }
+
+  private boolean synced() {
+    ClusterSource current = source;
+    return current != null && current.hasSynced();
+  }
+
+  /** Called on I/O threads by autopath's lookups: only the first call does anything. */
+  private void watchPods() {
+    if (podsWanted) {
+      return;
+    }
+    podsWanted = true;
+    ClusterSource current = source;
+    if (current != null) {
+      context.scheduler().execute(current::watchPods);
+    }
+  }
+
+  private List<Metrics.Sample> objectSamples() {
+    return List.of(
+        new Metrics.Sample(List.of("services"), index.serviceCount()),
+        new Metrics.Sample(List.of("endpointslices"), index.sliceCount()),
+        new Metrics.Sample(List.of("namespaces"), index.namespaceCount()),
+        new Metrics.Sample(List.of("pods"), index.podCount()));
+  }
+
+  private List<Metrics.Sample> syncAgeSamples() {
+    ClusterSource current = source;
+    if (current == null) {
+      return List.of();
+    }
+    List<Metrics.Sample> samples = new ArrayList<>();
+    for (Map.Entry<String, Duration> age : current.syncAge().entrySet()) {
+      samples.add(new Metrics.Sample(List.of(age.getKey()), age.getValue().toMillis() / 1000.0));
+    }
+    return samples;
+  }
+
+  /**
+   * The machine's addresses, for the apex NS records: CoreDNS names its own Service (found through
+   * an endpoint with one of its addresses), else {@code ns.dns.ZONE} with these addresses.
+   */
+  private static List<InetAddress> localAddresses() {
+    List<InetAddress> addresses = new ArrayList<>();
+    List<InetAddress> loopback = new ArrayList<>();
+    try {
+      for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        if (!nic.isUp()) {
+          continue;
+        }
+        for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+          if (address instanceof Inet6Address && address.isLinkLocalAddress()) {
+            continue;
+          }
+          (address.isLoopbackAddress() ? loopback : addresses).add(address);
+        }
+      }
+    } catch (SocketException e) {
+      LOG.debug("kubernetes: cannot list the network interfaces", e);
+    }
+    return addresses.isEmpty() ? loopback : addresses;
+  }
+
+  @Override
+  public void stop() {
+    ClusterSource current = source;
+    if (current != null) {
+      current.close();
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import dev.corvus.dns.api.Names;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns API objects into the compact views DNS answers from, dropping everything else. Shared by
+ * the informer and the offline source so that both answer identically.
+ */
+final class Projection {
+
+  /** The label linking an EndpointSlice to its Service. */
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** CoreDNS ignores pod names that are too long to be a DNS label. */
+  private static final int MAX_LABEL = 63;
+
+  private final boolean endpointPodNames;
+
+  Projection(boolean endpointPodNames) {
+    this.endpointPodNames = endpointPodNames;
+  }
+
+  /** The DNS view of a Service. */
+  ServiceView service(Service service) {
+    ServiceSpec spec = service.getSpec();
+    String namespace = service.getMetadata().getNamespace();
+    String name = service.getMetadata().getName();
+    List<ServicePort> ports = new ArrayList<>();
+    List<InetAddress> externalIps = new ArrayList<>();
+    ServiceView.Kind kind = ServiceView.Kind.CLUSTER_IP;
+    List<InetAddress> clusterIps = new ArrayList<>();
+    String externalName = null;
+    boolean hasSelector = false;
+    if (spec != null) {
+      hasSelector = spec.getSelector() != null && !spec.getSelector().isEmpty();
+      if (spec.getPorts() != null) {
+        for (io.fabric8.kubernetes.api.model.ServicePort port : spec.getPorts()) {
+          ports.add(
+              new ServicePort(
+                  lower(port.getName()),
+                  port.getProtocol() == null ? "tcp" : lower(port.getProtocol()),
+                  port.getPort() == null ? ServicePort.NONE : port.getPort()));
+        }
+      }
+      if ("ExternalName".equals(spec.getType())) {
+        kind = ServiceView.Kind.EXTERNAL_NAME;
+        externalName = externalNameTarget(spec.getExternalName());
+      } else if ("None".equals(spec.getClusterIP())) {
+        kind = ServiceView.Kind.HEADLESS;
+      } else {
+        List<String> ips = spec.getClusterIPs();
+        if (ips == null || ips.isEmpty()) {
+          ips = spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP());
+        }
+        addAddresses(ips, clusterIps);
+      }
+      if (spec.getExternalIPs() != null) {
+        addAddresses(spec.getExternalIPs(), externalIps);
+      }
+    }
+    if (service.getStatus() != null
+        && service.getStatus().getLoadBalancer() != null
+        && service.getStatus().getLoadBalancer().getIngress() != null) {
+      for (LoadBalancerIngress ingress : service.getStatus().getLoadBalancer().getIngress()) {
+        if (ingress.getIp() != null) {
+          addAddresses(List.of(ingress.getIp()), externalIps);
+        }
+      }
+    }
+    return new ServiceView(
+        namespace, name, kind, clusterIps, ports, externalName, externalIps, hasSelector);
+  }
+
+  /**
+   * The DNS view of an EndpointSlice: ready endpoints only, or {@code null} for slices DNS does not
+   * use (FQDN address type, no owning Service).
+   */
+  EndpointSliceView slice(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    if (serviceName == null || "FQDN".equals(slice.getAddressType())) {
+      return null;
+    }
+    List<ServicePort> ports = new ArrayList<>();
+    if (slice.getPorts() == null || slice.getPorts().isEmpty()) {
+      ports.add(ServicePort.PORTLESS);
+    } else {
+      for (EndpointPort port : slice.getPorts()) {
+        ports.add(
+            new ServicePort(
+                lower(port.getName()),
+                port.getProtocol() == null ? "tcp" : lower(port.getProtocol()),
+                port.getPort() == null ? ServicePort.NONE : port.getPort()));
+      }
+    }
+    List<EndpointAddress> addresses = new ArrayList<>();
+    if (slice.getEndpoints() != null) {
+      for (Endpoint endpoint : slice.getEndpoints()) {
+        if (!ready(endpoint)) {
+          continue;
+        }
+        for (String text : endpoint.getAddresses()) {
+          InetAddress address = parse(text);
+          if (address != null) {
+            addresses.add(new EndpointAddress(address, endpointLabel(endpoint, text)));
+          }
+        }
+      }
+    }
+    return new EndpointSliceView(
+        slice.getMetadata().getNamespace(),
+        slice.getMetadata().getName(),
+        serviceName,
+        ports,
+        addresses);
+  }
+
+  /** The pod's addresses, for {@code pods verified} and autopath. */
+  ClusterIndex.PodRef pod(Pod pod) {
+    List<InetAddress> addresses = new ArrayList<>();
+    if (pod.getStatus() != null) {
+      if (pod.getStatus().getPodIPs() != null && !pod.getStatus().getPodIPs().isEmpty()) {
+        for (PodIP ip : pod.getStatus().getPodIPs()) {
+          addAddresses(List.of(ip.getIp()), addresses);
+        }
+      } else if (pod.getStatus().getPodIP() != null) {
+        addAddresses(List.of(pod.getStatus().getPodIP()), addresses);
+      }
+    }
+    return new ClusterIndex.PodRef(
+        pod.getMetadata().getNamespace(), pod.getMetadata().getName(), List.copyOf(addresses));
+  }
+
+  /** A namespace's name. */
+  static String namespace(Namespace namespace) {
+    return namespace.getMetadata().getName();
+  }
+
+  /**
+   * CoreDNS's {@code endpointHostname}: the hostname, else (with {@code endpoint_pod_names}) the
+   * pod name, else the address with {@code .} or {@code :} replaced by {@code -} (and a trailing
+   * {@code -} completed with {@code 0}, so {@code fd00::} gives {@code fd00--0}).
+   */
+  private String endpointLabel(Endpoint endpoint, String address) {
+    if (endpoint.getHostname() != null && !endpoint.getHostname().isEmpty()) {
+      return lower(endpoint.getHostname());
+    }
+    if (endpointPodNames
+        && endpoint.getTargetRef() != null
+        && endpoint.getTargetRef().getName() != null
+        && !endpoint.getTargetRef().getName().isEmpty()
+        && endpoint.getTargetRef().getName().length() <= MAX_LABEL) {
+      return lower(endpoint.getTargetRef().getName());
+    }
+    if (address.contains(".")) {
+      return address.replace('.', '-');
+    }
+    String dashed = address.replace(':', '-').toLowerCase(Locale.ROOT);
+    return dashed.endsWith("-") ? dashed + "0" : dashed;
+  }
+
+  /** The EndpointSlice API: a missing ready condition means ready. */
+  private static boolean ready(Endpoint endpoint) {
+    return endpoint.getConditions() == null
+        || endpoint.getConditions().getReady() == null
+        || endpoint.getConditions().getReady();
+  }
+
+  private static String externalNameTarget(String externalName) {
+    if (externalName == null || externalName.isEmpty() || parse(externalName) != null) {
+      // CoreDNS answers only a name here; an IP in externalName gives no record.
+      return null;
+    }
+    String lower = externalName.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".") ? lower : lower + ".";
+  }
+
+  private static void addAddresses(List<String> texts, List<InetAddress> into) {
+    for (String text : texts) {
+      InetAddress address = parse(text);
+      if (address != null && !into.contains(address)) {
+        into.add(address);
+      }
+    }
+  }
+
+  private static InetAddress parse(String text) {
+    if (text == null || text.isEmpty() || "None".equals(text)) {
+      return null;
+    }
+    try {
+      return Names.parseAddressLiteral(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static String lower(String text) {
+    return text == null ? "" : text.toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The part of a Service that DNS answers from; everything else of the object is dropped when it
+ * is projected.
+ *
+ * @param namespace the namespace
+ * @param name the Service's name
+ * @param kind how the Service is answered
+ * @param clusterIps every address of {@code spec.clusterIPs} (dual-stack), empty for headless
+ * @param ports the Service's ports
+ * @param externalName the CNAME target of an ExternalName Service (absolute, lower case), else
+ *     {@code null}
+ * @param externalIps {@code spec.externalIPs} followed by the LoadBalancer ingress IPs, for {@code
+ *     k8s_external}
+ * @param hasSelector whether the Service selects pods (labels the programming-duration metric)
+ */
+public record ServiceView(
+    String namespace,
+    String name,
+    Kind kind,
+    List<InetAddress> clusterIps,
+    List<ServicePort> ports,
+    String externalName,
+    List<InetAddress> externalIps,
+    boolean hasSelector) {
+
+  /** How a Service is answered. */
+  public enum Kind {
+    /** A/AAAA with the cluster IPs. */
+    CLUSTER_IP,
+    /** {@code clusterIP: None}: A/AAAA with the ready endpoint addresses. */
+    HEADLESS,
+    /** CNAME to {@code spec.externalName}. */
+    EXTERNAL_NAME
+  }
+
+  public ServiceView {
+    clusterIps = List.copyOf(clusterIps);
+    ports = List.copyOf(ports);
+    externalIps = List.copyOf(externalIps);
+  }
+
+  /** The index key, {@code name.namespace}; both are DNS labels, so lower case already. */
+  String key() {
+    return ServiceKeys.of(namespace, name);
+  }
+
+  /**
+   * The {@code service_kind} label of {@code coredns_kubernetes_dns_programming_duration_seconds},
+   * as CoreDNS names the kinds.
+   */
+  String programmingKind() {
+    if (kind != Kind.HEADLESS) {
+      return "cluster_ip";
+    }
+    return hasSelector ? "headless_with_selector" : "headless_without_selector";
+  }
+}

@@ -1,0 +1,122 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.Names;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.Name;
+
+/** The index and the projections behind the answers, without a server. */
+class ClusterIndexTest {
+
+  private static InetAddress ip(String text) {
+    return Names.parseAddressLiteral(text);
+  }
+
+  private final ClusterIndex index = new ClusterIndex(Clock.systemUTC(), Set.of());
+  private final Projection projection = new Projection(false);
+
+  @Test
+  void slicesOfOneServiceMergeAndMoveBetweenServices() {
+    index.putSlice(projection.slice(Fixtures.slice("ns", "a", "s1", "IPv4", List.of(), Fixtures.ep("10.0.0.1", "h1", null, true))));
+    index.putSlice(projection.slice(Fixtures.slice("ns", "a", "s2", "IPv4", List.of(), Fixtures.ep("10.0.0.2", null, null, true))));
+    index.putService(projection.service(Fixtures.headless("ns", "a")));
+    ServiceEndpoints endpoints = index.endpoints(index.service("ns", "a"));
+    assertEquals(2, endpoints.addressCount());
+    assertEquals(Set.of("h1", "10-0-0-2"), endpoints.byLabel().keySet());
+    assertEquals("h1", index.endpointsWithAddress(ip("10.0.0.1")).get(0).label());
+
+    // The same slice relabelled to another Service leaves the first one.
+    index.putSlice(projection.slice(Fixtures.slice("ns", "b", "s1", "IPv4", List.of(), Fixtures.ep("10.0.0.3", null, null, true))));
+    index.putService(projection.service(Fixtures.headless("ns", "b")));
+    assertEquals(1, index.endpoints(index.service("ns", "a")).addressCount());
+    assertEquals(1, index.endpoints(index.service("ns", "b")).addressCount());
+    assertTrue(index.endpointsWithAddress(ip("10.0.0.1")).isEmpty());
+
+    index.removeSlice("ns", "s2");
+    assertEquals(0, index.endpoints(index.service("ns", "a")).addressCount());
+    assertTrue(index.endpointsWithAddress(ip("10.0.0.2")).isEmpty());
+  }
+
+  @Test
+  void clusterIpReverseFollowsUpdatesAndDeletes() {
+    index.putService(projection.service(Fixtures.clusterIp("ns", "web", List.of("10.96.0.5", "fd00::5"), java.util.Map.of(), Fixtures.port("http", "TCP", 80))));
+    assertEquals("web", index.serviceWithClusterIp(ip("fd00::5")).name());
+    index.putService(projection.service(Fixtures.clusterIp("ns", "web", List.of("10.96.0.6"), java.util.Map.of(), Fixtures.port("http", "TCP", 80))));
+    assertNull(index.serviceWithClusterIp(ip("10.96.0.5")));
+    index.removeService("ns", "web");
+    assertNull(index.serviceWithClusterIp(ip("10.96.0.6")));
+    assertNull(index.service("ns", "web"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "10.1.2.3, 10-1-2-3",
+    "fd00::1, fd00--1",
+    "fd00::, fd00--0",
+  })
+  void endpointsWithoutHostnameAreNamedAfterTheirAddress(String address, String label) {
+    EndpointSliceView view = projection.slice(Fixtures.slice("ns", "s", "x", "IPv4", List.of(), Fixtures.ep(address, null, "pod-1", true)));
+    assertEquals(label, view.addresses().get(0).label());
+    assertEquals(ServicePort.PORTLESS, view.ports().get(0));
+  }
+
+  @Test
+  void notReadyEndpointsAreDroppedAndPodNamesUsedOnRequest() {
+    EndpointSliceView view = new Projection(true).slice(Fixtures.slice("ns", "s", "x", "IPv4", List.of(),
+        Fixtures.ep("10.0.0.1", null, "pod-1", true), Fixtures.ep("10.0.0.2", null, "pod-2", false)));
+    assertEquals(1, view.addresses().size());
+    assertEquals("pod-1", view.addresses().get(0).label());
+  }
+
+  @Test
+  void podNamespaceLookupAndSearchPath() {
+    index.putPod(new ClusterIndex.PodRef("team-a", "p", List.of(ip("10.244.0.9"))));
+    int[] watched = {0};
+    PodNamespaces lookup = new PodNamespaces(index, Name.fromConstantString("cluster.local."), () -> watched[0]++);
+    assertEquals(Optional.of("team-a"), lookup.namespaceOf(ip("10.244.0.9")));
+    assertEquals(Optional.empty(), lookup.namespaceOf(ip("10.244.0.8")));
+    assertEquals(2, watched[0]);
+    assertEquals(
+        List.of(
+            Name.fromConstantString("team-a.svc.cluster.local."),
+            Name.fromConstantString("svc.cluster.local."),
+            Name.fromConstantString("cluster.local.")),
+        lookup.searchPath("team-a"));
+    index.removePod("team-a", "p");
+    assertEquals(Optional.empty(), lookup.namespaceOf(ip("10.244.0.9")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "''                          | ,,,,,",
+        "svc                         | svc,,,,,",
+        "ns.svc                      | svc,ns,,,,",
+        "web.ns.svc                  | svc,ns,web,,,",
+        "db-0.web.ns.svc             | svc,ns,web,db-0,,",
+        "_http._tcp.web.ns.svc       | svc,ns,web,,http,tcp",
+        "1-2-3-4.ns.pod              | pod,ns,1-2-3-4,,,",
+        "a.b.c.web.ns.svc            | invalid",
+        "web.ns.other                | invalid",
+      })
+  void recordRequestsParseAsCoreDns(String name, String expected) {
+    String[] labels = name.isEmpty() ? new String[0] : name.split("\\.");
+    RecordRequest r = RecordRequest.parse(labels);
+    String actual =
+        r == null
+            ? "invalid"
+            : String.join(",", r.kind(), r.namespace(), r.service(), r.endpoint(), r.port(), r.protocol());
+    assertEquals(expected, actual);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** Queries an embedded server over real sockets and reads answers as compact strings. */
+final class Dns {
+
+  private final DnsClient client;
+
+  Dns(Corvus server) {
+    this.client = new DnsClient(server.udpAddress(), java.time.Duration.ofSeconds(5));
+  }
+
+  Message query(String name, int type) {
+    try {
+      return client.udp(name, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code owner TTL TYPE rdata} of every record of a section, in order. */
+  static List<String> section(Message message, int section) {
+    List<String> records = new ArrayList<>();
+    for (Record record : message.getSection(section)) {
+      records.add(record.getName() + " " + record.getTTL() + " " + Type.string(record.getType()) + " " + record.rdataToString());
+    }
+    return records;
+  }
+
+  static List<String> answer(Message message) {
+    return section(message, Section.ANSWER);
+  }
+
+  /** The rdata of the answer records, sorted. */
+  static List<String> rdata(Message message) {
+    List<String> values = new ArrayList<>();
+    for (Record record : message.getSection(Section.ANSWER)) {
+      values.add(record.rdataToString());
+    }
+    values.sort(null);
+    return values;
+  }
+
+  static void assertRcode(int expected, Message message) {
+    assertEquals(Rcode.string(expected), Rcode.string(message.getRcode()), () -> "response:\n" + message);
+  }
+
+  /** Queries until {@code condition} holds or {@code millis} pass; fails with the last answer. */
+  Message awaitAnswer(String name, int type, long millis, Predicate<Message> condition) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    Message last = null;
+    while (System.nanoTime() < deadline) {
+      last = query(name, type);
+      if (condition.test(last)) {
+        return last;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll interval, not a wait for a state
+    }
+    fail("no matching answer for " + name + " within " + millis + " ms; last:\n" + last);
+    return last;
+  }
+}
