@@ -2,12 +2,14 @@ package dev.corvus.dns.plugin.loadbalance;
 
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Names;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
@@ -21,16 +23,21 @@ import org.xbill.DNS.Type;
  * round_robin: CNAMEs first (some stub resolvers, glibc's among them, need them before the
  * addresses), then the other records, then the shuffled addresses, then the shuffled MX. With
  * {@code prefer}, addresses in the preferred networks then move to the front, network by network.
- * The response from the rest of the chain is copied, never changed: a cache may hold it.
+ * The {@code weighted} policy instead leaves the order alone and moves one address of the answer
+ * to the top, chosen at random in proportion to its weight. {@code limit_answers} then cuts the
+ * answer section. The response from the rest of the chain is copied, never changed: a cache may
+ * hold it.
  */
 final class LoadbalanceHandler implements Handler {
 
   private static final int[] SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
 
   private final LoadbalanceConfig config;
+  private final Supplier<Weights> weights;
 
-  LoadbalanceHandler(LoadbalanceConfig config) {
+  LoadbalanceHandler(LoadbalanceConfig config, Supplier<Weights> weights) {
     this.config = config;
+    this.weights = weights;
   }
 
   @Override
@@ -49,10 +56,15 @@ final class LoadbalanceHandler implements Handler {
     Message out = null;
     for (int section : SECTIONS) {
       List<Record> records = response.getSection(section);
-      if (records.size() < 2) {
+      boolean cut = section == Section.ANSWER && config.limitAnswers() > 0
+          && records.size() > config.limitAnswers();
+      if (records.size() < 2 || (config.weighted() && section != Section.ANSWER)) {
         continue;
       }
-      List<Record> reordered = roundRobin(records);
+      List<Record> reordered = config.weighted() ? weighted(records) : roundRobin(records);
+      if (cut) {
+        reordered = reordered.subList(0, config.limitAnswers());
+      }
       if (!config.preferred().isEmpty() && section != Section.AUTHORITY) {
         reordered = preferSubnets(reordered);
       }
@@ -65,6 +77,36 @@ final class LoadbalanceHandler implements Handler {
       }
     }
     return out == null ? response : out;
+  }
+
+  /** CoreDNS's weighted policy: one address, picked by weight, moves to the first address slot. */
+  private List<Record> weighted(List<Record> in) {
+    Weights table = weights.get();
+    int total = 0;
+    int[] cumulative = new int[in.size()];
+    int firstAddress = -1;
+    for (int i = 0; i < in.size(); i++) {
+      Record r = in.get(i);
+      if (r.getType() == Type.A || r.getType() == Type.AAAA) {
+        if (firstAddress < 0) {
+          firstAddress = i;
+        }
+        total += table.weight(Names.lowerCase(r.getName()), addressOf(r));
+      }
+      cumulative[i] = total;
+    }
+    List<Record> out = new ArrayList<>(in);
+    if (firstAddress < 0 || total == 0) {
+      return out;
+    }
+    int pick = ThreadLocalRandom.current().nextInt(total);
+    for (int i = firstAddress; i < in.size(); i++) {
+      if (pick < cumulative[i]) {
+        out.add(firstAddress, out.remove(i));
+        break;
+      }
+    }
+    return out;
   }
 
   private static List<Record> roundRobin(List<Record> in) {

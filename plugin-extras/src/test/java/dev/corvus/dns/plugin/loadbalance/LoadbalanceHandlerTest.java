@@ -10,11 +10,16 @@ import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.testkit.PluginTestKit;
 import dev.corvus.dns.server.testkit.Queries;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
@@ -53,7 +58,7 @@ class LoadbalanceHandlerTest {
 
   @Test
   void shufflesAddressesAndMxKeepingCnameFirst() throws Exception {
-    LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(kit.config("loadbalance")));
+    LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(kit.config("loadbalance")), () -> null);
     Message original = response();
     List<Record> before = List.copyOf(original.getSection(Section.ANSWER));
     Set<List<Record>> orders = new HashSet<>();
@@ -74,7 +79,7 @@ class LoadbalanceHandlerTest {
 
   @Test
   void leavesErrorsAlone() {
-    LoadbalanceHandler handler = new LoadbalanceHandler(new LoadbalanceConfig(List.of()));
+    LoadbalanceHandler handler = new LoadbalanceHandler(new LoadbalanceConfig(null, LoadbalanceConfig.DEFAULT_RELOAD, 0, List.of()), () -> null);
     Message m = response();
     m.getHeader().setRcode(Rcode.NXDOMAIN);
     assertSame(m, handler.shuffle(m));
@@ -83,7 +88,7 @@ class LoadbalanceHandlerTest {
   @Test
   void preferMovesPreferredNetworksFirst() throws Exception {
     LoadbalanceHandler handler = new LoadbalanceHandler(LoadbalanceFactory.parse(
-        kit.config("loadbalance round_robin {\n prefer 10.0.0.4/32 10.0.0.2/31\n}")));
+        kit.config("loadbalance round_robin {\n prefer 10.0.0.4/32 10.0.0.2/31\n}")), () -> null);
     for (int i = 0; i < 20; i++) {
       List<Record> answer = handler.shuffle(response()).getSection(Section.ANSWER);
       assertEquals(Type.CNAME, answer.get(0).getType());
@@ -95,13 +100,55 @@ class LoadbalanceHandlerTest {
   }
 
   @Test
-  void weightedIsRejectedClearly() {
+  void weightedMovesAnAddressToTheTopInProportionToItsWeight(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("weights"), """
+        # www.example.org's addresses
+        www.example.org
+        10.0.0.1 3
+        10.0.0.2 1
+        10.0.0.3 2
+        """);
+    Weights weights = Weights.read(file);
+    LoadbalanceHandler handler = new LoadbalanceHandler(
+        LoadbalanceFactory.parse(kit.config("loadbalance weighted " + file)), () -> weights);
+    Map<String, Integer> top = new HashMap<>();
+    int rounds = 9000;
+    for (int i = 0; i < rounds; i++) {
+      List<Record> answer = handler.shuffle(response()).getSection(Section.ANSWER);
+      assertEquals(9, answer.size());
+      String first = ((ARecord) answer.get(0)).getAddress().getHostAddress();
+      top.merge(first, 1, Integer::sum);
+    }
+    // weights 3 : 1 : 2 : 1 : 1 (10.0.0.4 and .5 default to 1), total 8
+    assertEquals(3.0 / 8, top.get("10.0.0.1") / (double) rounds, 0.03, top.toString());
+    assertEquals(1.0 / 8, top.get("10.0.0.2") / (double) rounds, 0.03, top.toString());
+    assertEquals(2.0 / 8, top.get("10.0.0.3") / (double) rounds, 0.03, top.toString());
+  }
+
+  @Test
+  void limitAnswersCutsTheAnswerSection() throws Exception {
+    LoadbalanceHandler handler = new LoadbalanceHandler(
+        LoadbalanceFactory.parse(kit.config("loadbalance {\n limit_answers 3\n}")), () -> null);
+    assertEquals(3, handler.shuffle(response()).getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void malformedWeightFilesAreRejectedWithTheirLine(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("weights"), "www.example.org\n10.0.0.1 3\n10.0.0.2 900\n");
     ConfigException e = assertThrows(ConfigException.class,
-        () -> LoadbalanceFactory.parse(kit.config("loadbalance weighted ./weights")));
-    assertTrue(e.getMessage().contains("weighted"), e.getMessage());
+        () -> kit.create(new LoadbalanceFactory(), "loadbalance weighted " + file));
+    assertTrue(e.getMessage().contains(file + ":3: the weight must be between 1 and 255"), e.getMessage());
+  }
+
+  @Test
+  void badConfigurationsAreRejected() {
     assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(kit.config("loadbalance random")));
     assertThrows(ConfigException.class, () -> LoadbalanceFactory.parse(kit.config("loadbalance round_robin x")));
     assertThrows(ConfigException.class,
         () -> LoadbalanceFactory.parse(kit.config("loadbalance {\n prefer 10.0.0.0\n}")));
+    assertThrows(ConfigException.class,
+        () -> LoadbalanceFactory.parse(kit.config("loadbalance {\n reload 10s\n}")));
+    assertThrows(ConfigException.class,
+        () -> LoadbalanceFactory.parse(kit.config("loadbalance {\n limit_answers 0\n}")));
   }
 }
