@@ -68,6 +68,7 @@ public final class Main {
         yield 0;
       }
       case "check" -> check(options);
+      case "query" -> new QueryCommand(out, err).run(options.rest());
       case "plugins" -> plugins(options);
       default -> serve(options);
     };

@@ -9,16 +9,21 @@ import java.nio.file.Path;
  * @param conf the Corefile, or {@code null}
  * @param dnsPort the port of keys without one
  * @param pluginDirectory the plugins directory, or {@code null}
+ * @param rest the arguments of {@code query}
  */
-record Options(String command, Path conf, int dnsPort, Path pluginDirectory) {
+record Options(String command, Path conf, int dnsPort, Path pluginDirectory, java.util.List<String> rest) {
 
   static final String USAGE = """
       usage: corvus [-conf FILE] [-dns.port PORT] [-plugins DIR]   serve DNS
              corvus check -conf FILE [-plugins DIR]                 validate a Corefile, bind nothing
              corvus plugins [-plugins DIR]                          list directives in chain order
+             corvus query [@SERVER[:PORT]] NAME [TYPE] [+tcp] [+dnssec]   ask a server, as dig does
              corvus -version""";
 
   static Options parse(String[] args) {
+    if (args.length > 0 && args[0].equals("query")) {
+      return new Options("query", null, 53, null, java.util.List.of(args).subList(1, args.length));
+    }
     String command = "serve";
     Path conf = null;
     int port = 53;
@@ -41,7 +46,7 @@ record Options(String command, Path conf, int dnsPort, Path pluginDirectory) {
         default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
       }
     }
-    return new Options(command, conf, port, plugins);
+    return new Options(command, conf, port, plugins, java.util.List.of());
   }
 
   private static String value(String[] args, int index, String flag) {

@@ -95,6 +95,22 @@ class MainTest {
   }
 
   @Test
+  void queryAsksAServerAndPrintsTheAnswerAsDigDoes() throws Exception {
+    String corefile = ".:0 {\n records {\n a.example. 300 IN A 192.0.2.1\n }\n}\n";
+    try (dev.corvus.dns.server.Corvus server =
+        dev.corvus.dns.server.Corvus.builder().corefile(corefile).dnsPort(0).start()) {
+      String at = "@127.0.0.1:" + server.udpAddress().getPort();
+      for (String transport : new String[] {"", "+tcp"}) {
+        Result result = transport.isEmpty() ? run("query", at, "a.example", "A") : run("query", at, "a.example", "A", transport);
+        assertEquals(0, result.status(), result.err());
+        assertTrue(result.out().contains("status: NOERROR"), result.out());
+        assertTrue(result.out().matches("(?s).*a\\.example\\.\\s+300\\s+IN\\s+A\\s+192\\.0\\.2\\.1.*"), result.out());
+        assertTrue(result.out().contains(transport.isEmpty() ? "(UDP)" : "(TCP)"), result.out());
+      }
+    }
+  }
+
+  @Test
   void unknownFlagsPrintUsage() {
     Result result = run("-nonsense");
     assertEquals(2, result.status());
