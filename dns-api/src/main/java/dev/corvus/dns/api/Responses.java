@@ -20,7 +20,9 @@ public final class Responses {
    */
   public static Message reply(Request request) {
     Message query = request.message();
-    Header header = new Header(query.getHeader().getID());
+    // Message(int) rather than Message(): the latter draws a random ID from SecureRandom first.
+    Message response = new Message(query.getHeader().getID());
+    Header header = response.getHeader();
     header.setFlag(Flags.QR);
     header.setOpcode(query.getHeader().getOpcode());
     if (query.getHeader().getFlag(Flags.RD)) {
@@ -29,8 +31,6 @@ public final class Responses {
     if (query.getHeader().getFlag(Flags.CD)) {
       header.setFlag(Flags.CD);
     }
-    Message response = new Message();
-    response.setHeader(header);
     response.addRecord(query.getQuestion(), Section.QUESTION);
     return response;
   }
@@ -50,6 +50,19 @@ public final class Responses {
     Message response = reply(request);
     response.getHeader().setRcode(rcode);
     return response;
+  }
+
+  /**
+   * {@code response} together with its wire form, which the server sends (after patching the ID
+   * and appending the client's OPT record) instead of encoding the message again, as long as
+   * nothing changes the message on its way out. See {@link PreEncodedMessage}.
+   *
+   * @param response the response; copied, so it may be discarded
+   * @param wire exactly {@code response.toWire()} (any ID, no OPT record); not copied, so it
+   *     must not be modified afterwards
+   */
+  public static Message preEncoded(Message response, byte[] wire) {
+    return new PreEncodedMessage(response, wire);
   }
 
   /** A completed stage holding {@code response}: how a handler answers from memory. */

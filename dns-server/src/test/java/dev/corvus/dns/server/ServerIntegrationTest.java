@@ -248,6 +248,23 @@ class ServerIntegrationTest {
   }
 
   @Test
+  void anEmptyDatagramDoesNotStallTheQueriesQueuedBehindIt() throws Exception {
+    try (Corvus server = Corvus.builder().corefile(RECORDS).dnsPort(0).start();
+        java.net.DatagramSocket socket = new java.net.DatagramSocket()) {
+      socket.setSoTimeout(2000);
+      for (int i = 0; i < 50; i++) {
+        Message query = DnsClient.newQuery("a.example.", Type.A);
+        byte[] wire = query.toWire();
+        socket.send(new java.net.DatagramPacket(new byte[0], 0, server.udpAddress()));
+        socket.send(new java.net.DatagramPacket(wire, wire.length, server.udpAddress()));
+        java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[512], 512);
+        socket.receive(answer);
+        assertEquals(query.getHeader().getID(), new Message(java.util.Arrays.copyOf(answer.getData(), answer.getLength())).getHeader().getID());
+      }
+    }
+  }
+
+  @Test
   void randomAndMutatedPacketsNeverStopTheListeners() throws Exception {
     try (Corvus server = Corvus.builder().corefile(RECORDS).dnsPort(0).start()) {
       java.util.Random random = new java.util.Random(42);

@@ -1,14 +1,10 @@
 package dev.corvus.dns.server.config;
 
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.metrics.Metrics;
-import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
-import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.api.plugin.ServerControl;
-import dev.corvus.dns.api.plugin.ServiceRegistry;
 import dev.corvus.dns.server.config.BindFactory.BindAddresses;
 import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
 import dev.corvus.dns.server.corefile.Corefile;
@@ -23,13 +19,11 @@ import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.routing.Pipeline;
 import java.net.InetAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
 import org.xbill.DNS.Name;
 
 /**
@@ -86,14 +80,15 @@ public final class ConfigurationBuilder {
     List<BlockPlan> blocks = new ArrayList<>();
     for (int i = 0; i < corefile.blocks().size(); i++) {
       ServerBlock block = corefile.blocks().get(i);
-      BlockContext context = new BlockContext(
-          serverLabel(block), readiness, generation.services(i), resolver, control);
+      PluginContext context = new BlockPluginContext(services.metrics(), readiness,
+          generation.services(i), resolver, services.http(), control, services.scheduler(),
+          services.clock(), serverLabel(block));
       blocks.add(buildBlock(block, baseDirectory, context, errors));
     }
     return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation);
   }
 
-  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, BlockContext context,
+  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, PluginContext context,
       List<ConfigException> errors) throws ConfigException {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
@@ -135,7 +130,7 @@ public final class ConfigurationBuilder {
   }
 
   private ConfiguredPlugin create(Directive directive, List<Name> zones, Path baseDirectory,
-      BlockContext context, Set<String> seen) throws ConfigException {
+      PluginContext context, Set<String> seen) throws ConfigException {
     String name = directive.name().text();
     LoadedFactory loaded = catalog.factory(name).orElseThrow(() -> unknownDirective(directive));
     if (!seen.add(name) && !loaded.factory().repeatable()) {
@@ -183,67 +178,5 @@ public final class ConfigurationBuilder {
   static String serverLabel(ServerBlock block) {
     ServerKey first = block.keys().get(0);
     return first.scheme().prefix() + "://:" + first.port();
-  }
-
-  private final class BlockContext implements PluginContext {
-    private final String serverLabel;
-    private final Readiness readiness;
-    private final ServiceRegistry registry;
-    private final Resolver resolver;
-    private final ServerControl control;
-
-    BlockContext(String serverLabel, Readiness readiness, ServiceRegistry registry, Resolver resolver,
-        ServerControl control) {
-      this.control = control;
-      this.serverLabel = serverLabel;
-      this.readiness = readiness;
-      this.registry = registry;
-      this.resolver = resolver;
-    }
-
-    @Override
-    public Metrics metrics() {
-      return services.metrics();
-    }
-
-    @Override
-    public Readiness readiness() {
-      return readiness;
-    }
-
-    @Override
-    public ServiceRegistry services() {
-      return registry;
-    }
-
-    @Override
-    public Resolver resolver() {
-      return resolver;
-    }
-
-    @Override
-    public HttpEndpoints http() {
-      return services.http();
-    }
-
-    @Override
-    public ServerControl server() {
-      return control;
-    }
-
-    @Override
-    public ScheduledExecutorService scheduler() {
-      return services.scheduler();
-    }
-
-    @Override
-    public Clock clock() {
-      return services.clock();
-    }
-
-    @Override
-    public String serverLabel() {
-      return serverLabel;
-    }
   }
 }

@@ -13,6 +13,7 @@ import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.api.plugin.ServiceRegistry;
+import dev.corvus.dns.server.config.BlockPluginContext;
 import dev.corvus.dns.server.config.GenerationServices;
 import dev.corvus.dns.server.corefile.Corefile;
 import dev.corvus.dns.server.corefile.CorefileParser;
@@ -168,62 +169,19 @@ public final class PluginTestKit implements AutoCloseable {
   public PluginContext context() {
     Readiness readiness = services.readiness(() -> shuttingDown);
     ServiceRegistry registry = services.services(0);
-    return new PluginContext() {
+    ServerControl control = new ServerControl() {
       @Override
-      public PrometheusMetrics metrics() {
-        return metrics;
+      public ConfigSource configSource() {
+        return configSource;
       }
 
       @Override
-      public Readiness readiness() {
-        return readiness;
-      }
-
-      @Override
-      public ServiceRegistry services() {
-        return registry;
-      }
-
-      @Override
-      public Resolver resolver() {
-        return query -> resolver.resolve(query);
-      }
-
-      @Override
-      public HttpEndpoints http() {
-        return PluginTestKit.this::serve;
-      }
-
-      @Override
-      public ServerControl server() {
-        return new ServerControl() {
-          @Override
-          public ConfigSource configSource() {
-            return configSource;
-          }
-
-          @Override
-          public CompletionStage<Void> reload() {
-            return reload.get();
-          }
-        };
-      }
-
-      @Override
-      public ScheduledExecutorService scheduler() {
-        return scheduler;
-      }
-
-      @Override
-      public Clock clock() {
-        return clock;
-      }
-
-      @Override
-      public String serverLabel() {
-        return Queries.SERVER;
+      public CompletionStage<Void> reload() {
+        return reload.get();
       }
     };
+    return new BlockPluginContext(metrics, readiness, registry, query -> resolver.resolve(query),
+        this::serve, control, scheduler, clock, Queries.SERVER);
   }
 
   private HttpEndpoints.Endpoint serve(InetSocketAddress address, String path, HttpEndpoints.Route route) {

@@ -1,6 +1,7 @@
 package dev.corvus.dns.server.transport;
 
 import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.PreEncodedMessage;
 import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
@@ -11,9 +12,11 @@ import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +33,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Turns a query's bytes into response bytes: parse, route by zone, run the block's chain,
@@ -44,6 +48,8 @@ public final class QueryExecutor {
   static final int ADVERTISED_PAYLOAD = 1232;
   private static final int HEADER_LENGTH = 12;
   private static final int MAX_TCP_MESSAGE = 65535;
+  /** An OPT record without options: root name, type, class, TTL and an empty RDATA length. */
+  private static final int OPT_LENGTH = 11;
 
   /** Receives the encoded response, or nothing when the query is dropped. */
   public interface ResponseSink {
@@ -114,21 +120,23 @@ public final class QueryExecutor {
   /**
    * Handles one query.
    *
-   * @param wire the query as received
+   * @param wire the query as received, from its position to its limit; read only during this
+   *     call, so the caller may reuse its memory once it returns
    * @param client the client's address
    * @param transport how it arrived
    * @param routes the listener's current routes and in-flight tracker
    * @param sink where the response goes
    */
-  public void execute(byte[] wire, InetSocketAddress client, Transport transport,
+  public void execute(ByteBuffer wire, InetSocketAddress client, Transport transport,
       Supplier<RouteTable> routes, ResponseSink sink) {
     long start = System.nanoTime();
     Message query;
     try {
-      query = new Message(wire);
+      // Parsed where it lies: no copy of the datagram or frame.
+      query = new Message(wire.duplicate());
     } catch (IOException | RuntimeException e) {
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
-      if (wire.length >= HEADER_LENGTH && (wire[2] & 0x80) == 0) {
+      if (wire.remaining() >= HEADER_LENGTH && (wire.get(wire.position() + 2) & 0x80) == 0) {
         sink.send(formErr(wire));
       } else {
         dropped.inc();
@@ -187,12 +195,9 @@ public final class QueryExecutor {
       return;
     }
     CompletableFuture<Message> bounded = new CompletableFuture<>();
-    Timeout deadline = timer.newTimeout(t -> {
-      if (bounded.completeExceptionally(new DnsException(Rcode.SERVFAIL,
-          "no answer within " + limits.queryDeadline().toMillis() + " ms"))) {
-        timedOut.inc();
-      }
-    }, limits.queryDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    Timeout deadline = timer.newTimeout(
+        t -> bounded.completeExceptionally(new DeadlineExceeded(limits.queryDeadline())),
+        limits.queryDeadline().toMillis(), TimeUnit.MILLISECONDS);
     answer.whenComplete((response, failure) -> {
       if (failure == null) {
         bounded.complete(response);
@@ -201,10 +206,22 @@ public final class QueryExecutor {
       }
     });
     bounded.whenComplete((response, failure) -> {
+      if (failure instanceof DeadlineExceeded) {
+        timedOut.inc();
+      }
       deadline.cancel();
       inFlight.decrementAndGet();
       finish(request, bounded, sink, table);
     });
+  }
+
+  /** The chain did not answer in time; the client gets SERVFAIL. */
+  private static final class DeadlineExceeded extends DnsException {
+    private static final long serialVersionUID = 1L;
+
+    DeadlineExceeded(Duration deadline) {
+      super(Rcode.SERVFAIL, "no answer within " + deadline.toMillis() + " ms");
+    }
   }
 
   private void finish(Request request, CompletableFuture<Message> answer, ResponseSink sink, RouteTable table) {
@@ -235,7 +252,12 @@ public final class QueryExecutor {
     }
     byte[] wire;
     try {
-      wire = encode(response, query, request.transport(), request.udpPayloadSize());
+      wire = response instanceof PreEncodedMessage preEncoded
+          ? encodePreEncoded(preEncoded, query, request.transport(), request.udpPayloadSize())
+          : null;
+      if (wire == null) {
+        wire = encode(response, query, request.transport(), request.udpPayloadSize());
+      }
     } catch (RuntimeException e) {
       LOG.warn("cannot encode the response to {}: {}", request, e.toString());
       wire = encode(Responses.error(request, Rcode.SERVFAIL), query, request.transport(), request.udpPayloadSize());
@@ -305,22 +327,67 @@ public final class QueryExecutor {
     return response.toWire(limit);
   }
 
+  /**
+   * The wire form of a handler's pre-encoded response as {@link #encode} would produce it: the
+   * query's ID patched in and an OPT record appended when the query has one; {@code null} when the
+   * message changed since it was encoded, carries an OPT record of its own (extended rcode or
+   * options to mirror) or does not fit whole, so that {@link #encode} handles it (and truncates).
+   */
+  static byte[] encodePreEncoded(PreEncodedMessage response, Message query, Transport transport, int udpPayloadSize) {
+    response.getHeader().setID(query.getHeader().getID());
+    response.getHeader().setFlag(Flags.QR);
+    byte[] encoded = response.wireIfUnchanged();
+    if (encoded == null || response.getOPT() != null) {
+      return null;
+    }
+    OPTRecord queryOpt = query.getOPT();
+    int length = encoded.length + (queryOpt == null ? 0 : OPT_LENGTH);
+    int limit = transport.isDatagram() ? udpPayloadSize : MAX_TCP_MESSAGE;
+    int additional = ((encoded[10] & 0xff) << 8) | (encoded[11] & 0xff);
+    if (length > limit || (queryOpt != null && additional == 0xffff)) {
+      return null;
+    }
+    byte[] wire = Arrays.copyOf(encoded, length);
+    int id = query.getHeader().getID();
+    wire[0] = (byte) (id >>> 8);
+    wire[1] = (byte) id;
+    if (queryOpt != null) {
+      int flags = queryOpt.getFlags() & org.xbill.DNS.ExtendedFlags.DO;
+      OPTRecord opt = new OPTRecord(ADVERTISED_PAYLOAD, 0, 0, flags);
+      // root owner, TYPE=OPT, CLASS=payload size, TTL=extended rcode 0, version 0, flags; no RDATA
+      int at = encoded.length;
+      wire[at + 1] = (byte) (Type.OPT >>> 8);
+      wire[at + 2] = (byte) Type.OPT;
+      wire[at + 3] = (byte) (ADVERTISED_PAYLOAD >>> 8);
+      wire[at + 4] = (byte) ADVERTISED_PAYLOAD;
+      wire[at + 7] = (byte) (flags >>> 8);
+      wire[at + 8] = (byte) flags;
+      additional++;
+      wire[10] = (byte) (additional >>> 8);
+      wire[11] = (byte) additional;
+      // Listeners see the response as sent.
+      response.addRecord(opt, Section.ADDITIONAL);
+    }
+    return wire;
+  }
+
   /** A FORMERR answer built from the raw header of a query that does not parse. */
-  private static byte[] formErr(byte[] wire) {
+  private static byte[] formErr(ByteBuffer wire) {
     return headerOnly(wire, Rcode.FORMERR);
   }
 
   /** A REFUSED answer built from the raw header, without parsing the query. */
-  private static byte[] refused(byte[] wire) {
+  private static byte[] refused(ByteBuffer wire) {
     return headerOnly(wire, Rcode.REFUSED);
   }
 
-  private static byte[] headerOnly(byte[] wire, int rcode) {
+  private static byte[] headerOnly(ByteBuffer wire, int rcode) {
+    int start = wire.position();
     byte[] answer = new byte[HEADER_LENGTH];
-    answer[0] = wire[0];
-    answer[1] = wire[1];
+    answer[0] = wire.get(start);
+    answer[1] = wire.get(start + 1);
     // QR=1, keep opcode and RD from the query
-    answer[2] = (byte) (0x80 | (wire[2] & 0x79));
+    answer[2] = (byte) (0x80 | (wire.get(start + 2) & 0x79));
     answer[3] = (byte) rcode;
     return answer;
   }

@@ -3,7 +3,6 @@ package dev.corvus.dns.server.transport;
 import dev.corvus.dns.api.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,6 +20,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -110,7 +110,7 @@ final class TcpListener implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-      byte[] wire = ByteBufUtil.getBytes(frame);
+      ByteBuffer wire = frame.nioBuffer();
       Channel channel = ctx.channel();
       InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
       executor.execute(wire, client, transport, routes, answer -> {

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.cache;
 
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ final class CachedAnswer {
   private final long originalTtl;
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private volatile RecordsWithTtl current;
+  private volatile WireTemplate template;
 
   // CoreDNS's freq: queries seen without a gap of the prefetch window.
   private long lastSeenMillis = Long.MIN_VALUE;
@@ -43,6 +45,13 @@ final class CachedAnswer {
 
   /** The records of every section with one TTL; shared by every reply built while it lasts. */
   private record RecordsWithTtl(long ttl, Record[][] sections) {}
+
+  /**
+   * A whole reply encoded once for the records of one TTL, so a hit copies it and patches the
+   * header flags and the question's case instead of encoding: names equal but for case have the
+   * same length, so the compression pointers stay valid.
+   */
+  private record WireTemplate(RecordsWithTtl records, int questionNameLength, byte[] wire) {}
 
   private CachedAnswer(
       byte[][][] wire, int[][] ttlOffsets, ResponseKind kind, Header header, long storedMillis, long originalTtl) {
@@ -146,7 +155,26 @@ final class CachedAnswer {
         reply.addRecord(record, SECTIONS[i]);
       }
     }
-    return reply;
+    return preEncoded(reply, records, request);
+  }
+
+  /** {@code reply} with its wire form from the template of {@code records}, built on first use. */
+  private Message preEncoded(Message reply, RecordsWithTtl records, Request request) {
+    byte[] questionName = request.qname().toWire();
+    WireTemplate encoded = template;
+    if (encoded == null || encoded.records() != records) {
+      encoded = new WireTemplate(records, questionName.length, reply.toWire());
+      template = encoded;
+    }
+    if (encoded.questionNameLength() != questionName.length) {
+      return reply;
+    }
+    byte[] wire = encoded.wire().clone();
+    byte[] header = reply.getHeader().toWire();
+    wire[2] = header[2];
+    wire[3] = header[3];
+    System.arraycopy(questionName, 0, wire, Header.LENGTH, questionName.length);
+    return Responses.preEncoded(reply, wire);
   }
 
   /** Seconds left at {@code nowMillis}; zero or negative once expired. */

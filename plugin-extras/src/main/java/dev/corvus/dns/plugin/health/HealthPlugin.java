@@ -40,7 +40,7 @@ final class HealthPlugin implements Plugin {
   private final Counter.Child failures;
   private final HttpEndpoints.Route route = () -> HttpEndpoints.HttpResponse.text(200, "OK");
   private final AtomicBoolean probing = new AtomicBoolean();
-  private AutoCloseable endpoint;
+  private HttpEndpoints.Endpoint endpoint;
   private ScheduledFuture<?> prober;
   private HttpClient client;
 
@@ -78,11 +78,7 @@ final class HealthPlugin implements Plugin {
       LOG.info("Going into lameduck mode for {}", config.lameduck());
     }
     if (endpoint != null) {
-      try {
-        endpoint.close();
-      } catch (Exception e) {
-        LOG.info("Failed to stop health http endpoint {}: {}", config.address(), e.toString());
-      }
+      endpoint.close();
       endpoint = null;
     }
   }

@@ -23,7 +23,7 @@ final class PrometheusPlugin implements Plugin {
   private final PrometheusConfig config;
   private final PluginContext context;
   private final MetricsHandler handler;
-  private AutoCloseable endpoint;
+  private HttpEndpoints.Endpoint endpoint;
 
   PrometheusPlugin(PrometheusConfig config, PluginContext context) {
     this.config = config;
@@ -45,11 +45,7 @@ final class PrometheusPlugin implements Plugin {
   @Override
   public synchronized void stop() {
     if (endpoint != null) {
-      try {
-        endpoint.close();
-      } catch (Exception e) {
-        LOG.info("Failed to stop metrics http endpoint {}: {}", config.address(), e.toString());
-      }
+      endpoint.close();
       endpoint = null;
     }
   }

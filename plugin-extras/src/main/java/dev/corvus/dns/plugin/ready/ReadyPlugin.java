@@ -20,7 +20,7 @@ final class ReadyPlugin implements Plugin {
   private final ReadyConfig config;
   private final PluginContext context;
   private volatile boolean everReady;
-  private AutoCloseable endpoint;
+  private HttpEndpoints.Endpoint endpoint;
 
   ReadyPlugin(ReadyConfig config, PluginContext context) {
     this.config = config;
@@ -35,11 +35,7 @@ final class ReadyPlugin implements Plugin {
   @Override
   public synchronized void stop() {
     if (endpoint != null) {
-      try {
-        endpoint.close();
-      } catch (Exception e) {
-        LOG.info("Failed to stop ready http endpoint {}: {}", config.address(), e.toString());
-      }
+      endpoint.close();
       endpoint = null;
     }
   }

@@ -24,6 +24,7 @@ final class Upstream {
   private final ForwardMetrics metrics;
   private final RttEstimator rtt;
   private final StreamConnectionPool streams;
+  private final UdpSocketPool udp;
   private final AtomicInteger fails = new AtomicInteger();
   private final int maxFails;
   private final Counter.Child requests;
@@ -52,6 +53,7 @@ final class Upstream {
             config.tls().serverName(),
             config.expire(),
             metrics);
+    this.udp = new UdpSocketPool(this, client);
     this.requests = metrics.requests.labels(label);
     this.healthy = metrics.upstreamHealthy.labels(label);
     healthy.set(1);
@@ -145,7 +147,7 @@ final class Upstream {
   CompletableFuture<Message> exchange(
       byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
     if (protocol == UpstreamProtocol.UDP) {
-      return UdpExchange.send(client, this, wire, question, timeoutNanos);
+      return udp.send(wire, question, timeoutNanos);
     }
     CompletableFuture<Message> result = new CompletableFuture<>();
     long budget = Math.max(timeoutNanos, budgetNanos);
@@ -156,18 +158,24 @@ final class Upstream {
     return result;
   }
 
+  /** The UDP sockets of this upstream. */
+  UdpSocketPool udp() {
+    return udp;
+  }
+
   /** Counts an answer that was ignored, by reason ({@code source}, {@code id}, ...). */
   void countDropped(String reason) {
     dropped.computeIfAbsent(reason, r -> metrics.droppedResponses.labels(label, r)).inc();
   }
 
-  /** Stops health checks and closes pooled connections. */
+  /** Stops health checks and closes pooled connections and sockets. */
   void close() {
     HealthChecker checker = healthChecker;
     if (checker != null) {
       checker.stop();
     }
     streams.close();
+    udp.close();
   }
 
   static Throwable unwrap(Throwable error) {

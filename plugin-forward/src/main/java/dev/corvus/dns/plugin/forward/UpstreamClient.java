@@ -4,7 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandler;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -18,6 +21,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -33,11 +38,14 @@ import java.util.concurrent.TimeUnit;
 final class UpstreamClient implements AutoCloseable {
 
   private static final int MAX_DNS_MESSAGE = 65535;
+  /** Room for any DNS message: an answer cut short by a small buffer would be unreadable. */
+  private static final FixedRecvByteBufAllocator RECEIVE_ALLOCATOR = new FixedRecvByteBufAllocator(MAX_DNS_MESSAGE);
 
   private final EventLoopGroup group;
   private final Class<? extends DatagramChannel> datagramChannel;
   private final Class<? extends SocketChannel> socketChannel;
   private final SecureRandom random = new SecureRandom();
+  private final Class<? extends IoHandler> ioHandler;
 
   /**
    * @param threads the number of event loops
@@ -46,6 +54,7 @@ final class UpstreamClient implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("corvus-forward", true), io);
+    this.ioHandler = epoll ? EpollIoHandler.class : NioIoHandler.class;
     this.datagramChannel = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
@@ -55,17 +64,37 @@ final class UpstreamClient implements AutoCloseable {
     return random.nextInt(0x10000);
   }
 
+  /** Fills {@code bytes} from the secure random generator that also makes query IDs. */
+  void randomBytes(byte[] bytes) {
+    random.nextBytes(bytes);
+  }
+
   /**
-   * Binds a fresh UDP socket on an ephemeral port of the upstream's address family; Linux picks
-   * ephemeral ports at random, which together with the random ID is RFC 5452's defence against
-   * forged answers. The socket is not connected, so that answers from elsewhere reach the
-   * handler and are counted rather than silently discarded by the kernel.
+   * The event loop running the calling thread when its sockets can be of this client's transport
+   * (the server's I/O thread, with the same epoll or NIO transport); null otherwise.
    */
-  ChannelFuture bindDatagram(InetSocketAddress upstream, ChannelHandler handler) {
+  EventLoop callerLoop() {
+    EventExecutor current = ThreadExecutorMap.currentExecutor();
+    return current instanceof IoEventLoop loop && loop.isIoType(ioHandler) && loop.inEventLoop() ? loop : null;
+  }
+
+  /** One of the client's own event loops, in turn. */
+  EventLoop nextLoop() {
+    return group.next();
+  }
+
+  /**
+   * Binds a UDP socket on {@code loop}, on an ephemeral port of the upstream's address family;
+   * Linux picks ephemeral ports at random, which together with the random ID is RFC 5452's
+   * defence against forged answers. The socket is not connected, so that answers from elsewhere
+   * reach the handler and are counted rather than silently discarded by the kernel.
+   * The kernel's default receive buffer is kept: a larger one measured slower.
+   */
+  ChannelFuture bindDatagram(EventLoop loop, InetSocketAddress upstream, ChannelHandler handler) {
     return new Bootstrap()
-        .group(group)
+        .group(loop)
         .channel(datagramChannel)
-        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DNS_MESSAGE))
+        .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
         .handler(handler)
         .bind(new InetSocketAddress(wildcardFor(upstream.getAddress()), 0));
   }

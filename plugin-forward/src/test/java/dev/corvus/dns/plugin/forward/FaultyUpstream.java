@@ -12,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +60,7 @@ final class FaultyUpstream implements AutoCloseable {
     return t;
   });
   private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+  private final Set<Integer> udpSourcePorts = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tcpConnections = new AtomicInteger();
   private final AtomicInteger tcpQueries = new AtomicInteger();
   private final AtomicInteger tcpConnectionsClosedByClient = new AtomicInteger();
@@ -122,6 +124,11 @@ final class FaultyUpstream implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** How many different source ports UDP queries came from. */
+  int udpSourcePorts() {
+    return udpSourcePorts.size();
+  }
+
   int tcpConnections() {
     return tcpConnections.get();
   }
@@ -145,6 +152,7 @@ final class FaultyUpstream implements AutoCloseable {
       }
       byte[] wire = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
       InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
+      udpSourcePorts.add(client.getPort());
       workers.execute(() -> answerUdp(wire, client));
     }
   }

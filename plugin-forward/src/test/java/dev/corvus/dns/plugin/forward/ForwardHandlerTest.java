@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.server.testkit.Queries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -353,6 +354,48 @@ class ForwardHandlerTest {
       assertEquals(Rcode.SERVFAIL, forward.query("slow.example.", Type.A).getRcode());
       long elapsed = System.nanoTime() - start;
       assertTrue(elapsed < Duration.ofMillis(1500).toNanos(), "two short attempts, not two 2 s waits: " + elapsed / 1_000_000);
+    }
+  }
+
+  @Test
+  void udpSocketsAreSharedAndForgetTimedOutQueries() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward =
+            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 1s\n max_fails 0\n}")) {
+      int total = 2000;
+      for (int batch = 0; batch < total; batch += 200) {
+        List<CompletableFuture<Message>> answers = new ArrayList<>();
+        for (int i = batch; i < batch + 200; i++) {
+          answers.add(forward.send(Queries.query("pool" + i + ".example.", Type.A), Transport.UDP));
+        }
+        for (CompletableFuture<Message> answer : answers) {
+          assertEquals("10.0.0.1", firstAddress(await(answer)));
+        }
+      }
+      int ports = up.udpSourcePorts();
+      assertTrue(ports <= total / 100, "sockets shared by many queries: " + ports + " ports for " + total);
+
+      UdpSocketPool pool = forward.plugin.upstreams().get(0).udp();
+      assertEquals(0, pool.waiting(), "answered queries leave nothing waiting");
+      up.mode(FaultyUpstream.Mode.DROP);
+      List<CompletableFuture<Message>> unanswered = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        unanswered.add(forward.send(Queries.query("lost" + i + ".example.", Type.A), Transport.UDP));
+      }
+      for (CompletableFuture<Message> answer : unanswered) {
+        assertEquals(Rcode.SERVFAIL, await(answer).getRcode());
+      }
+      assertTrue(
+          Poll.until(
+              Duration.ofSeconds(5),
+              () -> {
+                try {
+                  return pool.waiting() == 0;
+                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+                  throw new IllegalStateException(e);
+                }
+              }),
+          "timed-out queries leave nothing waiting");
     }
   }
 }

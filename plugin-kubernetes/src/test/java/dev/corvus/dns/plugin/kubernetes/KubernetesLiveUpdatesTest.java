@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.testkit.Poll;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Instant;
@@ -66,10 +67,11 @@ class KubernetesLiveUpdatesTest {
         Fixtures.create(api.client(), more);
         dns.awaitAnswer("db-4.db.team-a.svc.cluster.local.", Type.A, WITHIN_MILLIS, m -> rdata(m).equals(List.of("10.244.4.40")));
         assertTrue(rdata(dns.query("db.team-a.svc.cluster.local.", Type.A)).contains("10.244.4.40"));
+        // The latency is observed right after the index is updated, so it may trail the answer.
+        String expected = "coredns_kubernetes_dns_programming_duration_seconds_count{service_kind=\"headless_with_selector\"} 1";
+        Poll.until(java.time.Duration.ofSeconds(5), () -> server.scrapeMetrics().contains(expected));
         String metrics = server.scrapeMetrics();
-        assertTrue(
-            metrics.contains("coredns_kubernetes_dns_programming_duration_seconds_count{service_kind=\"headless_with_selector\"} 1"),
-            metrics);
+        assertTrue(metrics.contains(expected), metrics);
         assertTrue(metrics.contains("corvus_kubernetes_objects{resource=\"services\"} 8"), metrics);
 
         api.client().discovery().v1().endpointSlices().inNamespace("team-a").withName("db-4").delete();

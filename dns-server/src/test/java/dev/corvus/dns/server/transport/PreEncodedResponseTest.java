@@ -1,0 +1,106 @@
+package dev.corvus.dns.server.transport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.Transport;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class PreEncodedResponseTest {
+
+  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 5300);
+
+  private static Message query(int id, OPTRecord opt) {
+    Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("WWW.Example.org."), Type.A, DClass.IN));
+    query.getHeader().setID(id);
+    if (opt != null) {
+      query.addRecord(opt, Section.ADDITIONAL);
+    }
+    return query;
+  }
+
+  private static Message answer(Message query, int records) throws Exception {
+    Request request = Request.of(query, CLIENT, Transport.UDP, Name.root, "dns://:53", new QueryContext(0));
+    Record[] answers = new Record[records];
+    for (int i = 0; i < records; i++) {
+      answers[i] = new ARecord(query.getQuestion().getName(), DClass.IN, 30, InetAddress.getByAddress(
+          new byte[] {10, 0, (byte) (i >> 8), (byte) i}));
+    }
+    return Responses.answer(request, answers);
+  }
+
+  /** The pre-encoded path must give exactly what encoding the message gives. */
+  private static void assertSameAsEncoding(Message query, int records, int payload) throws Exception {
+    Message plain = answer(query, records);
+    plain.getHeader().setID(7);
+    Message preEncoded = Responses.preEncoded(answer(query, records), plain.toWire());
+    byte[] expected = QueryExecutor.encode(answer(query, records), query, Transport.UDP, payload);
+    byte[] actual = QueryExecutor.encodePreEncoded(
+        (dev.corvus.dns.api.PreEncodedMessage) preEncoded, query, Transport.UDP, payload);
+    assertNotNull(actual);
+    assertArrayEquals(expected, actual);
+    // Listeners see the OPT record that was sent.
+    assertArrayEquals(expected, new Message(actual).toWire());
+  }
+
+  @Test
+  void withoutEdnsPatchesTheIdOnly() throws Exception {
+    assertSameAsEncoding(query(4242, null), 3, 512);
+  }
+
+  @Test
+  void withEdnsAppendsTheMirroredOptRecord() throws Exception {
+    assertSameAsEncoding(query(0xfedc, new OPTRecord(4096, 0, 0, 0)), 2, 4096);
+    assertSameAsEncoding(query(1, new OPTRecord(1400, 0, 0, ExtendedFlags.DO)), 1, 1400);
+  }
+
+  @Test
+  void aChangedMessageIsEncodedAgain() throws Exception {
+    Message query = query(9, null);
+    Message plain = answer(query, 1);
+    Message changedFlag = Responses.preEncoded(plain, plain.toWire());
+    changedFlag.getHeader().setFlag(Flags.TC);
+    assertNull(QueryExecutor.encodePreEncoded(
+        (dev.corvus.dns.api.PreEncodedMessage) changedFlag, query, Transport.UDP, 512));
+    Message changedRcode = Responses.preEncoded(plain, plain.toWire());
+    changedRcode.getHeader().setRcode(Rcode.SERVFAIL);
+    assertNull(QueryExecutor.encodePreEncoded(
+        (dev.corvus.dns.api.PreEncodedMessage) changedRcode, query, Transport.UDP, 512));
+    Message changedRecords = Responses.preEncoded(plain, plain.toWire());
+    Record first = changedRecords.getSection(Section.ANSWER).get(0);
+    changedRecords.removeRecord(first, Section.ANSWER);
+    changedRecords.addRecord(new ARecord(first.getName(), DClass.IN, 5, InetAddress.getByName("10.9.9.9")),
+        Section.ANSWER);
+    assertNull(QueryExecutor.encodePreEncoded(
+        (dev.corvus.dns.api.PreEncodedMessage) changedRecords, query, Transport.UDP, 512));
+  }
+
+  @Test
+  void aResponseTooLargeForTheClientIsLeftToTruncation() throws Exception {
+    Message query = query(3, new OPTRecord(512, 0, 0, 0));
+    Message plain = answer(query, 40);
+    Message preEncoded = Responses.preEncoded(plain, plain.toWire());
+    assertNull(QueryExecutor.encodePreEncoded(
+        (dev.corvus.dns.api.PreEncodedMessage) preEncoded, query, Transport.UDP, 512));
+    byte[] truncated = QueryExecutor.encode(preEncoded, query, Transport.UDP, 512);
+    assertNotNull(truncated);
+    org.junit.jupiter.api.Assertions.assertTrue(new Message(truncated).getHeader().getFlag(Flags.TC));
+  }
+}

@@ -1,0 +1,188 @@
+package dev.corvus.dns.plugin.forward;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.collection.IntObjectHashMap;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+
+/**
+ * One long-lived UDP socket to one upstream, on a random ephemeral port, carrying many queries at
+ * once. An answer completes the query waiting under its ID only when it comes from the
+ * upstream's address and port and echoes the question (RFC 5452 §9); anything else is dropped
+ * and counted, and the query goes on waiting. After {@link UdpLoopSockets} retires the socket it
+ * takes no new queries and closes once the last one is answered or timed out. Confined to its
+ * event loop: every method runs there.
+ */
+final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
+
+  private final Upstream upstream;
+  private final UdpLoopSockets owner;
+  private final EventLoop loop;
+  private final InetSocketAddress target;
+  private final long openedNanos;
+  private final IntObjectHashMap<UdpExchange> pending = new IntObjectHashMap<>();
+  private ChannelFuture bound;
+  private int uses;
+  private boolean retired;
+
+  private UdpSocket(Upstream upstream, UdpLoopSockets owner, EventLoop loop, long now) {
+    this.upstream = upstream;
+    this.owner = owner;
+    this.loop = loop;
+    this.target = upstream.address().address();
+    this.openedNanos = now;
+  }
+
+  static UdpSocket open(Upstream upstream, UdpLoopSockets owner, UpstreamClient client, EventLoop loop, long now) {
+    UdpSocket socket = new UdpSocket(upstream, owner, loop, now);
+    socket.bound = client.bindDatagram(loop, socket.target, socket);
+    return socket;
+  }
+
+  /** Whether a new query may use this socket: not retired, not failed, young enough. */
+  boolean takesQueries(long now, int maxUses, long maxAgeNanos) {
+    return !retired
+        && uses < maxUses
+        && now - openedNanos < maxAgeNanos
+        && !(bound.isDone() && (!bound.isSuccess() || !bound.channel().isOpen()));
+  }
+
+  /** Sends {@code wire} under a random ID free on this socket; {@code result} gets the answer. */
+  void send(byte[] wire, Record question, long timeoutNanos, CompletableFuture<Message> result) {
+    uses++;
+    int id = owner.randomId();
+    // Another query waiting under the same ID would make its answer ambiguous: pick another.
+    while (pending.containsKey(id)) {
+      id = owner.randomId();
+    }
+    UdpExchange exchange = new UdpExchange(id, question, result);
+    pending.put(id, exchange);
+    exchange.timer =
+        loop.schedule(
+            () -> fail(exchange, new UpstreamException.Timeout(upstream.label(), timeoutNanos)),
+            timeoutNanos,
+            TimeUnit.NANOSECONDS);
+    DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(exchange.query(wire)), target);
+    if (bound.isDone()) {
+      write(exchange, packet);
+    } else {
+      bound.addListener(f -> write(exchange, packet));
+    }
+  }
+
+  private void write(UdpExchange exchange, DatagramPacket packet) {
+    if (!bound.isSuccess()) {
+      packet.release();
+      fail(exchange, new UpstreamException(upstream.label() + ": bind failed", bound.cause()));
+      return;
+    }
+    bound
+        .channel()
+        .writeAndFlush(packet)
+        .addListener(
+            (ChannelFuture w) -> {
+              if (!w.isSuccess()) {
+                fail(exchange, new UpstreamException(upstream.label() + ": send failed", w.cause()));
+              }
+            });
+  }
+
+  /** The queries waiting for an answer on this socket. */
+  int waiting() {
+    return pending.size();
+  }
+
+  /** Takes no new queries; closes when none is waiting. */
+  void retire() {
+    retired = true;
+    closeIfIdle();
+  }
+
+  /** Fails every waiting query with {@code error} and closes the socket. */
+  void close(UpstreamException error) {
+    retired = true;
+    List<UdpExchange> waiting = new ArrayList<>(pending.values());
+    pending.clear();
+    for (UdpExchange exchange : waiting) {
+      exchange.timer.cancel(false);
+      exchange.result.completeExceptionally(error);
+    }
+    bound.channel().close();
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+    if (!UdpExchange.sameEndpoint(packet.sender(), target)) {
+      upstream.countDropped("source");
+      return;
+    }
+    ByteBuf content = packet.content();
+    if (content.readableBytes() < 12) {
+      upstream.countDropped("malformed");
+      return;
+    }
+    UdpExchange exchange = pending.get(content.getUnsignedShort(content.readerIndex()));
+    if (exchange == null) {
+      upstream.countDropped("id");
+      return;
+    }
+    Message answer;
+    try {
+      answer = new Message(ByteBufUtil.getBytes(content));
+    } catch (IOException e) {
+      upstream.countDropped("malformed");
+      return;
+    }
+    if (!AnswerCheck.answers(answer, exchange.question)) {
+      upstream.countDropped("question");
+      return;
+    }
+    pending.remove(exchange.id);
+    exchange.timer.cancel(false);
+    closeIfIdle();
+    exchange.result.complete(answer);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    owner.forget(this);
+    close(new UpstreamException(upstream.label() + ": socket closed"));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // The socket is shared: after an error on it, no query can rely on it any more.
+    owner.forget(this);
+    close(new UpstreamException(upstream.label() + ": " + cause.getMessage(), cause));
+  }
+
+  private void fail(UdpExchange exchange, UpstreamException error) {
+    if (pending.get(exchange.id) != exchange) {
+      return;
+    }
+    pending.remove(exchange.id);
+    exchange.timer.cancel(false);
+    closeIfIdle();
+    exchange.result.completeExceptionally(error);
+  }
+
+  private void closeIfIdle() {
+    if (retired && pending.isEmpty()) {
+      owner.forget(this);
+      bound.channel().close();
+    }
+  }
+}
