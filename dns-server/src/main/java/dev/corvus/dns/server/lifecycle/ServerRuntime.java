@@ -57,7 +57,6 @@ public final class ServerRuntime {
   private final Map<ListenerKey, DnsListener> listeners = new LinkedHashMap<>();
   private volatile CorefileSource source;
   private volatile Generation current;
-  private volatile Exception lastReloadError;
 
   /**
    * @param builder turns Corefiles into configurations
@@ -144,7 +143,6 @@ public final class ServerRuntime {
     this.source = corefile;
     this.current = next;
     next.configuration().services().markServing();
-    this.lastReloadError = null;
     logChains(next.configuration());
     LOG.info("reloaded configuration (sha512 {})", next.configuration().corefile().sha512());
     retire(previous);
@@ -162,7 +160,6 @@ public final class ServerRuntime {
   }
 
   private void reloadFailed(Exception e) {
-    lastReloadError = e;
     reloadFailures.inc();
     LOG.error("reload failed, still serving the previous configuration: {}", e.getMessage());
   }
@@ -314,10 +311,6 @@ public final class ServerRuntime {
     return generation == null ? null : generation.configuration();
   }
 
-  /** The failure of the last reload, or {@code null} when it succeeded (or none happened). */
-  public Exception lastReloadError() {
-    return lastReloadError;
-  }
 
   /** The reload entry point for plugins. */
   public ServerControl control() {

@@ -83,7 +83,7 @@ public final class PluginCatalog {
     List<LoadedFactory> found = new ArrayList<>();
     try {
       for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, loader)) {
-        found.add(new LoadedFactory(factory, new PluginOrigin(entry.toString(), version, false)));
+        found.add(new LoadedFactory(factory, new PluginOrigin(entry.toString(), version)));
       }
     } catch (ServiceConfigurationError | LinkageError e) {
       refuse(refused, entry, "its plugin factory cannot be created: " + rootMessage(e));
@@ -201,7 +201,7 @@ public final class PluginCatalog {
     Package pkg = type.getPackage();
     String version = pkg == null || pkg.getImplementationVersion() == null
         ? "unknown" : pkg.getImplementationVersion();
-    return new PluginOrigin(location, version, true);
+    return new PluginOrigin(location, version);
   }
 
   private static List<Path> entries(Path directory) {

@@ -5,9 +5,8 @@ package dev.corvus.dns.server.plugin;
  *
  * @param location the jar or directory, as a path or class-path entry
  * @param version the jar's {@code Implementation-Version}, or {@code unknown}
- * @param builtIn whether it is on the server's own class path
  */
-public record PluginOrigin(String location, String version, boolean builtIn) {
+public record PluginOrigin(String location, String version) {
   @Override
   public String toString() {
     return location;
