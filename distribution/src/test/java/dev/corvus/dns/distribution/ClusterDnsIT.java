@@ -49,7 +49,8 @@ import org.xbill.DNS.Type;
  * the kubeadm one with only what a test must change: the ports (DNS, health, ready, prometheus
  * moved to free loopback ports), {@code forward} pointed at {@link UpstreamStub} instead of
  * /etc/resolv.conf, and one added {@code kubeconfig} line (in a pod the plugin uses the service
- * account instead).
+ * account instead); an {@code admin} endpoint and a {@code rewrite} are added for the diagnostics
+ * tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterDnsIT {
@@ -65,6 +66,7 @@ class ClusterDnsIT {
   private int healthPort;
   private int readyPort;
   private int metricsPort;
+  private int adminPort;
   private int dnsPort;
   private Message firstQueryAfterReady;
   private IOException firstQueryFailure;
@@ -79,6 +81,7 @@ class ClusterDnsIT {
     healthPort = CorvusProcess.freePort();
     readyPort = CorvusProcess.freePort();
     metricsPort = CorvusProcess.freePort();
+    adminPort = CorvusProcess.freePort();
     Path kubeconfig = cluster.writeKubeconfig(workDir);
     Path corefile = Files.writeString(workDir.resolve("Corefile"), testCorefile(kubeconfig));
 
@@ -130,7 +133,9 @@ class ClusterDnsIT {
     corefile = replaceOnce(corefile, ".:53 {", ".:" + dnsPort + " {");
     corefile = replaceOnce(corefile, "    health {", "    health 127.0.0.1:" + healthPort + " {");
     corefile = replaceOnce(corefile, "    ready\n", "    ready 127.0.0.1:" + readyPort + "\n");
-    corefile = replaceOnce(corefile, "prometheus :9153", "prometheus 127.0.0.1:" + metricsPort);
+    corefile = replaceOnce(corefile, "prometheus :9153", "prometheus 127.0.0.1:" + metricsPort
+        + "\n    admin 127.0.0.1:" + adminPort
+        + "\n    rewrite name exact dns.corp.internal kube-dns.kube-system.svc." + ZONE);
     corefile = replaceOnce(corefile, "forward . /etc/resolv.conf {", "forward . " + upstream.hostAndPort() + " {");
     return replaceOnce(corefile, "       pods insecure\n", "       kubeconfig " + kubeconfig + "\n       pods insecure\n");
   }
@@ -218,6 +223,74 @@ class ClusterDnsIT {
     assertEquals(Rcode.NXDOMAIN, answer.getRcode(), answer.toString());
     SOARecord soa = (SOARecord) answer.getSection(Section.AUTHORITY).get(0);
     assertEquals(Name.fromConstantString(ZONE), soa.getName());
+  }
+
+  // ---- diagnostics: corvus explain / inspect against the running server ----
+
+  @Test
+  void explainWalksRewriteCacheKubernetesWithoutTouchingCacheOrMetrics() throws Exception {
+    List<String> before = counters();
+    CorvusProcess.Result explained = CorvusProcess.run(workDir, "explain", "-admin", admin(), "dns.corp.internal", "A");
+    assertEquals(0, explained.status(), explained.output());
+    String out = explained.output();
+    assertStep(out, "rewrite", "changed the question");
+    assertTrue(out.contains("passed on as kube-dns.kube-system.svc." + ZONE + " A"), out);
+    assertStep(out, "cache", "passed on");
+    assertStep(out, "kubernetes", "answered");
+    assertTrue(out.contains(";; answered NOERROR by kubernetes"), out);
+    assertTrue(out.contains("dns.corp.internal.\t30\tIN\tA\t10.96.0.10"), out);
+    assertEquals(before, counters(), "an explanation changes no counter or cache gauge");
+    CorvusProcess.Result cached = CorvusProcess.run(workDir, "inspect", "-admin", admin(), "cache", "name=dns.corp.internal");
+    assertEquals(0, cached.status(), cached.output());
+    assertTrue(cached.output().contains("\"entries\": []"), "nothing was cached:\n" + cached.output());
+  }
+
+  @Test
+  void explainFollowsANameToTheUpstreamWithoutCountingIt() throws Exception {
+    Name name = Name.fromConstantString("explained.example.org.");
+    List<String> before = counters();
+    CorvusProcess.Result explained = CorvusProcess.run(workDir, "explain", "-admin", admin(), name.toString());
+    assertEquals(0, explained.status(), explained.output());
+    String out = explained.output();
+    assertStep(out, "kubernetes", "passed on");
+    assertStep(out, "forward", "answered");
+    assertTrue(out.contains(upstream.hostAndPort()), "the chosen upstream is named:\n" + out);
+    assertTrue(out.contains(UpstreamStub.ADDRESS.getHostAddress()), out);
+    assertEquals(1, upstream.questionsFor(name), "forward still asks the upstream");
+    assertEquals(before, counters());
+    CorvusProcess.Result upstreams = CorvusProcess.run(workDir, "inspect", "-admin", admin(), "upstreams");
+    assertEquals(0, upstreams.status(), upstreams.output());
+    assertTrue(upstreams.output().contains(upstream.hostAndPort()), upstreams.output());
+    assertTrue(upstreams.output().contains("\"healthy\": true"), upstreams.output());
+  }
+
+  @Test
+  void adminEndpointAnswersLoopbackAndShowsTheConfiguration() throws Exception {
+    HttpResponse<String> config = get(adminPort, "/config");
+    assertEquals(200, config.statusCode());
+    assertTrue(config.body().contains("\"lastReloadError\": null"), config.body());
+    CorvusProcess.Result topics = CorvusProcess.run(workDir, "inspect", "-admin", admin());
+    assertEquals(0, topics.status(), topics.output());
+    for (String topic : List.of("cache", "kubernetes", "upstreams")) {
+      assertTrue(topics.output().contains("\"" + topic + "\""), topic + " missing:\n" + topics.output());
+    }
+  }
+
+  private String admin() {
+    return "127.0.0.1:" + adminPort;
+  }
+
+  private static void assertStep(String explanation, String directive, String outcome) {
+    assertTrue(explanation.lines().anyMatch(l -> l.matches(" ?\\d+\\. " + directive + " +" + outcome + "\\b.*")),
+        directive + " " + outcome + " expected in:\n" + explanation);
+  }
+
+  /** The counters and cache gauges an explanation must not move. */
+  private List<String> counters() throws Exception {
+    return get(metricsPort, "/metrics").body().lines()
+        .filter(l -> l.startsWith("coredns_dns_requests_total") || l.startsWith("coredns_dns_responses_total")
+            || l.startsWith("coredns_cache_") || l.startsWith("coredns_forward_") || l.startsWith("coredns_proxy_"))
+        .toList();
   }
 
   // ---- the endpoints the manifests' probes and Prometheus use ----

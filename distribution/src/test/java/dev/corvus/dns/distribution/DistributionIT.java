@@ -43,6 +43,9 @@ class DistributionIT {
       assertEquals(Rcode.NOERROR, udp.getRcode());
       Message tcp = awaitAnswer(server, "whoami.example.", Type.A, true);
       assertEquals(Rcode.NOERROR, tcp.getRcode());
+      CorvusProcess.Result query = CorvusProcess.run(dir, "query", "@127.0.0.1:1053", "whoami.example", "+tcp");
+      assertEquals(0, query.status(), query.output());
+      assertTrue(query.output().contains("status: NOERROR"), "bin/corvus query prints as dig does:\n" + query.output());
       // The JVM reports an exit by SIGTERM as 128 + 15 once its shutdown hook (the graceful stop) ran.
       assertEquals(143, corvus.terminate(), "SIGTERM ends the server");
       String log = corvus.output();

@@ -1,11 +1,14 @@
 package dev.corvus.dns.distribution;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -24,8 +27,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The "internet" for a cluster DNS test: a UDP name server on loopback that stands in for the
- * node's resolvers. It knows every name under {@code example.org.} (one A record) and one reverse
+ * The "internet" for a cluster DNS test: a name server on loopback (UDP and TCP on one port) that
+ * stands in for the node's resolvers. It knows every name under {@code example.org.} (one A record) and one reverse
  * name outside the cluster; everything else is NXDOMAIN. It counts the questions it was asked, so
  * a test can tell an answer that went upstream from one that did not.
  */
@@ -39,13 +42,52 @@ final class UpstreamStub implements AutoCloseable {
 
   private final DatagramSocket socket;
   private final Thread server;
+  private final ServerSocket tcp;
+  private final Thread tcpServer;
   private final Map<String, Integer> questionsByName = new ConcurrentHashMap<>();
 
-  UpstreamStub() throws SocketException {
-    socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  UpstreamStub() throws IOException {
+    DatagramSocket udp = null;
+    ServerSocket stream = null;
+    for (int attempt = 0; stream == null; attempt++) {
+      udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      try {
+        stream = new ServerSocket(udp.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+      } catch (IOException e) {
+        udp.close();
+        if (attempt == 20) {
+          throw e;
+        }
+      }
+    }
+    socket = udp;
+    tcp = stream;
     server = new Thread(this::serve, "upstream-stub");
     server.setDaemon(true);
     server.start();
+    tcpServer = new Thread(this::serveTcp, "upstream-stub-tcp");
+    tcpServer.setDaemon(true);
+    tcpServer.start();
+  }
+
+  /** One connection at a time, length-prefixed messages until the client closes (RFC 1035 §4.2.2). */
+  private void serveTcp() {
+    while (!tcp.isClosed()) {
+      try (Socket connection = tcp.accept()) {
+        DataInputStream in = new DataInputStream(connection.getInputStream());
+        DataOutputStream out = new DataOutputStream(connection.getOutputStream());
+        while (true) {
+          byte[] query = new byte[in.readUnsignedShort()];
+          in.readFully(query);
+          byte[] answer = answer(new Message(query)).toWire(65535);
+          out.writeShort(answer.length);
+          out.write(answer);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the client closed the connection, or the stub is closing
+      }
+    }
   }
 
   /** Where to forward to, as {@code forward . ADDRESS:PORT}. */
@@ -123,6 +165,12 @@ final class UpstreamStub implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     socket.close();
+    try {
+      tcp.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
     server.join(5_000);
+    tcpServer.join(5_000);
   }
 }

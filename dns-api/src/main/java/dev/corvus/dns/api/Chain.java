@@ -27,4 +27,21 @@ public interface Chain {
    * passing a name on and answering NXDOMAIN themselves.
    */
   boolean hasNext();
+
+  /**
+   * Whether this query is an explanation ({@code corvus explain}): a synthetic query the server
+   * runs to report what each handler does. Handlers must then leave no trace: no cache inserts or
+   * recency updates, no metrics, no upstream health or RTT bookkeeping. They may still ask
+   * upstreams, and they should say what they did with {@link #note}.
+   */
+  default boolean explaining() {
+    return request().context().explaining();
+  }
+
+  /**
+   * Adds a line to this handler's step of an explanation (e.g. {@code cache miss} or {@code
+   * upstream 10.0.0.2:53 healthy, rtt 3 ms}); ignored unless {@link #explaining()}. Build the
+   * text only when explaining, so the hot path pays nothing.
+   */
+  default void note(String text) {}
 }

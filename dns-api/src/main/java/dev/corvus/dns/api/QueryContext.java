@@ -32,6 +32,7 @@ public final class QueryContext {
   }
 
   private final long startNanos;
+  private final boolean explaining;
   private volatile String respondedBy = "";
   private volatile Map<Key<?>, Object> attributes;
   private volatile List<ResponseListener> listeners;
@@ -40,7 +41,22 @@ public final class QueryContext {
    * @param startNanos {@link System#nanoTime()} when the query was read
    */
   public QueryContext(long startNanos) {
+    this(startNanos, false);
+  }
+
+  /**
+   * @param startNanos {@link System#nanoTime()} when the query was read
+   * @param explaining whether the query is a side-effect-free explanation (see {@link
+   *     Chain#explaining()})
+   */
+  public QueryContext(long startNanos, boolean explaining) {
     this.startNanos = startNanos;
+    this.explaining = explaining;
+  }
+
+  /** Whether this query is an explanation that handlers must run without side effects. */
+  public boolean explaining() {
+    return explaining;
   }
 
   /** {@link System#nanoTime()} when the server read the query. */

@@ -3,12 +3,14 @@ package dev.corvus.dns.server;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.Location;
 import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.plugin.Explanation;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.RuntimeServices;
 import dev.corvus.dns.server.config.ServerConfiguration;
 import dev.corvus.dns.server.http.NettyHttpEndpoints;
 import dev.corvus.dns.server.lifecycle.CorefileSource;
+import dev.corvus.dns.server.lifecycle.LateBoundControl;
 import dev.corvus.dns.server.lifecycle.PluginsEnabled;
 import dev.corvus.dns.server.lifecycle.ServerRuntime;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
@@ -20,7 +22,6 @@ import dev.corvus.dns.server.transport.Transports;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,17 +30,17 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
 
 /**
  * The embedding API: start a server from a Corefile (string or file), learn its bound addresses,
@@ -182,18 +183,7 @@ public final class Corvus implements AutoCloseable {
           new DefaultThreadFactory("corvus-deadlines", true), 10, TimeUnit.MILLISECONDS);
       NettyHttpEndpoints http = new NettyHttpEndpoints(transports, group, background);
       AtomicBoolean shuttingDown = new AtomicBoolean();
-      AtomicReference<ServerRuntime> runtimeRef = new AtomicReference<>();
-      ServerControl control = new ServerControl() {
-        @Override
-        public ConfigSource configSource() {
-          return runtimeRef.get().control().configSource();
-        }
-
-        @Override
-        public CompletionStage<Void> reload() {
-          return runtimeRef.get().reloadAsync();
-        }
-      };
+      LateBoundControl control = new LateBoundControl();
       RuntimeServices services =
           new RuntimeServices(metrics, http, control, scheduler, clock, shuttingDown::get);
       Counter.Child reloadFailures =
@@ -201,7 +191,7 @@ public final class Corvus implements AutoCloseable {
       ServerRuntime runtime = new ServerRuntime(new ConfigurationBuilder(catalog, services),
           transports, group, ioThreads, new QueryExecutor(metrics, limits(), timer), background, environment,
           dnsPort, reloadFailures);
-      runtimeRef.set(runtime);
+      control.bind(runtime);
       metrics.gaugeFunction("coredns_plugin_enabled", "A metric that indicates whether a plugin is enabled on per server and zone basis.",
           List.of("server", "zone", "view", "name"), () -> PluginsEnabled.samples(runtime.configuration()));
       Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown, timer);
@@ -293,6 +283,24 @@ public final class Corvus implements AutoCloseable {
   /** The configuration served now. */
   public ServerConfiguration configuration() {
     return runtime.configuration();
+  }
+
+  /**
+   * What plugins see of the server: the served configuration's status, its inspectors and
+   * {@link ServerControl#explain explanations} of synthetic queries.
+   */
+  public ServerControl control() {
+    return runtime.control();
+  }
+
+  /**
+   * Explains how the server answers {@code name} and {@code type} from {@code client}; waits at
+   * most ten seconds.
+   */
+  public Explanation explain(String name, int type, InetSocketAddress client) throws Exception {
+    Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(
+        org.xbill.DNS.Name.fromString(name, org.xbill.DNS.Name.root), type, org.xbill.DNS.DClass.IN));
+    return runtime.control().explain(query, client).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   /** Whether every readiness provider is ready. */

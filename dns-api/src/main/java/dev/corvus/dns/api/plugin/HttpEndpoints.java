@@ -1,6 +1,7 @@
 package dev.corvus.dns.api.plugin;
 
 import java.net.InetSocketAddress;
+import java.util.Map;
 
 /**
  * Small HTTP endpoints for operations ({@code /health}, {@code /ready}, {@code /metrics}). The
@@ -9,11 +10,26 @@ import java.net.InetSocketAddress;
  */
 public interface HttpEndpoints {
 
-  /** Answers one HTTP GET; called on a non-I/O thread; must be quick and must not throw. */
+  /** Answers HTTP requests; called on a non-I/O thread; must be quick and must not throw. */
   @FunctionalInterface
   interface Route {
-    /** Answers the request for the route's path. */
-    HttpResponse handle();
+    /** Answers {@code request}. */
+    HttpResponse handle(HttpRequest request);
+  }
+
+  /**
+   * An HTTP request as a route sees it.
+   *
+   * @param method the method, e.g. {@code GET} or {@code POST}
+   * @param path the request path without the query string, e.g. {@code /inspect/cache}
+   * @param parameters the query string's parameters (the first value of each)
+   * @param client the client's address
+   */
+  record HttpRequest(String method, String path, Map<String, String> parameters, InetSocketAddress client) {
+    /** Copies {@code parameters}. */
+    public HttpRequest {
+      parameters = Map.copyOf(parameters);
+    }
   }
 
   /**
@@ -42,8 +58,9 @@ public interface HttpEndpoints {
   }
 
   /**
-   * Serves {@code GET path} on {@code address} with {@code route} until the returned endpoint is
-   * closed. A later registration of the same address and path replaces an earlier one (that is
+   * Serves {@code path} on {@code address} with {@code route} until the returned endpoint is
+   * closed; GET, HEAD and POST reach the route. A path ending in {@code /} also serves every path
+   * below it that has no route of its own. A later registration of the same address and path replaces an earlier one (that is
    * how a reloaded configuration takes over); the listener closes when no path is left.
    *
    * @throws java.io.UncheckedIOException when the address cannot be bound

@@ -25,6 +25,9 @@ public interface PluginContext {
   /** Shared HTTP listeners for operational endpoints. */
   HttpEndpoints http();
 
+  /** Where the plugin registers what the admin endpoint shows about it. */
+  Inspectors inspectors();
+
   /** The configuration's source and the reload entry point. */
   ServerControl server();
 

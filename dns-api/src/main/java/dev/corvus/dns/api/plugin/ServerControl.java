@@ -1,8 +1,12 @@
 package dev.corvus.dns.api.plugin;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.xbill.DNS.Message;
 
 /** What a plugin may know about and ask of the running server. */
 public interface ServerControl {
@@ -17,6 +21,33 @@ public interface ServerControl {
 
   /** The source of the configuration this plugin belongs to. */
   ConfigSource configSource();
+
+  /**
+   * The state of the served configuration as operators need it after a reload.
+   *
+   * @param serving the source of the configuration now serving
+   * @param loadedAt when it started serving
+   * @param lastReloadError why the last reload failed, if the last attempt failed (the old
+   *     configuration then keeps serving); empty after a successful reload
+   */
+  record ConfigStatus(ConfigSource serving, Instant loadedAt, Optional<String> lastReloadError) {}
+
+  /** The served configuration's source, load time and last reload failure. */
+  ConfigStatus status();
+
+  /** The inspectors registered by the plugins of the configuration now serving. */
+  List<Inspector> inspectors();
+
+  /**
+   * Runs {@code query} through the serving configuration as if {@code client} had sent it over
+   * UDP, with {@link dev.corvus.dns.api.QueryContext#explaining()} set so that handlers leave no
+   * trace, and reports each step.
+   *
+   * @param query the query; it must have a question
+   * @param client the client to pretend it came from (matters to acl, view, autopath...)
+   * @return the explanation; completes exceptionally when no server block serves the name
+   */
+  CompletionStage<Explanation> explain(Message query, InetSocketAddress client);
 
   /**
    * Rereads the Corefile, builds the new configuration off to the side and swaps it in

@@ -20,14 +20,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The {@code corvus} command: {@code corvus [-conf FILE] [-dns.port N]} serves, {@code corvus
- * check -conf FILE} validates, {@code corvus plugins} lists the directives.
+ * check -conf FILE} validates, {@code corvus plugins} lists the directives, {@code corvus
+ * doctor} checks a configuration's environment, {@code corvus query}, {@code explain} and {@code
+ * inspect} ask a running server.
  */
 public final class Main {
 
@@ -69,6 +70,9 @@ public final class Main {
       }
       case "check" -> check(options);
       case "query" -> new QueryCommand(out, err).run(options.rest());
+      case "explain" -> new AdminCommand(out, err).explain(options.rest());
+      case "inspect" -> new AdminCommand(out, err).inspect(options.rest());
+      case "doctor" -> doctor(options);
       case "plugins" -> plugins(options);
       default -> serve(options);
     };
@@ -151,23 +155,34 @@ public final class Main {
     }
   }
 
+  private int doctor(Options options) {
+    if (options.conf() == null) {
+      err.println("corvus doctor: -conf FILE is required");
+      return 2;
+    }
+    PluginCatalog catalog;
+    try {
+      catalog = PluginCatalog.load(options.pluginDirectory());
+    } catch (PluginLoadingException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
+    try {
+      return new DoctorCommand(out, err, environment)
+          .run(options.conf(), options.dnsPort(), catalog, inertServices(idle), options.timeout());
+    } finally {
+      idle.shutdownNow();
+    }
+  }
+
   /** Services for validation only: creating plugins must not bind, reload or schedule. */
   private static RuntimeServices inertServices(ScheduledExecutorService idle) {
     Metrics metrics = new PrometheusMetrics();
     HttpEndpoints http = (address, path, route) -> {
       throw new IllegalStateException("corvus check binds no port");
     };
-    ServerControl control = new ServerControl() {
-      @Override
-      public ConfigSource configSource() {
-        return new ConfigSource(List.of(), "");
-      }
-
-      @Override
-      public java.util.concurrent.CompletionStage<Void> reload() {
-        return CompletableFuture.failedFuture(new IllegalStateException("corvus check does not serve"));
-      }
-    };
+    ServerControl control = new InertServerControl();
     return new RuntimeServices(metrics, http, control, idle, Clock.systemUTC(), () -> false);
   }
 

@@ -2,6 +2,7 @@ package dev.corvus.dns.server.config;
 
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
+import dev.corvus.dns.api.plugin.Inspectors;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.Resolver;
@@ -19,11 +20,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param services the block's view of exported services
  * @param resolver resolution through the configuration
  * @param http the HTTP endpoints
+ * @param inspectors where the configuration's inspectors are registered
  * @param server the configuration's source and the reload entry point
  * @param scheduler timers and background work
  * @param clock the clock
  * @param serverLabel the block's {@code server} label
  */
 public record BlockPluginContext(Metrics metrics, Readiness readiness, ServiceRegistry services,
-    Resolver resolver, HttpEndpoints http, ServerControl server, ScheduledExecutorService scheduler,
+    Resolver resolver, HttpEndpoints http, Inspectors inspectors, ServerControl server, ScheduledExecutorService scheduler,
     Clock clock, String serverLabel) implements PluginContext {}

@@ -1,6 +1,8 @@
 package dev.corvus.dns.server.config;
 
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
@@ -18,12 +20,14 @@ import dev.corvus.dns.server.plugin.LoadedFactory;
 import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.routing.Pipeline;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
 /**
@@ -81,7 +85,7 @@ public final class ConfigurationBuilder {
     for (int i = 0; i < corefile.blocks().size(); i++) {
       ServerBlock block = corefile.blocks().get(i);
       PluginContext context = new BlockPluginContext(services.metrics(), readiness,
-          generation.services(i), resolver, services.http(), control, services.scheduler(),
+          generation.services(i), resolver, services.http(), generation.inspectors(), control, services.scheduler(),
           services.clock(), serverLabel(block));
       blocks.add(buildBlock(block, baseDirectory, context, errors));
     }
@@ -163,6 +167,21 @@ public final class ConfigurationBuilder {
       @Override
       public java.util.concurrent.CompletionStage<Void> reload() {
         return services.control().reload();
+      }
+
+      @Override
+      public ConfigStatus status() {
+        return services.control().status();
+      }
+
+      @Override
+      public List<Inspector> inspectors() {
+        return services.control().inspectors();
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<Explanation> explain(Message query, InetSocketAddress client) {
+        return services.control().explain(query, client);
       }
     };
   }

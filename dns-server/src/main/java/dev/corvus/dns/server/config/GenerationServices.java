@@ -1,5 +1,7 @@
 package dev.corvus.dns.server.config;
 
+import dev.corvus.dns.api.plugin.Inspector;
+import dev.corvus.dns.api.plugin.Inspectors;
 import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
 import dev.corvus.dns.api.plugin.ServiceRegistry;
@@ -18,6 +20,7 @@ import java.util.function.BooleanSupplier;
 public final class GenerationServices {
 
   private final List<ReadinessProvider> providers = new CopyOnWriteArrayList<>();
+  private final List<Inspector> inspectors = new CopyOnWriteArrayList<>();
   private volatile boolean serving;
   private final Map<Class<?>, Object> global = new HashMap<>();
   private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
@@ -82,5 +85,15 @@ public final class GenerationServices {
         }
       }
     };
+  }
+
+  /** Where this configuration's plugins register their inspectors. */
+  public Inspectors inspectors() {
+    return inspectors::add;
+  }
+
+  /** The inspectors registered so far, in registration order. */
+  public List<Inspector> registeredInspectors() {
+    return List.copyOf(inspectors);
   }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * m}, {@code h}), e.g. {@code 1m30s} or {@code 0.5s}. As CoreDNS plugins accept, a bare integer
  * means seconds. Negative durations are refused: no Corefile option takes one.
  */
-final class GoDuration {
+public final class GoDuration {
 
   private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
       "ns", 1L,
@@ -29,7 +29,7 @@ final class GoDuration {
    *
    * @throws IllegalArgumentException when the text is not a non-negative duration
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String s = text.startsWith("+") ? text.substring(1) : text;
     if (s.matches("[0-9]+")) {
       return Duration.ofSeconds(Long.parseLong(s));

@@ -31,7 +31,7 @@ import java.util.concurrent.ExecutorService;
 import dev.corvus.dns.server.transport.Transports;
 
 /**
- * The server's small HTTP listeners for {@code /health}, {@code /ready}, {@code /metrics}. One
+ * The server's small HTTP listeners for {@code /health}, {@code /ready}, {@code /metrics} and the admin endpoint. One
  * listener per address, shared by every route registered on it; routes run on a worker executor,
  * never on the I/O thread.
  */
@@ -147,21 +147,48 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       boolean keepAlive = HttpUtil.isKeepAlive(request);
-      String path = new QueryStringDecoder(request.uri()).path();
-      Registration registration = routes.get(path);
-      if (registration == null || !(request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD))) {
-        write(ctx, HttpResponse.text(registration == null ? 404 : 405, registration == null ? "404 page not found\n" : "method not allowed\n"), keepAlive);
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      Registration registration = find(uri.path());
+      HttpMethod method = request.method();
+      if (registration == null) {
+        write(ctx, HttpResponse.text(404, "404 page not found\n"), keepAlive);
         return;
       }
+      if (!(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.POST))) {
+        write(ctx, HttpResponse.text(405, "method not allowed\n"), keepAlive);
+        return;
+      }
+      Map<String, String> parameters = new HashMap<>();
+      uri.parameters().forEach((name, values) -> parameters.put(name, values.isEmpty() ? "" : values.get(0)));
+      HttpRequest routed = new HttpRequest(method.name(), uri.path(), parameters,
+          (InetSocketAddress) ctx.channel().remoteAddress());
       workers.execute(() -> {
         HttpResponse response;
         try {
-          response = registration.route.handle();
+          response = registration.route.handle(routed);
         } catch (RuntimeException e) {
           response = HttpResponse.text(500, e.toString() + "\n");
         }
         write(ctx, response, keepAlive);
       });
+    }
+
+    /** The route of {@code path}, else that of the nearest enclosing path registered with a trailing slash. */
+    private Registration find(String path) {
+      Registration exact = routes.get(path);
+      if (exact != null) {
+        return exact;
+      }
+      for (int slash = path.lastIndexOf('/'); slash >= 0; slash = path.lastIndexOf('/', slash - 1)) {
+        Registration prefix = routes.get(path.substring(0, slash + 1));
+        if (prefix != null) {
+          return prefix;
+        }
+        if (slash == 0) {
+          break;
+        }
+      }
+      return null;
     }
 
     @Override

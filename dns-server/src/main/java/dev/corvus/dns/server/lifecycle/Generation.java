@@ -5,6 +5,7 @@ import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.plugin.Explanation;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.server.config.ConfiguredPlugin;
 import dev.corvus.dns.server.config.ServerConfiguration;
@@ -145,6 +146,24 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
       int rcode = cause instanceof DnsException dns && !dns.isDrop() ? dns.rcode() : Rcode.SERVFAIL;
       return Responses.error(request, rcode);
     });
+  }
+
+  /**
+   * Runs {@code query} through the chain of the first server block (in Corefile order) that
+   * serves its name, as an explanation: handlers leave no trace and note what they do.
+   */
+  CompletionStage<Explanation> explain(Message query, InetSocketAddress client) {
+    if (query.getQuestion() == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("a query needs a question"));
+    }
+    ServerRoute route = internalRouter.route(query.getQuestion().getName());
+    if (route == null) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException(
+          "no server block serves " + query.getQuestion().getName() + " (the server would answer REFUSED)"));
+    }
+    Request request = Request.of(query, client, Transport.UDP, route.zone(), route.serverLabel(),
+        new QueryContext(System.nanoTime(), true));
+    return route.pipeline().explain(request);
   }
 
   /** A plugin could not start. */

@@ -2,6 +2,8 @@ package dev.corvus.dns.server.lifecycle;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.config.BlockPlan;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
@@ -21,12 +23,15 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
@@ -34,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
 
 /**
  * The running server: validates a configuration, starts its plugins, binds its listeners and
@@ -57,6 +63,8 @@ public final class ServerRuntime {
   private final Map<ListenerKey, DnsListener> listeners = new LinkedHashMap<>();
   private volatile CorefileSource source;
   private volatile Generation current;
+  private volatile Instant loadedAt = Instant.EPOCH;
+  private volatile String lastReloadError;
 
   /**
    * @param builder turns Corefiles into configurations
@@ -98,6 +106,7 @@ public final class ServerRuntime {
       throw e;
     }
     current = generation;
+    loadedAt = Instant.now();
     generation.configuration().services().markServing();
     logChains(generation.configuration());
   }
@@ -142,6 +151,8 @@ public final class ServerRuntime {
     closeListeners(removed);
     this.source = corefile;
     this.current = next;
+    loadedAt = Instant.now();
+    lastReloadError = null;
     next.configuration().services().markServing();
     logChains(next.configuration());
     LOG.info("reloaded configuration (sha512 {})", next.configuration().corefile().sha512());
@@ -161,6 +172,7 @@ public final class ServerRuntime {
 
   private void reloadFailed(Exception e) {
     reloadFailures.inc();
+    lastReloadError = e.getMessage();
     LOG.error("reload failed, still serving the previous configuration: {}", e.getMessage());
   }
 
@@ -312,7 +324,7 @@ public final class ServerRuntime {
   }
 
 
-  /** The reload entry point for plugins. */
+  /** What plugins may know about and ask of this runtime, for the configuration serving now. */
   public ServerControl control() {
     return new ServerControl() {
       @Override
@@ -325,6 +337,26 @@ public final class ServerRuntime {
       @Override
       public CompletionStage<Void> reload() {
         return reloadAsync();
+      }
+
+      @Override
+      public ConfigStatus status() {
+        return new ConfigStatus(configSource(), loadedAt, Optional.ofNullable(lastReloadError));
+      }
+
+      @Override
+      public List<Inspector> inspectors() {
+        ServerConfiguration configuration = configuration();
+        return configuration == null ? List.of() : configuration.services().registeredInspectors();
+      }
+
+      @Override
+      public CompletionStage<Explanation> explain(Message query, InetSocketAddress client) {
+        Generation generation = current;
+        if (generation == null) {
+          return CompletableFuture.failedFuture(new IllegalStateException("the server is not serving"));
+        }
+        return generation.explain(query, client);
       }
     };
   }

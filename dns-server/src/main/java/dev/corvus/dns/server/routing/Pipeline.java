@@ -4,6 +4,9 @@ import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.plugin.Explanation;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +41,28 @@ public final class Pipeline {
 
   /** Runs the whole chain for {@code request}. */
   public CompletionStage<Message> run(Request request) {
-    return invoke(0, request);
+    return invoke(0, request, null);
+  }
+
+  /**
+   * Runs the whole chain for {@code request}, whose context must be {@linkplain
+   * dev.corvus.dns.api.QueryContext#explaining() explaining}, and reports each handler's step.
+   */
+  public CompletionStage<Explanation> explain(Request request) {
+    long start = System.nanoTime();
+    ExplainTrace trace = new ExplainTrace();
+    CompletionStage<Message> result;
+    try {
+      result = invoke(0, request, trace);
+    } catch (RuntimeException e) {
+      result = CompletableFuture.failedFuture(e);
+    }
+    return result.handle((response, failure) -> {
+      Message answer = failure == null ? response : Responses.error(request, ExplainTrace.failedRcode(failure));
+      answer.getHeader().setID(request.id());
+      return new Explanation(request.server(), request.zone().toString(), trace.steps(), answer,
+          Duration.ofNanos(System.nanoTime() - start));
+    });
   }
 
   /** The directives of the chain, in order. */
@@ -46,37 +70,43 @@ public final class Pipeline {
     return List.of(directives);
   }
 
-  private CompletionStage<Message> invoke(int index, Request request) {
+  private CompletionStage<Message> invoke(int index, Request request, ExplainTrace trace) {
     if (index == handlers.length) {
       return CompletableFuture.failedFuture(
           new DnsException(Rcode.SERVFAIL, "no next plugin found for " + request.qname()));
     }
-    Position next = new Position(index + 1, request);
+    ExplainTrace.StepRecord step = trace == null ? null : trace.enter(directives[index], request);
+    Position next = new Position(index + 1, request, trace, step);
     CompletionStage<Message> result;
     try {
       result = handlers[index].handle(next);
     } catch (RuntimeException | StackOverflowError e) {
-      return CompletableFuture.failedFuture(e);
+      result = CompletableFuture.failedFuture(e);
     }
     if (result == null) {
-      return CompletableFuture.failedFuture(
+      result = CompletableFuture.failedFuture(
           new IllegalStateException("plugin " + directives[index] + " returned no response"));
     }
     if (!next.proceeded) {
       request.context().respondedBy(directives[index]);
     }
-    return result;
+    // The step is finished before anyone downstream of the returned stage sees the response.
+    return step == null ? result : result.whenComplete(step::finish);
   }
 
   /** The chain as handler {@code index - 1} sees it. */
   private final class Position implements Chain {
     private final int index;
     private final Request request;
+    private final ExplainTrace trace;
+    private final ExplainTrace.StepRecord step;
     volatile boolean proceeded;
 
-    Position(int index, Request request) {
+    Position(int index, Request request, ExplainTrace trace, ExplainTrace.StepRecord step) {
       this.index = index;
       this.request = request;
+      this.trace = trace;
+      this.step = step;
     }
 
     @Override
@@ -87,12 +117,20 @@ public final class Pipeline {
     @Override
     public CompletionStage<Message> proceed(Request nextRequest) {
       proceeded = true;
-      return invoke(index, nextRequest);
+      CompletionStage<Message> rest = invoke(index, nextRequest, trace);
+      return step == null ? rest : step.passedOn(nextRequest, rest);
     }
 
     @Override
     public boolean hasNext() {
       return index < handlers.length;
+    }
+
+    @Override
+    public void note(String text) {
+      if (step != null) {
+        step.note(text);
+      }
     }
   }
 }

@@ -2,10 +2,13 @@ package dev.corvus.dns.server.testkit;
 
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.plugin.Explanation;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
+import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
@@ -29,8 +32,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -179,9 +184,25 @@ public final class PluginTestKit implements AutoCloseable {
       public CompletionStage<Void> reload() {
         return reload.get();
       }
+
+      @Override
+      public ConfigStatus status() {
+        return new ConfigStatus(configSource, Instant.EPOCH, Optional.empty());
+      }
+
+      @Override
+      public List<Inspector> inspectors() {
+        return services.registeredInspectors();
+      }
+
+      @Override
+      public CompletionStage<Explanation> explain(Message query, InetSocketAddress client) {
+        return CompletableFuture.failedFuture(
+            new UnsupportedOperationException("the test kit runs no chain; use Corvus.explain"));
+      }
     };
     return new BlockPluginContext(metrics, readiness, registry, query -> resolver.resolve(query),
-        this::serve, control, scheduler, clock, Queries.SERVER);
+        this::serve, services.inspectors(), control, scheduler, clock, Queries.SERVER);
   }
 
   private HttpEndpoints.Endpoint serve(InetSocketAddress address, String path, HttpEndpoints.Route route) {
@@ -212,6 +233,11 @@ public final class PluginTestKit implements AutoCloseable {
     return address + path;
   }
 
+  /** The inspector a plugin created by this kit registered for {@code topic}, if any. */
+  public Optional<Inspector> inspector(String topic) {
+    return services.registeredInspectors().stream().filter(i -> i.topic().equals(topic)).findFirst();
+  }
+
   /** The kit's metric registry, to read values a plugin recorded. */
   public PrometheusMetrics metrics() {
     return metrics;
@@ -227,6 +253,32 @@ public final class PluginTestKit implements AutoCloseable {
     }
     return MetricsText.parse(text.toString(StandardCharsets.UTF_8));
   }
+
+  /**
+   * Runs {@code plugin}'s handler on an explaining copy of {@code request} (see {@link
+   * Chain#explaining()}); {@code next} plays the rest of the chain.
+   *
+   * @return the handler's response and the notes it made
+   */
+  public Explained explain(Plugin plugin, Request request, Handler next) throws Exception {
+    Handler handler = plugin.handler().orElseThrow(() -> new IllegalArgumentException("the plugin has no handler"));
+    Request explaining = Request.of(request.message(), request.client(), request.transport(), request.zone(),
+        request.server(), new QueryContext(System.nanoTime(), true));
+    List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Chain chain = new FixedChain(explaining, true, nextRequest -> next.handle(
+        new FixedChain(nextRequest, false, last -> CompletableFuture.failedFuture(new IllegalStateException("no next plugin")))),
+        notes::add);
+    Message response = handler.handle(chain).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    return new Explained(response, List.copyOf(notes));
+  }
+
+  /**
+   * A handler's response to an explained query.
+   *
+   * @param response the response
+   * @param notes what the handler noted, in order
+   */
+  public record Explained(Message response, List<String> notes) {}
 
   /** A UDP query for {@code name} and {@code type} from 127.0.0.1:40000 in the root zone's block. */
   public Request request(String name, int type) {
@@ -271,11 +323,20 @@ public final class PluginTestKit implements AutoCloseable {
   }
 
   /** A chain whose rest is a function of the request it is handed. */
-  private record FixedChain(Request request, boolean hasNext, Function<Request, CompletionStage<Message>> rest)
-      implements Chain {
+  private record FixedChain(Request request, boolean hasNext, Function<Request, CompletionStage<Message>> rest,
+      java.util.function.Consumer<String> notes) implements Chain {
+    FixedChain(Request request, boolean hasNext, Function<Request, CompletionStage<Message>> rest) {
+      this(request, hasNext, rest, text -> {});
+    }
+
     @Override
     public CompletionStage<Message> proceed(Request nextRequest) {
       return rest.apply(nextRequest);
+    }
+
+    @Override
+    public void note(String text) {
+      notes.accept(text);
     }
   }
 

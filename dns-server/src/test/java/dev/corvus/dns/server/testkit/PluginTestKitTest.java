@@ -80,7 +80,7 @@ class PluginTestKitTest {
   void httpRoutesAreRecordedUntilTheirEndpointCloses() {
     try (PluginTestKit kit = new PluginTestKit()) {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", 8080);
-      HttpEndpoints.Route route = () -> HttpEndpoints.HttpResponse.text(200, "OK");
+      HttpEndpoints.Route route = request -> HttpEndpoints.HttpResponse.text(200, "OK");
       HttpEndpoints.Endpoint endpoint = kit.context().http().serve(address, "/health", route);
       assertEquals(address, endpoint.boundAddress());
       assertSame(route, kit.route(address, "/health"));

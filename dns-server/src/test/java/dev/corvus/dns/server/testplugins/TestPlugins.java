@@ -171,6 +171,31 @@ public final class TestPlugins {
     }
   }
 
+  /** {@code pass TEXT}: passes every query on unchanged, noting TEXT when explaining. */
+  public static final class Pass implements PluginFactory {
+    @Override
+    public String directive() {
+      return "pass";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("records");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      String text = config.nextArg("TEXT");
+      config.expectNoMoreArgs();
+      return Plugin.of(chain -> {
+        if (chain.explaining()) {
+          chain.note(text);
+        }
+        return chain.proceed(chain.request());
+      });
+    }
+  }
+
   /** {@code never}: never answers (a plugin stuck on I/O that will not come back). */
   public static final class Never implements PluginFactory {
     @Override

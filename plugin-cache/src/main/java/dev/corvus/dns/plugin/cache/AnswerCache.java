@@ -8,6 +8,9 @@ import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Gauge;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * One of the two caches (success or denial) on Caffeine, bounded by its capacity, keeping each
@@ -18,9 +21,11 @@ final class AnswerCache {
 
   private final Cache<CacheKey, CachedAnswer> cache;
   private final Gauge.Child entries;
+  private final int capacity;
 
   AnswerCache(int capacity, long staleSeconds, Clock clock, Gauge.Child entries, Counter.Child evictions) {
     this.entries = entries;
+    this.capacity = capacity;
     // A new configuration starts empty, whatever the previous one reported.
     entries.set(0);
     this.cache =
@@ -35,6 +40,7 @@ final class AnswerCache {
                     (key, answer) -> Duration.ofNanos(answer.lifetimeNanos(staleSeconds))))
             .<CacheKey, CachedAnswer>removalListener(
                 (key, answer, cause) -> {
+                  // Only capacity evictions count, as in CoreDNS; expiry and flushes do not.
                   if (cause == RemovalCause.SIZE) {
                     evictions.inc();
                   }
@@ -48,6 +54,40 @@ final class AnswerCache {
   /** The entry under {@code key}, or {@code null}. */
   CachedAnswer get(CacheKey key) {
     return cache.getIfPresent(key);
+  }
+
+  /**
+   * The entry under {@code key}, or {@code null}, without a trace: no recency or frequency update
+   * for the eviction policy (explanations and operators' lookups).
+   */
+  CachedAnswer peek(CacheKey key) {
+    return cache.policy().getIfPresentQuietly(key);
+  }
+
+  /** Visits every live entry without recording an access. */
+  void forEach(BiConsumer<CacheKey, CachedAnswer> visitor) {
+    for (Map.Entry<CacheKey, CachedAnswer> entry : cache.asMap().entrySet()) {
+      visitor.accept(entry.getKey(), entry.getValue());
+    }
+  }
+
+  /**
+   * Removes every entry whose key matches (an operator's flush) and returns how many it removed.
+   * Explicit removals are not evictions.
+   */
+  int removeIf(Predicate<CacheKey> matching) {
+    Map<CacheKey, CachedAnswer> map = cache.asMap();
+    int removed = 0;
+    for (CacheKey key : map.keySet()) {
+      if (matching.test(key) && map.remove(key) != null) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  int capacity() {
+    return capacity;
   }
 
   void put(CacheKey key, CachedAnswer answer) {

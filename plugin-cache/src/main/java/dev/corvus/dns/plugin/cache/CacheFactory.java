@@ -46,7 +46,9 @@ public final class CacheFactory implements PluginFactory {
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
     CacheConfig cacheConfig = parse(config);
     CacheMetrics metrics = new CacheMetrics(context.metrics(), context.serverLabel(), cacheConfig.zones());
-    return Plugin.of(new CacheHandler(cacheConfig, metrics, context.clock()));
+    CacheHandler handler = new CacheHandler(cacheConfig, metrics, context.clock());
+    context.inspectors().register(new CacheInspector(handler, context.serverLabel()));
+    return Plugin.of(handler);
   }
 
   /** Reads the directive's arguments and block into a validated configuration. */

@@ -13,10 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -35,6 +33,7 @@ final class CacheHandler implements Handler {
   private final long staleSeconds;
   private final AnswerCache success;
   private final AnswerCache denial;
+  private final CacheExplainer explainer;
 
   CacheHandler(CacheConfig config, CacheMetrics metrics, Clock clock) {
     this.config = config;
@@ -47,13 +46,20 @@ final class CacheHandler implements Handler {
     this.denial =
         new AnswerCache(
             config.denial().capacity(), staleSeconds, clock, metrics.denialEntries, metrics.denialEvictions);
+    this.explainer = new CacheExplainer(this);
   }
 
   @Override
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
     if (!Names.inAny(request.qname(), config.zones()) || isUnusual(request.message())) {
+      if (request.context().explaining()) {
+        explainer.explainBypass(chain, request);
+      }
       return chain.proceed(request);
+    }
+    if (request.context().explaining()) {
+      return explainer.explain(chain, request);
     }
     long now = clock.millis();
     CacheKey key = CacheKey.of(request);
@@ -92,25 +98,33 @@ final class CacheHandler implements Handler {
 
   /** The entry to answer with, counting a hit of its type or a miss; {@code null} on a miss. */
   private CachedAnswer lookup(CacheKey key, long now) {
-    CachedAnswer negative = denial.get(key);
+    CachedAnswer found = find(key, now, false);
+    if (found != null) {
+      // The two caches hold disjoint kinds, so the kind tells which one answered.
+      (found.kind().isNegative() ? metrics.denialHits : metrics.successHits).inc();
+    }
+    return found;
+  }
+
+  /**
+   * The usable entry for {@code key} at {@code now}, or {@code null}.
+   *
+   * @param quietly whether to look without a trace for the eviction policy (explanations)
+   */
+  CachedAnswer find(CacheKey key, long now, boolean quietly) {
+    CachedAnswer negative = quietly ? denial.peek(key) : denial.get(key);
     if (negative != null && negative.usable(now, staleSeconds)) {
       // CoreDNS: a cached SERVFAIL is transient and must not shadow a usable positive answer.
       if (negative.kind() == ResponseKind.SERVER_ERROR) {
-        CachedAnswer positive = success.get(key);
+        CachedAnswer positive = quietly ? success.peek(key) : success.get(key);
         if (positive != null && positive.usable(now, staleSeconds)) {
-          metrics.successHits.inc();
           return positive;
         }
       }
-      metrics.denialHits.inc();
       return negative;
     }
-    CachedAnswer positive = success.get(key);
-    if (positive != null && positive.usable(now, staleSeconds)) {
-      metrics.successHits.inc();
-      return positive;
-    }
-    return null;
+    CachedAnswer positive = quietly ? success.peek(key) : success.get(key);
+    return positive != null && positive.usable(now, staleSeconds) ? positive : null;
   }
 
   private boolean shouldPrefetch(CachedAnswer cached, long now, long ttl) {
@@ -149,7 +163,7 @@ final class CacheHandler implements Handler {
     return CompletableFuture.completedFuture(reply);
   }
 
-  private Message staleReply(Request request, CachedAnswer cached) {
+  Message staleReply(Request request, CachedAnswer cached) {
     // CoreDNS serves stale entries with TTL 0, except that keepttl keeps the original one.
     return cached.render(request, config.keepTtl() ? cached.originalTtl() : 0, true);
   }
@@ -201,8 +215,8 @@ final class CacheHandler implements Handler {
   }
 
   /** Whether {@code response} may replace a stale entry: NOERROR or NXDOMAIN, complete, matching. */
-  private boolean isRefresh(Request request, Message response) {
-    if (response == null || response.getHeader().getFlag(Flags.TC) || !matches(request, response)) {
+  boolean isRefresh(Request request, Message response) {
+    if (response == null || response.getHeader().getFlag(Flags.TC) || !Admission.matches(request, response)) {
       return false;
     }
     ResponseKind kind = ResponseKind.of(response, clock.instant());
@@ -225,61 +239,50 @@ final class CacheHandler implements Handler {
    * as with CoreDNS) but not stored.
    */
   private CachedAnswer store(Request request, CacheKey key, Message response, boolean refresh) {
-    if (response == null || response.getHeader().getFlag(Flags.TC)) {
-      return null;
-    }
-    ResponseKind kind = ResponseKind.of(response, clock.instant());
-    if (!isCacheable(kind, response)) {
-      return null;
-    }
-    if (!matches(request, response)) {
+    Admission admission = admit(request, response);
+    if (admission.verdict() == Admission.Verdict.QUESTION_MISMATCH) {
       // CoreDNS counts answers whose question differs from the query's as drops.
       metrics.drops.inc();
+    }
+    if (!admission.encodes()) {
       return null;
     }
-    long ttl = CacheTtl.of(kind, response, config);
-    if (ttl <= 0) {
-      return null;
-    }
-    long now = clock.millis();
-    CachedAnswer answer = CachedAnswer.encode(response, kind, now, ttl);
-    Name name = request.qname();
-    if (kind.isPositive()) {
-      if (!Names.inAny(name, config.successDisabledZones())) {
-        success.put(key, answer);
-        if (refresh) {
-          // A refreshed positive answer is the newest state of this key.
-          denial.invalidate(key);
-        }
+    CachedAnswer answer = CachedAnswer.encode(response, admission.kind(), clock.millis(), admission.ttlSeconds());
+    if (admission.verdict() == Admission.Verdict.SUCCESS) {
+      success.put(key, answer);
+      if (refresh) {
+        // A refreshed positive answer is the newest state of this key.
+        denial.invalidate(key);
       }
-    } else if (!Names.inAny(name, config.denialDisabledZones())) {
+    } else if (admission.verdict() == Admission.Verdict.DENIAL) {
       denial.put(key, answer);
     }
     return answer;
   }
 
-  private static boolean isCacheable(ResponseKind kind, Message response) {
-    return switch (kind) {
-      case NO_ERROR -> ResponseKind.hasSoa(response) || !ResponseKind.isNoDataWithAnswers(response);
-      case NAME_ERROR -> ResponseKind.hasSoa(response); // RFC 2308 §5: no SOA, no negative caching
-      case NO_DATA, DELEGATION, SERVER_ERROR -> true;
-      default -> false;
-    };
-  }
-
-  /** Whether {@code response} answers the query's question (CoreDNS's {@code request.Match}). */
-  private static boolean matches(Request request, Message response) {
-    if (!response.getHeader().getFlag(Flags.QR) || response.getHeader().getCount(Section.QUESTION) != 1) {
-      return false;
-    }
-    Record question = response.getQuestion();
-    return question.getName().equals(request.qname())
-        && question.getType() == request.qtype()
-        && question.getDClass() == request.qclass();
+  /** What the cache would do with {@code response} to {@code request}; no side effects. */
+  Admission admit(Request request, Message response) {
+    return Admission.of(request, response, config, clock.instant());
   }
 
   /** Entries in the positive cache; for tests. */
   long successSize() {
     return success.size();
+  }
+
+  CacheConfig config() {
+    return config;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  AnswerCache successCache() {
+    return success;
+  }
+
+  AnswerCache denialCache() {
+    return denial;
   }
 }

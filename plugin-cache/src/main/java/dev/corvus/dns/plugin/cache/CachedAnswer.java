@@ -201,6 +201,27 @@ final class CachedAnswer {
     return kind;
   }
 
+  int rcode() {
+    return rcode;
+  }
+
+  /**
+   * The records as zone-file text with {@code ttl}, per section (answer, authority, additional),
+   * built afresh so that inspecting leaves the records shared by hits alone.
+   */
+  List<List<String>> recordTexts(long ttl) {
+    RecordsWithTtl records = recordsWithTtl(ttl);
+    List<List<String>> sections = new ArrayList<>(SECTIONS.length);
+    for (Record[] section : records.sections()) {
+      List<String> texts = new ArrayList<>(section.length);
+      for (Record record : section) {
+        texts.add(record.toString());
+      }
+      sections.add(texts);
+    }
+    return sections;
+  }
+
   /**
    * Counts one query at {@code nowMillis} and returns how many came without a gap of {@code
    * windowMillis} or more (CoreDNS's {@code freq.Update}).
@@ -213,6 +234,14 @@ final class CachedAnswer {
     }
     lastSeenMillis = nowMillis;
     return hits;
+  }
+
+  /** What {@link #recordHit} would return at {@code nowMillis}, without counting the query. */
+  synchronized int peekHit(long nowMillis, long windowMillis) {
+    if (lastSeenMillis == Long.MIN_VALUE || lastSeenMillis < nowMillis - windowMillis) {
+      return 1;
+    }
+    return hits + 1;
   }
 
   /** Carries the popularity of the entry this one replaced over, so a refresh keeps it. */

@@ -9,12 +9,12 @@ import java.net.InetAddress;
  * @param network the network's address bytes, host bits cleared
  * @param prefix the prefix length
  */
-record Cidr(byte[] network, int prefix) {
+public record Cidr(byte[] network, int prefix) {
 
   /**
    * @throws IllegalArgumentException when {@code text} is not a CIDR or an address
    */
-  static Cidr parse(String text) {
+  public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     InetAddress address = Names.parseAddressLiteral(slash < 0 ? text : text.substring(0, slash));
     byte[] bytes = address.getAddress();
@@ -34,7 +34,7 @@ record Cidr(byte[] network, int prefix) {
   }
 
   /** Whether {@code address} is in this network (an IPv4 address is never in an IPv6 network). */
-  boolean contains(InetAddress address) {
+  public boolean contains(InetAddress address) {
     byte[] bytes = address.getAddress();
     if (bytes.length != network.length) {
       return false;

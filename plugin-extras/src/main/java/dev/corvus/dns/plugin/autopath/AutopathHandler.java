@@ -48,6 +48,10 @@ final class AutopathHandler implements Handler {
     }
     List<Name> search = searchPath(request);
     if (search.isEmpty() || !request.qname().subdomain(search.get(0))) {
+      if (chain.explaining()) {
+        chain.note(search.isEmpty() ? "no search path known for client " + request.client().getAddress().getHostAddress()
+            + ": passed on" : "not under the first search domain " + search.get(0) + ": passed on");
+      }
       return chain.proceed(request);
     }
     Name base = relativize(request.qname(), search.get(0));
@@ -60,6 +64,9 @@ final class AutopathHandler implements Handler {
     }
     if (base != null) {
       candidates.add(concatenate(base, Name.root)); // the name as given, tried last (CoreDNS's sentinel)
+    }
+    if (chain.explaining()) {
+      chain.note("search path " + search + ": tries " + candidates + " in turn, first non-NXDOMAIN wins");
     }
     return tryFrom(chain, request, candidates, 0, null);
   }
@@ -102,8 +109,13 @@ final class AutopathHandler implements Handler {
     query.addRecord(Record.newRecord(candidate, original.qtype(), original.qclass()), Section.QUESTION);
     return chain.proceed(original.withMessage(query)).thenCompose(response -> {
       Message firstReply = first == null ? response : first;
+      if (chain.explaining()) {
+        chain.note(candidate + " -> " + Rcode.string(response.getRcode()));
+      }
       if (response.getRcode() != Rcode.NXDOMAIN) {
-        success.labels(server).inc();
+        if (!chain.explaining()) {
+          success.labels(server).inc();
+        }
         return java.util.concurrent.CompletableFuture.completedFuture(withCname(response, original));
       }
       if (index + 1 < candidates.size()) {

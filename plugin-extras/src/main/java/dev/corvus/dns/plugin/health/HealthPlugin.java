@@ -38,9 +38,9 @@ final class HealthPlugin implements Plugin {
   private final PluginContext context;
   private final Histogram.Child duration;
   private final Counter.Child failures;
-  private final HttpEndpoints.Route route = () -> HttpEndpoints.HttpResponse.text(200, "OK");
+  private final HttpEndpoints.Route route = request -> HttpEndpoints.HttpResponse.text(200, "OK");
   private final AtomicBoolean probing = new AtomicBoolean();
-  private HttpEndpoints.Endpoint endpoint;
+  private volatile HttpEndpoints.Endpoint endpoint;
   private ScheduledFuture<?> prober;
   private HttpClient client;
 
@@ -89,18 +89,12 @@ final class HealthPlugin implements Plugin {
       return;
     }
     long start = System.nanoTime();
-    InetSocketAddress target = config.address();
-    if (target.getPort() == 0) {
-      // The bound port of a port-0 address is not visible to plugins: time the route itself.
-      int status;
-      try {
-        status = route.handle().status();
-      } catch (RuntimeException e) {
-        status = -1;
-      }
-      finish(start, status == 200 ? null : "status " + status);
+    HttpEndpoints.Endpoint served = endpoint;
+    if (served == null) {
+      probing.set(false);
       return;
     }
+    InetSocketAddress target = served.boundAddress();
     HttpRequest request = HttpRequest.newBuilder(uri(target)).timeout(PROBE_TIMEOUT).GET().build();
     client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
         .whenComplete((response, failure) -> finish(start,

@@ -30,6 +30,10 @@ final class MetricsHandler implements Handler {
   @Override
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
+    if (chain.explaining()) {
+      chain.note("not counted: explanations leave metrics unchanged");
+      return chain.proceed(request);
+    }
     int requestSize = wireSize(request.message());
     request.context().onWritten((response, wireBytes) -> record(request, requestSize, response, wireBytes));
     CompletionStage<Message> rest;

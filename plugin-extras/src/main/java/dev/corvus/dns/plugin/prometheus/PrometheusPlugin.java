@@ -39,7 +39,7 @@ final class PrometheusPlugin implements Plugin {
   @Override
   public synchronized void start() {
     BuildInfo.register(context.metrics());
-    endpoint = context.http().serve(config.address(), "/metrics", this::scrape);
+    endpoint = context.http().serve(config.address(), "/metrics", request -> scrape());
   }
 
   @Override

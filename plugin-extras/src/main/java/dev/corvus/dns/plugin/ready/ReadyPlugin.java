@@ -29,7 +29,7 @@ final class ReadyPlugin implements Plugin {
 
   @Override
   public synchronized void start() {
-    endpoint = context.http().serve(config.address(), "/ready", this::answer);
+    endpoint = context.http().serve(config.address(), "/ready", request -> answer());
   }
 
   @Override

@@ -36,6 +36,9 @@ final class RewriteHandler implements Handler {
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
     if (Boolean.TRUE.equals(request.context().get(STOPPED))) {
+      if (chain.explaining()) {
+        chain.note("skipped: an earlier rewrite rule said stop");
+      }
       return chain.proceed(request);
     }
     Rule.Rewrite rewrite;
@@ -45,7 +48,16 @@ final class RewriteHandler implements Handler {
       return CompletableFuture.failedFuture(new DnsException(Rcode.SERVFAIL, "rewrite: " + e.getMessage(), e));
     }
     if (rewrite == null) {
+      if (chain.explaining()) {
+        chain.note("no rule matched: passed on unchanged");
+      }
       return chain.proceed(request);
+    }
+    if (chain.explaining()) {
+      chain.note("rule matched: asks for " + rewrite.query().getQuestion().getName() + " "
+          + org.xbill.DNS.Type.string(rewrite.query().getQuestion().getType())
+          + (rewrite.responseRules().isEmpty() ? "" : "; the answer is rewritten back to the asked name")
+          + (stop ? "; stop: later rewrite rules are skipped" : ""));
     }
     if (stop) {
       request.context().put(STOPPED, true);

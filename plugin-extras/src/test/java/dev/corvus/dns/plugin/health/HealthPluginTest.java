@@ -3,11 +3,15 @@ package dev.corvus.dns.plugin.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.testkit.MetricsText;
 import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.server.testkit.Poll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -48,7 +52,7 @@ class HealthPluginTest {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0);
     assertNull(kit.route(address, "/health"), "create must not serve");
     plugin.start();
-    var response = kit.route(address, "/health").handle();
+    var response = kit.route(address, "/health").handle(null);
     assertEquals(200, response.status());
     assertEquals("OK", new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(Duration.ofSeconds(3), plugin.lameduck());
@@ -57,14 +61,13 @@ class HealthPluginTest {
   }
 
   @Test
-  void selfProbeRecordsDuration() throws Exception {
-    PluginContext context = kit.context();
-    HealthPlugin plugin = (HealthPlugin) new HealthFactory().create(kit.config("health 127.0.0.1:0"), context);
-    plugin.start();
-    plugin.probe();
-    plugin.stop();
-    assertEquals(1, kit.scrape().sum("coredns_health_request_duration_seconds_count"));
-    assertEquals(0, kit.metrics().value("coredns_health_request_failures_total"));
+  void selfProbeRecordsDurationAgainstTheBoundPort() throws Exception {
+    try (Corvus server = Corvus.builder().corefile(".:0 {\n health 127.0.0.1:0\n whoami\n}").dnsPort(0).start()) {
+      assertTrue(Poll.until(Duration.ofSeconds(10),
+          () -> MetricsText.parse(server.scrapeMetrics()).sum("coredns_health_request_duration_seconds_count") >= 1),
+          "the once-a-second self-probe ran");
+      assertEquals(0, server.metrics().value("coredns_health_request_failures_total"));
+    }
   }
 
   @Test

@@ -89,7 +89,7 @@ class MetricsHandlerTest {
     plugin.start();
     run(plugin, Queries.request("a.example.", Type.MX), "whoami", Rcode.NOERROR);
     HttpEndpoints.Route route = kit.route(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9253), "/metrics");
-    HttpEndpoints.HttpResponse response = route.handle();
+    HttpEndpoints.HttpResponse response = route.handle(null);
     assertEquals(200, response.status());
     assertTrue(response.contentType().startsWith("text/plain; version=0.0.4"));
     MetricsText text = MetricsText.parse(new String(response.body(), StandardCharsets.UTF_8));

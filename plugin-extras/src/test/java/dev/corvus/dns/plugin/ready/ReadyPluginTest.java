@@ -51,13 +51,13 @@ class ReadyPluginTest {
     var plugin = new ReadyFactory().create(kit.config("ready"), context);
     plugin.start();
     HttpEndpoints.Route route = kit.route(new InetSocketAddress(8181), "/ready");
-    assertEquals("503 file,kubernetes", body(route.handle()));
+    assertEquals("503 file,kubernetes", body(route.handle(null)));
     file.set(true);
-    assertEquals("503 kubernetes", body(route.handle()));
+    assertEquals("503 kubernetes", body(route.handle(null)));
     kubernetes.set(true);
-    assertEquals("200 OK", body(route.handle()));
+    assertEquals("200 OK", body(route.handle(null)));
     kubernetes.set(false); // monitored continuously by default
-    assertEquals("503 kubernetes", body(route.handle()));
+    assertEquals("503 kubernetes", body(route.handle(null)));
     plugin.stop();
   }
 
@@ -69,11 +69,11 @@ class ReadyPluginTest {
     var plugin = new ReadyFactory().create(kit.config("ready 127.0.0.1:0 {\n monitor until-ready\n}"), context);
     plugin.start();
     HttpEndpoints.Route route = kit.route(new InetSocketAddress("127.0.0.1", 0), "/ready");
-    assertEquals("200 OK", body(route.handle()));
+    assertEquals("200 OK", body(route.handle(null)));
     ready.set(false);
-    assertEquals("200 OK", body(route.handle()));
+    assertEquals("200 OK", body(route.handle(null)));
     kit.shuttingDown(true);
-    assertEquals("503 shutdown", body(route.handle()));
+    assertEquals("503 shutdown", body(route.handle(null)));
   }
 
   @Test

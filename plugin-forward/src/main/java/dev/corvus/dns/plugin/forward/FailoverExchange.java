@@ -16,6 +16,9 @@ import org.xbill.DNS.Record;
  * max_connect_attempts} failures (by default twice the number of upstreams). A truncated UDP
  * answer is asked again over TCP of the same upstream. Runs entirely in callbacks: nothing here
  * blocks.
+ *
+ * <p>For an explanation ({@code notes} given) the same loop runs without bookkeeping: no metrics,
+ * no health checks, no round-trip observations; each step becomes a note instead.
  */
 final class FailoverExchange {
 
@@ -27,6 +30,7 @@ final class FailoverExchange {
   private final UpstreamProtocol protocol;
   private final long deadline;
   private final int maxAttempts;
+  private final ExplainNotes notes;
   private final CompletableFuture<Message> result = new CompletableFuture<>();
 
   private int index;
@@ -40,6 +44,7 @@ final class FailoverExchange {
    * @param order the upstreams in the order the policy chose for this query
    * @param query the query as it is sent (its ID is replaced per attempt)
    * @param protocol UDP or TCP, chosen from the client's transport and the options
+   * @param notes where an explanation's steps go; {@code null} for a real query
    */
   FailoverExchange(
       ForwardConfig config,
@@ -47,7 +52,9 @@ final class FailoverExchange {
       List<Upstream> order,
       Message query,
       UpstreamProtocol protocol,
-      long startNanos) {
+      long startNanos,
+      ExplainNotes notes) {
+    this.notes = notes;
     this.config = config;
     this.metrics = metrics;
     this.order = order;
@@ -78,15 +85,24 @@ final class FailoverExchange {
       if (upstream.isDown()) {
         downSkips++;
         if (downSkips < order.size()) {
+          if (notes != null) {
+            notes.skippedDown(upstream);
+          }
           continue;
         }
-        metrics.healthcheckBroken.inc();
-        if (config.failfastAllUnhealthy()) {
+        // Every upstream is down: assume the health checks are what is broken and try a random one.
+        Upstream random =
+            config.failfastAllUnhealthy() ? null : order.get(ThreadLocalRandom.current().nextInt(order.size()));
+        if (notes != null) {
+          notes.allDown(order, config.failfastAllUnhealthy(), random);
+        } else {
+          metrics.healthcheckBroken.inc();
+        }
+        if (random == null) {
           finish();
           return;
         }
-        // Every upstream is down: assume the health checks are what is broken and try a random one.
-        upstream = order.get(ThreadLocalRandom.current().nextInt(order.size()));
+        upstream = random;
       }
       send(upstream, upstream.protocolFor(protocol));
       return;
@@ -100,9 +116,25 @@ final class FailoverExchange {
       return;
     }
     long timeout = Math.min(upstream.timeoutNanos(), remaining);
+    if (notes == null) {
+      upstream
+          .query(wire, question, using, timeout, remaining)
+          .whenComplete((answer, error) -> onResult(upstream, using, answer, error));
+      return;
+    }
+    long start = System.nanoTime();
     upstream
-        .query(wire, question, using, timeout, remaining)
-        .whenComplete((answer, error) -> onResult(upstream, using, answer, error));
+        .exchangeUncounted(wire, question, using, timeout, remaining)
+        .whenComplete(
+            (answer, error) -> {
+              long elapsed = System.nanoTime() - start;
+              if (error == null) {
+                notes.answered(upstream, using, answer, elapsed);
+              } else if (!(Upstream.unwrap(error) instanceof UpstreamException.CachedConnectionClosed)) {
+                notes.failed(upstream, using, Upstream.unwrap(error), elapsed, attempts + 1 < maxAttempts);
+              }
+              onResult(upstream, using, answer, error);
+            });
   }
 
   private void onResult(Upstream upstream, UpstreamProtocol using, Message answer, Throwable error) {
@@ -113,7 +145,7 @@ final class FailoverExchange {
         return;
       }
       lastError = cause;
-      if (config.maxFails() != 0) {
+      if (config.maxFails() != 0 && notes == null) {
         upstream.healthCheck();
       }
       attempts++;
@@ -125,6 +157,9 @@ final class FailoverExchange {
       return;
     }
     if (answer.getHeader().getFlag(Flags.TC) && using == UpstreamProtocol.UDP) {
+      if (notes != null) {
+        notes.truncated(upstream);
+      }
       send(upstream, UpstreamProtocol.TCP);
       return;
     }
@@ -132,6 +167,9 @@ final class FailoverExchange {
       failoverAnswers++;
       lastAnswer = answer;
       if (failoverAnswers < order.size()) {
+        if (notes != null) {
+          notes.failedOver(upstream, answer.getRcode());
+        }
         next();
         return;
       }
@@ -142,10 +180,13 @@ final class FailoverExchange {
   private void finish() {
     if (lastAnswer != null) {
       result.complete(lastAnswer);
-    } else if (lastError != null) {
-      result.completeExceptionally(lastError);
-    } else {
-      result.completeExceptionally(new UpstreamException("no healthy upstreams"));
+      return;
     }
+    Throwable failure = lastError != null ? lastError : new UpstreamException("no healthy upstreams");
+    if (notes != null) {
+      notes.outOfAttempts(
+          attempts == 0 ? failure.getMessage() : attempts + " failed attempt(s), last: " + failure.getMessage());
+    }
+    result.completeExceptionally(failure);
   }
 }

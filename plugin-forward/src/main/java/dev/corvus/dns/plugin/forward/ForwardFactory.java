@@ -103,7 +103,9 @@ public final class ForwardFactory implements PluginFactory {
         throw config.error("tls: cannot build the TLS configuration: " + e.getMessage());
       }
     }
-    return new ForwardPlugin(parsed, sslContext, context);
+    ForwardPlugin plugin = new ForwardPlugin(parsed, sslContext, context);
+    context.inspectors().register(plugin.inspector());
+    return plugin;
   }
 
   /** Parses one occurrence of the directive. */

@@ -22,6 +22,11 @@ import org.xbill.DNS.Section;
  * The {@code forward} handler: names in FROM and not under an {@code except} name go to the
  * upstreams, everything else to the next plugin. Identical questions in flight share one upstream
  * exchange; each client gets a copy with its own ID and its question as it asked it.
+ *
+ * <p>An explained query ({@link Chain#explaining()}) takes its own path: it neither joins nor
+ * starts a shared exchange, is not counted against {@code max_concurrent}, does not advance the
+ * round-robin turn, and leaves the upstreams' health, round-trip estimates and metrics as they
+ * were; it still asks the upstreams and says what happened in notes.
  */
 final class ForwardHandler implements Handler {
 
@@ -41,11 +46,17 @@ final class ForwardHandler implements Handler {
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
     if (!matches(request.qname())) {
+      if (chain.explaining()) {
+        chain.note(whyNotForwarded(request.qname()));
+      }
       return chain.proceed(request);
     }
     ForwardRuntime.Started started = runtime.started();
     if (started == null) {
       return CompletableFuture.failedFuture(new DnsException(Rcode.SERVFAIL, "forward: not started"));
+    }
+    if (chain.explaining()) {
+      return explain(chain, started, request);
     }
     if (config.maxConcurrent() > 0) {
       if (concurrent.incrementAndGet() > config.maxConcurrent()) {
@@ -70,6 +81,39 @@ final class ForwardHandler implements Handler {
             });
   }
 
+  /**
+   * An explained query: the same policy and failover as a real one, without single-flight,
+   * concurrency accounting or any upstream bookkeeping.
+   */
+  private CompletionStage<Message> explain(Chain chain, ForwardRuntime.Started started, Request request) {
+    ExplainNotes notes = new ExplainNotes(chain);
+    if (config.maxConcurrent() > 0 && concurrent.get() >= config.maxConcurrent()) {
+      notes.rejected(config.maxConcurrent());
+      return CompletableFuture.failedFuture(
+          new DnsException(Rcode.REFUSED, "concurrent queries exceeded maximum " + config.maxConcurrent()));
+    }
+    List<Upstream> order = order(started.upstreams().current(), false);
+    notes.chose(config.policy(), order);
+    FailoverExchange exchange =
+        new FailoverExchange(
+            config,
+            started.metrics(),
+            order,
+            request.message(),
+            protocolFor(request.transport()),
+            System.nanoTime(),
+            notes);
+    return exchange.run()
+        .handle((answer, error) -> respond(chain, request, answer, error))
+        .thenCompose(
+            response -> {
+              if (response != null) {
+                return CompletableFuture.completedFuture(response);
+              }
+              return chain.proceed(request);
+            });
+  }
+
   /** The response for this client, or {@code null} to pass the query to the next plugin. */
   private Message respond(Chain chain, Request request, Message answer, Throwable error) {
     if (error != null) {
@@ -77,6 +121,9 @@ final class ForwardHandler implements Handler {
       throw new DnsException(Rcode.SERVFAIL, "forward: " + cause.getMessage(), cause);
     }
     if (config.nextRcodes().contains(answer.getRcode()) && chain.hasNext()) {
+      if (chain.explaining()) {
+        new ExplainNotes(chain).passedOn(answer.getRcode());
+      }
       return null;
     }
     Message copy = answer.clone();
@@ -93,10 +140,11 @@ final class ForwardHandler implements Handler {
         new FailoverExchange(
             config,
             started.metrics(),
-            order(upstreams),
+            order(upstreams, true),
             request.message(),
             protocolFor(request.transport()),
-            System.nanoTime());
+            System.nanoTime(),
+            null);
     return exchange.run();
   }
 
@@ -110,7 +158,12 @@ final class ForwardHandler implements Handler {
     return transport == Transport.TCP || transport == Transport.TLS ? UpstreamProtocol.TCP : UpstreamProtocol.UDP;
   }
 
-  private List<Upstream> order(List<Upstream> upstreams) {
+  /**
+   * The upstreams in the policy's order for one query.
+   *
+   * @param takeTurn whether round robin moves on to the next upstream; an explanation only looks
+   */
+  private List<Upstream> order(List<Upstream> upstreams, boolean takeTurn) {
     if (upstreams.size() <= 1) {
       return upstreams;
     }
@@ -118,7 +171,8 @@ final class ForwardHandler implements Handler {
       case SEQUENTIAL:
         return upstreams;
       case ROUND_ROBIN: {
-        int first = Math.floorMod(robin.incrementAndGet(), upstreams.size());
+        int turn = takeTurn ? robin.incrementAndGet() : robin.get() + 1;
+        int first = Math.floorMod(turn, upstreams.size());
         List<Upstream> ordered = new ArrayList<>(upstreams.size());
         ordered.add(upstreams.get(first));
         for (int i = 0; i < upstreams.size(); i++) {
@@ -150,6 +204,19 @@ final class ForwardHandler implements Handler {
       }
     }
     return true;
+  }
+
+  /** An explanation's line for a name this forward does not handle. */
+  private String whyNotForwarded(Name qname) {
+    if (!qname.subdomain(config.from())) {
+      return "not in " + config.from() + ": passed on";
+    }
+    for (Name ignored : config.except()) {
+      if (qname.subdomain(ignored)) {
+        return "except: name matches " + ignored + ", passed on";
+      }
+    }
+    return "passed on";
   }
 
   /** Queries that joined an exchange already in flight instead of starting one. */

@@ -3,17 +3,20 @@ package dev.corvus.dns.plugin.forward;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.SelfCheck;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One configured {@code forward}: its handler, and the network client, upstreams, health checks
- * and resolv.conf watch it starts and stops.
+ * and resolv.conf watch it starts and stops. {@code corvus doctor} runs its {@link SelfCheck}
+ * without starting it.
  */
-final class ForwardPlugin implements Plugin {
+final class ForwardPlugin implements Plugin, SelfCheck {
 
   /** How often resolv.conf destinations are re-read. */
   static final Duration RESOLV_CONF_POLL = Duration.ofSeconds(1);
@@ -40,10 +43,20 @@ final class ForwardPlugin implements Plugin {
     return handler;
   }
 
+  /** What the admin endpoint shows under {@code /inspect/upstreams} for this forward. */
+  UpstreamsInspector inspector() {
+    return new UpstreamsInspector(config, runtime, context.serverLabel());
+  }
+
   /** The current upstreams; empty before start. */
-  java.util.List<Upstream> upstreams() {
+  List<Upstream> upstreams() {
     UpstreamSet set = upstreams;
-    return set == null ? java.util.List.of() : set.current();
+    return set == null ? List.of() : set.current();
+  }
+
+  @Override
+  public List<Finding> check(Duration timeout) {
+    return new ForwardSelfCheck(config, sslContext).check(timeout);
   }
 
   @Override

@@ -32,6 +32,11 @@ final class RttEstimator {
     return Math.max(minNanos, Math.min(maxNanos, 2 * averageNanos.get()));
   }
 
+  /** The smoothed round-trip time the timeout is derived from. */
+  long smoothedNanos() {
+    return averageNanos.get();
+  }
+
   /** Records one round trip (or a timeout's length). */
   void observe(long nanos) {
     averageNanos.getAndUpdate(average -> average + (nanos - average) / WEIGHT);

@@ -66,9 +66,15 @@ final class StreamConnectionPool {
    *
    * @param timeoutNanos the read timeout, from the moment the query is written
    * @param connectNanos how long opening a new connection may take
+   * @param counted whether the connection cache hit or miss is counted (not for explanations)
    */
   void send(
-      byte[] wire, Record question, CompletableFuture<Message> result, long timeoutNanos, long connectNanos) {
+      byte[] wire,
+      Record question,
+      CompletableFuture<Message> result,
+      long timeoutNanos,
+      long connectNanos,
+      boolean counted) {
     StreamConnection connection;
     boolean reused;
     synchronized (this) {
@@ -83,7 +89,9 @@ final class StreamConnectionPool {
         connections.add(connection);
       }
     }
-    (reused ? hits : misses).inc();
+    if (counted) {
+      (reused ? hits : misses).inc();
+    }
     connection.send(wire, question, result, reused, timeoutNanos);
   }
 

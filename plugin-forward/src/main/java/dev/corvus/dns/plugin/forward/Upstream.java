@@ -85,6 +85,16 @@ final class Upstream {
     return maxFails != 0 && fails.get() > maxFails;
   }
 
+  /** Health checks failed in a row since the last success. */
+  int consecutiveFails() {
+    return fails.get();
+  }
+
+  /** The smoothed round-trip time of the queries answered so far. */
+  long smoothedRttNanos() {
+    return rtt.smoothedNanos();
+  }
+
   /** A health check failed. */
   void checkFailed() {
     fails.incrementAndGet();
@@ -146,6 +156,25 @@ final class Upstream {
    */
   CompletableFuture<Message> exchange(
       byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
+    return exchange(wire, question, protocol, timeoutNanos, budgetNanos, true);
+  }
+
+  /**
+   * {@link #exchange} for an explanation ({@code corvus explain}): the same transports, but not
+   * even the connection cache counters see it.
+   */
+  CompletableFuture<Message> exchangeUncounted(
+      byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
+    return exchange(wire, question, protocol, timeoutNanos, budgetNanos, false);
+  }
+
+  private CompletableFuture<Message> exchange(
+      byte[] wire,
+      Record question,
+      UpstreamProtocol protocol,
+      long timeoutNanos,
+      long budgetNanos,
+      boolean counted) {
     if (protocol == UpstreamProtocol.UDP) {
       return udp.send(wire, question, timeoutNanos);
     }
@@ -154,7 +183,7 @@ final class Upstream {
     var timer =
         client.schedule(() -> result.completeExceptionally(new UpstreamException.Timeout(label, budget)), budget);
     result.whenComplete((answer, error) -> timer.cancel(false));
-    streams.send(wire, question, result, timeoutNanos, budget);
+    streams.send(wire, question, result, timeoutNanos, budget, counted);
     return result;
   }
 

@@ -3,10 +3,10 @@ package dev.corvus.dns.plugin.forward;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +22,7 @@ final class UpstreamSet {
 
   private final List<Destination> destinations;
   private final Function<UpstreamAddress, Upstream> factory;
-  private final Map<Path, List<UpstreamAddress>> fileNameservers = new HashMap<>();
+  private final Map<Path, List<UpstreamAddress>> fileNameservers = new ConcurrentHashMap<>();
   private volatile List<Upstream> current;
   private boolean closed;
 
@@ -95,6 +95,23 @@ final class UpstreamSet {
     }
     current = List.copyOf(next);
     old.values().forEach(Upstream::close);
+  }
+
+  /**
+   * The resolv.conf file that names {@code address}, or {@code null} when it is configured
+   * directly (a directly configured address wins, as the first destination naming it does).
+   */
+  Path resolvConfOf(UpstreamAddress address) {
+    for (Destination destination : destinations) {
+      if (destination instanceof Destination.ResolvConfFile file) {
+        if (fileNameservers.get(file.file()).contains(address)) {
+          return file.file();
+        }
+      } else if (destination.upstreams().contains(address)) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Closes every upstream. */

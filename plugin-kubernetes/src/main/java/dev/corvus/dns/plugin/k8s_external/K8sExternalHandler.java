@@ -81,8 +81,14 @@ final class K8sExternalHandler implements Handler {
     }
     List<Entry> entries = new ArrayList<>();
     int rcode = lookup(data, labels, zone, entries);
+    if (chain.explaining()) {
+      chain.note(describe(data, labels) + ": " + entries.size() + " external addresses and ports");
+    }
     if (entries.isEmpty()) {
       if (rcode == Rcode.NXDOMAIN && config.fallthrough().covers(qname)) {
+        if (chain.explaining()) {
+          chain.note("fallthrough: passed on");
+        }
         return chain.proceed(request);
       }
       return Responses.completed(negative(request, zone, rcode));
@@ -163,6 +169,28 @@ final class K8sExternalHandler implements Handler {
       }
     }
     return Rcode.NXDOMAIN;
+  }
+
+  /** For explanations: the Service behind {@code labels} and its external addresses. */
+  private String describe(ClusterDns data, String[] labels) {
+    String namespace = labels[labels.length - 1];
+    if (!data.namespaceExposed(namespace)) {
+      return "namespace " + namespace + " does not exist";
+    }
+    if (labels.length == 1) {
+      return "namespace " + namespace;
+    }
+    String name = labels[labels.length - 2];
+    ServiceView service = data.service(namespace, name);
+    if (service == null) {
+      return "no service " + name + " in namespace " + namespace;
+    }
+    List<String> ips = new ArrayList<>();
+    for (InetAddress ip : service.externalIps()) {
+      ips.add(ip.getHostAddress());
+    }
+    return "service " + namespace + "/" + name + " (external IPs and LoadBalancer ingress: "
+        + (ips.isEmpty() ? "none" : String.join(", ", ips)) + (config.headless() ? "; headless endpoints answered" : "") + ")";
   }
 
   private void srv(Message response, Name qname, List<Entry> entries) {

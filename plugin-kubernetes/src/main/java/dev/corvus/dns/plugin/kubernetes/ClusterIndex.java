@@ -86,6 +86,28 @@ final class ClusterIndex implements ClusterDns {
     return configuredNamespace(namespace) && namespaces.contains(namespace);
   }
 
+  /**
+   * Whether {@code namespace} exists (after {@code namespace_labels} filtering), whatever the
+   * {@code namespaces} option says.
+   */
+  boolean namespaceKnown(String namespace) {
+    return namespaces.contains(namespace);
+  }
+
+  /** The number of entries of each index, for the {@code kubernetes} inspector. */
+  Map<String, Object> sizes() {
+    Map<String, Object> sizes = new java.util.LinkedHashMap<>();
+    sizes.put("services", services.size());
+    sizes.put("servicesWithEndpoints", endpoints.size());
+    sizes.put("endpointSlices", sliceOwners.size());
+    sizes.put("clusterIps", clusterIpOwners.size());
+    sizes.put("endpointAddresses", endpointOwners.size());
+    sizes.put("namespaces", namespaces.size());
+    sizes.put("pods", podsByKey.size());
+    sizes.put("podAddresses", podsByAddress.size());
+    return sizes;
+  }
+
   /** Whether the {@code namespaces} option allows {@code namespace}. */
   boolean configuredNamespace(String namespace) {
     return configuredNamespaces.isEmpty() || configuredNamespaces.contains(namespace);

@@ -1,6 +1,8 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Where the cluster's objects come from: an API server's informers or a directory of files. */
@@ -20,6 +22,25 @@ interface ClusterSource extends AutoCloseable {
    * ({@code services}, {@code endpointslices}, {@code namespaces}, {@code pods}).
    */
   Map<String, Duration> syncAge();
+
+  /** Where the objects come from, for operators: the API server's URL or the directory. */
+  String describe();
+
+  /** What the source knows of each resource it reads, for the {@code kubernetes} inspector. */
+  List<ResourceStatus> resourceStatus();
+
+  /**
+   * The state of one resource's feed.
+   *
+   * @param resource {@code services}, {@code endpointslices}, {@code namespaces} or {@code pods}
+   * @param connected whether the watch is up (the API server reachable), or the directory read
+   * @param lastConnected when it was last known to be up
+   * @param lastEvent when the last add, update or delete arrived, or {@code null} before any
+   * @param lastListed when the resource was last listed in full (first sync, re-list after a lost
+   *     watch, directory re-read), or {@code null} before the first list
+   */
+  record ResourceStatus(
+      String resource, boolean connected, Instant lastConnected, Instant lastEvent, Instant lastListed) {}
 
   /** Stops reading; the index keeps its last state. */
   @Override

@@ -289,6 +289,59 @@ final class DirectorySource implements ClusterSource {
   }
 
   @Override
+  public String describe() {
+    return "offline directory " + directory.toAbsolutePath();
+  }
+
+  @Override
+  public List<ResourceStatus> resourceStatus() {
+    Instant loaded = synced ? lastLoad : null;
+    List<ResourceStatus> status = new ArrayList<>();
+    for (String resource : List.of("endpointslices", "namespaces", "pods", "services")) {
+      status.add(new ResourceStatus(resource, synced, lastLoad, loaded, loaded));
+    }
+    return status;
+  }
+
+  /**
+   * Reads every object file of {@code directory} without applying anything, for {@code corvus
+   * doctor}.
+   *
+   * @return the number of objects read per file that parsed, and the error of each that did not
+   */
+  static FileCheck checkFiles(Path directory) throws IOException {
+    KubernetesSerialization serialization = new KubernetesSerialization();
+    Map<Path, String> errors = new LinkedHashMap<>();
+    int files = 0;
+    int objects = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path file : sorted(entries)) {
+        if (!isObjectFile(file)) {
+          continue;
+        }
+        files++;
+        try (InputStream in = Files.newInputStream(file)) {
+          List<HasMetadata> read = new ArrayList<>();
+          flatten(serialization.unmarshal(in), read);
+          objects += read.size();
+        } catch (IOException | RuntimeException e) {
+          errors.put(file, String.valueOf(e.getMessage()));
+        }
+      }
+    }
+    return new FileCheck(files, objects, errors);
+  }
+
+  /**
+   * What {@link #checkFiles} found.
+   *
+   * @param files the object files in the directory
+   * @param objects the objects read from the files that parsed
+   * @param errors the error of each file that did not parse
+   */
+  record FileCheck(int files, int objects, Map<Path, String> errors) {}
+
+  @Override
   public void close() {
     try {
       if (watchService != null) {

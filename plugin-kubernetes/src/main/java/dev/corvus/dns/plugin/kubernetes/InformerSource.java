@@ -13,7 +13,9 @@ import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +47,7 @@ final class InformerSource implements ClusterSource {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
-  private KubernetesClient client;
+  private volatile KubernetesClient client;
   private ScheduledFuture<?> monitor;
   private boolean podsWanted;
   private boolean closed;
@@ -55,6 +57,8 @@ final class InformerSource implements ClusterSource {
     final String resource;
     final SharedIndexInformer<T> informer;
     volatile Instant lastInSync;
+    volatile Instant lastEvent;
+    volatile Instant lastListed;
     volatile boolean watching;
     volatile boolean everWatched;
     /** Objects delivered to the index: adds minus deletes. */
@@ -68,6 +72,7 @@ final class InformerSource implements ClusterSource {
     boolean synced() {
       if (!synced && informer.hasSynced() && delivered.get() >= informer.getStore().listKeys().size()) {
         synced = true;
+        lastListed = lastEvent == null ? lastInSync : lastEvent;
       }
       return synced;
     }
@@ -192,17 +197,20 @@ final class InformerSource implements ClusterSource {
           public void onAdd(T object) {
             upsert.accept(object);
             entry.delivered.incrementAndGet();
+            entry.lastEvent = clock.instant();
           }
 
           @Override
           public void onUpdate(T oldObject, T newObject) {
             upsert.accept(newObject);
+            entry.lastEvent = clock.instant();
           }
 
           @Override
           public void onDelete(T object, boolean finalStateUnknown) {
             delete.accept(object);
             entry.delivered.decrementAndGet();
+            entry.lastEvent = clock.instant();
           }
         });
     watched.put(resource, entry);
@@ -273,6 +281,7 @@ final class InformerSource implements ClusterSource {
         w.lastInSync = now;
         if (!w.watching && w.everWatched) {
           LOG.info("kubernetes: {} watch re-established, re-listed from the API server", w.resource);
+          w.lastListed = now;
           metrics.reconnected(w.resource);
         }
         w.everWatched = true;
@@ -309,6 +318,23 @@ final class InformerSource implements ClusterSource {
       ages.put(w.resource, Duration.between(last, now));
     }
     return ages;
+  }
+
+  @Override
+  public String describe() {
+    KubernetesClient current = client;
+    String url = current == null ? null : current.getMasterUrl().toString();
+    return KubernetesClients.describe(api, url);
+  }
+
+  @Override
+  public List<ResourceStatus> resourceStatus() {
+    List<ResourceStatus> status = new ArrayList<>();
+    for (Watched<?> w : watched.values()) {
+      status.add(new ResourceStatus(w.resource, w.watching, w.lastInSync, w.lastEvent, w.lastListed));
+    }
+    status.sort(java.util.Comparator.comparing(ResourceStatus::resource));
+    return status;
   }
 
   @Override

@@ -19,6 +19,47 @@ final class KubernetesClients {
 
   /** Reads the configuration (this does file I/O: call it from {@code start}) and builds a client. */
   static KubernetesClient create(KubernetesConfig.ApiServer api) throws IOException {
+    Config config = config(api);
+    // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
+    config.setWatchReconnectLimit(-1);
+    return build(config);
+  }
+
+  /**
+   * A short-lived client for {@code corvus doctor}: the same connection, but every request gives
+   * up after {@code timeout} and is not retried.
+   */
+  static KubernetesClient createForProbe(KubernetesConfig.ApiServer api, java.time.Duration timeout)
+      throws IOException {
+    Config config = config(api);
+    int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    config.setConnectionTimeout(millis);
+    config.setRequestTimeout(millis);
+    config.setRequestRetryBackoffLimit(0);
+    return build(config);
+  }
+
+  /**
+   * How the plugin reaches the API server, for operators: the URL when known, and where the
+   * connection comes from.
+   *
+   * @param url the client's master URL once a client exists, else {@code null}
+   */
+  static String describe(KubernetesConfig.ApiServer api, String url) {
+    String from;
+    if (api.endpoint() != null) {
+      from = "endpoint";
+      url = url == null ? api.endpoint() : url;
+    } else if (api.kubeconfig() != null) {
+      from = "kubeconfig " + api.kubeconfig()
+          + (api.kubeconfigContext() == null ? "" : " (context " + api.kubeconfigContext() + ")");
+    } else {
+      from = "in-cluster service account";
+    }
+    return url == null ? "api server from " + from : "api server " + url + " (" + from + ")";
+  }
+
+  private static Config config(KubernetesConfig.ApiServer api) throws IOException {
     Config config;
     if (api.endpoint() != null) {
       ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.endpoint());
@@ -42,8 +83,10 @@ final class KubernetesClients {
       config.setMaxConcurrentRequests(api.maxInflight());
       config.setMaxConcurrentRequestsPerHost(api.maxInflight());
     }
-    // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
-    config.setWatchReconnectLimit(-1);
+    return config;
+  }
+
+  private static KubernetesClient build(Config config) {
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withHttpClientFactory(new JdkHttpClientFactory())

@@ -55,18 +55,24 @@ final class KubernetesHandler implements Handler {
   private final RecordFinder finder;
   private final Resolver resolver;
   private final BooleanSupplier synced;
+  private final SearchPathMonitor searchPaths;
+  private final AnswerExplainer explainer;
 
   KubernetesHandler(
       KubernetesConfig config,
       ClusterIndex index,
       RecordFinder finder,
       Resolver resolver,
-      BooleanSupplier synced) {
+      BooleanSupplier synced,
+      SearchPathMonitor searchPaths,
+      AnswerExplainer explainer) {
     this.config = config;
     this.index = index;
     this.finder = finder;
     this.resolver = resolver;
     this.synced = synced;
+    this.searchPaths = searchPaths;
+    this.explainer = explainer;
   }
 
   /** What the lookup produced before it becomes a message. */
@@ -79,8 +85,11 @@ final class KubernetesHandler implements Handler {
     }
   }
 
-  /** The query as the lookup sees it: the name, its labels left of the zone, the zone. */
-  private record Query(Name qname, String[] labels, Name zone, int qtype) {}
+  /**
+   * The query as the lookup sees it: the name, its labels left of the zone, the zone as the client
+   * wrote it, the zone as configured, the type, and whether it is an explanation.
+   */
+  private record Query(Name qname, String[] labels, Name zone, Name matched, int qtype, boolean explaining) {}
 
   @Override
   public CompletionStage<Message> handle(Chain chain) {
@@ -92,8 +101,12 @@ final class KubernetesHandler implements Handler {
     }
     // The zone as the client wrote it, so that owner names and targets echo its spelling.
     Name zone = new Name(qname, qname.labels() - matched.labels());
-    Query query = new Query(qname, labelsLeftOf(qname, matched), zone, request.qtype());
+    Query query =
+        new Query(qname, labelsLeftOf(qname, matched), zone, matched, request.qtype(), chain.explaining());
     if (query.qtype == Type.AXFR || query.qtype == Type.IXFR) {
+      if (query.explaining) {
+        chain.note("zone transfers are refused: REFUSED");
+      }
       return Responses.completedError(request, Rcode.REFUSED);
     }
     if ((query.qtype == Type.A || query.qtype == Type.AAAA)) {
@@ -116,15 +129,30 @@ final class KubernetesHandler implements Handler {
 
   private CompletionStage<Message> finish(Chain chain, Request request, Query query, Outcome outcome) {
     if (outcome.nameError) {
+      InetAddress client = request.client() == null ? null : request.client().getAddress();
+      if (!query.explaining) {
+        searchPaths.onMiss(query.matched, query.labels, client);
+      }
       if (config.fallthrough().covers(query.qname)) {
+        if (query.explaining) {
+          noteMiss(chain, query, client, null);
+        }
         return chain.proceed(request);
       }
       // CoreDNS: before the first sync a miss is SERVFAIL, so that no resolver caches a denial.
       int rcode = synced.getAsBoolean() ? Rcode.NXDOMAIN : Rcode.SERVFAIL;
-      return Responses.completed(negative(request, query, rcode));
+      Message response = negative(request, query, rcode);
+      if (query.explaining) {
+        noteMiss(chain, query, client, response);
+      }
+      return Responses.completed(response);
     }
     if (outcome.answer.isEmpty()) {
-      return Responses.completed(negative(request, query, Rcode.NOERROR));
+      Message response = negative(request, query, Rcode.NOERROR);
+      if (query.explaining) {
+        noteAnswer(chain, query, response);
+      }
+      return Responses.completed(response);
     }
     Message response = Responses.answer(request);
     for (Record record : outcome.answer) {
@@ -133,7 +161,39 @@ final class KubernetesHandler implements Handler {
     for (Record record : outcome.extra) {
       response.addRecord(record, Section.ADDITIONAL);
     }
+    if (query.explaining) {
+      noteAnswer(chain, query, response);
+    }
     return Responses.completed(response);
+  }
+
+  private void noteAnswer(Chain chain, Query query, Message response) {
+    String state = explainer.sourceState();
+    if (state != null) {
+      chain.note(state);
+    }
+    chain.note(explainer.explain(query.labels, query.matched, query.qtype, response));
+  }
+
+  /**
+   * The notes of a name that does not exist.
+   *
+   * @param response the negative answer, or {@code null} when the name is passed on (fallthrough)
+   */
+  private void noteMiss(Chain chain, Query query, InetAddress client, Message response) {
+    String state = explainer.sourceState();
+    if (state != null) {
+      chain.note(state);
+    }
+    String description = explainer.describe(query.labels, query.matched, query.qtype);
+    chain.note(description + (response == null ? ": not found here" : AnswerExplainer.result(response)));
+    String expansion = searchPaths.explain(query.matched, query.labels, client);
+    if (expansion != null) {
+      chain.note(expansion);
+    }
+    if (response == null) {
+      chain.note("fallthrough: passed on");
+    }
   }
 
   private Message negative(Request request, Query query, int rcode) {
@@ -199,7 +259,8 @@ final class KubernetesHandler implements Handler {
     Name matched = Names.longestMatch(targetName, config.zones());
     if (matched != null && targetName.subdomain(query.zone)) {
       Query next =
-          new Query(targetName, labelsLeftOf(targetName, matched), query.zone, query.qtype);
+          new Query(
+              targetName, labelsLeftOf(targetName, matched), query.zone, matched, query.qtype, query.explaining);
       return addresses(next, depth + 1)
           .thenApply(
               outcome -> {
@@ -211,6 +272,12 @@ final class KubernetesHandler implements Handler {
                 records.addAll(outcome.answer);
                 return Outcome.of(records);
               });
+    }
+    if (query.explaining) {
+      // Resolving through the server would be a real query: cached, counted, logged.
+      List<Record> records = new ArrayList<>(before);
+      records.add(cname);
+      return CompletableFuture.completedFuture(Outcome.of(records));
     }
     Message lookup = Message.newQuery(Record.newRecord(targetName, query.qtype, DClass.IN));
     lookup.getHeader().setFlag(Flags.RD);

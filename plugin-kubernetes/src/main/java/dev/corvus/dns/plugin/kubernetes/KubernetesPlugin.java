@@ -5,6 +5,7 @@ import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
+import dev.corvus.dns.api.plugin.SelfCheck;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * directory) in {@link #start}, waits up to {@code startup_timeout} for the first sync (as CoreDNS
  * does) and serves from then on, ready or not; the {@code ready} plugin sees it ready once synced.
  */
-final class KubernetesPlugin implements Plugin {
+final class KubernetesPlugin implements Plugin, SelfCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final long SYNC_POLL_MILLIS = 20;
@@ -43,7 +44,19 @@ final class KubernetesPlugin implements Plugin {
     this.index = new ClusterIndex(context.clock(), config.namespaces());
     this.finder = new RecordFinder(config, index);
     this.metrics = new KubernetesMetrics(context.metrics(), context.clock());
-    this.handler = new KubernetesHandler(config, index, finder, context.resolver(), this::synced);
+    SearchPathTracker searchPaths = new SearchPathTracker(context.metrics(), SearchPathTracker.DEFAULT_CAPACITY);
+    this.handler =
+        new KubernetesHandler(
+            config,
+            index,
+            finder,
+            context.resolver(),
+            this::synced,
+            new SearchPathMonitor(config.zones(), index, searchPaths),
+            new AnswerExplainer(config, index, context.clock(), () -> source));
+    context.inspectors().register(
+        new KubernetesInspector(config, index, context.serverLabel(), context.clock(), () -> source, this::synced));
+    context.inspectors().register(new SearchPathInspector(config, context.serverLabel(), searchPaths));
     context.readiness().register(new ReadinessProvider() {
       @Override
       public String name() {
@@ -163,6 +176,14 @@ final class KubernetesPlugin implements Plugin {
       LOG.debug("kubernetes: cannot list the network interfaces", e);
     }
     return addresses.isEmpty() ? loopback : addresses;
+  }
+
+  @Override
+  public List<Finding> check(Duration timeout) {
+    if (config.apiSource() instanceof KubernetesConfig.OfflineDirectory offline) {
+      return List.of(OfflineCheck.check(offline.directory()));
+    }
+    return new ApiServerCheck(config, (KubernetesConfig.ApiServer) config.apiSource()).check(timeout);
   }
 
   @Override

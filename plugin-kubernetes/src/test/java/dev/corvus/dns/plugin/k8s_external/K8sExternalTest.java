@@ -107,4 +107,21 @@ class K8sExternalTest {
     assertEquals(List.of("10 NS ns1.dns.example.org."), rdata(dns.udp("example.org.", Type.NS), Section.ANSWER));
     assertEquals(1, rdata(dns.udp("example.org.", Type.SOA), Section.ANSWER).size());
   }
+
+  @Test
+  void explanationsNameTheServiceAndItsExternalAddresses() throws Exception {
+    java.net.InetSocketAddress client = new java.net.InetSocketAddress("127.0.0.1", 40000);
+    assertEquals(List.of("service shop/front (external IPs and LoadBalancer ingress: 192.0.2.10, 198.51.100.7):"
+            + " 2 external addresses and ports"),
+        notes(server.explain("front.shop.example.org.", Type.A, client)));
+    assertEquals(List.of("no service nope in namespace shop: 0 external addresses and ports"),
+        notes(server.explain("nope.shop.example.org.", Type.A, client)));
+  }
+
+  private static List<String> notes(dev.corvus.dns.api.plugin.Explanation explanation) {
+    return explanation.steps().stream()
+        .filter(step -> step.directive().equals("k8s_external"))
+        .flatMap(step -> step.notes().stream())
+        .toList();
+  }
 }

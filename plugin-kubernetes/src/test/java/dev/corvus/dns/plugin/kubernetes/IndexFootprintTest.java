@@ -53,7 +53,10 @@ class IndexFootprintTest {
         org.xbill.DNS.Name.fromConstantString("cluster.local."),
         new KubernetesConfig.OfflineDirectory(java.nio.file.Path.of(".")), Set.of(), null, null,
         PodMode.DISABLED, false, 5, false, Fallthrough.NONE, false, java.time.Duration.ofSeconds(5));
-    KubernetesHandler handler = new KubernetesHandler(config, index, new RecordFinder(config, index), q -> null, () -> true);
+    KubernetesHandler handler = new KubernetesHandler(config, index, new RecordFinder(config, index), q -> null, () -> true,
+        new SearchPathMonitor(config.zones(), index,
+            new SearchPathTracker(new dev.corvus.dns.server.metrics.PrometheusMetrics(), SearchPathTracker.DEFAULT_CAPACITY)),
+        new AnswerExplainer(config, index, java.time.Clock.systemUTC(), () -> null));
     int n = 2_000_000;
     dev.corvus.dns.api.Request[] requests = new dev.corvus.dns.api.Request[1000];
     java.util.Random random = new java.util.Random(1);

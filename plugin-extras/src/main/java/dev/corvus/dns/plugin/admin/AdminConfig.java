@@ -1,0 +1,35 @@
+package dev.corvus.dns.plugin.admin;
+
+import dev.corvus.dns.plugin.acl.Cidr;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The {@code admin} directive's settings.
+ *
+ * @param address where the admin endpoint listens; loopback by default
+ * @param allowed networks besides loopback whose clients may use it; empty by default
+ * @param flush whether {@code POST /inspect/cache/flush} is allowed
+ */
+record AdminConfig(InetSocketAddress address, List<Cidr> allowed, boolean flush) {
+
+  static final int DEFAULT_PORT = 9154;
+
+  AdminConfig {
+    allowed = List.copyOf(allowed);
+  }
+
+  /** Whether a request from {@code client} may use the endpoint: loopback, or an allowed network. */
+  boolean permits(InetAddress client) {
+    if (client.isLoopbackAddress()) {
+      return true;
+    }
+    for (Cidr network : allowed) {
+      if (network.contains(client)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

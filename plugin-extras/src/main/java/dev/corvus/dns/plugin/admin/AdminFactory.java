@@ -1,0 +1,73 @@
+package dev.corvus.dns.plugin.admin;
+
+import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.config.ConfigException;
+import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.plugin.Placement;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.plugin.PluginContext;
+import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.plugin.acl.Cidr;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code admin [ADDRESS] { allow CIDR...; flush }} directive: an HTTP endpoint for operators
+ * with {@code /explain}, {@code /config} and {@code /inspect/TOPIC}. It listens on {@code
+ * 127.0.0.1:9154} unless told otherwise and answers only loopback clients unless {@code allow}
+ * names more networks.
+ */
+@AutoService(PluginFactory.class)
+public final class AdminFactory implements PluginFactory {
+
+  static final List<String> KNOWN_OPTIONS = List.of("allow", "flush");
+
+  @Override
+  public String directive() {
+    return "admin";
+  }
+
+  @Override
+  public Placement placement() {
+    return Placement.after("ready");
+  }
+
+  @Override
+  public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+    return new AdminPlugin(parse(config), context);
+  }
+
+  static AdminConfig parse(ConfigReader config) throws ConfigException {
+    InetSocketAddress address = config.hasNextArg()
+        ? config.nextAddress("ADDRESS", AdminConfig.DEFAULT_PORT)
+        : new InetSocketAddress(InetAddress.getLoopbackAddress(), AdminConfig.DEFAULT_PORT);
+    config.expectNoMoreArgs();
+    List<Cidr> allowed = new ArrayList<>();
+    boolean flush = false;
+    while (config.nextOption()) {
+      switch (config.option()) {
+        case "allow" -> {
+          if (!config.hasNextArg()) {
+            throw config.error("allow needs at least one CIDR, e.g. allow 10.0.0.0/8");
+          }
+          while (config.hasNextArg()) {
+            String text = config.nextArg("CIDR");
+            try {
+              allowed.add(Cidr.parse(text));
+            } catch (IllegalArgumentException e) {
+              throw config.error("allow: " + e.getMessage());
+            }
+          }
+        }
+        case "flush" -> {
+          config.expectNoMoreArgs();
+          flush = true;
+        }
+        default -> throw config.unknownOption(KNOWN_OPTIONS);
+      }
+    }
+    return new AdminConfig(address, allowed, flush);
+  }
+}
