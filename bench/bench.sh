@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
 # Benchmarks the built distribution against peer servers on this machine, in the same run.
 #
-#   bench/bench.sh [-d SECONDS] [SCENARIO...]
+#   bench/bench.sh [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...]
+#
+#   -d SECONDS          dnsperf run per server (default 20; the scale scenario always runs 20 s)
+#   -g COLLECTOR_FLAGS  the JVM collector flags of Corvus (default: $CORVUS_GC, else SerialGC, below)
+#   -P                  Corvus only, no peer servers (for trying collectors: bench/gc-sweep.sh)
+#   CORVUS_HEAP, JAVA_OPTS   passed on to bin/corvus (heap flags; other JVM flags)
 #
 # Scenarios (default: all):
-#   whoami    Corvus whoami                      vs unbound local-data
-#   memory    Corvus hosts (100 names)           vs unbound local-data
-#   forward   Corvus forward, no cache           vs dnsdist forwarding, both to the same upstream
-#   cache     Corvus cache hit (cache+forward)   vs dnsdist packet cache and unbound's own cache
+#   whoami      Corvus whoami                      vs unbound local-data
+#   memory      Corvus hosts (100 names)           vs unbound local-data
+#   forward     Corvus forward, no cache           vs dnsdist forwarding, both to the same upstream
+#   cache       Corvus cache hit (cache+forward)   vs dnsdist packet cache and unbound's own cache
+#   kubernetes  Corvus kubernetes (offline, 1,000 ClusterIP Services), svcN.nsM.svc.cluster.local A
+#               vs unbound with the same names as local-data (a static zone, not a Kubernetes
+#               integration: no peer on the machine has one)
+#   searchpath  a pod of ns1 resolving api.example.com through its 5-entry search path (ndots:5):
+#               5 NXDOMAIN queries, then the name; Corvus kubernetes (pods verified) + cache +
+#               forward to an upstream unbound vs unbound answering all six from local-data
+#   autopath    the same lookup with `autopath @kubernetes`: one query, answered with CNAME + A;
+#               the peer (no autopath equivalent) still needs the six queries of searchpath
+#   scale       10,000 Services (20 % headless), 10,000 EndpointSlices with 50,000 addresses, the
+#               kubeadm Corefile (offline): time from process start to /ready 200, RSS at ready and
+#               after 20 s of Service lookups (QPS, latency) vs unbound with the same names
 #
 # Builds the distribution when it is missing, installs dnsperf and unbound from Debian when they
 # are missing, runs dnsperf for a fixed time against each server (server pinned to CPU 1, dnsperf
-# to CPU 0 when the machine has two or more) and prints QPS, mean, p99 and p99.9 latency and the
-# Corvus/peer ratios. Only loopback addresses are used.
+# to CPU 0 when the machine has two or more) and prints QPS, mean, p99 and p99.9 latency, the
+# server's resident memory (VmRSS of its own process at the end of its run), for Corvus the GC
+# pauses during the run (from its unified GC log), and the Corvus/peer ratios. Where a lookup
+# takes several queries, lookups/s is printed too. Only loopback addresses are used.
+#
+# Other engineers benchmark on the same machine: run it under `flock /tmp/bench.lock`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=20
-while getopts "d:" opt; do
+SCALE_DURATION=20
+GC_FLAGS=${CORVUS_GC:--XX:+UseSerialGC}
+PEERS=yes
+while getopts "d:g:P" opt; do
   case $opt in
     d) DURATION=$OPTARG ;;
-    *) echo "usage: $0 [-d SECONDS] [SCENARIO...]" >&2; exit 2 ;;
+    g) GC_FLAGS=$OPTARG ;;
+    P) PEERS=no ;;
+    *) echo "usage: $0 [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-SCENARIOS=("${@:-whoami memory forward cache}")
+SCENARIOS=("${@:-whoami memory forward cache kubernetes searchpath autopath scale}")
 # shellcheck disable=SC2206
 SCENARIOS=(${SCENARIOS[*]})
 
@@ -36,31 +61,58 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# The built distribution; the benchmark itself needs no Maven.
 DIST=$(ls -d "$ROOT"/distribution/target/corvus-*/ 2>/dev/null | grep -v '\.tar' | head -n1 || true)
 if [ -z "$DIST" ] || [ ! -x "$DIST/bin/corvus" ]; then
-  mvn -B -q -DskipTests package
-  DIST=$(ls -d "$ROOT"/distribution/target/corvus-*/ | head -n1)
+  echo "build the distribution first: mvn -B -DskipTests package" >&2; exit 1
 fi
 
 WORK=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# BENCH_LOGS=DIR keeps the servers' logs and Corvus's GC logs of the run in DIR.
+trap 'kill $(jobs -p) 2>/dev/null || true; if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$WORK"/*.log "$BENCH_LOGS"/ 2>/dev/null; fi; rm -rf "$WORK"' EXIT
 if [ "$(nproc)" -ge 2 ]; then SERVER_CPU="taskset -c 1"; CLIENT_CPU="taskset -c 0"; else SERVER_CPU=""; CLIENT_CPU=""; fi
 CORVUS_PORT=15353
 PEER_PORT=15354
 UPSTREAM_PORT=15355
+HEALTH_PORT=15356   # the scale scenario's health, ready and prometheus endpoints
+READY_PORT=15357
+METRICS_PORT=15358
+# The server under test: its own process, not a wrapper (taskset and bin/corvus exec), so that
+# its VmRSS is the server's.
+SERVER_PID=
+corvus_stats=
+corvus_gc=
+corvus_per=1
 
-wait_for() { # port
+wait_for() { # port pid
   for _ in $(seq 1 200); do
     if dig +short +time=1 +tries=1 @127.0.0.1 -p "$1" ready.check. A >/dev/null 2>&1; then return 0; fi
+    kill -0 "$2" 2>/dev/null || break
     sleep 0.1
   done
-  echo "server on port $1 did not start" >&2; return 1
+  echo "server on port $1 did not start" >&2; tail -n 20 "$WORK"/*.log >&2; return 1
 }
 
-# Runs dnsperf with per-query output and reduces it to: qps mean_ms p99_ms p999_ms lost
-measure() { # port queryfile
-  $CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "$DURATION" -c 4 -q 200 -t 2 -v 2>/dev/null \
-    | python3 "$ROOT/bench/latency.py"
+rss_mib() { # pid: its resident memory (VmRSS) in MiB
+  awk '/^VmRSS:/ {printf "%.0f\n", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
+# Runs dnsperf with per-query output and reduces it to: qps mean_ms p99_ms p999_ms lost, followed by
+# the server's RSS in MiB at the end of the run.
+measure() { # port queryfile [seconds]
+  local stats
+  stats=$($CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "${3:-$DURATION}" -c 4 -q 200 -t 2 -v 2>/dev/null \
+    | python3 "$ROOT/bench/latency.py")
+  echo "$stats $(rss_mib "$SERVER_PID")"
+}
+
+# measure for Corvus: sets corvus_stats, and corvus_gc to the GC pauses logged during the run
+# (count max_ms p999_ms total_ms).
+measure_corvus() { # port queryfile [seconds]
+  local mark
+  mark=$(stat -c %s "$GC_LOG" 2>/dev/null || echo 0)
+  corvus_stats=$(measure "$@")
+  corvus_gc=$(tail -c +$((mark + 1)) "$GC_LOG" 2>/dev/null | python3 "$ROOT/bench/gcpauses.py")
 }
 
 unbound_config() { # file port local-data-file [extra]
@@ -89,15 +141,16 @@ CONF
 start_unbound() { # local-data file
   unbound_config "$WORK/unbound.conf" $PEER_PORT "$1"
   $SERVER_CPU /usr/sbin/unbound -c "$WORK/unbound.conf" 2>>"$WORK/unbound.log" &
-  wait_for $PEER_PORT
+  SERVER_PID=$!
+  wait_for $PEER_PORT $SERVER_PID
 }
 
-# The upstream of the forward and cache scenarios: unbound answering the queried names from
-# local-data, on the client's CPU so that the server under test keeps its own.
+# The upstream of the forward, cache and search path scenarios: unbound answering the queried
+# names from local-data, on the client's CPU so that the server under test keeps its own.
 start_upstream() { # local-data file
   unbound_config "$WORK/upstream.conf" $UPSTREAM_PORT "$1"
   $CLIENT_CPU /usr/sbin/unbound -c "$WORK/upstream.conf" 2>>"$WORK/unbound.log" &
-  wait_for $UPSTREAM_PORT
+  wait_for $UPSTREAM_PORT $!
 }
 
 start_dnsdist() { # packet-cache: yes|no
@@ -108,7 +161,8 @@ start_dnsdist() { # packet-cache: yes|no
     [ "$1" = yes ] && echo "pc = newPacketCache(10000, {maxTTL=86400})" && echo "getPool(''):setCache(pc)"
   } > "$WORK/dnsdist.conf"
   $SERVER_CPU dnsdist --supervised --disable-syslog -C "$WORK/dnsdist.conf" >>"$WORK/dnsdist.log" 2>&1 &
-  wait_for $PEER_PORT
+  SERVER_PID=$!
+  wait_for $PEER_PORT $SERVER_PID
 }
 
 # unbound as a caching forwarder in front of the upstream: after the warm-up it answers from cache.
@@ -118,13 +172,23 @@ start_unbound_cache() {
   name: \"example.\"
   forward-addr: 127.0.0.1@$UPSTREAM_PORT"
   $SERVER_CPU /usr/sbin/unbound -c "$WORK/unbound.conf" 2>>"$WORK/unbound.log" &
-  wait_for $PEER_PORT
+  SERVER_PID=$!
+  wait_for $PEER_PORT $SERVER_PID
   $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PEER_PORT -d "$WORK/queries" -l 3 -c 4 -q 200 >/dev/null 2>&1 || true
 }
 
-start_corvus() { # corefile
-  $SERVER_CPU "$DIST/bin/corvus" -conf "$1" >"$WORK/corvus.log" 2>&1 &
-  wait_for $CORVUS_PORT
+# Starts Corvus with the collector under test and a unified GC log of its own ($GC_LOG), without
+# waiting. bin/corvus keeps its heap flags (CORVUS_HEAP) and appends JAVA_OPTS.
+launch_corvus() { # corefile scenario
+  GC_LOG="$WORK/gc-$2.log"
+  JAVA_OPTS="$GC_FLAGS -Xlog:gc,gc+phases:file=$GC_LOG:uptime,level,tags ${JAVA_OPTS:-}" \
+    $SERVER_CPU "$DIST/bin/corvus" -conf "$1" >"$WORK/corvus-$2.log" 2>&1 &
+  SERVER_PID=$!
+}
+
+start_corvus() { # corefile scenario
+  launch_corvus "$1" "$2"
+  wait_for $CORVUS_PORT $SERVER_PID
   # warm up the JIT before measuring
   $CLIENT_CPU dnsperf -s 127.0.0.1 -p $CORVUS_PORT -d "$WORK/queries" -l 10 -c 4 -q 200 >/dev/null 2>&1 || true
 }
@@ -134,21 +198,41 @@ stop_all() {
   wait 2>/dev/null || true
 }
 
-report() { # scenario corvus_stats peer_name peer_stats
-  python3 - "$@" <<'PY'
+# One result line per server; a peer's line is followed by the Corvus/peer ratios. PER is the
+# number of queries one lookup takes (6 for a walk of the search path): the search path scenarios
+# print lookups/s, and when Corvus and the peer need different numbers of queries, the ratio
+# compares lookups/s.
+report() { # scenario server per stats gc
+  python3 - "$@" "$corvus_stats" "$corvus_per" <<'PY'
 import sys
-scenario, corvus, peer, other = sys.argv[1], sys.argv[2].split(), sys.argv[3], sys.argv[4].split()
-c = [float(x) for x in corvus]; p = [float(x) for x in other]
-print(f"{scenario:<10} {'corvus':<8} qps={c[0]:>9.0f} mean={c[1]:.3f}ms p99={c[2]:.3f}ms p99.9={c[3]:.3f}ms lost={c[4]:.0f}")
-print(f"{scenario:<10} {peer:<8} qps={p[0]:>9.0f} mean={p[1]:.3f}ms p99={p[2]:.3f}ms p99.9={p[3]:.3f}ms lost={p[4]:.0f}")
-print(f"{scenario:<10} ratio    qps corvus/{peer}={c[0]/p[0]:.2f}  p99 corvus/{peer}={c[2]/p[2]:.2f}")
+scenario, server, per, stats, gc, corvus, corvus_per = sys.argv[1:8]
+s, per = [float(x) for x in stats.split()], int(per)
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "n/a"
+text = (f"{scenario:<10} {server:<8} qps={s[0]:>7.0f} mean={s[1]:.3f}ms p99={s[2]:.3f}ms"
+        f" p99.9={s[3]:.3f}ms lost={s[4]:.0f} rss={s[5]:.0f}MiB")
+if scenario in ("searchpath", "autopath"):
+    text += f" lookups/s={s[0] / per:.0f}"
+if gc:
+    g = [float(x) for x in gc.split()]
+    text += f" gc: {g[0]:.0f} pauses, max {g[1]:.2f}ms, p99.9 {g[2]:.2f}ms"
+print(text)
+if server != "corvus":
+    c, cper = [float(x) for x in corvus.split()], int(corvus_per)
+    if cper != per:
+        first = f"lookups/s corvus/{server}={ratio(c[0] / cper, s[0] / per)}"
+    else:
+        first = f"qps corvus/{server}={ratio(c[0], s[0])}  p99 corvus/{server}={ratio(c[2], s[2])}"
+    print(f"{scenario:<10} ratio    {first}  rss corvus/{server}={ratio(c[5], s[5])}")
 PY
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dnsperf: ${DURATION}s per server, 4 clients, 200 outstanding; server on CPU 1, dnsperf on CPU 0"
+echo "corvus: collector ${GC_FLAGS}; heap ${CORVUS_HEAP:-bin/corvus default (-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10)}${JAVA_OPTS:+; JAVA_OPTS $JAVA_OPTS}"
 
 for scenario in "${SCENARIOS[@]}"; do
+  corvus_per=1
   case $scenario in
     whoami)
       # whoami answers with the client's address; unbound answers a static A record.
@@ -171,41 +255,156 @@ for scenario in "${SCENARIOS[@]}"; do
         cache) printf ".:$CORVUS_PORT {\n    cache 3600\n    forward . 127.0.0.1:$UPSTREAM_PORT\n}\n" > "$WORK/Corefile" ;;
       esac
       ;;
+    kubernetes)
+      # 1,000 ClusterIP Services (10 namespaces x 100) as offline YAML (bench/cluster.py), asked
+      # round-robin for svcN.nsM.svc.cluster.local A; no cache in front, so every answer is a
+      # lookup in the plugin's index. unbound holds the same names as local-data.
+      python3 "$ROOT/bench/cluster.py" "$WORK/k8s" --namespaces 10 --services 100
+      cp "$WORK/k8s/service-queries" "$WORK/queries"
+      cp "$WORK/k8s/service-local-data" "$WORK/local"
+      printf ".:$CORVUS_PORT {\n    kubernetes cluster.local {\n        offline $WORK/k8s/cluster\n    }\n}\ncheck.:$CORVUS_PORT {\n    whoami\n}\n" > "$WORK/Corefile"
+      ;;
+    searchpath|autopath)
+      # A pod of namespace ns1 (pod IP 127.0.0.1, the benchmark client's address, so that the
+      # kubernetes plugin finds the client's namespace) with the resolv.conf
+      #   search ns1.svc.cluster.local svc.cluster.local cluster.local corp.internal example.internal
+      #   options ndots:5
+      # looks up api.example.com: five expansions answered NXDOMAIN (three by the kubernetes
+      # plugin, two by the upstream), then the name itself. Corvus runs the cluster's Corefile
+      # (kubernetes with pods verified, cache, forward to the upstream unbound); with `autopath
+      # @kubernetes` the pod's first query, api.example.com.ns1.svc.cluster.local, is answered with
+      # a CNAME to api.example.com and its address in one round trip.
+      python3 "$ROOT/bench/cluster.py" "$WORK/k8s" --namespaces 10 --services 100 --client-pod ns1/127.0.0.1
+      : > "$WORK/search-queries"
+      for domain in ns1.svc.cluster.local svc.cluster.local cluster.local corp.internal example.internal; do
+        printf 'api.example.com.%s. A\n' "$domain" >> "$WORK/search-queries"
+      done
+      printf 'api.example.com. A\n' >> "$WORK/search-queries"
+      printf '  local-zone: "corp.internal." static\n  local-zone: "example.internal." static\n  local-zone: "example.com." static\n  local-data: "api.example.com. 3600 IN A 192.0.2.80"\n' > "$WORK/upstream-local"
+      # unbound as the peer answers all six from local data: cluster.local as a static zone (NXDOMAIN).
+      { cat "$WORK/upstream-local"; printf '  local-zone: "cluster.local." static\n'; } > "$WORK/local"
+      autopath=""
+      if [ "$scenario" = autopath ]; then
+        autopath="    autopath @kubernetes\n"
+        printf 'api.example.com.ns1.svc.cluster.local. A\n' > "$WORK/queries"
+      else
+        cp "$WORK/search-queries" "$WORK/queries"
+        corvus_per=6
+      fi
+      printf ".:$CORVUS_PORT {\n${autopath}    kubernetes cluster.local in-addr.arpa ip6.arpa {\n        offline $WORK/k8s/cluster\n        pods verified\n        fallthrough in-addr.arpa ip6.arpa\n    }\n    cache 30\n    forward . 127.0.0.1:$UPSTREAM_PORT\n}\n" > "$WORK/Corefile"
+      ;;
+    scale)
+      # 10,000 Services in 100 namespaces, 20 % headless, each with an EndpointSlice of 5 ready
+      # addresses (50,000 in all), served by the kubeadm Corefile (offline instead of an API server,
+      # forward to the upstream unbound instead of /etc/resolv.conf, loopback ports). Queries: every
+      # Service's A name (headless ones answer 5 addresses). unbound holds the same answers.
+      python3 "$ROOT/bench/cluster.py" "$WORK/scale" --namespaces 100 --services 100 --headless 20 --endpoints 5 --ttl 30
+      cp "$WORK/scale/service-queries" "$WORK/queries"
+      cp "$WORK/scale/service-local-data" "$WORK/local"
+      : > "$WORK/upstream-local"
+      cat > "$WORK/Corefile" <<CORE
+.:$CORVUS_PORT {
+    errors
+    health 127.0.0.1:$HEALTH_PORT
+    ready 127.0.0.1:$READY_PORT
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       offline $WORK/scale/cluster
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus 127.0.0.1:$METRICS_PORT
+    forward . 127.0.0.1:$UPSTREAM_PORT {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+CORE
+      ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   case $scenario in
-    whoami|memory)
-      start_corvus "$WORK/Corefile"
-      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+    whoami|memory|kubernetes)
+      start_corvus "$WORK/Corefile" "$scenario"
+      measure_corvus $CORVUS_PORT "$WORK/queries"
       stop_all
-      start_unbound "$WORK/local"
-      report "$scenario" "$corvus_stats" unbound "$(measure $PEER_PORT "$WORK/queries")"
-      stop_all
+      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        start_unbound "$WORK/local"
+        report "$scenario" unbound 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        stop_all
+      fi
       ;;
     forward)
       start_upstream "$WORK/local"
-      start_corvus "$WORK/Corefile"
-      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+      start_corvus "$WORK/Corefile" "$scenario"
+      measure_corvus $CORVUS_PORT "$WORK/queries"
       stop_all
-      start_upstream "$WORK/local"
-      start_dnsdist no
-      report "$scenario" "$corvus_stats" dnsdist "$(measure $PEER_PORT "$WORK/queries")"
-      stop_all
+      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        start_upstream "$WORK/local"
+        start_dnsdist no
+        report "$scenario" dnsdist 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        stop_all
+      fi
       ;;
     cache)
       start_upstream "$WORK/local"
-      start_corvus "$WORK/Corefile"
-      corvus_stats=$(measure $CORVUS_PORT "$WORK/queries")
+      start_corvus "$WORK/Corefile" "$scenario"
+      measure_corvus $CORVUS_PORT "$WORK/queries"
       stop_all
-      start_upstream "$WORK/local"
-      start_dnsdist yes
-      $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PEER_PORT -d "$WORK/queries" -l 3 -c 4 -q 200 >/dev/null 2>&1 || true
-      report "$scenario" "$corvus_stats" dnsdist "$(measure $PEER_PORT "$WORK/queries")"
+      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        start_upstream "$WORK/local"
+        start_dnsdist yes
+        $CLIENT_CPU dnsperf -s 127.0.0.1 -p $PEER_PORT -d "$WORK/queries" -l 3 -c 4 -q 200 >/dev/null 2>&1 || true
+        report "$scenario" dnsdist 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        stop_all
+        start_upstream "$WORK/local"
+        start_unbound_cache
+        report "$scenario" unbound 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        stop_all
+      fi
+      ;;
+    searchpath|autopath)
+      start_upstream "$WORK/upstream-local"
+      start_corvus "$WORK/Corefile" "$scenario"
+      echo "$scenario check: $(head -n1 "$WORK/queries" | cut -d' ' -f1) A -> $(dig +noall +answer +comments @127.0.0.1 -p $CORVUS_PORT "$(head -n1 "$WORK/queries" | cut -d' ' -f1)" A \
+        | awk '/status:/ {sub(",", "", $6); printf "%s ", $6} !/^;/ && NF {printf "%s %s ", $4, $5}')"
+      measure_corvus $CORVUS_PORT "$WORK/queries"
       stop_all
-      start_upstream "$WORK/local"
-      start_unbound_cache
-      report "$scenario" "$corvus_stats" unbound "$(measure $PEER_PORT "$WORK/queries")"
+      report "$scenario" corvus $corvus_per "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        # no autopath in unbound: its client walks the search path in both scenarios
+        start_unbound "$WORK/local"
+        report "$scenario" unbound 6 "$(measure $PEER_PORT "$WORK/search-queries")" ""
+        stop_all
+      fi
+      ;;
+    scale)
+      start_upstream "$WORK/upstream-local"
+      started=$(date +%s%N)
+      launch_corvus "$WORK/Corefile" "$scenario"
+      until curl -sf -o /dev/null "http://127.0.0.1:$READY_PORT/ready"; do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then tail -n 20 "$WORK/corvus-scale.log" >&2; exit 1; fi
+        sleep 0.02
+      done
+      ready_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+      echo "scale      corvus   ready (/ready 200) after ${ready_ms} ms, rss=$(rss_mib "$SERVER_PID")MiB at ready; $(grep -o 'synced.*' "$WORK/corvus-scale.log" | head -n1)"
+      # no warm-up: the first 20 s of queries after ready, JIT compilation included
+      measure_corvus $CORVUS_PORT "$WORK/queries" $SCALE_DURATION
       stop_all
+      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        started=$(date +%s%N)
+        start_unbound "$WORK/local"
+        echo "scale      unbound  first answer after $(( ($(date +%s%N) - started) / 1000000 )) ms (polled every 0.1 s), rss=$(rss_mib "$SERVER_PID")MiB"
+        report "$scenario" unbound 1 "$(measure $PEER_PORT "$WORK/queries" $SCALE_DURATION)" ""
+        stop_all
+      fi
       ;;
   esac
 done

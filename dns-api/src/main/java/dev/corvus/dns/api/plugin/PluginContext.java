@@ -28,6 +28,12 @@ public interface PluginContext {
   /** Where the plugin registers what the admin endpoint shows about it. */
   Inspectors inspectors();
 
+  /**
+   * Registers {@code observer} for every response of this server block; call it from {@link
+   * PluginFactory#create}, the block's chain is assembled right after.
+   */
+  void observeResponses(ResponseObserver observer);
+
   /** The configuration's source and the reload entry point. */
   ServerControl server();
 

@@ -99,7 +99,7 @@ final class DoctorCommand {
   private int summarise() {
     String summary = problems + " problem" + (problems == 1 ? "" : "s") + ", " + warnings + " warning"
         + (warnings == 1 ? "" : "s");
-    (problems == 0 ? out : err).println(problems == 0 ? "no problems found (" + summary + ")" : summary);
+    out.println(problems == 0 ? "no problems found (" + summary + ")" : summary);
     return problems == 0 ? 0 : 1;
   }
 }

@@ -116,32 +116,19 @@ public final class Main {
   }
 
   private int check(Options options) {
-    if (options.conf() == null) {
-      err.println("corvus check: -conf FILE is required");
-      return 2;
-    }
-    PluginCatalog catalog;
-    try {
-      catalog = PluginCatalog.load(options.pluginDirectory());
-    } catch (PluginLoadingException e) {
-      err.println(e.getMessage());
-      return 1;
-    }
-    Corefile corefile;
-    CorefileSource source = CorefileSource.ofFile(options.conf());
-    try {
-      corefile = source.parse(environment, options.dnsPort());
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      return 1;
-    } catch (IOException e) {
-      err.println("corvus check: cannot read " + options.conf() + ": " + e.getMessage());
-      return 1;
-    }
-    ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
-    try {
-      List<ConfigException> errors = new ConfigurationBuilder(catalog, inertServices(idle))
-          .check(corefile, source.baseDirectory());
+    return offline("check", options, (catalog, services) -> {
+      Corefile corefile;
+      CorefileSource source = CorefileSource.ofFile(options.conf());
+      try {
+        corefile = source.parse(environment, options.dnsPort());
+      } catch (ConfigException e) {
+        err.println(e.getMessage());
+        return 1;
+      } catch (IOException e) {
+        err.println("corvus check: cannot read " + options.conf() + ": " + e.getMessage());
+        return 1;
+      }
+      List<ConfigException> errors = new ConfigurationBuilder(catalog, services).check(corefile, source.baseDirectory());
       errors.forEach(e -> err.println(e.getMessage()));
       catalog.refused().forEach(err::println);
       if (!errors.isEmpty()) {
@@ -150,14 +137,24 @@ public final class Main {
       out.println(options.conf() + ": OK (" + corefile.blocks().size() + " server block"
           + (corefile.blocks().size() == 1 ? "" : "s") + ")");
       return 0;
-    } finally {
-      idle.shutdownNow();
-    }
+    });
   }
 
   private int doctor(Options options) {
+    return offline("doctor", options, (catalog, services) -> new DoctorCommand(out, err, environment)
+        .run(options.conf(), options.dnsPort(), catalog, services, options.timeout()));
+  }
+
+  /** A command that builds a configuration without serving it. */
+  @FunctionalInterface
+  private interface OfflineCommand {
+    int run(PluginCatalog catalog, RuntimeServices services);
+  }
+
+  /** Runs {@code command} with the plugin catalog and services that bind, reload and schedule nothing. */
+  private int offline(String name, Options options, OfflineCommand command) {
     if (options.conf() == null) {
-      err.println("corvus doctor: -conf FILE is required");
+      err.println("corvus " + name + ": -conf FILE is required");
       return 2;
     }
     PluginCatalog catalog;
@@ -169,8 +166,7 @@ public final class Main {
     }
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
     try {
-      return new DoctorCommand(out, err, environment)
-          .run(options.conf(), options.dnsPort(), catalog, inertServices(idle), options.timeout());
+      return command.run(catalog, inertServices(idle));
     } finally {
       idle.shutdownNow();
     }

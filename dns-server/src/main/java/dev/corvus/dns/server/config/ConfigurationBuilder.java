@@ -6,6 +6,7 @@ import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
+import dev.corvus.dns.api.plugin.ResponseObserver;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.config.BindFactory.BindAddresses;
 import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
@@ -27,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -84,16 +86,17 @@ public final class ConfigurationBuilder {
     List<BlockPlan> blocks = new ArrayList<>();
     for (int i = 0; i < corefile.blocks().size(); i++) {
       ServerBlock block = corefile.blocks().get(i);
+      List<ResponseObserver> observers = new CopyOnWriteArrayList<>();
       PluginContext context = new BlockPluginContext(services.metrics(), readiness,
-          generation.services(i), resolver, services.http(), generation.inspectors(), control, services.scheduler(),
-          services.clock(), serverLabel(block));
-      blocks.add(buildBlock(block, baseDirectory, context, errors));
+          generation.services(i), resolver, services.http(), generation.inspectors(), observers, control,
+          services.scheduler(), services.clock(), serverLabel(block));
+      blocks.add(buildBlock(block, baseDirectory, context, observers, errors));
     }
     return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation);
   }
 
   private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, PluginContext context,
-      List<ConfigException> errors) throws ConfigException {
+      List<ResponseObserver> observers, List<ConfigException> errors) throws ConfigException {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -130,7 +133,7 @@ public final class ConfigurationBuilder {
             "scheme " + key.scheme().prefix() + ":// is not supported; use dns:// or tls://");
       }
     }
-    return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps), List.copyOf(bind), tls);
+    return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps, observers), List.copyOf(bind), tls);
   }
 
   private ConfiguredPlugin create(Directive directive, List<Name> zones, Path baseDirectory,

@@ -36,7 +36,14 @@ final class BlockParser {
   record RawBlock(List<LexToken> keys, List<Directive> directives) {}
 
   private static final Pattern ARGUMENT = Pattern.compile("\\{args\\[(\\d{1,4})]}");
-  private static final int MAX_IMPORTS = 10_000;
+  /** CoreDNS's Caddyfile parser gives up after 1,000 imports; a bound also stops a Corefile whose imports multiply. */
+  private static final int MAX_IMPORTS = 1_000;
+  /**
+   * Blocks nest this deep at most. Caddy has no bound (Go stacks grow); here each level costs stack
+   * frames, in this parser and in every reader walking the result, so a Corefile nesting blocks by
+   * the thousand would end in a StackOverflowError instead of an error naming the line.
+   */
+  private static final int MAX_NESTING = 100;
 
   private final List<LexToken> tokens;
   private final Map<String, List<LexToken>> snippets = new HashMap<>();
@@ -44,6 +51,7 @@ final class BlockParser {
   private final Map<String, String> env;
   private int position;
   private int imports;
+  private int nesting;
 
   BlockParser(List<LexToken> tokens, Map<String, String> env) {
     this.tokens = new ArrayList<>(tokens);
@@ -101,6 +109,12 @@ final class BlockParser {
       throw error(tokens.get(tokens.size() - 1), "Unexpected EOF: expected another address after ','");
     }
     if (keys.isEmpty()) {
+      if (position < tokens.size() && tokens.get(position).is("{")) {
+        // A block without addresses (a Corefile starting with '{', or only "" keys): Caddy
+        // parses its lines and then drops it, as parseAll keeps blocks with keys only.
+        LexToken open = tokens.get(position++);
+        parseLines(open);
+      }
       return null;
     }
     String first = keys.get(0).text();
@@ -185,7 +199,11 @@ final class BlockParser {
       }
       position++;
       if (token.is("{")) {
+        if (++nesting > MAX_NESTING) {
+          throw error(token, "blocks nested more than " + MAX_NESTING + " deep");
+        }
         List<Directive> block = parseLines(token);
+        nesting--;
         if (position < tokens.size() && !tokens.get(position).lineStart()) {
           LexToken extra = tokens.get(position);
           throw error(extra, "Unexpected '" + extra.text() + "' after '}': expected a new line");

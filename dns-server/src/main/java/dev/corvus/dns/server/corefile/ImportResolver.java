@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.PatternSyntaxException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,13 @@ final class ImportResolver {
     }
     List<Path> matches;
     if (text.contains("*") || text.contains("?")) {
-      matches = glob(full);
+      try {
+        matches = glob(full);
+      } catch (PatternSyntaxException e) {
+        // e.g. an unclosed '[': Go's filepath.Glob fails with ErrBadPattern, which Caddy reports so
+        throw new ConfigException(
+            at, null, "Failed to use import pattern " + pattern + ": syntax error in pattern");
+      }
       if (matches.isEmpty()) {
         LOG.warn("{}: No files matching import glob pattern: {}", at, pattern);
       }
@@ -59,14 +66,22 @@ final class ImportResolver {
   }
 
   private static List<Path> glob(Path pattern) {
-    List<Path> current = new ArrayList<>();
-    current.add(pattern.getRoot());
+    // Every wildcard component is compiled before any directory is read: like Go's
+    // filepath.Glob, a malformed pattern fails even where no directory it names exists.
+    List<PathMatcher> matchers = new ArrayList<>();
     for (Path component : pattern) {
       String part = component.toString();
+      matchers.add(part.contains("*") || part.contains("?") ? matcher(part) : null);
+    }
+    List<Path> current = new ArrayList<>();
+    current.add(pattern.getRoot());
+    for (int i = 0; i < pattern.getNameCount(); i++) {
+      String part = pattern.getName(i).toString();
+      PathMatcher matcher = matchers.get(i);
       List<Path> next = new ArrayList<>();
       for (Path dir : current) {
-        if (part.contains("*") || part.contains("?")) {
-          next.addAll(matching(dir, part));
+        if (matcher != null) {
+          next.addAll(matching(dir, matcher));
         } else if (Files.exists(dir.resolve(part))) {
           next.add(dir.resolve(part));
         }
@@ -76,13 +91,16 @@ final class ImportResolver {
     return current;
   }
 
-  private static List<Path> matching(Path dir, String part) {
+  private static PathMatcher matcher(String part) {
+    // Go's filepath.Glob knows no {a,b} alternatives, so braces are literal here
+    String escaped = part.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}");
+    return FileSystems.getDefault().getPathMatcher("glob:" + escaped);
+  }
+
+  private static List<Path> matching(Path dir, PathMatcher matcher) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    // Go's filepath.Glob knows no {a,b} alternatives, so braces are literal here
-    String escaped = part.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}");
-    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + escaped);
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {

@@ -6,10 +6,13 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.plugin.ResponseObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -20,15 +23,39 @@ import org.xbill.DNS.Rcode;
  */
 public final class Pipeline {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
   private final Handler[] handlers;
   private final String[] directives;
+  private final List<ResponseObserver> observers;
 
   /**
    * @param steps the handlers in chain order with their directives
    */
   public Pipeline(List<Step> steps) {
+    this(steps, List.of());
+  }
+
+  /**
+   * @param steps the handlers in chain order with their directives
+   * @param observers told about every response written for this chain's queries; the list is
+   *     read at each response, so plugins created after this call may still add to it
+   */
+  public Pipeline(List<Step> steps, List<ResponseObserver> observers) {
     this.handlers = steps.stream().map(Step::handler).toArray(Handler[]::new);
     this.directives = steps.stream().map(Step::directive).toArray(String[]::new);
+    this.observers = observers;
+  }
+
+  /** Tells the block's observers about a response the server wrote. */
+  public void observe(Request request, Message response) {
+    for (ResponseObserver observer : observers) {
+      try {
+        observer.observe(request, response);
+      } catch (RuntimeException e) {
+        LOG.warn("a response observer failed for {}: {}", request, e.toString());
+      }
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.Resolver;
+import dev.corvus.dns.api.plugin.ResponseObserver;
 import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.api.plugin.ServiceRegistry;
 import dev.corvus.dns.server.config.BlockPluginContext;
@@ -83,6 +84,7 @@ public final class PluginTestKit implements AutoCloseable {
   private volatile Path baseDirectory = Path.of("").toAbsolutePath();
   private volatile Resolver resolver = query -> CompletableFuture.failedFuture(
       new IllegalStateException("the test kit has no server to resolve through; set one with resolver(...) or use Corvus"));
+  private final List<ResponseObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile ServerControl.ConfigSource configSource = new ServerControl.ConfigSource(List.of(), "");
   private volatile Supplier<CompletionStage<Void>> reload = () -> CompletableFuture.failedFuture(
       new IllegalStateException("the test kit does not reload; set what reload does with reload(...)"));
@@ -202,7 +204,7 @@ public final class PluginTestKit implements AutoCloseable {
       }
     };
     return new BlockPluginContext(metrics, readiness, registry, query -> resolver.resolve(query),
-        this::serve, services.inspectors(), control, scheduler, clock, Queries.SERVER);
+        this::serve, services.inspectors(), observers, control, scheduler, clock, Queries.SERVER);
   }
 
   private HttpEndpoints.Endpoint serve(InetSocketAddress address, String path, HttpEndpoints.Route route) {
@@ -231,6 +233,14 @@ public final class PluginTestKit implements AutoCloseable {
 
   private static String routeKey(InetSocketAddress address, String path) {
     return address + path;
+  }
+
+  /**
+   * Tells the response observers plugins registered through this kit's contexts about {@code
+   * response}, as the server does after writing it.
+   */
+  public void observe(Request request, Message response) {
+    observers.forEach(observer -> observer.observe(request, response));
   }
 
   /** The inspector a plugin created by this kit registered for {@code topic}, if any. */

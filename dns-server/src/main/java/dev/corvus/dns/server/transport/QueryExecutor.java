@@ -8,13 +8,14 @@ import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Metrics;
+import dev.corvus.dns.server.routing.Pipeline;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
+import io.netty.util.Timeout;
+import io.netty.util.Timer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import io.netty.util.Timeout;
-import io.netty.util.Timer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -147,7 +148,9 @@ public final class QueryExecutor {
       dropped.inc();
       return;
     }
-    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+    // dnsjava keeps what it could read of a query with TC set, so the header may count a
+    // question the message does not hold.
+    if (query.getHeader().getCount(Section.QUESTION) != 1 || query.getQuestion() == null) {
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
       sink.send(encode(bare(query, Rcode.FORMERR), query, transport));
       return;
@@ -180,7 +183,7 @@ public final class QueryExecutor {
     }
     CompletableFuture<Message> answer = result.toCompletableFuture();
     if (answer.isDone()) {
-      finish(request, answer, sink, table);
+      finish(request, route.pipeline(), answer, sink, table);
       return;
     }
     // An answer still to come: bound how many wait and for how long. Answers from memory never
@@ -211,7 +214,7 @@ public final class QueryExecutor {
       }
       deadline.cancel();
       inFlight.decrementAndGet();
-      finish(request, bounded, sink, table);
+      finish(request, route.pipeline(), bounded, sink, table);
     });
   }
 
@@ -224,18 +227,19 @@ public final class QueryExecutor {
     }
   }
 
-  private void finish(Request request, CompletableFuture<Message> answer, ResponseSink sink, RouteTable table) {
+  private void finish(Request request, Pipeline pipeline, CompletableFuture<Message> answer, ResponseSink sink,
+      RouteTable table) {
     try {
       Message response = answer.getNow(null);
-      respond(request, response, null, sink);
+      respond(request, pipeline, response, null, sink);
     } catch (CompletionException | CancellationException e) {
-      respond(request, null, e, sink);
+      respond(request, pipeline, null, e, sink);
     } finally {
       table.inFlight().leave();
     }
   }
 
-  private void respond(Request request, Message response, Throwable failure, ResponseSink sink) {
+  private void respond(Request request, Pipeline pipeline, Message response, Throwable failure, ResponseSink sink) {
     Message query = request.message();
     if (failure != null) {
       Throwable cause = unwrap(failure);
@@ -268,6 +272,7 @@ public final class QueryExecutor {
     } catch (RuntimeException e) {
       LOG.warn("a response listener failed for {}: {}", request, e.toString());
     }
+    pipeline.observe(request, response);
   }
 
   private static Throwable unwrap(Throwable failure) {

@@ -111,6 +111,53 @@ class MainTest {
   }
 
   @Test
+  void doctorPrintsEveryFindingWithWhereItComesFromAndExitsOneOnAProblem(@TempDir Path dir) throws Exception {
+    Path corefile = Files.writeString(dir.resolve("Corefile"), """
+        .:53 {
+            checked OK "answers"
+        }
+        example.:53 {
+            checked PROBLEM "cannot reach it; fix the address"
+        }
+        """);
+    Result result = run("doctor", "-conf", corefile.toString());
+    assertEquals(1, result.status(), result.out() + result.err());
+    String out = result.out();
+    assertTrue(out.contains("OK       " + corefile + ": valid, 2 server blocks"), out);
+    assertTrue(out.contains("OK       Corefile:2 checked: the thing: answers"), out);
+    assertTrue(out.contains("PROBLEM  Corefile:5 checked: the thing: cannot reach it; fix the address"), out);
+    assertTrue(out.strip().endsWith("1 problem, 0 warnings"), out);
+  }
+
+  @Test
+  void doctorWithoutProblemsExitsZeroAndABrokenCorefileIsAProblem(@TempDir Path dir) throws Exception {
+    Path good = Files.writeString(dir.resolve("Corefile"), ".:53 {\n    checked WARNING \"slow\"\n}\n");
+    Result fine = run("doctor", "-conf", good.toString());
+    assertEquals(0, fine.status(), fine.out());
+    assertTrue(fine.out().contains("no problems found (0 problems, 1 warning)"), fine.out());
+
+    Path broken = Files.writeString(dir.resolve("Broken"), ".:53 {\n    recrods\n}\n");
+    Result bad = run("doctor", "-conf", broken.toString());
+    assertEquals(1, bad.status());
+    assertTrue(bad.out().contains("PROBLEM  Corefile: " + broken + ":2: unknown directive 'recrods'"), bad.out());
+    assertEquals(2, run("doctor").status(), "-conf is required");
+  }
+
+  @Test
+  void explainAndInspectSayWhenNoAdminEndpointAnswers() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    Result explain = run("explain", "-admin", "127.0.0.1:" + closed, "www.example.org");
+    assertEquals(1, explain.status());
+    assertTrue(explain.err().contains("cannot reach the admin endpoint at 127.0.0.1:" + closed), explain.err());
+    assertTrue(explain.err().contains("'admin' directive"), explain.err());
+    assertEquals(2, run("explain").status(), "a name is required");
+    assertEquals(1, run("inspect", "-admin", "127.0.0.1:" + closed, "cache").status());
+  }
+
+  @Test
   void unknownFlagsPrintUsage() {
     Result result = run("-nonsense");
     assertEquals(2, result.status());

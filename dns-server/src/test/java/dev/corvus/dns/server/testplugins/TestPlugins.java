@@ -9,6 +9,7 @@ import dev.corvus.dns.api.plugin.Placement;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.api.plugin.SelfCheck;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -193,6 +194,35 @@ public final class TestPlugins {
         }
         return chain.proceed(chain.request());
       });
+    }
+  }
+
+  /** {@code checked SEVERITY TEXT}: a setup-only plugin whose self-check reports one finding. */
+  public static final class Checked implements PluginFactory {
+    @Override
+    public String directive() {
+      return "checked";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("whoami");
+    }
+
+    /** The plugin: nothing to serve, one finding to report. */
+    private record CheckedPlugin(SelfCheck.Finding finding) implements Plugin, SelfCheck {
+      @Override
+      public List<Finding> check(java.time.Duration timeout) {
+        return List.of(finding);
+      }
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      SelfCheck.Severity severity = SelfCheck.Severity.valueOf(config.nextArg("SEVERITY"));
+      String text = config.nextArg("TEXT");
+      config.expectNoMoreArgs();
+      return new CheckedPlugin(new SelfCheck.Finding(severity, "the thing", text));
     }
   }
 

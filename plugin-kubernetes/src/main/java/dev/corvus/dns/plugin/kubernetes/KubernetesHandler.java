@@ -97,6 +97,10 @@ final class KubernetesHandler implements Handler {
     Name qname = request.qname();
     Name matched = Names.longestMatch(qname, config.zones());
     if (matched == null) {
+      if (chain.explaining()) {
+        chain.note("not in " + config.zones().stream().map(Name::toString).collect(java.util.stream.Collectors.joining(", "))
+            + ": passed on");
+      }
       return chain.proceed(request);
     }
     // The zone as the client wrote it, so that owner names and targets echo its spelling.
@@ -130,9 +134,6 @@ final class KubernetesHandler implements Handler {
   private CompletionStage<Message> finish(Chain chain, Request request, Query query, Outcome outcome) {
     if (outcome.nameError) {
       InetAddress client = request.client() == null ? null : request.client().getAddress();
-      if (!query.explaining) {
-        searchPaths.onMiss(query.matched, query.labels, client);
-      }
       if (config.fallthrough().covers(query.qname)) {
         if (query.explaining) {
           noteMiss(chain, query, client, null);
@@ -423,7 +424,7 @@ final class KubernetesHandler implements Handler {
   }
 
   /** The labels of {@code name} left of {@code zone}, lower case, leftmost first. */
-  private static String[] labelsLeftOf(Name name, Name zone) {
+  static String[] labelsLeftOf(Name name, Name zone) {
     int count = name.labels() - zone.labels();
     String[] labels = new String[count];
     for (int i = 0; i < count; i++) {

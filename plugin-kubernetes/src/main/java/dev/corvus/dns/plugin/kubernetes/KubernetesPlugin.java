@@ -45,6 +45,9 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     this.finder = new RecordFinder(config, index);
     this.metrics = new KubernetesMetrics(context.metrics(), context.clock());
     SearchPathTracker searchPaths = new SearchPathTracker(context.metrics(), SearchPathTracker.DEFAULT_CAPACITY);
+    SearchPathMonitor searchPathMonitor = new SearchPathMonitor(config.zones(), index, searchPaths);
+    // Every NXDOMAIN of the block is looked at, cache hits included, not only the ones this handler answers.
+    context.observeResponses(searchPathMonitor);
     this.handler =
         new KubernetesHandler(
             config,
@@ -52,7 +55,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
             finder,
             context.resolver(),
             this::synced,
-            new SearchPathMonitor(config.zones(), index, searchPaths),
+            searchPathMonitor,
             new AnswerExplainer(config, index, context.clock(), () -> source));
     context.inspectors().register(
         new KubernetesInspector(config, index, context.serverLabel(), context.clock(), () -> source, this::synced));

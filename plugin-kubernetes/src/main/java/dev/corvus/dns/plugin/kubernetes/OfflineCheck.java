@@ -17,7 +17,7 @@ final class OfflineCheck {
   private OfflineCheck() {}
 
   static Finding check(Path directory) {
-    String subject = "kubernetes offline directory " + directory;
+    String subject = "offline directory " + directory;
     if (!Files.isDirectory(directory)) {
       return Finding.problem(subject, "not a directory; create it or fix the offline option");
     }

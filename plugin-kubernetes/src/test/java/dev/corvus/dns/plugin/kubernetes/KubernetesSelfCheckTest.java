@@ -138,7 +138,7 @@ class KubernetesSelfCheckTest {
     Files.writeString(dir.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: a\n"
         + "spec:\n  clusterIP: 10.0.0.1\n");
     SelfCheck good = (SelfCheck) kit.create(new KubernetesFactory(), "kubernetes cluster.local {\n  offline " + dir + "\n}");
-    assertEquals(List.of(Finding.ok("kubernetes offline directory " + dir, "1 objects in 1 files")), good.check(TIMEOUT));
+    assertEquals(List.of(Finding.ok("offline directory " + dir, "1 objects in 1 files")), good.check(TIMEOUT));
 
     Files.writeString(dir.resolve("broken.yaml"), "kind: [unclosed\n");
     Finding broken = good.check(TIMEOUT).get(0);
@@ -147,7 +147,7 @@ class KubernetesSelfCheckTest {
 
     Path missing = dir.resolve("missing");
     SelfCheck absent = (SelfCheck) kit.create(new KubernetesFactory(), "kubernetes cluster.local {\n  offline " + missing + "\n}");
-    assertEquals(List.of(Finding.problem("kubernetes offline directory " + missing,
+    assertEquals(List.of(Finding.problem("offline directory " + missing,
         "not a directory; create it or fix the offline option")), absent.check(TIMEOUT));
   }
 }
