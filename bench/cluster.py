@@ -3,6 +3,7 @@ matching dnsperf query file and unbound local-data.
 
   python3 bench/cluster.py OUT_DIR --namespaces N --services M [--headless PERCENT]
                            [--endpoints K] [--client-pod NAMESPACE/IP] [--ttl SECONDS]
+                           [--file-per-namespace]
 
 Service `svcS` of namespace `nsN` (N in 1..namespaces, S in 1..services) has cluster IP
 10.100.N.S; with --headless, PERCENT in every 100 are headless (clusterIP: None) instead. With
@@ -10,7 +11,9 @@ Service `svcS` of namespace `nsN` (N in 1..namespaces, S in 1..services) has clu
 headless Services answer with K addresses. --client-pod adds a pod `client` with that IP (the
 benchmark's client address, for `pods verified` and `autopath @kubernetes`).
 
-Files written: OUT_DIR/cluster/{namespaces,services,endpointslices,pods}.yaml (kind: List),
+Files written: OUT_DIR/cluster/{namespaces,services,endpointslices,pods}.yaml (kind: List), or
+with --file-per-namespace OUT_DIR/cluster/nsN.yaml holding each namespace's objects (as
+`kubectl get ns,svc,endpointslices,pods -n nsN -o yaml` would) and pods.yaml,
 OUT_DIR/service-queries (one `svcS.nsN.svc.cluster.local. A` per Service) and
 OUT_DIR/service-local-data (unbound `local-data:` lines with the same answers).
 """
@@ -27,6 +30,8 @@ def main():
     parser.add_argument("--endpoints", type=int, default=0, help="ready addresses per Service")
     parser.add_argument("--client-pod", default=None, help="NAMESPACE/IP of the benchmark client's pod")
     parser.add_argument("--ttl", type=int, default=5)
+    parser.add_argument("--file-per-namespace", action="store_true",
+                        help="one kind: List file per namespace instead of one per kind")
     args = parser.parse_args()
     if args.services > 250 or args.namespaces > 250 or args.endpoints > 50:
         parser.error("at most 250 namespaces, 250 Services per namespace and 50 endpoints")
@@ -37,6 +42,9 @@ def main():
     namespaces, services, slices, queries, local = [head], [head], [head], [], []
     index = 0
     for n in range(1, args.namespaces + 1):
+        if args.file_per_namespace and n > 1:
+            write(cluster, f"ns{n - 1}", namespaces + services[1:] + slices[1:])
+            namespaces, services, slices = [head], [head], [head]
         namespaces.append(f"- apiVersion: v1\n  kind: Namespace\n  metadata:\n    name: ns{n}\n")
         for s in range(1, args.services + 1):
             name = f"svc{s}.ns{n}.svc.cluster.local."
@@ -66,17 +74,26 @@ def main():
         pods.append(
             f"- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: client\n    namespace: {namespace}\n"
             f"  status:\n    podIP: {ip}\n    podIPs:\n    - ip: {ip}\n")
-    for file, parts in (("namespaces", namespaces), ("services", services),
-                        ("endpointslices", slices), ("pods", pods)):
-        if len(parts) == 1:  # no objects of this kind: an empty list
-            parts[0] = "apiVersion: v1\nkind: List\nitems: []\n"
-        with open(os.path.join(cluster, file + ".yaml"), "w") as out:
-            out.writelines(parts)
+    if args.file_per_namespace:
+        write(cluster, f"ns{args.namespaces}", namespaces + services[1:] + slices[1:])
+        write(cluster, "pods", pods)
+    else:
+        for file, parts in (("namespaces", namespaces), ("services", services),
+                            ("endpointslices", slices), ("pods", pods)):
+            write(cluster, file, parts)
     with open(os.path.join(args.out, "service-queries"), "w") as out:
         out.writelines(queries)
     with open(os.path.join(args.out, "service-local-data"), "w") as out:
         out.write('  local-zone: "cluster.local." static\n')
         out.writelines(local)
+
+
+def write(directory, name, parts):
+    """Writes a kind: List file from its header and items (an empty list when there are none)."""
+    if len(parts) == 1:
+        parts = ["apiVersion: v1\nkind: List\nitems: []\n"]
+    with open(os.path.join(directory, name + ".yaml"), "w") as out:
+        out.writelines(parts)
 
 
 if __name__ == "__main__":

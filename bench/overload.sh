@@ -57,9 +57,11 @@ PY
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1)"
 echo "Corvus heap -Xmx64m; upstream answers after ${DELAY}s; flood ${DURATION}s of unique names (every one a cache miss)"
 python3 "$ROOT/bench/probe.py" $PORT kubernetes.default.svc.cluster.local "$DURATION" > "$WORK/probe-k8s" &
+PROBE_K8S=$!
 python3 "$ROOT/bench/probe.py" $PORT cached.example. "$DURATION" > "$WORK/probe-cache" &
+PROBE_CACHE=$!
 dnsperf -s 127.0.0.1 -p $PORT -d "$WORK/flood" -l "$DURATION" -c 8 -q 40000 -t 1 > "$WORK/dnsperf" 2>&1 || true
-wait $(jobs -p | grep -v "^$CORVUS_PID$" | tail -n 2) 2>/dev/null || true
+wait $PROBE_K8S $PROBE_CACHE
 flood_end=$(date +%s.%N)
 
 echo "flood (dnsperf):"

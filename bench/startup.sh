@@ -12,7 +12,7 @@ DIST=$(ls -d distribution/target/corvus-*/ | head -n1)
 command -v dig >/dev/null || { echo "dig is needed (apt-get install dnsutils)" >&2; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-sed -e 's/\.:1053/.:15300/; s/127.0.0.1:8080/127.0.0.1:15380/; s/127.0.0.1:8181/127.0.0.1:15381/; s/127.0.0.1:9153/127.0.0.1:15393/' \
+sed -e 's/\.:1053/.:15300/; s/127.0.0.1:8080/127.0.0.1:15380/; s/127.0.0.1:8181/127.0.0.1:15381/; s/127.0.0.1:9153/127.0.0.1:15393/; s/127.0.0.1:9154/127.0.0.1:15394/' \
     -e "s#offline ../demo-cluster#offline $(cd "$DIST" && pwd)/demo-cluster#" \
     "$DIST/conf/Corefile.cluster-demo" > "$WORK/Corefile"
 printf 'kubernetes.default.svc.cluster.local A\nweb.demo.svc.cluster.local AAAA\n' > "$WORK/queries"

@@ -23,7 +23,7 @@ final class AdminCommand {
   static final String EXPLAIN_USAGE =
       "corvus explain [-admin HOST:PORT] NAME [TYPE] [--client IP] [--json]";
   static final String INSPECT_USAGE =
-      "corvus inspect [-admin HOST:PORT] [TOPIC [ACTION]] [KEY=VALUE...]";
+      "corvus inspect [-admin HOST:PORT] [config | TOPIC [ACTION]] [KEY=VALUE...]";
   /** The {@code admin} directive's default address. */
   static final String DEFAULT_ADMIN = "127.0.0.1:9154";
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -81,6 +81,9 @@ final class AdminCommand {
       } else {
         path.add(arg);
       }
+    }
+    if (path.equals(List.of("config"))) {
+      return call("inspect", admin, "GET", "/config", parameters);
     }
     String method = path.size() == 2 ? "POST" : "GET";
     return call("inspect", admin, method, "/inspect/" + String.join("/", path), parameters);

@@ -1,14 +1,11 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -52,7 +49,6 @@ final class DirectorySource implements ClusterSource {
   private final ClusterIndex index;
   private final Projection projection;
   private final Clock clock;
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
   private Map<String, ServiceView> services = Map.of();
   private Map<String, EndpointSliceView> slices = Map.of();
   private Set<String> namespaces = Set.of();
@@ -142,28 +138,11 @@ final class DirectorySource implements ClusterSource {
         && (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json"));
   }
 
-  private List<HasMetadata> read(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      Object parsed = serialization.unmarshal(in);
-      List<HasMetadata> objects = new ArrayList<>();
-      flatten(parsed, objects);
-      return objects;
-    } catch (RuntimeException e) {
+  private static List<HasMetadata> read(Path file) throws IOException {
+    try {
+      return ObjectFiles.read(file);
+    } catch (IOException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void flatten(Object parsed, List<HasMetadata> into) {
-    if (parsed instanceof KubernetesResourceList<?> list) {
-      for (Object item : list.getItems()) {
-        flatten(item, into);
-      }
-    } else if (parsed instanceof List<?> documents) {
-      for (Object document : documents) {
-        flatten(document, into);
-      }
-    } else if (parsed instanceof HasMetadata object) {
-      into.add(object);
     }
   }
 
@@ -310,7 +289,6 @@ final class DirectorySource implements ClusterSource {
    * @return the number of objects read per file that parsed, and the error of each that did not
    */
   static FileCheck checkFiles(Path directory) throws IOException {
-    KubernetesSerialization serialization = new KubernetesSerialization();
     Map<Path, String> errors = new LinkedHashMap<>();
     int files = 0;
     int objects = 0;
@@ -320,11 +298,9 @@ final class DirectorySource implements ClusterSource {
           continue;
         }
         files++;
-        try (InputStream in = Files.newInputStream(file)) {
-          List<HasMetadata> read = new ArrayList<>();
-          flatten(serialization.unmarshal(in), read);
-          objects += read.size();
-        } catch (IOException | RuntimeException e) {
+        try {
+          objects += ObjectFiles.read(file).size();
+        } catch (IOException e) {
           errors.put(file, String.valueOf(e.getMessage()));
         }
       }

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class InformerSource implements ClusterSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(InformerSource.class);
+  /** Objects per page of an informer's list (Kubernetes API chunking, {@code limit}/{@code continue}). */
+  static final long LIST_PAGE_SIZE = 500;
   private static final long MONITOR_PERIOD_MILLIS = 100;
 
   private final KubernetesConfig config;
@@ -176,7 +178,9 @@ final class InformerSource implements ClusterSource {
       Class<T> type,
       Consumer<T> upsert,
       Consumer<T> delete) {
-    SharedIndexInformer<T> informer = informable.runnableInformer(0);
+    // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
+    // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
+    SharedIndexInformer<T> informer = informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
     // Keep only keys and resource versions in fabric8's store: the views in the index are what
     // DNS answers from, so whole objects would only cost memory.
     informer.itemStore(

@@ -29,12 +29,16 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final long SYNC_POLL_MILLIS = 20;
 
+  /** Where CoreDNS, too, takes the host's search domains that autopath appends. */
+  private static final java.nio.file.Path RESOLV_CONF = java.nio.file.Path.of("/etc/resolv.conf");
+
   private final KubernetesConfig config;
   private final PluginContext context;
   private final ClusterIndex index;
   private final RecordFinder finder;
   private final KubernetesHandler handler;
   private final KubernetesMetrics metrics;
+  private final PodNamespaces podNamespaces;
   private volatile ClusterSource source;
   private volatile boolean podsWanted;
 
@@ -48,6 +52,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     SearchPathMonitor searchPathMonitor = new SearchPathMonitor(config.zones(), index, searchPaths);
     // Every NXDOMAIN of the block is looked at, cache hits included, not only the ones this handler answers.
     context.observeResponses(searchPathMonitor);
+    this.podNamespaces = new PodNamespaces(index, config.primaryZone(), this::watchPods);
     this.handler =
         new KubernetesHandler(
             config,
@@ -72,10 +77,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
       }
     });
     context.services().export(ClusterDns.class, index);
-    context.services()
-        .export(
-            dev.corvus.dns.api.plugin.PodNamespaceLookup.class,
-            new PodNamespaces(index, config.primaryZone(), this::watchPods));
+    context.services().export(dev.corvus.dns.api.plugin.PodNamespaceLookup.class, podNamespaces);
   }
 
   @Override
@@ -86,6 +88,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   @Override
   public void start() throws Exception {
     finder.localAddresses(localAddresses());
+    podNamespaces.hostSearch(PodNamespaces.searchDomains(RESOLV_CONF));
     Projection projection = new Projection(config.endpointPodNames());
     ClusterSource created =
         config.apiSource() instanceof KubernetesConfig.OfflineDirectory

@@ -92,8 +92,21 @@ class ClusterIndexTest {
             Name.fromConstantString("svc.cluster.local."),
             Name.fromConstantString("cluster.local.")),
         lookup.searchPath("team-a"));
+    lookup.hostSearch(List.of(Name.fromConstantString("corp.internal.")));
+    assertEquals(Name.fromConstantString("corp.internal."), lookup.searchPath("team-a").get(3),
+        "the host's search domains follow the cluster's, as CoreDNS's autopath search");
     index.removePod("team-a", "p");
     assertEquals(Optional.empty(), lookup.namespaceOf(ip("10.244.0.9")));
+  }
+
+  @Test
+  void searchDomainsComeFromTheLastSearchOrDomainLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path conf = java.nio.file.Files.writeString(dir.resolve("resolv.conf"),
+        "domain old.example\nnameserver 10.0.0.10\nsearch corp.internal example.internal # comment\noptions ndots:5\n");
+    assertEquals(List.of(Name.fromConstantString("corp.internal."), Name.fromConstantString("example.internal.")),
+        PodNamespaces.searchDomains(conf));
+    assertEquals(List.of(), PodNamespaces.searchDomains(dir.resolve("missing")));
   }
 
   @ParameterizedTest
