@@ -78,15 +78,15 @@ for _ in $(seq 1 600); do
 done
 echo "recovery: a new name answered through the upstream ${recovered:-never} s after the flood stopped"
 
-metrics=$(curl -s 127.0.0.1:$METRICS/metrics)
+metrics=$(curl -s 127.0.0.1:$METRICS/metrics || true)
 echo "server counters:"
-echo "$metrics" | grep -E '^corvus_dns_dropped_requests_total|^corvus_dns_deadline_exceeded_total|^coredns_dns_requests_total\{' | sed 's/^/  /' | head -n 8
+echo "$metrics" | grep -E '^corvus_dns_dropped_requests_total|^corvus_dns_deadline_exceeded_total|^coredns_dns_requests_total\{' | sed 's/^/  /' | head -n 8 || true
 if kill -0 $CORVUS_PID 2>/dev/null; then
   echo "process: alive, VmRSS $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' /proc/$CORVUS_PID/status)"
 else
   echo "process: DEAD"; tail -n 20 "$WORK/corvus.log"
 fi
-grep -c OutOfMemoryError "$WORK/corvus.log" | sed 's/^/OutOfMemoryError lines in the log: /'
+grep -c OutOfMemoryError "$WORK/corvus.log" | sed 's/^/OutOfMemoryError lines in the log: /' || true
 python3 - "$WORK/gc.log" <<'PY'
 import re, sys
 pauses = sorted(float(m.group(1)) for m in (re.search(r"Pause.* ([0-9.]+)ms$", l.strip()) for l in open(sys.argv[1])) if m)

@@ -33,6 +33,7 @@ public final class QueryContext {
 
   private final long startNanos;
   private final boolean explaining;
+  private final boolean overloaded;
   private volatile String respondedBy = "";
   private volatile Map<Key<?>, Object> attributes;
   private volatile List<ResponseListener> listeners;
@@ -50,8 +51,29 @@ public final class QueryContext {
    *     Chain#explaining()})
    */
   public QueryContext(long startNanos, boolean explaining) {
+    this(startNanos, explaining, false);
+  }
+
+  /**
+   * @param startNanos {@link System#nanoTime()} when the query was read
+   * @param explaining whether the query is a side-effect-free explanation
+   * @param overloaded whether the server already held as many queries waiting on I/O as it
+   *     accepts when this one arrived (see {@link #overloaded()})
+   */
+  public QueryContext(long startNanos, boolean explaining, boolean overloaded) {
     this.startNanos = startNanos;
     this.explaining = explaining;
+    this.overloaded = overloaded;
+  }
+
+  /**
+   * Whether the server is at its bound of queries waiting on I/O. Answers from memory are still
+   * wanted; a handler about to start I/O (an upstream query, a file read) should instead fail at
+   * once with {@link DnsException#drop}, which the server counts as shed load (and answers
+   * REFUSED over TCP), so that no memory is committed to a query that would be dropped anyway.
+   */
+  public boolean overloaded() {
+    return overloaded;
   }
 
   /** Whether this query is an explanation that handlers must run without side effects. */

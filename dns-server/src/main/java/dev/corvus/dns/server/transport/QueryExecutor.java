@@ -86,12 +86,14 @@ public final class QueryExecutor {
   public record Limits(int maxInFlight, Duration queryDeadline) {
 
     /**
-     * Limits derived from the heap: a query waiting on an upstream holds a few kilobytes (request,
-     * response, futures, the client's address), so the in-flight bound is the heap divided by 16
-     * KiB, between 256 and 100,000; a 64 MiB heap takes 4,096.
+     * Limits derived from the heap: the in-flight bound is the heap divided by 32 KiB, between 256
+     * and 100,000; a 64 MiB heap takes 2,048. A query waiting on an upstream holds a few kilobytes
+     * itself (request, response, futures, timers); the margin is for what a flood allocates
+     * around it. Measured with bench/overload.sh: at 16 KiB a flood kept a 64 MiB heap in back-to-back
+     * collections.
      */
     public static Limits forHeap(long maxHeapBytes, Duration queryDeadline) {
-      long bound = Math.max(256, Math.min(100_000, maxHeapBytes / (16 * 1024)));
+      long bound = Math.max(256, Math.min(100_000, maxHeapBytes / (32 * 1024)));
       return new Limits((int) bound, queryDeadline);
     }
   }
@@ -172,8 +174,10 @@ public final class QueryExecutor {
       sink.send(encode(bare(query, Rcode.REFUSED), query, transport));
       return;
     }
+    // At the bound, handlers that would start I/O give up at once (QueryContext#overloaded);
+    // answers from memory still flow.
     Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(),
-        new QueryContext(start));
+        new QueryContext(start, false, inFlight.get() >= limits.maxInFlight()));
     table.inFlight().enter();
     CompletionStage<Message> result;
     try {
@@ -244,7 +248,15 @@ public final class QueryExecutor {
     if (failure != null) {
       Throwable cause = unwrap(failure);
       if (cause instanceof DnsException dns && dns.isDrop()) {
-        dropped.inc();
+        if (request.context().overloaded()) {
+          shed.inc();
+          if (!request.transport().isDatagram()) {
+            // A TCP client waits for an answer; tell it to go elsewhere.
+            sink.send(encode(bare(query, Rcode.REFUSED), query, request.transport()));
+          }
+        } else {
+          dropped.inc();
+        }
         request.context().fireWritten(null, 0);
         return;
       }
