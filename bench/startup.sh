@@ -4,6 +4,8 @@
 # resident memory (VmRSS) then and after 2,000 queries.
 #
 #   bench/startup.sh [RUNS]          JAVA_HOME and JAVA_OPTS select the runtime and its flags
+#   CDS=1 bench/startup.sh [RUNS]    first trains a class-data-sharing archive as the image build
+#                                    does (-XX:ArchiveClassesAtExit), then measures with it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -16,8 +18,8 @@ sed -e 's/\.:1053/.:15300/; s/127.0.0.1:8080/127.0.0.1:15380/; s/127.0.0.1:8181/
     -e "s#offline ../demo-cluster#offline $(cd "$DIST" && pwd)/demo-cluster#" \
     "$DIST/conf/Corefile.cluster-demo" > "$WORK/Corefile"
 printf 'kubernetes.default.svc.cluster.local A\nweb.demo.svc.cluster.local AAAA\n' > "$WORK/queries"
-echo "java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n1); JAVA_OPTS=${JAVA_OPTS:-}"
-for run in $(seq 1 "$RUNS"); do
+measure() { # runs
+for run in $(seq 1 "$1"); do
   start=$(date +%s%N)
   "$DIST/bin/corvus" -conf "$WORK/Corefile" >"$WORK/log" 2>&1 &
   pid=$!
@@ -35,3 +37,12 @@ for run in $(seq 1 "$RUNS"); do
   kill $pid; wait $pid 2>/dev/null || true
   echo "run $run: ready after ${ready_ms} ms, RSS ${rss_ready} MiB at ready, ${rss_load} MiB after queries; kubernetes.default -> $answer"
 done
+}
+
+if [ "${CDS:-0}" = 1 ]; then
+  base_opts=${JAVA_OPTS:-}
+  JAVA_OPTS="$base_opts -XX:ArchiveClassesAtExit=$WORK/corvus.jsa" measure 1 > /dev/null
+  export JAVA_OPTS="$base_opts -XX:SharedArchiveFile=$WORK/corvus.jsa"
+fi
+echo "java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n1); JAVA_OPTS=${JAVA_OPTS:-}"
+measure "$RUNS"
