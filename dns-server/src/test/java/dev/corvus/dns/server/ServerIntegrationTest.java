@@ -222,7 +222,11 @@ class ServerIntegrationTest {
       });
       load.start();
       for (int i = 0; i < 10; i++) {
-        server.reload(RECORDS.replace("192.0.2.1", "192.0.2." + (10 + i)));
+        String address = "192.0.2." + (10 + i);
+        server.reload(RECORDS.replace("192.0.2.1", address));
+        // the load has reached the new configuration before the next reload replaces it
+        assertTrue(dev.corvus.dns.server.testkit.Poll.until(java.time.Duration.ofSeconds(5), () -> seen.contains(address)),
+            "no answer from the configuration with " + address);
       }
       running.set(false);
       load.join();

@@ -77,6 +77,19 @@ class PluginTestKitTest {
   }
 
   @Test
+  void explainThroughTheContextAnswersWithTheKitsResolverAndNoSteps() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      kit.resolver(query -> CompletableFuture.completedFuture(
+          Responses.error(Queries.request(query, Queries.CLIENT, dev.corvus.dns.api.Transport.UDP), Rcode.NXDOMAIN)));
+      var explanation = kit.context().server()
+          .explain(Queries.query("nothere.example.", Type.A), Queries.CLIENT)
+          .toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertEquals(Rcode.NXDOMAIN, explanation.response().getRcode());
+      assertTrue(explanation.steps().isEmpty());
+    }
+  }
+
+  @Test
   void httpRoutesAreRecordedUntilTheirEndpointCloses() {
     try (PluginTestKit kit = new PluginTestKit()) {
       InetSocketAddress address = new InetSocketAddress("127.0.0.1", 8080);
