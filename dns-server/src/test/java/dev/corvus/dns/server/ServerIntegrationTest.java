@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
@@ -130,6 +131,31 @@ class ServerIntegrationTest {
       assertEquals(Rcode.NOERROR, client.udp("a.example.", Type.A).getRcode());
       assertEquals(1.0, server.metrics().value("corvus_dns_malformed_requests_total", "udp"));
     }
+  }
+
+  @Test
+  void readsUdpQueriesUpTo4096BytesAndAnswersLongerOnesFormErr() throws Exception {
+    try (Corvus server = Corvus.builder().corefile(RECORDS).dnsPort(0).start()) {
+      DnsClient udp = new DnsClient(server.udpAddress());
+      assertEquals(Rcode.NOERROR, udp.udp(paddedQuery(4096)).getRcode());
+
+      Message tooLong = paddedQuery(5000);
+      Message parsed = new Message(udp.udpRaw(tooLong.toWire()));
+      assertEquals(tooLong.getHeader().getID(), parsed.getHeader().getID());
+      assertEquals(Rcode.FORMERR, parsed.getRcode());
+      assertEquals(1.0, server.metrics().value("corvus_dns_malformed_requests_total", "udp"));
+      assertEquals(Rcode.NOERROR, new DnsClient(server.tcpAddress()).tcp(tooLong).getRcode());
+    }
+  }
+
+  /** A query for a.example. A padded (EDNS padding option, RFC 7830) to {@code length} bytes. */
+  private static Message paddedQuery(int length) {
+    Message query = DnsClient.newQuery("a.example.", Type.A);
+    int unpadded = query.toWire().length + 11 + 4;
+    query.addRecord(new OPTRecord(1232, 0, 0, 0,
+        List.of(new GenericEDNSOption(12, new byte[length - unpadded]))), Section.ADDITIONAL);
+    assertEquals(length, query.toWire().length);
+    return query;
   }
 
   @Test

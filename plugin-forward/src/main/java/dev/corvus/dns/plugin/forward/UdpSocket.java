@@ -1,7 +1,6 @@
 package dev.corvus.dns.plugin.forward;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 
 /**
  * One long-lived UDP socket to one upstream, on a random ephemeral port, carrying many queries at
@@ -33,21 +34,25 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
   private final EventLoop loop;
   private final InetSocketAddress target;
   private final long openedNanos;
+  private final int maxAnswer;
   private final IntObjectHashMap<UdpExchange> pending = new IntObjectHashMap<>();
   private ChannelFuture bound;
   private int uses;
   private boolean retired;
+  /** Whether a flush of the queries written since the last one is queued on the loop. */
+  private boolean flushQueued;
 
-  private UdpSocket(Upstream upstream, UdpLoopSockets owner, EventLoop loop, long now) {
+  private UdpSocket(Upstream upstream, UdpLoopSockets owner, EventLoop loop, long now, int maxAnswer) {
     this.upstream = upstream;
     this.owner = owner;
     this.loop = loop;
     this.target = upstream.address().address();
     this.openedNanos = now;
+    this.maxAnswer = maxAnswer;
   }
 
   static UdpSocket open(Upstream upstream, UdpLoopSockets owner, UpstreamClient client, EventLoop loop, long now) {
-    UdpSocket socket = new UdpSocket(upstream, owner, loop, now);
+    UdpSocket socket = new UdpSocket(upstream, owner, loop, now, client.maxUdpAnswer());
     socket.bound = client.bindDatagram(loop, socket.target, socket);
     return socket;
   }
@@ -91,13 +96,24 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
     }
     bound
         .channel()
-        .writeAndFlush(packet)
+        .write(packet)
         .addListener(
             (ChannelFuture w) -> {
               if (!w.isSuccess()) {
                 fail(exchange, new UpstreamException(upstream.label() + ": send failed", w.cause()));
               }
             });
+    // The queries of one batch of client queries go out together (one sendmmsg) once the loop has
+    // handled that batch.
+    if (!flushQueued) {
+      flushQueued = true;
+      loop.execute(this::flush);
+    }
+  }
+
+  private void flush() {
+    flushQueued = false;
+    bound.channel().flush();
   }
 
   /** The queries waiting for an answer on this socket. */
@@ -139,9 +155,14 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
       upstream.countDropped("id");
       return;
     }
+    if (content.readableBytes() >= maxAnswer) {
+      // Cut short by the receive buffer: unreadable, asked again over TCP like a truncated answer.
+      complete(exchange, cutAnswer(exchange));
+      return;
+    }
     Message answer;
     try {
-      answer = new Message(ByteBufUtil.getBytes(content));
+      answer = new Message(content.nioBuffer());
     } catch (IOException e) {
       upstream.countDropped("malformed");
       return;
@@ -150,10 +171,22 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
       upstream.countDropped("question");
       return;
     }
+    complete(exchange, answer);
+  }
+
+  private void complete(UdpExchange exchange, Message answer) {
     pending.remove(exchange.id);
     exchange.timer.cancel(false);
     closeIfIdle();
     exchange.result.complete(answer);
+  }
+
+  private static Message cutAnswer(UdpExchange exchange) {
+    Message answer = new Message(exchange.id);
+    answer.getHeader().setFlag(Flags.QR);
+    answer.getHeader().setFlag(Flags.TC);
+    answer.addRecord(exchange.question, Section.QUESTION);
+    return answer;
   }
 
   @Override

@@ -12,6 +12,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -37,9 +38,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class UpstreamClient implements AutoCloseable {
 
-  private static final int MAX_DNS_MESSAGE = 65535;
-  /** Room for any DNS message: an answer cut short by a small buffer would be unreadable. */
-  private static final FixedRecvByteBufAllocator RECEIVE_ALLOCATOR = new FixedRecvByteBufAllocator(MAX_DNS_MESSAGE);
+  /**
+   * The longest answer read over UDP with epoll. A longer one is cut there and asked again over TCP
+   * ({@link UdpSocket}); answers that long over UDP are rare (clients advertise 1232 or 4096).
+   */
+  private static final int EPOLL_MAX_UDP_ANSWER = 4096;
+  /**
+   * The receive buffer: four answers per recvmmsg call with epoll, one answer of up to 16 KiB with
+   * NIO. 16 KiB is a size class of Netty's pool; a 64 KiB buffer is not, and was allocated and
+   * zeroed anew for every answer.
+   */
+  private static final int RECEIVE_BUFFER = 4 * EPOLL_MAX_UDP_ANSWER;
+  private static final FixedRecvByteBufAllocator RECEIVE_ALLOCATOR = new FixedRecvByteBufAllocator(RECEIVE_BUFFER);
 
   private final EventLoopGroup group;
   private final Class<? extends DatagramChannel> datagramChannel;
@@ -57,6 +67,11 @@ final class UpstreamClient implements AutoCloseable {
     this.ioHandler = epoll ? EpollIoHandler.class : NioIoHandler.class;
     this.datagramChannel = epoll ? EpollDatagramChannel.class : NioDatagramChannel.class;
     this.socketChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  /** The length at which a UDP answer may have been cut short by the receive buffer. */
+  int maxUdpAnswer() {
+    return ioHandler == EpollIoHandler.class ? EPOLL_MAX_UDP_ANSWER : RECEIVE_BUFFER;
   }
 
   /** An unpredictable 16-bit query ID (RFC 5452 §9.2). */
@@ -91,12 +106,15 @@ final class UpstreamClient implements AutoCloseable {
    * The kernel's default receive buffer is kept: a larger one measured slower.
    */
   ChannelFuture bindDatagram(EventLoop loop, InetSocketAddress upstream, ChannelHandler handler) {
-    return new Bootstrap()
+    Bootstrap bootstrap = new Bootstrap()
         .group(loop)
         .channel(datagramChannel)
         .option(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_ALLOCATOR)
-        .handler(handler)
-        .bind(new InetSocketAddress(wildcardFor(upstream.getAddress()), 0));
+        .handler(handler);
+    if (ioHandler == EpollIoHandler.class) {
+      bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, EPOLL_MAX_UDP_ANSWER);
+    }
+    return bootstrap.bind(new InetSocketAddress(wildcardFor(upstream.getAddress()), 0));
   }
 
   /** Connects a TCP socket to {@code upstream}; {@code initializer} sets up its pipeline. */

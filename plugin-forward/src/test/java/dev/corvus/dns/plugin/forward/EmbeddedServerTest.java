@@ -50,4 +50,16 @@ class EmbeddedServerTest {
       assertEquals("10.0.0.1", firstAddress(response));
     }
   }
+
+  @Test
+  void udpAnswersLongerThanTheReceiveBufferAreAskedAgainOverTcp() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        Corvus server = start(".:0 {\n forward . " + up.hostPort() + "\n}\n")) {
+      up.mode(FaultyUpstream.Mode.OVERSIZED_UDP);
+      Message response = new DnsClient(server.udpAddress()).udp("big.example.", Type.A);
+      assertEquals(Rcode.NOERROR, response.getRcode());
+      assertEquals("10.0.0.1", firstAddress(response));
+      assertEquals(1, up.tcpQueries());
+    }
+  }
 }

@@ -24,6 +24,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -47,6 +48,8 @@ final class FaultyUpstream implements AutoCloseable {
     NXDOMAIN,
     /** Over UDP answers with TC set and no records; over TCP answers fully. */
     TRUNCATE_UDP,
+    /** Over UDP answers with 5,000 bytes of TXT records added and no TC flag; over TCP answers plainly. */
+    OVERSIZED_UDP,
     /** Over UDP first sends a copy with a wrong ID and one from another port, then the answer. */
     SPOOF_FIRST
   }
@@ -267,6 +270,15 @@ final class FaultyUpstream implements AutoCloseable {
           response.getHeader().setFlag(Flags.TC);
         } else {
           addAnswer(response, question);
+        }
+      }
+      case OVERSIZED_UDP -> {
+        addAnswer(response, question);
+        if (overUdp) {
+          for (int i = 0; i < 20; i++) {
+            response.addRecord(new TXTRecord(question.getName(), question.getDClass(), 60, "x".repeat(250)),
+                Section.ADDITIONAL);
+          }
         }
       }
       default -> addAnswer(response, question);
