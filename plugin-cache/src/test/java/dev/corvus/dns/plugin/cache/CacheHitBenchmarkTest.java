@@ -55,7 +55,7 @@ class CacheHitBenchmarkTest {
 
     java.util.Map<String, java.util.function.Supplier<Object>> ops = new java.util.LinkedHashMap<>();
     CachedAnswer cached = CachedAnswer.encode(template, ResponseKind.NO_ERROR, 0, 300);
-    ops.put("render from shared records only", () -> cached.render(request, 300, true));
+    ops.put("render: records built, stored wire patched", () -> cached.render(request, 300, true));
     ops.put("request + chain plumbing only (no cache)", () -> Queries.request(query));
     ops.put("handler hit", () -> h.send(query).toCompletableFuture().join());
     ops.put("handler hit + encode reply", () -> h.send(query).toCompletableFuture().join().toWire(1232));
