@@ -5,12 +5,10 @@ import dev.corvus.dns.api.metrics.Histogram;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Serves {@code GET /health} → 200 {@code OK} from start until stop (so also through lameduck,
  * which the server waits before stopping plugins), and probes itself once a second like
  * CoreDNS, recording {@code coredns_health_request_duration_seconds} and {@code
- * coredns_health_request_failures_total}.
+ * coredns_health_request_failures_total}. The probe blocks on its socket, so it runs on a thread
+ * of its own, never on the shared scheduler.
  */
 final class HealthPlugin implements Plugin {
 
@@ -42,7 +41,7 @@ final class HealthPlugin implements Plugin {
   private final AtomicBoolean probing = new AtomicBoolean();
   private volatile HttpEndpoints.Endpoint endpoint;
   private ScheduledFuture<?> prober;
-  private HttpClient client;
+  private ExecutorService probeThread;
 
   HealthPlugin(HealthConfig config, PluginContext context) {
     this.config = config;
@@ -59,9 +58,15 @@ final class HealthPlugin implements Plugin {
   @Override
   public synchronized void start() {
     endpoint = context.http().serve(config.address(), "/health", route);
-    client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(PROBE_TIMEOUT).build();
+    probeThread = Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, "corvus-health-probe");
+      thread.setDaemon(true);
+      return thread;
+    });
+    ExecutorService probes = probeThread;
     long period = PROBE_INTERVAL.toMillis();
-    prober = context.scheduler().scheduleAtFixedRate(this::probe, period, period, TimeUnit.MILLISECONDS);
+    prober = context.scheduler().scheduleAtFixedRate(
+        () -> probes.execute(this::probe), period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -73,6 +78,7 @@ final class HealthPlugin implements Plugin {
   public synchronized void stop() {
     if (prober != null) {
       prober.cancel(false);
+      probeThread.shutdownNow();
     }
     if (config.lameduck().compareTo(Duration.ZERO) > 0) {
       LOG.info("Going into lameduck mode for {}", config.lameduck());
@@ -94,12 +100,14 @@ final class HealthPlugin implements Plugin {
       probing.set(false);
       return;
     }
-    InetSocketAddress target = served.boundAddress();
-    HttpRequest request = HttpRequest.newBuilder(uri(target)).timeout(PROBE_TIMEOUT).GET().build();
-    client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-        .whenComplete((response, failure) -> finish(start,
-            failure != null ? failure.toString()
-                : response.statusCode() != 200 ? "status " + response.statusCode() : null));
+    String failure;
+    try {
+      int status = HealthProbe.status(HealthProbe.target(served.boundAddress()), PROBE_TIMEOUT);
+      failure = status == 200 ? null : "status " + status;
+    } catch (IOException e) {
+      failure = e.toString();
+    }
+    finish(start, failure);
   }
 
   private void finish(long startNanos, String failure) {
@@ -112,19 +120,5 @@ final class HealthPlugin implements Plugin {
       LOG.warn("Local health request to {} took more than 1s: {} ms", config.address(), elapsed / 1_000_000);
     }
     probing.set(false);
-  }
-
-  /** The probe's URL; a wildcard address is probed on loopback, as CoreDNS uses localhost. */
-  static URI uri(InetSocketAddress address) {
-    java.net.InetAddress ip = address.getAddress();
-    String host;
-    if (ip == null || ip.isAnyLocalAddress()) {
-      host = "127.0.0.1";
-    } else if (ip instanceof java.net.Inet6Address) {
-      host = "[" + ip.getHostAddress() + "]";
-    } else {
-      host = ip.getHostAddress();
-    }
-    return URI.create("http://" + host + ":" + address.getPort() + "/health");
   }
 }

@@ -72,8 +72,34 @@ class HealthPluginTest {
 
   @Test
   void probesWildcardAddressOnLoopback() throws Exception {
-    assertEquals("http://127.0.0.1:8080/health", HealthPlugin.uri(new InetSocketAddress(8080)).toString());
-    assertEquals("http://[0:0:0:0:0:0:0:1]:81/health",
-        HealthPlugin.uri(new InetSocketAddress(InetAddress.getByName("::1"), 81)).toString());
+    assertEquals(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 8080),
+        HealthProbe.target(new InetSocketAddress(8080)));
+    InetSocketAddress ipv6 = new InetSocketAddress(InetAddress.getByName("::1"), 81);
+    assertEquals(ipv6, HealthProbe.target(ipv6));
+  }
+
+  @Test
+  void readsTheStatusCodeOfTheStatusLine() throws Exception {
+    assertEquals(200, HealthProbe.parseStatus("HTTP/1.1 200"));
+    assertEquals(503, HealthProbe.parseStatus("HTTP/1.0 503"));
+    assertThrows(java.io.IOException.class, () -> HealthProbe.parseStatus("SSH-2.0-Open"));
+    assertThrows(java.io.IOException.class, () -> HealthProbe.parseStatus(""));
+  }
+
+  @Test
+  void aProbeOfAPortServingSomethingElseCountsAFailure() throws Exception {
+    try (java.net.ServerSocket notHttp = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Thread server = new Thread(() -> {
+        try (java.net.Socket client = notHttp.accept()) {
+          client.getOutputStream().write("SSH-2.0-OpenSSH_9.2\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (java.io.IOException e) {
+          // the probe closed first
+        }
+      });
+      server.start();
+      assertThrows(java.io.IOException.class,
+          () -> HealthProbe.status((InetSocketAddress) notHttp.getLocalSocketAddress(), Duration.ofSeconds(2)));
+      server.join(2000);
+    }
   }
 }
