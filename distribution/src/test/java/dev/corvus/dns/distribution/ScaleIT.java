@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -68,7 +67,8 @@ import org.xbill.DNS.Type;
  * Scale benchmark of the assembled distribution (issue #6), run only on request
  * ({@code mvn -B verify -pl distribution -Dgroups=scale -Dit.test=ScaleIT}): 10,000 Services
  * (80 % ClusterIP, 20 % headless) in 100 namespaces with one EndpointSlice each, 50,000 distinct
- * endpoint addresses in all, held by fabric8's mock API server in CRUD mode in this JVM. Corvus
+ * endpoint addresses in all, held by fabric8's mock API server in CRUD mode in this JVM, which
+ * answers lists in pages as a real API server does ({@link PagingCrudDispatcher}). Corvus
  * runs in its own process as the pod runs it ({@link PodProcess}: the image's JVM flags, the
  * Deployment's memory limit) with the kubeadm Corefile of the shipped ConfigMap (ports moved to
  * loopback, {@code forward} to {@link UpstreamStub}, a {@code kubeconfig} reaching the mock), so
@@ -141,7 +141,8 @@ class ScaleIT {
         PodProcess.imageEnvironment().get("CORVUS_HEAP"), corvus.javaOptions());
     long readyMillis = awaitReady(corvus, ports.ready(), started);
     double rssAtReady = mebibytes(corvus.residentKib());
-    print("time to ready (process start -> /ready 200): %d ms", readyMillis);
+    print("time to ready (process start -> /ready 200): %d ms; the informers listed in %d pages (limit 500)",
+        readyMillis, cluster.pagesServed());
     print("RSS at ready: %s", rssVersusTarget(rssAtReady));
 
     InetSocketAddress corvusDns = loopback(ports.dns());
@@ -257,7 +258,7 @@ class ScaleIT {
    */
   private static final class ScaleCluster implements AutoCloseable {
 
-    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+    private final PagingCrudDispatcher dispatcher = new PagingCrudDispatcher();
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 
@@ -267,6 +268,10 @@ class ScaleIT {
       server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
       server.init(InetAddress.getLoopbackAddress(), 0);
       client = server.createClient();
+    }
+
+    int pagesServed() {
+      return dispatcher.pagesServed();
     }
 
     void load() {

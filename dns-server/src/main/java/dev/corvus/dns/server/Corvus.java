@@ -13,6 +13,7 @@ import dev.corvus.dns.server.lifecycle.CorefileSource;
 import dev.corvus.dns.server.lifecycle.LateBoundControl;
 import dev.corvus.dns.server.lifecycle.PluginsEnabled;
 import dev.corvus.dns.server.lifecycle.ServerRuntime;
+import dev.corvus.dns.server.lifecycle.StartupCompaction;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.plugin.PluginLoadingException;
@@ -94,6 +95,7 @@ public final class Corvus implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     Duration queryDeadline = Duration.ofSeconds(10);
     int maxInFlight;
+    boolean compactHeapWhenReady;
 
     Builder() {}
 
@@ -113,6 +115,16 @@ public final class Corvus implements AutoCloseable {
      */
     public Builder maxInFlight(int max) {
       this.maxInFlight = max;
+      return this;
+    }
+
+    /**
+     * Whether to run one full garbage collection when the configuration is first ready, before
+     * readiness reports it ({@link StartupCompaction}); off by default, on in the {@code corvus}
+     * command.
+     */
+    public Builder compactHeapWhenReady(boolean compact) {
+      this.compactHeapWhenReady = compact;
       return this;
     }
 
@@ -192,6 +204,9 @@ public final class Corvus implements AutoCloseable {
           transports, group, ioThreads, new QueryExecutor(metrics, limits(), timer), background, environment,
           dnsPort, reloadFailures);
       control.bind(runtime);
+      if (compactHeapWhenReady) {
+        runtime.whenFirstReady(new StartupCompaction());
+      }
       metrics.gaugeFunction("coredns_plugin_enabled", "A metric that indicates whether a plugin is enabled on per server and zone basis.",
           List.of("server", "zone", "view", "name"), () -> PluginsEnabled.samples(runtime.configuration()));
       Corvus server = new Corvus(runtime, group, scheduler, background, http, metrics, shuttingDown, timer);

@@ -159,6 +159,22 @@ class ServerIntegrationTest {
   }
 
   @Test
+  void compactsTheHeapOnceWhenFirstFoundReady() throws Exception {
+    try (Corvus server = Corvus.builder().corefile(RECORDS).dnsPort(0).compactHeapWhenReady(true).start()) {
+      long before = garbageCollections();
+      assertTrue(server.isReady());
+      assertTrue(garbageCollections() > before, "a collection ran before readiness answered");
+      assertTrue(server.isReady());
+    }
+  }
+
+  private static long garbageCollections() {
+    return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionCount)
+        .sum();
+  }
+
+  @Test
   void answersPipelinedTcpQueriesAsTheyComplete() throws Exception {
     try (Corvus server = Corvus.builder().corefile(".:0 {\n delay\n}\n").dnsPort(0).start();
         Socket socket = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {

@@ -80,6 +80,7 @@ public final class Main {
 
   private int serve(Options options) {
     Corvus.Builder builder = Corvus.builder()
+        .compactHeapWhenReady(true)
         .dnsPort(options.dnsPort())
         .pluginDirectory(options.pluginDirectory())
         .environment(environment);

@@ -22,6 +22,7 @@ public final class GenerationServices {
   private final List<ReadinessProvider> providers = new CopyOnWriteArrayList<>();
   private final List<Inspector> inspectors = new CopyOnWriteArrayList<>();
   private volatile boolean serving;
+  private volatile Runnable whenReady;
   private final Map<Class<?>, Object> global = new HashMap<>();
   private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
 
@@ -53,6 +54,10 @@ public final class GenerationServices {
         if (shuttingDown.getAsBoolean()) {
           waiting.add("shutdown");
         }
+        Runnable task = whenReady;
+        if (waiting.isEmpty() && task != null) {
+          task.run();
+        }
         return waiting;
       }
     };
@@ -64,6 +69,14 @@ public final class GenerationServices {
    */
   public void markServing() {
     serving = true;
+  }
+
+  /**
+   * Runs {@code task} in the first readiness check that finds everything ready, before that check
+   * answers; {@code task} must be idempotent, since concurrent checks may each run it.
+   */
+  public void runWhenReady(Runnable task) {
+    whenReady = task;
   }
 
   /** The service registry as the plugins of server block {@code blockIndex} see it. */

@@ -65,6 +65,7 @@ public final class ServerRuntime {
   private volatile Generation current;
   private volatile Instant loadedAt = Instant.EPOCH;
   private volatile String lastReloadError;
+  private Runnable whenFirstReady = () -> { };
 
   /**
    * @param builder turns Corefiles into configurations
@@ -107,8 +108,17 @@ public final class ServerRuntime {
     }
     current = generation;
     loadedAt = Instant.now();
+    generation.configuration().services().runWhenReady(whenFirstReady);
     generation.configuration().services().markServing();
     logChains(generation.configuration());
+  }
+
+  /**
+   * Runs {@code task} when the configuration {@link #start} serves is first found ready (not on
+   * reloads); set before {@link #start}.
+   */
+  public synchronized void whenFirstReady(Runnable task) {
+    this.whenFirstReady = task;
   }
 
   /**
