@@ -1,6 +1,5 @@
 package dev.corvus.dns.distribution;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,6 +26,8 @@ final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
 
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger pages = new AtomicInteger();
+  /** The whole list each collection's first page was cut from, by request path. */
+  private final Map<String, ObjectNode> fullLists = new ConcurrentHashMap<>();
 
   /** How many list pages (responses to a request with {@code limit}) were served. */
   int pagesServed() {
@@ -34,38 +36,59 @@ final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    MockResponse response = super.dispatch(request);
     Map<String, String> query = query(request.getPath());
-    if (!"GET".equals(request.getMethod()) || "true".equals(query.get("watch")) || !query.containsKey("limit")
-        || response.code() != 200) {
-      return response;
+    boolean paged = "GET".equals(request.getMethod()) && !"true".equals(query.get("watch"))
+        && query.containsKey("limit");
+    if (!paged) {
+      if (!"GET".equals(request.getMethod())) {
+        fullLists.clear();
+      }
+      return super.dispatch(request);
     }
+    String continueToken = query.getOrDefault("continue", "");
+    String collection = URI.create(request.getPath()).getPath();
     try {
-      JsonNode list = json.readTree(response.getBody().readUtf8());
-      if (!(list.get("items") instanceof ArrayNode items)) {
-        return response.setBody(json.writeValueAsString(list));
+      // The first page lists afresh; the next pages slice that list, as an API server serves a
+      // paged list from one snapshot (and building the whole list per page is slow here).
+      ObjectNode list = continueToken.isEmpty() ? null : fullLists.get(collection);
+      if (list == null) {
+        MockResponse response = super.dispatch(request);
+        if (response.code() != 200) {
+          return response;
+        }
+        list = (ObjectNode) json.readTree(response.getBody().readUtf8());
+        fullLists.put(collection, list);
       }
-      int limit = Integer.parseInt(query.get("limit"));
-      int offset = query.containsKey("continue") && !query.get("continue").isEmpty()
-          ? Integer.parseInt(query.get("continue")) : 0;
-      ArrayNode page = json.createArrayNode();
-      for (int i = offset; i < Math.min(items.size(), offset + limit); i++) {
-        page.add(items.get(i));
-      }
-      ((ObjectNode) list).set("items", page);
-      ObjectNode metadata = list.get("metadata") instanceof ObjectNode existing
-          ? existing : ((ObjectNode) list).putObject("metadata");
-      if (offset + limit < items.size()) {
-        metadata.put("continue", Integer.toString(offset + limit));
-        metadata.put("remainingItemCount", items.size() - offset - limit);
-      } else {
-        metadata.remove("continue");
-      }
-      pages.incrementAndGet();
-      return response.setBody(json.writeValueAsString(list));
+      return new MockResponse().setResponseCode(200).setBody(json.writeValueAsString(
+          page(list, Integer.parseInt(query.get("limit")), continueToken.isEmpty() ? 0 : Integer.parseInt(continueToken))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Items {@code offset} to {@code offset + limit} of {@code list}, with the token of the next page. */
+  private ObjectNode page(ObjectNode list, int limit, int offset) {
+    ObjectNode page = json.createObjectNode();
+    list.fields().forEachRemaining(field -> page.set(field.getKey(),
+        "items".equals(field.getKey()) ? null : field.getValue().deepCopy()));
+    if (!(list.get("items") instanceof ArrayNode items)) {
+      return page;
+    }
+    ArrayNode pageItems = json.createArrayNode();
+    for (int i = offset; i < Math.min(items.size(), offset + limit); i++) {
+      pageItems.add(items.get(i));
+    }
+    page.set("items", pageItems);
+    ObjectNode metadata = page.get("metadata") instanceof ObjectNode existing ? existing : page.putObject("metadata");
+    if (offset + limit < items.size()) {
+      metadata.put("continue", Integer.toString(offset + limit));
+      metadata.put("remainingItemCount", items.size() - offset - limit);
+    } else {
+      metadata.remove("continue");
+      metadata.remove("remainingItemCount");
+    }
+    pages.incrementAndGet();
+    return page;
   }
 
   private static Map<String, String> query(String path) {

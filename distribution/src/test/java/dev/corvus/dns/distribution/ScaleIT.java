@@ -139,7 +139,12 @@ class ScaleIT {
     PodProcess corvus = open(PodProcess.start(workDir, memoryLimit, "-conf", corefile.toString()));
     print("Corvus pid %d, CORVUS_HEAP \"%s\", JAVA_OPTS \"%s\"", corvus.process().pid(),
         PodProcess.imageEnvironment().get("CORVUS_HEAP"), corvus.javaOptions());
-    long readyMillis = awaitReady(corvus, ports.ready(), started);
+    long readyMillis;
+    try {
+      readyMillis = awaitReady(corvus, ports.ready(), started);
+    } catch (AssertionError e) {
+      throw new AssertionError("after " + cluster.pagesServed() + " list pages: " + e.getMessage(), e);
+    }
     double rssAtReady = mebibytes(corvus.residentKib());
     print("time to ready (process start -> /ready 200): %d ms; the informers listed in %d pages (limit 500)",
         readyMillis, cluster.pagesServed());

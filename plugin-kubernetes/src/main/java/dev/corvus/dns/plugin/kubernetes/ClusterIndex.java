@@ -213,9 +213,9 @@ final class ClusterIndex implements ClusterDns {
   }
 
   private void indexAddresses(EndpointSliceView slice) {
+    String sliceKey = slice.sliceKey(); // one string per slice, not one per address
     for (EndpointAddress address : slice.addresses()) {
-      ReverseEndpoint entry =
-          new ReverseEndpoint(slice.sliceKey(), slice.namespace(), slice.serviceName(), address.label());
+      ReverseEndpoint entry = new ReverseEndpoint(sliceKey, slice.namespace(), slice.serviceName(), address.label());
       endpointOwners.compute(address.address(), (ip, list) -> appended(list, entry));
     }
   }

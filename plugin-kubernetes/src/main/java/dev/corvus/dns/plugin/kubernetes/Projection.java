@@ -37,8 +37,8 @@ final class Projection {
   /** The DNS view of a Service. */
   ServiceView service(Service service) {
     ServiceSpec spec = service.getSpec();
-    String namespace = service.getMetadata().getNamespace();
-    String name = service.getMetadata().getName();
+    String namespace = shared(service.getMetadata().getNamespace());
+    String name = shared(service.getMetadata().getName());
     List<ServicePort> ports = new ArrayList<>();
     List<InetAddress> externalIps = new ArrayList<>();
     ServiceView.Kind kind = ServiceView.Kind.CLUSTER_IP;
@@ -51,8 +51,8 @@ final class Projection {
         for (io.fabric8.kubernetes.api.model.ServicePort port : spec.getPorts()) {
           ports.add(
               new ServicePort(
-                  lower(port.getName()),
-                  port.getProtocol() == null ? "tcp" : lower(port.getProtocol()),
+                  shared(lower(port.getName())),
+                  port.getProtocol() == null ? "tcp" : shared(lower(port.getProtocol())),
                   port.getPort() == null ? ServicePort.NONE : port.getPort()));
         }
       }
@@ -102,8 +102,8 @@ final class Projection {
       for (EndpointPort port : slice.getPorts()) {
         ports.add(
             new ServicePort(
-                lower(port.getName()),
-                port.getProtocol() == null ? "tcp" : lower(port.getProtocol()),
+                shared(lower(port.getName())),
+                port.getProtocol() == null ? "tcp" : shared(lower(port.getProtocol())),
                 port.getPort() == null ? ServicePort.NONE : port.getPort()));
       }
     }
@@ -122,9 +122,9 @@ final class Projection {
       }
     }
     return new EndpointSliceView(
-        slice.getMetadata().getNamespace(),
+        shared(slice.getMetadata().getNamespace()),
         slice.getMetadata().getName(),
-        serviceName,
+        shared(serviceName),
         ports,
         addresses);
   }
@@ -211,5 +211,14 @@ final class Projection {
 
   private static String lower(String text) {
     return text == null ? "" : text.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * One instance per distinct value: namespaces, Service names and port names and protocols
+   * repeat across every Service, EndpointSlice and endpoint that carries them (at 10,000 Services
+   * tens of thousands of copies otherwise).
+   */
+  private static String shared(String text) {
+    return text == null ? null : text.intern();
   }
 }
