@@ -12,7 +12,8 @@
 # Scenarios (default: all):
 #   whoami      Corvus whoami                      vs unbound local-data
 #   memory      Corvus hosts (100 names)           vs unbound local-data
-#   forward     Corvus forward, no cache           vs dnsdist forwarding, both to the same upstream
+#   forward     Corvus forward, no cache           vs dnsdist forwarding, both to the same upstream;
+#               flat out, then at FORWARD_RATE queries per second (default 40,000: fwd@40000)
 #   cache       Corvus cache hit (cache+forward)   vs dnsdist packet cache and unbound's own cache
 #   kubernetes  Corvus kubernetes (offline, 1,000 ClusterIP Services), svcN.nsM.svc.cluster.local A
 #               vs unbound with the same names as local-data (a static zone, not a Kubernetes
@@ -40,6 +41,8 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DURATION=20
 SCALE_DURATION=20
+# The forward scenario's second, fixed offered load (queries per second), below both servers' capacity.
+FORWARD_RATE=${FORWARD_RATE:-40000}
 # Corvus's collector and heap. The heap is sized for the Deployment's 170 MiB memory limit, not
 # bin/corvus's default (-XX:MaxRAMPercentage=50 of this machine's RAM: a 12 GB heap here, with
 # 0.7-3.8 GB RSS); CORVUS_HEAP="" runs that default, any other value replaces it.
@@ -55,10 +58,11 @@ SCALE_DURATION=20
 # ParallelGC keeps p99.9 lowest with every pause under 1 ms; SerialGC (the image's) is within the
 # run-to-run spread (5.9-8.5 ms) and 5-10 MiB smaller; G1 costs 25-35 MiB more RSS and exceeds
 # the 170 MiB limit on the kubernetes scenario; ZGC's concurrent work competes for the one CPU.
-# No collector keeps pauses under 10 ms in the scale scenario (50 MB live set, the first 20 s
-# after ready, 128 MiB heap): ParallelGC and SerialGC full collections take 110-200 ms, G1 29 ms
-# (19 ms with -XX:MaxGCPauseMillis=5), ZGC runs out of memory loading; a 192 MiB heap does not
-# change that (ParallelGC 237 ms, G1 55 ms, G1 with a 10 ms goal 24 ms).
+# The scale scenario (about 40 MB live, 128 MiB heap) had full collections of 110-200 ms under
+# load with ParallelGC and SerialGC until the cache stopped promoting per-TTL records and
+# `corvus` compacted the heap before /ready; since, its longest pauses are 13-25 ms in the first
+# 20 s after ready (young collections while the cache fills) and under 10 ms warm
+# (results/report-2026-11-26-session3.txt).
 GC_FLAGS=${CORVUS_GC:--XX:+UseParallelGC}
 export CORVUS_HEAP=${CORVUS_HEAP--Xmx96m -Xms96m}
 # The scale scenario's heap: with 96 MiB the offline source runs out of memory loading 10,000
@@ -125,9 +129,9 @@ rss_mib() { # pid: its resident memory (VmRSS) in MiB
 
 # Runs dnsperf with per-query output and reduces it to: qps mean_ms p99_ms p999_ms lost, followed by
 # the server's RSS in MiB at the end of the run.
-measure() { # port queryfile [seconds]
+measure() { # port queryfile [seconds [qps-limit]]
   local stats
-  stats=$($CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "${3:-$DURATION}" -c 4 -q 200 -t 2 -v 2>/dev/null \
+  stats=$($CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "${3:-$DURATION}" -c 4 -q 200 -t 2 -v ${4:+-Q $4} 2>/dev/null \
     | python3 "$ROOT/bench/latency.py")
   echo "$stats $(rss_mib "$SERVER_PID")"
 }
@@ -367,16 +371,28 @@ CORE
       fi
       ;;
     forward)
+      # Flat out (latency is then mostly queueing in whichever server is saturated), and at a
+      # fixed FORWARD_RATE both servers carry (latency of the path itself).
       start_upstream "$WORK/local"
       start_corvus "$WORK/Corefile" "$scenario"
       measure_corvus $CORVUS_PORT "$WORK/queries"
+      saturated_stats=$corvus_stats saturated_gc=$corvus_gc
+      measure_corvus $CORVUS_PORT "$WORK/queries" "$DURATION" "$FORWARD_RATE"
+      rate_stats=$corvus_stats rate_gc=$corvus_gc
       stop_all
-      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      corvus_stats=$saturated_stats
+      report "$scenario" corvus 1 "$corvus_stats" "$saturated_gc"
       if [ $PEERS = yes ]; then
         start_upstream "$WORK/local"
         start_dnsdist no
         report "$scenario" dnsdist 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        peer_rate_stats=$(measure $PEER_PORT "$WORK/queries" "$DURATION" "$FORWARD_RATE")
         stop_all
+      fi
+      corvus_stats=$rate_stats
+      report "fwd@${FORWARD_RATE}" corvus 1 "$corvus_stats" "$rate_gc"
+      if [ $PEERS = yes ]; then
+        report "fwd@${FORWARD_RATE}" dnsdist 1 "$peer_rate_stats" ""
       fi
       ;;
     cache)
