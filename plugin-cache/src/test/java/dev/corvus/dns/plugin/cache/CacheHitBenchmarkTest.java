@@ -1,9 +1,7 @@
 package dev.corvus.dns.plugin.cache;
 
-import dev.corvus.dns.api.Request;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Queries;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -17,16 +15,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 import org.xbill.DNS.Type;
 
 /**
- * Timed loops over the cache-hit path, run on demand only:
+ * The cache-hit path measured on demand only: JMH on {@link CacheHitBenchmark} (the inner loop)
+ * and sequential UDP clients against a served cache:
  * {@code mvn -o -q -pl plugin-cache verify -Dcorvus.bench=true -Dtest=CacheHitBenchmarkTest
  * -Dsurefire.failIfNoSpecifiedTests=false}. Results go to the test's output file.
  */
@@ -34,52 +32,21 @@ import org.xbill.DNS.Type;
 class CacheHitBenchmarkTest {
 
   private static final String NAME = "www.example.org.";
-  private static final int ROUNDS = 8;
-  private static final int PER_ROUND = 100_000;
 
   @Test
-  void inProcessHitPath() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
-    h.upstream.answer(NAME, Type.A, request -> {
-      Message m = Answers.a(300, "192.0.2.1").apply(request);
-      for (int i = 2; i <= 4; i++) {
-        m.addRecord(record(request.qname(), "192.0.2." + i), Section.ANSWER);
-      }
-      return m;
-    });
-    Message query = DnsClient.newQuery(NAME, Type.A);
-    byte[] queryWire = query.toWire();
-    h.ask(query);
-    Request request = Queries.request(query);
-    Message template = h.ask(query);
-
-    java.util.Map<String, java.util.function.Supplier<Object>> ops = new java.util.LinkedHashMap<>();
-    CachedAnswer cached = CachedAnswer.encode(template, ResponseKind.NO_ERROR, 0, 300);
-    ops.put("render: records built, stored wire patched", () -> cached.render(request, 300, true));
-    ops.put("request + chain plumbing only (no cache)", () -> Queries.request(query));
-    ops.put("handler hit", () -> h.send(query).toCompletableFuture().join());
-    ops.put("handler hit + encode reply", () -> h.send(query).toCompletableFuture().join().toWire(1232));
-    ops.put("parse query + handler hit + encode reply", () -> {
-      try {
-        return h.send(new Message(queryWire)).toCompletableFuture().join().toWire(1232);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    ops.put("alternative: rebuild Message with new TTL records + encode", () -> rebuild(template, request, 250).toWire(1232));
-    byte[] templateWire = template.toWire();
-    ops.put("alternative: copy whole response wire, patch ID, parse + encode", () -> {
-      byte[] copy = templateWire.clone();
-      copy[0] = (byte) (request.id() >>> 8);
-      copy[1] = (byte) request.id();
-      try {
-        return new Message(copy).toWire(1232);
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    ops.put("encode reply only (server's share)", () -> template.toWire(1232));
-      benchmark(ops);
+  void jmhHitPath() throws Exception {
+    Options options = new OptionsBuilder()
+        .include(CacheHitBenchmark.class.getName())
+        .forks(1)
+        .warmupIterations(3)
+        .warmupTime(TimeValue.seconds(1))
+        .measurementIterations(5)
+        .measurementTime(TimeValue.seconds(1))
+        .build();
+    for (RunResult result : new Runner(options).run()) {
+      System.out.printf(Locale.ROOT, "%-70s %8.1f ± %.1f ns/op%n", result.getParams().getBenchmark(),
+          result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError());
+    }
   }
 
   @Test
@@ -149,49 +116,6 @@ class CacheHitBenchmarkTest {
     }
   }
 
-  private static Message rebuild(Message template, Request request, long ttl) {
-    Message reply = new Message(request.id());
-    reply.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-    reply.addRecord(request.question(), Section.QUESTION);
-    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
-      for (Record r : template.getSection(section)) {
-        reply.addRecord(
-            Record.newRecord(r.getName(), r.getType(), r.getDClass(), ttl, r.rdataToWireCanonical()), section);
-      }
-    }
-    return reply;
-  }
 
-  private static Record record(Name name, String address) {
-    try {
-      return new ARecord(name, DClass.IN, 300, java.net.InetAddress.getByName(address));
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 
-  /**
-   * Runs the operations round-robin in several rounds and reports each one's best round, so
-   * that load from other processes on a shared machine distorts the comparison less.
-   */
-  private static void benchmark(java.util.Map<String, java.util.function.Supplier<Object>> ops) {
-    java.util.Map<String, Double> best = new java.util.LinkedHashMap<>();
-    Object sink = null;
-    for (int round = 0; round < ROUNDS; round++) {
-      for (java.util.Map.Entry<String, java.util.function.Supplier<Object>> op : ops.entrySet()) {
-        long start = System.nanoTime();
-        for (int i = 0; i < PER_ROUND; i++) {
-          sink = op.getValue().get();
-        }
-        double nanos = (double) (System.nanoTime() - start) / PER_ROUND;
-        if (round > 0) { // the first round is warm-up
-          best.merge(op.getKey(), nanos, Math::min);
-        }
-      }
-    }
-    for (java.util.Map.Entry<String, Double> result : best.entrySet()) {
-      System.out.printf(Locale.ROOT, "%-66s %6.0f ns/op%n", result.getKey(), result.getValue());
-    }
-    System.out.println("(last result: " + sink.getClass().getSimpleName() + ")");
-  }
 }
