@@ -136,7 +136,12 @@ class ScaleIT {
     String memoryLimit = memoryLimit();
 
     long started = System.nanoTime();
-    PodProcess corvus = open(PodProcess.start(workDir, memoryLimit, "-conf", corefile.toString()));
+    // Pinned to one CPU once ready, Corvus is told so from the start (as a pod with a 1-CPU limit
+    // is): otherwise it runs an I/O thread and a UDP socket per CPU it saw at start, two event
+    // loops taking turns on the one CPU, against an unbound with one thread.
+    Pinning pinning = Pinning.detect();
+    String oneCpu = pinning.taskset().isPresent() ? " -XX:ActiveProcessorCount=1" : "";
+    PodProcess corvus = open(PodProcess.start(workDir, memoryLimit + oneCpu, "-conf", corefile.toString()));
     print("Corvus pid %d, CORVUS_HEAP \"%s\", JAVA_OPTS \"%s\"", corvus.process().pid(),
         PodProcess.imageEnvironment().get("CORVUS_HEAP"), corvus.javaOptions());
     long readyMillis;
@@ -166,7 +171,6 @@ class ScaleIT {
       print("dnsperf not installed: QPS not measured (apt-get install dnsperf)");
       return;
     }
-    Pinning pinning = Pinning.detect();
     pinning.pinServer(corvus.process().pid(), workDir);
     print("dnsperf: %d s per run, every Service's A name (%d, shuffled), 4 clients, 200 outstanding; %s",
         DNSPERF_SECONDS, SERVICES, pinning.description());
