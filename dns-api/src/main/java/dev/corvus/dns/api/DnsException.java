@@ -13,6 +13,8 @@ public class DnsException extends RuntimeException {
 
   /** The pseudo rcode of {@link #drop}: no response is sent at all. */
   public static final int DROP = -1;
+  /** The pseudo rcode of {@link #shed}: the server is overloaded. */
+  public static final int SHED = -2;
 
   private final int rcode;
 
@@ -45,12 +47,28 @@ public class DnsException extends RuntimeException {
     return new DnsException(DROP, reason);
   }
 
-  /** Whether the query is to be dropped silently rather than answered. */
-  public boolean isDrop() {
-    return rcode == DROP;
+  /**
+   * A query given up because the server is at its bound of queries waiting on I/O (see {@link
+   * QueryContext#overloaded()}): a kind of {@link #isDrop() drop} that the server counts as shed
+   * load rather than as dropped, and answers REFUSED over TCP, whose client waits for an answer.
+   *
+   * @param reason why the query was given up, for debug logs
+   */
+  public static DnsException shed(String reason) {
+    return new DnsException(SHED, reason);
   }
 
-  /** The response code the client receives, or {@link #DROP}. */
+  /** Whether no response is to be sent over UDP: a {@link #drop}, or a query {@link #shed}. */
+  public boolean isDrop() {
+    return rcode == DROP || rcode == SHED;
+  }
+
+  /** Whether the query was given up as shed load ({@link #shed}). */
+  public boolean isShed() {
+    return rcode == SHED;
+  }
+
+  /** The response code the client receives, or {@link #DROP} or {@link #SHED}. */
   public int rcode() {
     return rcode;
   }

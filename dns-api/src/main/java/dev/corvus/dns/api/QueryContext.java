@@ -69,7 +69,7 @@ public final class QueryContext {
   /**
    * Whether the server is at its bound of queries waiting on I/O. Answers from memory are still
    * wanted; a handler about to start I/O (an upstream query, a file read) should instead fail at
-   * once with {@link DnsException#drop}, which the server counts as shed load (and answers
+   * once with {@link DnsException#shed}, which the server counts as shed load (and answers
    * REFUSED over TCP), so that no memory is committed to a query that would be dropped anyway.
    */
   public boolean overloaded() {

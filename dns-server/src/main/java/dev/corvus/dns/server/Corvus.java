@@ -5,6 +5,7 @@ import dev.corvus.dns.api.config.Location;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.plugin.Explanation;
 import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.RuntimeServices;
 import dev.corvus.dns.server.config.ServerConfiguration;
@@ -313,8 +314,7 @@ public final class Corvus implements AutoCloseable {
    * most ten seconds.
    */
   public Explanation explain(String name, int type, InetSocketAddress client) throws Exception {
-    Message query = Message.newQuery(org.xbill.DNS.Record.newRecord(
-        org.xbill.DNS.Name.fromString(name, org.xbill.DNS.Name.root), type, org.xbill.DNS.DClass.IN));
+    Message query = DnsClient.newQuery(name, type);
     return runtime.control().explain(query, client).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

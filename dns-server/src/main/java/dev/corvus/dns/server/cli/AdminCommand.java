@@ -37,6 +37,22 @@ final class AdminCommand {
   }
 
   int explain(List<String> args) {
+    try {
+      return explainChecked(args);
+    } catch (IllegalArgumentException missingValue) {
+      return usage("explain", missingValue.getMessage(), EXPLAIN_USAGE);
+    }
+  }
+
+  int inspect(List<String> args) {
+    try {
+      return inspectChecked(args);
+    } catch (IllegalArgumentException missingValue) {
+      return usage("inspect", missingValue.getMessage(), INSPECT_USAGE);
+    }
+  }
+
+  private int explainChecked(List<String> args) {
     String admin = DEFAULT_ADMIN;
     Map<String, String> parameters = new LinkedHashMap<>();
     List<String> positional = new ArrayList<>();
@@ -66,7 +82,7 @@ final class AdminCommand {
     return call("explain", admin, "GET", "/explain", query);
   }
 
-  int inspect(List<String> args) {
+  private int inspectChecked(List<String> args) {
     String admin = DEFAULT_ADMIN;
     List<String> path = new ArrayList<>();
     Map<String, String> parameters = new LinkedHashMap<>();
@@ -128,6 +144,7 @@ final class AdminCommand {
     return 2;
   }
 
+  /** The value after {@code flag}; an {@link IllegalArgumentException} (usage, exit 2) when there is none. */
   private static String value(List<String> args, int index, String flag) {
     if (index >= args.size()) {
       throw new IllegalArgumentException(flag + " needs a value");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,7 +23,7 @@ public final class GenerationServices {
   private final List<ReadinessProvider> providers = new CopyOnWriteArrayList<>();
   private final List<Inspector> inspectors = new CopyOnWriteArrayList<>();
   private volatile boolean serving;
-  private volatile Runnable whenReady;
+  private final AtomicReference<Runnable> whenReady = new AtomicReference<>();
   private final Map<Class<?>, Object> global = new HashMap<>();
   private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
 
@@ -54,8 +55,8 @@ public final class GenerationServices {
         if (shuttingDown.getAsBoolean()) {
           waiting.add("shutdown");
         }
-        Runnable task = whenReady;
-        if (waiting.isEmpty() && task != null) {
+        Runnable task = waiting.isEmpty() ? whenReady.getAndSet(null) : null;
+        if (task != null) {
           task.run();
         }
         return waiting;
@@ -72,11 +73,11 @@ public final class GenerationServices {
   }
 
   /**
-   * Runs {@code task} in the first readiness check that finds everything ready, before that check
-   * answers; {@code task} must be idempotent, since concurrent checks may each run it.
+   * Runs {@code task} once, in the first readiness check that finds everything ready, before that
+   * check answers (a check running at the same time may answer ready first).
    */
   public void runWhenReady(Runnable task) {
-    whenReady = task;
+    whenReady.set(task);
   }
 
   /** The service registry as the plugins of server block {@code blockIndex} see it. */

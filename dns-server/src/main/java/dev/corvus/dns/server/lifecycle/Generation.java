@@ -9,6 +9,7 @@ import dev.corvus.dns.api.plugin.Explanation;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.server.config.ConfiguredPlugin;
 import dev.corvus.dns.server.config.ServerConfiguration;
+import dev.corvus.dns.server.routing.Pipeline;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import dev.corvus.dns.server.transport.QueryExecutor;
@@ -141,10 +142,7 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
         response.getHeader().setID(query.getHeader().getID());
         return response;
       }
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
-      int rcode = cause instanceof DnsException dns && !dns.isDrop() ? dns.rcode() : Rcode.SERVFAIL;
-      return Responses.error(request, rcode);
+      return Responses.error(request, Pipeline.failureRcode(failure));
     });
   }
 

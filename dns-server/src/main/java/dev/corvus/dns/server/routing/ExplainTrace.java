@@ -75,14 +75,14 @@ final class ExplainTrace {
     }
 
     synchronized Explanation.Step toStep() {
-      String rcode = failure != null ? Rcode.string(failedRcode(failure))
+      String rcode = failure != null ? Rcode.string(Pipeline.failureRcode(failure))
           : response != null ? Rcode.string(response.getRcode()) : "";
       List<String> lines = new ArrayList<>(notes);
       if (tookNanos < 0) {
         lines.add("had not answered when the explanation was taken");
       }
       if (failure != null) {
-        lines.add("failed: " + unwrap(failure).getMessage());
+        lines.add("failed: " + Pipeline.cause(failure).getMessage());
       }
       return new Explanation.Step(directive, question, outcome(), passedOn, rcode, lines,
           Duration.ofNanos(Math.max(0, tookNanos)));
@@ -122,18 +122,5 @@ final class ExplainTrace {
 
   private static List<Record> withoutOpt(List<Record> records) {
     return records.stream().filter(r -> r.getType() != Type.OPT).toList();
-  }
-
-  static int failedRcode(Throwable failure) {
-    Throwable cause = unwrap(failure);
-    return cause instanceof DnsException dns && !dns.isDrop() ? dns.rcode() : Rcode.SERVFAIL;
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
   }
 }

@@ -1,5 +1,6 @@
 package dev.corvus.dns.server.routing;
 
+import java.util.concurrent.CompletionException;
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
@@ -85,11 +86,28 @@ public final class Pipeline {
       result = CompletableFuture.failedFuture(e);
     }
     return result.handle((response, failure) -> {
-      Message answer = failure == null ? response : Responses.error(request, ExplainTrace.failedRcode(failure));
+      Message answer = failure == null ? response : Responses.error(request, failureRcode(failure));
       answer.getHeader().setID(request.id());
       return new Explanation(request.server(), request.zone().toString(), trace.steps(), answer,
           Duration.ofNanos(System.nanoTime() - start));
     });
+  }
+
+  /** {@code failure} without the {@link CompletionException} wrappers a stage adds. */
+  public static Throwable cause(Throwable failure) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /**
+   * The rcode a chain that failed with {@code failure} is answered with: the {@link DnsException}'s,
+   * SERVFAIL for anything else and for drops (where an answer is built all the same).
+   */
+  public static int failureRcode(Throwable failure) {
+    return cause(failure) instanceof DnsException dns && !dns.isDrop() ? dns.rcode() : Rcode.SERVFAIL;
   }
 
   /** The directives of the chain, in order. */

@@ -194,11 +194,8 @@ public final class QueryExecutor {
     // wait, so a flood of queries for a slow upstream cannot starve them.
     if (inFlight.incrementAndGet() > limits.maxInFlight()) {
       inFlight.decrementAndGet();
-      shed.inc();
       table.inFlight().leave();
-      if (!transport.isDatagram()) {
-        sink.send(refused(wire));
-      }
+      shed(query, transport, sink);
       return;
     }
     CompletableFuture<Message> bounded = new CompletableFuture<>();
@@ -246,14 +243,10 @@ public final class QueryExecutor {
   private void respond(Request request, Pipeline pipeline, Message response, Throwable failure, ResponseSink sink) {
     Message query = request.message();
     if (failure != null) {
-      Throwable cause = unwrap(failure);
+      Throwable cause = Pipeline.cause(failure);
       if (cause instanceof DnsException dns && dns.isDrop()) {
-        if (request.context().overloaded()) {
-          shed.inc();
-          if (!request.transport().isDatagram()) {
-            // A TCP client waits for an answer; tell it to go elsewhere.
-            sink.send(encode(bare(query, Rcode.REFUSED), query, request.transport()));
-          }
+        if (dns.isShed()) {
+          shed(query, request.transport(), sink);
         } else {
           dropped.inc();
         }
@@ -287,12 +280,12 @@ public final class QueryExecutor {
     pipeline.observe(request, response);
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
+  /** Counts a query given up under overload; a TCP client, which waits for an answer, gets REFUSED. */
+  private void shed(Message query, Transport transport, ResponseSink sink) {
+    shed.inc();
+    if (!transport.isDatagram()) {
+      sink.send(encode(bare(query, Rcode.REFUSED), query, transport));
     }
-    return cause;
   }
 
   private static Message bare(Message query, int rcode) {

@@ -60,7 +60,8 @@ final class UdpListener implements AutoCloseable {
         // 1 and a datagram never fills the buffer), so that the answers to a batch are flushed
         // together (one sendmmsg) when it ends.
         .option(ChannelOption.RECVBUF_ALLOCATOR,
-            new FixedRecvByteBufAllocator(MAX_QUERY * DATAGRAMS_PER_CALL)
+            // epoll: several datagrams of at most MAX_QUERY bytes per recvmmsg call; NIO reads one.
+            new FixedRecvByteBufAllocator(transports.epoll() ? MAX_QUERY * DATAGRAMS_PER_CALL : MAX_QUERY)
                 .respectMaybeMoreData(false)
                 .maxMessagesPerRead(READ_BATCH))
         .handler(handler);

@@ -154,6 +154,10 @@ class MainTest {
     assertTrue(explain.err().contains("cannot reach the admin endpoint at 127.0.0.1:" + closed), explain.err());
     assertTrue(explain.err().contains("'admin' directive"), explain.err());
     assertEquals(2, run("explain").status(), "a name is required");
+    Result missingValue = run("explain", "www.example.org", "-admin");
+    assertEquals(2, missingValue.status());
+    assertTrue(missingValue.err().contains("-admin needs a value"), missingValue.err());
+    assertEquals(2, run("inspect", "cache", "--admin").status());
     assertEquals(1, run("inspect", "-admin", "127.0.0.1:" + closed, "cache").status());
   }
 

@@ -60,7 +60,7 @@ final class ForwardHandler implements Handler {
     }
     if (request.context().overloaded()) {
       // The server holds all the upstream waits it accepts: no exchange, no memory for this one.
-      return CompletableFuture.failedFuture(DnsException.drop("forward: server at its in-flight bound"));
+      return CompletableFuture.failedFuture(DnsException.shed("forward: server at its in-flight bound"));
     }
     if (config.maxConcurrent() > 0) {
       if (concurrent.incrementAndGet() > config.maxConcurrent()) {
