@@ -156,7 +156,12 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
       return;
     }
     if (content.readableBytes() >= maxAnswer) {
-      // Cut short by the receive buffer: unreadable, asked again over TCP like a truncated answer.
+      // Cut short by the receive buffer: unreadable as a whole, but its header and question are
+      // there to check; asked again over TCP like a truncated answer.
+      if (!echoesQuestion(content, exchange.question)) {
+        upstream.countDropped("question");
+        return;
+      }
       complete(exchange, cutAnswer(exchange));
       return;
     }
@@ -179,6 +184,32 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
     exchange.timer.cancel(false);
     closeIfIdle();
     exchange.result.complete(answer);
+  }
+
+  /**
+   * Whether {@code answer} is a response (QR) whose question section is {@code question}'s, the
+   * name compared case-insensitively (RFC 5452 §9): what the parsed path checks with {@link
+   * AnswerCheck}, read from the raw bytes of an answer too long to parse.
+   */
+  private static boolean echoesQuestion(ByteBuf answer, Record question) {
+    int start = answer.readerIndex();
+    byte[] expected = question.toWire(Section.QUESTION);
+    if ((answer.getByte(start + 2) & 0x80) == 0 || answer.getUnsignedShort(start + 4) != 1
+        || answer.readableBytes() < 12 + expected.length) {
+      return false;
+    }
+    int nameLength = question.getName().length();
+    for (int i = 0; i < expected.length; i++) {
+      byte actual = answer.getByte(start + 12 + i);
+      if (i < nameLength ? asciiLower(actual) != asciiLower(expected[i]) : actual != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int asciiLower(byte b) {
+    return b >= 'A' && b <= 'Z' ? b + ('a' - 'A') : b;
   }
 
   private static Message cutAnswer(UdpExchange exchange) {
