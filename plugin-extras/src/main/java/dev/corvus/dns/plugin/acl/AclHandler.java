@@ -64,28 +64,35 @@ final class AclHandler implements Handler {
     Policy.Action action = decide(request.qtype(), request.client().getAddress());
     if (action == null) {
       // no policy of this directive matched: later acl directives still decide (CoreDNS's rule loop)
-      allowed.labels(server, "").inc();
+      count(chain, allowed.labels(server, ""));
       return chain.proceed(request);
     }
     String zoneLabel = Names.lowerCase(zone);
     switch (action) {
       case DROP -> {
-        dropped.labels(server, zoneLabel, "").inc();
+        count(chain, dropped.labels(server, zoneLabel, ""));
         return CompletableFuture.failedFuture(DnsException.drop("acl: dropped " + request));
       }
       case BLOCK -> {
-        blocked.labels(server, zoneLabel, "").inc();
+        count(chain, blocked.labels(server, zoneLabel, ""));
         return Responses.completed(withExtendedError(Responses.error(request, Rcode.REFUSED), ExtendedErrorCodeOption.BLOCKED));
       }
       case FILTER -> {
-        filtered.labels(server, zoneLabel, "").inc();
+        count(chain, filtered.labels(server, zoneLabel, ""));
         return Responses.completed(withExtendedError(Responses.reply(request), ExtendedErrorCodeOption.FILTERED));
       }
       default -> {
         request.context().put(ALLOWED, true);
-        allowed.labels(server, "").inc();
+        count(chain, allowed.labels(server, ""));
         return chain.proceed(request);
       }
+    }
+  }
+
+  /** Counts a decision, except for explanations, which leave metrics unchanged. */
+  private static void count(Chain chain, Counter.Child counter) {
+    if (!chain.explaining()) {
+      counter.inc();
     }
   }
 

@@ -7,11 +7,9 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * Serves {@code GET /health} → 200 {@code OK} from start until stop (so also through lameduck,
  * which the server waits before stopping plugins), and probes itself once a second like
  * CoreDNS, recording {@code coredns_health_request_duration_seconds} and {@code
- * coredns_health_request_failures_total}. The probe blocks on its socket, so it runs on a thread
- * of its own, never on the shared scheduler.
+ * coredns_health_request_failures_total}. The probe blocks on its socket, so it runs on a
+ * scheduled thread of its own, never on the shared scheduler.
  */
 final class HealthPlugin implements Plugin {
 
@@ -38,10 +36,8 @@ final class HealthPlugin implements Plugin {
   private final Histogram.Child duration;
   private final Counter.Child failures;
   private final HttpEndpoints.Route route = request -> HttpEndpoints.HttpResponse.text(200, "OK");
-  private final AtomicBoolean probing = new AtomicBoolean();
   private volatile HttpEndpoints.Endpoint endpoint;
-  private ScheduledFuture<?> prober;
-  private ExecutorService probeThread;
+  private ScheduledExecutorService prober;
 
   HealthPlugin(HealthConfig config, PluginContext context) {
     this.config = config;
@@ -58,15 +54,14 @@ final class HealthPlugin implements Plugin {
   @Override
   public synchronized void start() {
     endpoint = context.http().serve(config.address(), "/health", route);
-    probeThread = Executors.newSingleThreadExecutor(task -> {
+    prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "corvus-health-probe");
       thread.setDaemon(true);
       return thread;
     });
-    ExecutorService probes = probeThread;
     long period = PROBE_INTERVAL.toMillis();
-    prober = context.scheduler().scheduleAtFixedRate(
-        () -> probes.execute(this::probe), period, period, TimeUnit.MILLISECONDS);
+    // A fixed delay: after a probe that took long, the next waits a whole period.
+    prober.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -77,8 +72,8 @@ final class HealthPlugin implements Plugin {
   @Override
   public synchronized void stop() {
     if (prober != null) {
-      prober.cancel(false);
-      probeThread.shutdownNow();
+      prober.shutdownNow();
+      prober = null;
     }
     if (config.lameduck().compareTo(Duration.ZERO) > 0) {
       LOG.info("Going into lameduck mode for {}", config.lameduck());
@@ -89,15 +84,11 @@ final class HealthPlugin implements Plugin {
     }
   }
 
-  /** One self-probe; skipped while the previous one is still outstanding. */
+  /** One self-probe, recorded in the metrics. */
   void probe() {
-    if (!probing.compareAndSet(false, true)) {
-      return;
-    }
     long start = System.nanoTime();
     HttpEndpoints.Endpoint served = endpoint;
     if (served == null) {
-      probing.set(false);
       return;
     }
     String failure;
@@ -119,6 +110,5 @@ final class HealthPlugin implements Plugin {
     } else if (elapsed > SLOW_PROBE.toNanos()) {
       LOG.warn("Local health request to {} took more than 1s: {} ms", config.address(), elapsed / 1_000_000);
     }
-    probing.set(false);
   }
 }

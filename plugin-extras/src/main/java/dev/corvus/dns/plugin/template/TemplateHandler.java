@@ -105,7 +105,11 @@ final class TemplateHandler implements Handler {
   }
 
   private CompletionStage<Message> answer(Request request, QueryData data) {
-    matches.labels(server, data.zone(), "", data.qclass(), data.qtype()).inc();
+    // Explanations leave metrics unchanged.
+    boolean counted = !request.context().explaining();
+    if (counted) {
+      matches.labels(server, data.zone(), "", data.qclass(), data.qtype()).inc();
+    }
     if (config.rcode() == Rcode.SERVFAIL) {
       return Responses.completedError(request, Rcode.SERVFAIL);
     }
@@ -113,28 +117,33 @@ final class TemplateHandler implements Handler {
     response.getHeader().setFlag(Flags.AA);
     response.getHeader().setRcode(config.rcode());
     try {
-      add(response, Section.ANSWER, "answer", config.answer(), data);
-      add(response, Section.ADDITIONAL, "additional", config.additional(), data);
-      add(response, Section.AUTHORITY, "authority", config.authority(), data);
+      add(response, Section.ANSWER, "answer", config.answer(), data, counted);
+      add(response, Section.ADDITIONAL, "additional", config.additional(), data, counted);
+      add(response, Section.AUTHORITY, "authority", config.authority(), data, counted);
     } catch (DnsException e) {
       return CompletableFuture.failedFuture(e);
     }
     return Responses.completed(response);
   }
 
-  private void add(Message response, int section, String sectionName, List<RrTemplate> templates, QueryData data) {
+  private void add(Message response, int section, String sectionName, List<RrTemplate> templates, QueryData data,
+      boolean counted) {
     for (RrTemplate template : templates) {
       String text;
       try {
         text = template.render(data);
       } catch (RrTemplate.RenderException e) {
-        templateFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        if (counted) {
+          templateFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        }
         throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + template.source() + "\": " + e.getMessage());
       }
       try {
         response.addRecord(parseRecord(text), section);
       } catch (IOException e) {
-        rrFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        if (counted) {
+          rrFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
+        }
         throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + text + "\" is not a record: " + e.getMessage(), e);
       }
     }

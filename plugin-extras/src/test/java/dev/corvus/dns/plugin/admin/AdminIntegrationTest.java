@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
@@ -73,6 +74,36 @@ class AdminIntegrationTest {
       Http.get(server.httpAddress("/explain"), "/explain?name=www.example.org");
       Http.get(server.httpAddress("/explain"), "/explain?name=legacy.example.org");
       assertEquals(before, requests(metrics));
+    }
+  }
+
+  @Test
+  void explanationsLeaveAclAndTemplateCountersUnchanged() throws Exception {
+    try (Corvus server = EmbeddedServer.start("""
+        .:0 {
+            admin 127.0.0.1:0
+            prometheus 127.0.0.1:0
+            acl {
+                block type AAAA net 10.0.0.0/8
+                allow net 0.0.0.0/0
+            }
+            template IN A example.org {
+                answer "{{ .Name }} 60 IN A 192.0.2.1"
+            }
+        }
+        """)) {
+      new DnsClient(server.udpAddress()).udp("www.example.org.", Type.A);
+      MetricsText before = MetricsText.parse(server.scrapeMetrics());
+      assertEquals(1.0, before.sum("coredns_acl_allowed_requests_total"));
+      assertEquals(1.0, before.sum("coredns_template_matches_total"));
+      InetSocketAddress admin = server.httpAddress("/explain");
+      assertEquals(200, Http.get(admin, "/explain?name=www.example.org&type=A").statusCode());
+      assertEquals(200, Http.get(admin, "/explain?name=www.example.org&type=AAAA&client=10.1.2.3").statusCode());
+      MetricsText after = MetricsText.parse(server.scrapeMetrics());
+      for (String name : List.of("coredns_acl_allowed_requests_total", "coredns_acl_blocked_requests_total",
+          "coredns_template_matches_total")) {
+        assertEquals(before.sum(name), after.sum(name), name);
+      }
     }
   }
 

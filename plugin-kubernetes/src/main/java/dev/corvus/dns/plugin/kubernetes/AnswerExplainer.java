@@ -149,7 +149,7 @@ final class AnswerExplainer {
       case DISABLED -> "pod name " + name + " (pods disabled)";
       case INSECURE -> "pod name " + name + " (pods insecure)";
       case VERIFIED -> {
-        InetAddress ip = podAddressOrNull(r.service());
+        InetAddress ip = RecordFinder.podAddress(r.service());
         if (ip == null) {
           yield "pod name " + name + " is not an address (pods verified)";
         }
@@ -163,17 +163,6 @@ final class AnswerExplainer {
             + (pods.isEmpty() ? "no pod in " + r.namespace() + " has this address" : "pod " + String.join(", ", pods)) + ")";
       }
     };
-  }
-
-  private static InetAddress podAddressOrNull(String label) {
-    String text = label.chars().filter(c -> c == '-').count() == 3 && !label.contains("--")
-        ? label.replace('-', '.')
-        : label.replace('-', ':');
-    try {
-      return dev.corvus.dns.api.Names.parseAddressLiteral(text);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 
   private static String endpoint(String label, ServiceView service, ServiceEndpoints endpoints) {
@@ -202,11 +191,14 @@ final class AnswerExplainer {
       return "not a full reverse name of an address";
     }
     ServiceView service = index.serviceWithClusterIp(ip);
-    if (service != null) {
+    if (service != null && index.reverseAnswers(service.namespace())) {
       return "reverse of " + ip.getHostAddress() + ": cluster IP of service " + key(service);
     }
     List<String> owners = new ArrayList<>();
     for (ClusterIndex.ReverseEndpoint endpoint : index.endpointsWithAddress(ip)) {
+      if (!index.reverseAnswers(endpoint.namespace())) {
+        continue;
+      }
       owners.add("endpoint " + endpoint.label() + " of service " + endpoint.namespace() + "/" + endpoint.serviceName()
           + " (EndpointSlice " + endpoint.sliceKey().substring(endpoint.sliceKey().indexOf('/') + 1) + ")");
     }

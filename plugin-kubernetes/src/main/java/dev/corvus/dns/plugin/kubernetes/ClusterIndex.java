@@ -118,6 +118,11 @@ final class ClusterIndex implements ClusterDns {
     return !configuredNamespaces.isEmpty();
   }
 
+  /** Whether reverse lookups may name objects of {@code namespace} (CoreDNS's {@code namespaces} filter). */
+  boolean reverseAnswers(String namespace) {
+    return !namespacesRestricted() || namespaceExposed(namespace);
+  }
+
   /** The time of the last change in Unix seconds, CoreDNS's SOA serial. */
   long modifiedEpochSecond() {
     return modifiedEpochSecond;

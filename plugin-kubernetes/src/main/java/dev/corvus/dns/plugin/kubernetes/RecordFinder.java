@@ -210,8 +210,8 @@ final class RecordFinder {
     return new Found(List.of(new Entry(ip, null, ServicePort.NONE, target)), false);
   }
 
-  /** {@code 10-244-1-7} → 10.244.1.7; {@code fd00--7} → fd00::7, as CoreDNS's pod names read. */
-  private static InetAddress podAddress(String podName) {
+  /** {@code 10-244-1-7} → 10.244.1.7; {@code fd00--7} → fd00::7, as CoreDNS's pod names read; null otherwise. */
+  static InetAddress podAddress(String podName) {
     long dashes = podName.chars().filter(c -> c == '-').count();
     String text =
         dashes == 3 && !podName.contains("--") ? podName.replace('-', '.') : podName.replace('-', ':');
@@ -228,13 +228,12 @@ final class RecordFinder {
    */
   List<Name> reverse(InetAddress ip) {
     ServiceView service = index.serviceWithClusterIp(ip);
-    if (service != null
-        && (!index.namespacesRestricted() || index.namespaceExposed(service.namespace()))) {
+    if (service != null && index.reverseAnswers(service.namespace())) {
       return List.of(child(config.primaryZone(), service.name(), service.namespace(), RecordRequest.SVC));
     }
     Set<Name> names = new LinkedHashSet<>();
     for (ClusterIndex.ReverseEndpoint endpoint : index.endpointsWithAddress(ip)) {
-      if (index.namespacesRestricted() && !index.namespaceExposed(endpoint.namespace())) {
+      if (!index.reverseAnswers(endpoint.namespace())) {
         continue;
       }
       names.add(

@@ -12,6 +12,7 @@ import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.testkit.MetricsText;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -102,6 +103,20 @@ class KubernetesDiagnosticsTest {
         "reverse of 10.96.0.1: cluster IP of service default/kubernetes -> PTR kubernetes.default.svc.cluster.local.");
     assertNote(notes(fallthroughServer, "10-0-0-5.team-a.pod.cluster.local.", Type.A),
         "pod name 10-0-0-5.team-a.pod (pods insecure) -> A 10.0.0.5");
+  }
+
+  @Test
+  void reverseExplanationsKeepToTheConfiguredNamespaces() throws Exception {
+    try (Corvus restricted = Corvus.builder()
+        .corefile(".:0 {\n  kubernetes cluster.local in-addr.arpa {\n    endpoint " + api.url()
+            + "\n    namespaces team-a\n  }\n}\n")
+        .dnsPort(0)
+        .start()) {
+      assertTrue(dev.corvus.dns.server.testkit.Poll.until(Duration.ofSeconds(10), restricted::isReady), "synced");
+      List<String> notes = notes(restricted, "1.0.96.10.in-addr.arpa.", Type.PTR);
+      assertNote(notes, "no service or endpoint has address 10.96.0.1: NXDOMAIN");
+      assertTrue(notes.stream().noneMatch(n -> n.contains("default/kubernetes")), notes::toString);
+    }
   }
 
   @Test
