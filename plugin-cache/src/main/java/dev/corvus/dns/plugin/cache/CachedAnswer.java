@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -27,10 +28,8 @@ final class CachedAnswer {
 
   private static final int[] SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
 
-  /** The records per section, for their owner names, types and classes. */
-  private final Record[][] records;
-  /** Each record's RDATA in wire form (uncompressed, case kept), per section. */
-  private final byte[][][] rdata;
+  /** The records per section, without their TTLs. */
+  private final StoredRecord[][] records;
   private final ResponseKind kind;
   private final int rcode;
   private final boolean authoritative;
@@ -46,6 +45,21 @@ final class CachedAnswer {
   private long lastSeenMillis = Long.MIN_VALUE;
   private int hits;
 
+  /** A record without its TTL: owner, type, class and RDATA in wire form (uncompressed, case kept). */
+  private record StoredRecord(Name name, int type, int dclass, byte[] rdata) {
+
+    static StoredRecord of(Record record, int section) {
+      byte[] wire = record.toWire(section);
+      // owner name, type (2), class (2), TTL (4), RDLENGTH (2), then the RDATA
+      byte[] rdata = Arrays.copyOfRange(wire, record.getName().length() + 10, wire.length);
+      return new StoredRecord(record.getName(), record.getType(), record.getDClass(), rdata);
+    }
+
+    Record withTtl(long ttl) {
+      return Record.newRecord(name, type, dclass, ttl, rdata.length, rdata);
+    }
+  }
+
   /**
    * A whole reply and where its patchable parts stand: names equal but for case have the same
    * length, so a hit can write the client's question over the stored one and the compression
@@ -53,11 +67,10 @@ final class CachedAnswer {
    */
   private record WireTemplate(byte[] wire, int questionNameLength, int[] ttlOffsets) {}
 
-  private CachedAnswer(Record[][] records, byte[][][] rdata, ResponseKind kind, Message response,
+  private CachedAnswer(StoredRecord[][] records, WireTemplate template, ResponseKind kind, Header header,
       long storedMillis, long originalTtl) {
-    Header header = response.getHeader();
     this.records = records;
-    this.rdata = rdata;
+    this.template = template;
     this.kind = kind;
     this.rcode = header.getRcode();
     this.authoritative = header.getFlag(Flags.AA);
@@ -65,47 +78,37 @@ final class CachedAnswer {
     this.authenticatedData = header.getFlag(Flags.AD);
     this.storedMillis = storedMillis;
     this.originalTtl = originalTtl;
-    Record question = response.getQuestion();
-    this.template = question == null ? null : template(question);
   }
 
   /**
    * Encodes {@code response} (whose rcode fits the header) for serving for {@code ttlSeconds}.
    */
   static CachedAnswer encode(Message response, ResponseKind kind, long nowMillis, long ttlSeconds) {
-    Record[][] records = new Record[SECTIONS.length][];
-    byte[][][] rdata = new byte[SECTIONS.length][][];
+    Record question = response.getQuestion();
+    Message reply = new Message(0);
+    reply.getHeader().setRcode(response.getHeader().getRcode());
+    if (question != null) {
+      reply.addRecord(question, Section.QUESTION);
+    }
+    StoredRecord[][] records = new StoredRecord[SECTIONS.length][];
     for (int i = 0; i < SECTIONS.length; i++) {
-      List<Record> kept = new ArrayList<>();
+      List<StoredRecord> kept = new ArrayList<>();
       for (Record record : response.getSection(SECTIONS[i])) {
         int type = record.getType();
         if (type == Type.OPT || type == Type.TSIG || (type == Type.SIG && SECTIONS[i] == Section.ADDITIONAL)) {
           continue;
         }
-        kept.add(record);
-      }
-      records[i] = kept.toArray(new Record[0]);
-      rdata[i] = new byte[records[i].length][];
-      for (int j = 0; j < records[i].length; j++) {
-        byte[] wire = records[i][j].toWire(SECTIONS[i]);
-        // owner name, type (2), class (2), TTL (4), RDLENGTH (2), then the RDATA
-        rdata[i][j] = Arrays.copyOfRange(wire, records[i][j].getName().length() + 10, wire.length);
-      }
-    }
-    return new CachedAnswer(records, rdata, kind, response, nowMillis, ttlSeconds);
-  }
-
-  private WireTemplate template(Record question) {
-    Message reply = new Message(0);
-    reply.getHeader().setRcode(rcode);
-    reply.addRecord(question, Section.QUESTION);
-    for (int i = 0; i < SECTIONS.length; i++) {
-      for (Record record : records[i]) {
+        kept.add(StoredRecord.of(record, SECTIONS[i]));
         reply.addRecord(record, SECTIONS[i]);
       }
+      records[i] = kept.toArray(new StoredRecord[0]);
     }
-    byte[] wire = reply.toWire();
-    return new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
+    WireTemplate template = null;
+    if (question != null) {
+      byte[] wire = reply.toWire();
+      template = new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
+    }
+    return new CachedAnswer(records, template, kind, response.getHeader(), nowMillis, ttlSeconds);
   }
 
   /** The records of every section with {@code ttl}, built for one reply. */
@@ -114,9 +117,7 @@ final class CachedAnswer {
     for (int i = 0; i < SECTIONS.length; i++) {
       sections[i] = new Record[records[i].length];
       for (int j = 0; j < records[i].length; j++) {
-        Record stored = records[i][j];
-        sections[i][j] = Record.newRecord(
-            stored.getName(), stored.getType(), stored.getDClass(), ttl, rdata[i][j].length, rdata[i][j]);
+        sections[i][j] = records[i][j].withTtl(ttl);
       }
     }
     return sections;
