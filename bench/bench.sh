@@ -44,23 +44,23 @@ SCALE_DURATION=20
 # The forward scenario's second, fixed offered load (queries per second), below both servers' capacity.
 FORWARD_RATE=${FORWARD_RATE:-40000}
 # Corvus's collector and heap. The heap is sized for the Deployment's 170 MiB memory limit, not
-# bin/corvus's default (-XX:MaxRAMPercentage=50 of this machine's RAM: a 12 GB heap here, with
-# 0.7-3.8 GB RSS); CORVUS_HEAP="" runs that default, any other value replaces it.
+# bin/corvus's default (half the RAM, at most 256 MiB); CORVUS_HEAP="" runs that default, any
+# other value replaces it.
 # The collector: bench/gc-sweep.sh (results/gc-sweep-2026-11-26.txt, Java 17, server on one CPU,
 # cache and kubernetes scenarios, 15 s each, p99.9 latency / max GC pause / RSS):
-#   -Xmx96m -Xms96m, median of 3 runs   cache                       kubernetes
+#   -Xmx96m -Xms96m, 3 runs (median p99.9 / longest pause / median RSS)  cache / kubernetes
 #     ParallelGC                        6.4 ms / 0.8 ms / 126 MiB   6.2 ms / 0.7 ms / 151 MiB
-#     SerialGC                          7.7 ms / 0.9 ms / 119 MiB   7.0 ms / 0.6 ms / 144 MiB
+#     SerialGC                          7.7 ms / 0.9 ms / 119 MiB   7.0 ms / 0.9 ms / 144 MiB
 #     G1                                7.7 ms / 1.0 ms / 149 MiB   6.5 ms / 0.9 ms / 181 MiB
 #     ZGC (single-generation in 17)    10.1 ms / 0.1 ms / 345 MiB  13.7 ms / 0.1 ms / 392 MiB (1 run)
-#   default heap: G1 and ParallelGC pause 11-12 ms (huge young generation), SerialGC 8 ms, ZGC
+#   half of this machine's RAM (12 GB, bin/corvus's default then): G1 and ParallelGC pause 11-12 ms (huge young generation), SerialGC 8 ms, ZGC
 #   0.03 ms but 2.6-3.8 GB RSS and the worst latency.
 # ParallelGC keeps p99.9 lowest with every pause under 1 ms; SerialGC (the image's) is within the
 # run-to-run spread (5.9-8.5 ms) and 5-10 MiB smaller; G1 costs 25-35 MiB more RSS and exceeds
 # the 170 MiB limit on the kubernetes scenario; ZGC's concurrent work competes for the one CPU.
-# The scale scenario (about 40 MB live, 128 MiB heap) had full collections of 110-200 ms under
+# The scale scenario (42 MiB live after start, 128 MiB heap) had full collections of 140-214 ms under
 # load with ParallelGC and SerialGC until the cache stopped promoting per-TTL records and
-# `corvus` compacted the heap before /ready; since, its longest pauses are 13-25 ms in the first
+# `corvus` compacted the heap before /ready; since, its longest pauses are 12-27 ms in the first
 # 20 s after ready (young collections while the cache fills) and under 10 ms warm
 # (results/report-2026-11-26-session3.txt).
 GC_FLAGS=${CORVUS_GC:--XX:+UseParallelGC}
@@ -259,7 +259,7 @@ PY
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dnsperf: ${DURATION}s per server, 4 clients, 200 outstanding; server on CPU 1, dnsperf on CPU 0"
-echo "corvus: collector ${GC_FLAGS}; heap ${CORVUS_HEAP:-bin/corvus default (-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=10)}${JAVA_OPTS:+; JAVA_OPTS $JAVA_OPTS}"
+echo "corvus: collector ${GC_FLAGS}; heap ${CORVUS_HEAP:-bin/corvus default (half the RAM, at most 256 MiB)}${JAVA_OPTS:+; JAVA_OPTS $JAVA_OPTS}"
 
 for scenario in "${SCENARIOS[@]}"; do
   corvus_per=1
