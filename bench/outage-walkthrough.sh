@@ -8,7 +8,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 dist="$repo/distribution/target/corvus-0.1.0-SNAPSHOT"
 export PATH="$dist/bin:$PATH"
 work=$(mktemp -d)
-cleanup() { kill "$corvus_pid" "$unbound_pid" 2>/dev/null; rm -rf "$work"; }
+corvus_pid= unbound_pid=
+cleanup() { kill $corvus_pid $unbound_pid 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 cd "$work"
 cp -r "$dist/demo-cluster" .
@@ -47,6 +48,11 @@ for _ in $(seq 1 100); do curl -sf 127.0.0.1:8181/ready >/dev/null && break; sle
 echo "### 1. An upstream fails"
 echo "\$ dig @127.0.0.1 -p 1053 www.example.com +noall +answer +stats | grep -e IN -e time"
 dig @127.0.0.1 -p 1053 www.example.com +noall +answer +stats | grep -e "IN" -e "time"; echo
+# The failed query starts health checks of the dead upstream; max_fails of them mark it down.
+for _ in $(seq 1 50); do
+  corvus inspect upstreams | tr -d ' \n' | grep -q '"address":"127.0.0.1:5302","protocol":"udp","healthy":false' && break
+  sleep 0.2
+done
 run corvus inspect upstreams
 run corvus explain api.example.com
 
