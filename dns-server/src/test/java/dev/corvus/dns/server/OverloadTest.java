@@ -75,6 +75,29 @@ class OverloadTest {
   }
 
   @Test
+  void aDeliberateDropUnderLoadIsCountedAsDroppedNotAsShed() throws Exception {
+    String corefile = COREFILE + "dropped.:0 {\n    fail drop\n}\n";
+    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0)
+        .queryDeadline(Duration.ofSeconds(5)).maxInFlight(1).start();
+        DatagramSocket client = new DatagramSocket()) {
+      byte[] stuck = DnsClient.newQuery("held.stuck.", Type.A).toWire();
+      client.send(new DatagramPacket(stuck, stuck.length, server.udpAddress()));
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!server.scrapeMetrics().contains("corvus_dns_inflight_requests 1.0") && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertTrue(server.scrapeMetrics().contains("corvus_dns_inflight_requests 1.0"), "the server is at its bound");
+      byte[] dropped = DnsClient.newQuery("x.dropped.", Type.A).toWire();
+      client.send(new DatagramPacket(dropped, dropped.length, server.udpAddress()));
+      while (metric(server, "corvus_dns_dropped_requests_total", "unanswerable") < 1 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertEquals(1.0, metric(server, "corvus_dns_dropped_requests_total", "unanswerable"));
+      assertEquals(0.0, metric(server, "corvus_dns_dropped_requests_total", "overload"));
+    }
+  }
+
+  @Test
   void connectionsThatSendHalfAFrameAreClosedAndServiceGoesOn() throws Exception {
     try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
       List<Socket> slow = new ArrayList<>();

@@ -148,7 +148,7 @@ public final class TestPlugins {
     }
   }
 
-  /** {@code fail [RCODE]}: fails every query, with DnsException(RCODE) or an exception. */
+  /** {@code fail [RCODE|drop]}: fails every query, with DnsException(RCODE), a drop, or an exception. */
   public static final class Fail implements PluginFactory {
     @Override
     public String directive() {
@@ -166,6 +166,9 @@ public final class TestPlugins {
       return Plugin.of(chain -> {
         if (rcode == null) {
           throw new IllegalStateException("this plugin always fails");
+        }
+        if (rcode.equals("drop")) {
+          return CompletableFuture.failedFuture(DnsException.drop("asked to drop"));
         }
         return CompletableFuture.failedFuture(new DnsException(Rcode.value(rcode), "asked to fail"));
       });
