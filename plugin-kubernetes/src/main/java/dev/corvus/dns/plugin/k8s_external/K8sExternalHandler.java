@@ -146,17 +146,15 @@ final class K8sExternalHandler implements Handler {
     if (config.headless()
         && service.externalIps().isEmpty()
         && (service.kind() == ServiceView.Kind.HEADLESS || !endpoint.isEmpty())) {
-      ServiceEndpoints endpoints = data.endpoints(service);
-      for (EndpointSliceView slice : endpoints.sliceViews()) {
+      if (!endpoint.isEmpty()) {
+        for (ServiceEndpoints.Member member : data.endpointsLabelled(service, endpoint)) {
+          addEndpoint(member.address(), member.ports(), port, protocol, serviceTarget, entries);
+        }
+        return Rcode.NXDOMAIN;
+      }
+      for (EndpointSliceView slice : data.endpoints(service).sliceViews()) {
         for (EndpointAddress address : slice.addresses()) {
-          if (!endpoint.isEmpty() && !endpoint.equals(address.label())) {
-            continue;
-          }
-          for (ServicePort p : slice.ports()) {
-            if (p.matches(port, protocol)) {
-              entries.add(new Entry(address.address(), p.port(), name(address.label(), serviceTarget)));
-            }
-          }
+          addEndpoint(address, slice.ports(), port, protocol, serviceTarget, entries);
         }
       }
       return Rcode.NXDOMAIN;
@@ -169,6 +167,20 @@ final class K8sExternalHandler implements Handler {
       }
     }
     return Rcode.NXDOMAIN;
+  }
+
+  private static void addEndpoint(
+      EndpointAddress address,
+      List<ServicePort> ports,
+      String port,
+      String protocol,
+      Name serviceTarget,
+      List<Entry> entries) {
+    for (ServicePort p : ports) {
+      if (p.matches(port, protocol)) {
+        entries.add(new Entry(address.address(), p.port(), name(address.label(), serviceTarget)));
+      }
+    }
   }
 
   /** For explanations: the Service behind {@code labels} and its external addresses. */

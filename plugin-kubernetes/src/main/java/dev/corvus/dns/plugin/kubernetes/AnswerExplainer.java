@@ -200,7 +200,7 @@ final class AnswerExplainer {
         continue;
       }
       owners.add("endpoint " + endpoint.label() + " of service " + endpoint.namespace() + "/" + endpoint.serviceName()
-          + " (EndpointSlice " + endpoint.sliceKey().substring(endpoint.sliceKey().indexOf('/') + 1) + ")");
+          + " (EndpointSlice " + endpoint.slice().name() + ")");
     }
     return owners.isEmpty()
         ? "no service or endpoint has address " + ip.getHostAddress()

@@ -13,6 +13,13 @@ public interface ClusterDns {
   /** The merged ready endpoints of {@code service}, possibly empty. */
   ServiceEndpoints endpoints(ServiceView service);
 
+  /**
+   * The ready addresses of {@code service} named {@code label} under it ({@code
+   * label.service.namespace}), with the ports of their slices; found through indexes, not by
+   * walking the endpoints.
+   */
+  java.util.List<ServiceEndpoints.Member> endpointsLabelled(ServiceView service, String label);
+
   /** Whether names in {@code namespace} are answered. */
   boolean namespaceExposed(String namespace);
 }

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the plugin knows of the cluster, kept as compact views in hash indexes so that every
- * lookup of the query path is a map hit: Services and their merged endpoints by {@code
- * name.namespace}, cluster IPs and endpoint addresses by address, pods by address, namespaces by
+ * lookup of the query path is a map hit: Services and their merged endpoints by namespace and
+ * name, cluster IPs and endpoint addresses by address, pods by address, namespaces by
  * name.
  *
  * <p>Sources (informers or the offline directory) write from their own threads; the I/O threads
@@ -20,19 +20,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClusterIndex implements ClusterDns {
 
-  /** One address of an endpoint that a PTR query may name. */
-  record ReverseEndpoint(String sliceKey, String namespace, String serviceName, String label) {}
+  /** One address of an endpoint and the slice it is in, as a PTR query names it. */
+  record ReverseEndpoint(EndpointSliceView slice, EndpointAddress address) {
+
+    String namespace() {
+      return slice.namespace();
+    }
+
+    String serviceName() {
+      return slice.serviceName();
+    }
+
+    String label() {
+      return address.label();
+    }
+  }
 
   /** A pod as {@code pods verified} and autopath need it: its addresses (dual-stack). */
   record PodRef(String namespace, String name, List<InetAddress> addresses) {}
 
   private final Clock clock;
   private final Set<String> configuredNamespaces;
-  private final Map<String, ServiceView> services = new ConcurrentHashMap<>();
-  private final Map<String, ServiceEndpoints> endpoints = new ConcurrentHashMap<>();
-  private final Map<String, String> sliceOwners = new ConcurrentHashMap<>();
+  private final NamespacedMap<ServiceView> services = new NamespacedMap<>();
+  /** The merged endpoints by the namespace and name of their Service. */
+  private final NamespacedMap<ServiceEndpoints> endpoints = new NamespacedMap<>();
+  /** Every slice by namespace and slice name, to find the one an update or delete replaces. */
+  private final NamespacedMap<EndpointSliceView> slices = new NamespacedMap<>();
   private final Map<InetAddress, ServiceView> clusterIpOwners = new ConcurrentHashMap<>();
-  private final Map<InetAddress, List<ReverseEndpoint>> endpointOwners = new ConcurrentHashMap<>();
+  /**
+   * The endpoints with each address: one {@link ReverseEndpoint}, or an array of them for an
+   * address in several slices (rare), to spare a list per address.
+   */
+  private final Map<InetAddress, Object> endpointOwners = new ConcurrentHashMap<>();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final Map<String, PodRef> podsByKey = new ConcurrentHashMap<>();
   private final Map<InetAddress, List<PodRef>> podsByAddress = new ConcurrentHashMap<>();
@@ -52,12 +71,12 @@ final class ClusterIndex implements ClusterDns {
 
   @Override
   public ServiceView service(String namespace, String name) {
-    return services.get(ServiceKeys.of(namespace, name));
+    return services.get(namespace, name);
   }
 
   @Override
   public ServiceEndpoints endpoints(ServiceView service) {
-    ServiceEndpoints found = endpoints.get(service.key());
+    ServiceEndpoints found = endpoints.get(service.namespace(), service.name());
     return found == null ? ServiceEndpoints.EMPTY : found;
   }
 
@@ -68,7 +87,35 @@ final class ClusterIndex implements ClusterDns {
 
   /** The endpoints with {@code address}, possibly empty. */
   List<ReverseEndpoint> endpointsWithAddress(InetAddress address) {
-    return endpointOwners.getOrDefault(address, List.of());
+    Object owners = endpointOwners.get(address);
+    if (owners == null) {
+      return List.of();
+    }
+    return owners instanceof ReverseEndpoint single ? List.of(single) : List.of((ReverseEndpoint[]) owners);
+  }
+
+  /**
+   * The ready addresses of {@code service} named {@code label} under it, with their ports: those
+   * with that stored name, and the one whose IPv4 address in dashes it is, found through the
+   * address index.
+   */
+  @Override
+  public List<ServiceEndpoints.Member> endpointsLabelled(ServiceView service, String label) {
+    List<ServiceEndpoints.Member> named = endpoints(service).named().getOrDefault(label, List.of());
+    InetAddress address = EndpointAddress.ipv4OfLabel(label);
+    if (address == null) {
+      return named;
+    }
+    List<ServiceEndpoints.Member> found = new ArrayList<>(named);
+    for (ReverseEndpoint owner : endpointsWithAddress(address)) {
+      EndpointSliceView slice = owner.slice();
+      if (owner.address().name() == null
+          && slice.namespace().equals(service.namespace())
+          && slice.serviceName().equals(service.name())) {
+        found.add(new ServiceEndpoints.Member(owner.address(), slice.ports()));
+      }
+    }
+    return found;
   }
 
   /** The pods with {@code address}, possibly empty. */
@@ -99,7 +146,7 @@ final class ClusterIndex implements ClusterDns {
     Map<String, Object> sizes = new java.util.LinkedHashMap<>();
     sizes.put("services", services.size());
     sizes.put("servicesWithEndpoints", endpoints.size());
-    sizes.put("endpointSlices", sliceOwners.size());
+    sizes.put("endpointSlices", slices.size());
     sizes.put("clusterIps", clusterIpOwners.size());
     sizes.put("endpointAddresses", endpointOwners.size());
     sizes.put("namespaces", namespaces.size());
@@ -133,7 +180,7 @@ final class ClusterIndex implements ClusterDns {
   }
 
   int sliceCount() {
-    return sliceOwners.size();
+    return slices.size();
   }
 
   int namespaceCount() {
@@ -147,7 +194,7 @@ final class ClusterIndex implements ClusterDns {
   // ---- writes (source threads) ----
 
   void putService(ServiceView service) {
-    ServiceView old = services.put(service.key(), service);
+    ServiceView old = services.put(service.namespace(), service.name(), service);
     if (old != null) {
       for (InetAddress ip : old.clusterIps()) {
         clusterIpOwners.remove(ip, old);
@@ -160,7 +207,7 @@ final class ClusterIndex implements ClusterDns {
   }
 
   void removeService(String namespace, String name) {
-    ServiceView old = services.remove(ServiceKeys.of(namespace, name));
+    ServiceView old = services.remove(namespace, name);
     if (old != null) {
       for (InetAddress ip : old.clusterIps()) {
         clusterIpOwners.remove(ip, old);
@@ -170,75 +217,84 @@ final class ClusterIndex implements ClusterDns {
   }
 
   void putSlice(EndpointSliceView slice) {
-    String sliceKey = slice.sliceKey();
-    String previousOwner = sliceOwners.put(sliceKey, slice.serviceKey());
-    if (previousOwner != null && !previousOwner.equals(slice.serviceKey())) {
-      dropSlice(previousOwner, sliceKey);
+    EndpointSliceView old = slices.put(slice.namespace(), slice.name(), slice);
+    if (old != null && !old.serviceName().equals(slice.serviceName())) {
+      dropSlice(old);
     }
-    ServiceEndpoints[] before = new ServiceEndpoints[1];
     endpoints.compute(
-        slice.serviceKey(),
-        (key, current) -> {
-          ServiceEndpoints base = current == null ? ServiceEndpoints.EMPTY : current;
-          before[0] = base;
-          return base.with(slice);
-        });
-    EndpointSliceView old = before[0].slices().get(sliceKey);
-    if (old != null) {
-      unindexAddresses(old);
-    }
+        slice.namespace(),
+        slice.serviceName(),
+        current -> (current == null ? ServiceEndpoints.EMPTY : current).with(slice));
     indexAddresses(slice);
+    if (old != null) {
+      unindexAddresses(old); // after: an address in both stays answerable throughout
+    }
     touch();
   }
 
   void removeSlice(String namespace, String name) {
-    String sliceKey = namespace + "/" + name;
-    String owner = sliceOwners.remove(sliceKey);
-    if (owner != null) {
-      dropSlice(owner, sliceKey);
+    EndpointSliceView old = slices.remove(namespace, name);
+    if (old != null) {
+      dropSlice(old);
+      unindexAddresses(old);
       touch();
     }
   }
 
-  private void dropSlice(String serviceKey, String sliceKey) {
-    ServiceEndpoints[] before = new ServiceEndpoints[1];
-    endpoints.computeIfPresent(
-        serviceKey,
-        (key, current) -> {
-          before[0] = current;
-          ServiceEndpoints next = current.without(sliceKey);
+  /** Takes {@code slice} out of its Service's endpoints. */
+  private void dropSlice(EndpointSliceView slice) {
+    endpoints.compute(
+        slice.namespace(),
+        slice.serviceName(),
+        current -> {
+          if (current == null) {
+            return null;
+          }
+          ServiceEndpoints next = current.without(slice.name());
           return next.slices().isEmpty() ? null : next;
         });
-    if (before[0] != null) {
-      EndpointSliceView old = before[0].slices().get(sliceKey);
-      if (old != null) {
-        unindexAddresses(old);
-      }
-    }
   }
 
   private void indexAddresses(EndpointSliceView slice) {
-    String sliceKey = slice.sliceKey(); // one string per slice, not one per address
     for (EndpointAddress address : slice.addresses()) {
-      ReverseEndpoint entry = new ReverseEndpoint(sliceKey, slice.namespace(), slice.serviceName(), address.label());
-      endpointOwners.compute(address.address(), (ip, list) -> appended(list, entry));
+      ReverseEndpoint entry = new ReverseEndpoint(slice, address);
+      endpointOwners.compute(address.address(), (ip, owners) -> withOwner(owners, entry));
     }
   }
 
   private void unindexAddresses(EndpointSliceView slice) {
     for (EndpointAddress address : slice.addresses()) {
-      endpointOwners.computeIfPresent(
-          address.address(),
-          (ip, list) -> {
-            List<ReverseEndpoint> kept = new ArrayList<>(list.size());
-            for (ReverseEndpoint entry : list) {
-              if (!entry.sliceKey().equals(slice.sliceKey())) {
-                kept.add(entry);
-              }
-            }
-            return kept.isEmpty() ? null : List.copyOf(kept);
-          });
+      endpointOwners.computeIfPresent(address.address(), (ip, owners) -> withoutSlice(owners, slice));
     }
+  }
+
+  private static Object withOwner(Object owners, ReverseEndpoint entry) {
+    if (owners == null) {
+      return entry;
+    }
+    ReverseEndpoint[] current =
+        owners instanceof ReverseEndpoint single ? new ReverseEndpoint[] {single} : (ReverseEndpoint[]) owners;
+    ReverseEndpoint[] grown = java.util.Arrays.copyOf(current, current.length + 1);
+    grown[current.length] = entry;
+    return grown;
+  }
+
+  /** {@code owners} without the entries of {@code slice}; {@code null} when none is left. */
+  private static Object withoutSlice(Object owners, EndpointSliceView slice) {
+    if (owners instanceof ReverseEndpoint single) {
+      return single.slice() == slice ? null : single;
+    }
+    List<ReverseEndpoint> kept = new ArrayList<>();
+    for (ReverseEndpoint entry : (ReverseEndpoint[]) owners) {
+      if (entry.slice() != slice) {
+        kept.add(entry);
+      }
+    }
+    return switch (kept.size()) {
+      case 0 -> null;
+      case 1 -> kept.get(0);
+      default -> kept.toArray(new ReverseEndpoint[0]);
+    };
   }
 
   void putNamespace(String name) {

@@ -23,12 +23,7 @@ public record EndpointSliceView(
     addresses = List.copyOf(addresses);
   }
 
-  /** The key of the Service this slice belongs to. */
-  String serviceKey() {
-    return ServiceKeys.of(namespace, serviceName);
-  }
-
-  /** The key of the slice itself, unique in the cluster. */
+  /** The key of the slice itself, unique in the cluster (the offline source's snapshots). */
   String sliceKey() {
     return namespace + "/" + name;
   }

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +110,7 @@ final class InformerSource implements ClusterSource {
     if (config.labels() != null) {
       services = client.services().inAnyNamespace().withLabelSelector(config.labels().text());
     }
-    inform("services", services, Service.class, this::onService, this::onServiceDeleted);
+    inform("services", services, Service::new, this::onService, this::onServiceDeleted);
     if (!config.noEndpoints()) {
       Informable<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace();
       if (config.labels() != null) {
@@ -122,7 +122,7 @@ final class InformerSource implements ClusterSource {
                 .inAnyNamespace()
                 .withLabelSelector(config.labels().text());
       }
-      inform("endpointslices", slices, EndpointSlice.class, this::onSlice, this::onSliceDeleted);
+      inform("endpointslices", slices, EndpointSlice::new, this::onSlice, this::onSliceDeleted);
     }
     Informable<Namespace> namespaces = client.namespaces();
     if (config.namespaceLabels() != null) {
@@ -131,7 +131,7 @@ final class InformerSource implements ClusterSource {
     inform(
         "namespaces",
         namespaces,
-        Namespace.class,
+        Namespace::new,
         ns -> {
           if (selected(config.namespaceLabels(), ns)) {
             index.putNamespace(Projection.namespace(ns));
@@ -163,7 +163,7 @@ final class InformerSource implements ClusterSource {
     inform(
         "pods",
         client.pods().inAnyNamespace(),
-        Pod.class,
+        Pod::new,
         pod -> {
           if (index.configuredNamespace(pod.getMetadata().getNamespace())) {
             index.putPod(projection.pod(pod));
@@ -175,17 +175,16 @@ final class InformerSource implements ClusterSource {
   private <T extends HasMetadata> void inform(
       String resource,
       Informable<T> informable,
-      Class<T> type,
+      Supplier<T> factory,
       Consumer<T> upsert,
       Consumer<T> delete) {
     // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
     // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
     SharedIndexInformer<T> informer = informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
-    // Keep only keys and resource versions in fabric8's store: the views in the index are what
-    // DNS answers from, so whole objects would only cost memory.
-    informer.itemStore(
-        new ReducedStateItemStore<>(
-            ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization()));
+    // Keep only resource versions in fabric8's store, and no namespace index: the views in the
+    // index are what DNS answers from, so anything more would only cost memory.
+    informer.itemStore(new VersionStore<>(factory));
+    informer.removeNamespaceIndex();
     informer.exceptionHandler(
         (started, failure) -> {
           LOG.warn(

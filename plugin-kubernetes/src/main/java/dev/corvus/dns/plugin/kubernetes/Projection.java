@@ -10,11 +10,13 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns API objects into the compact views DNS answers from, dropping everything else. Shared by
@@ -29,6 +31,12 @@ final class Projection {
   private static final int MAX_LABEL = 63;
 
   private final boolean endpointPodNames;
+  /**
+   * One instance of each distinct list of ports: most Services and their slices declare the same
+   * few (a single {@code http/tcp/80}), and each would otherwise hold its own copy. Grows with the
+   * distinct lists in the cluster, not with the objects.
+   */
+  private final Map<List<ServicePort>, List<ServicePort>> portLists = new ConcurrentHashMap<>();
 
   Projection(boolean endpointPodNames) {
     this.endpointPodNames = endpointPodNames;
@@ -82,7 +90,7 @@ final class Projection {
       }
     }
     return new ServiceView(
-        namespace, name, kind, clusterIps, ports, externalName, externalIps, hasSelector);
+        namespace, name, kind, clusterIps, shared(ports), externalName, externalIps, hasSelector);
   }
 
   /**
@@ -116,16 +124,16 @@ final class Projection {
         for (String text : endpoint.getAddresses()) {
           InetAddress address = parse(text);
           if (address != null) {
-            addresses.add(new EndpointAddress(address, endpointLabel(endpoint, text)));
+            addresses.add(new EndpointAddress(address, endpointName(endpoint, text, address)));
           }
         }
       }
     }
     return new EndpointSliceView(
         shared(slice.getMetadata().getNamespace()),
-        slice.getMetadata().getName(),
+        shared(slice.getMetadata().getName()), // the informer's store holds the same instance
         shared(serviceName),
-        ports,
+        shared(ports),
         addresses);
   }
 
@@ -153,9 +161,10 @@ final class Projection {
   /**
    * CoreDNS's {@code endpointHostname}: the hostname, else (with {@code endpoint_pod_names}) the
    * pod name, else the address with {@code .} or {@code :} replaced by {@code -} (and a trailing
-   * {@code -} completed with {@code 0}, so {@code fd00::} gives {@code fd00--0}).
+   * {@code -} completed with {@code 0}, so {@code fd00::} gives {@code fd00--0}); {@code null} for
+   * an IPv4 address written canonically, whose dashed form {@link EndpointAddress#label()} derives.
    */
-  private String endpointLabel(Endpoint endpoint, String address) {
+  private String endpointName(Endpoint endpoint, String text, InetAddress address) {
     if (endpoint.getHostname() != null && !endpoint.getHostname().isEmpty()) {
       return lower(endpoint.getHostname());
     }
@@ -166,10 +175,12 @@ final class Projection {
         && endpoint.getTargetRef().getName().length() <= MAX_LABEL) {
       return lower(endpoint.getTargetRef().getName());
     }
-    if (address.contains(".")) {
-      return address.replace('.', '-');
+    if (text.contains(".")) {
+      return address instanceof Inet4Address && text.equals(address.getHostAddress())
+          ? null
+          : text.replace('.', '-');
     }
-    String dashed = address.replace(':', '-').toLowerCase(Locale.ROOT);
+    String dashed = text.replace(':', '-').toLowerCase(Locale.ROOT);
     return dashed.endsWith("-") ? dashed + "0" : dashed;
   }
 
@@ -211,6 +222,10 @@ final class Projection {
 
   private static String lower(String text) {
     return text == null ? "" : text.toLowerCase(Locale.ROOT);
+  }
+
+  private List<ServicePort> shared(List<ServicePort> ports) {
+    return portLists.computeIfAbsent(List.copyOf(ports), list -> list);
   }
 
   /**

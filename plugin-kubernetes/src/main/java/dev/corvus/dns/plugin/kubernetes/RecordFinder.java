@@ -125,10 +125,10 @@ final class RecordFinder {
         }
         entries.add(new Entry(null, service.externalName(), ServicePort.NONE, serviceName));
       }
-      case HEADLESS -> addEndpoints(r, index.endpoints(service), serviceName, entries);
+      case HEADLESS -> addEndpoints(r, service, serviceName, entries);
       case CLUSTER_IP -> {
         if (!r.endpoint().isEmpty()) {
-          addEndpoints(r, index.endpoints(service), serviceName, entries);
+          addEndpoints(r, service, serviceName, entries);
         } else {
           boolean portMatched = false;
           for (ServicePort port : service.ports()) {
@@ -149,15 +149,15 @@ final class RecordFinder {
     return entries.isEmpty() ? Found.NAME_ERROR : new Found(entries, false);
   }
 
-  private static void addEndpoints(
-      RecordRequest r, ServiceEndpoints endpoints, Target serviceName, List<Entry> entries) {
+  private void addEndpoints(
+      RecordRequest r, ServiceView service, Target serviceName, List<Entry> entries) {
     if (!r.endpoint().isEmpty()) {
-      for (ServiceEndpoints.Member member : endpoints.byLabel().getOrDefault(r.endpoint(), List.of())) {
+      for (ServiceEndpoints.Member member : index.endpointsLabelled(service, r.endpoint())) {
         addMember(r, member.address(), member.ports(), serviceName, entries);
       }
       return;
     }
-    for (EndpointSliceView slice : endpoints.sliceViews()) {
+    for (EndpointSliceView slice : index.endpoints(service).sliceViews()) {
       for (EndpointAddress address : slice.addresses()) {
         addMember(r, address, slice.ports(), serviceName, entries);
       }
@@ -261,18 +261,10 @@ final class RecordFinder {
         }
         Target serviceName = serviceTarget(service, zone);
         if (service.kind() == ServiceView.Kind.HEADLESS) {
-          for (EndpointSliceView slice : index.endpoints(service).sliceViews()) {
-            if (!slice.sliceKey().equals(endpoint.sliceKey())) {
-              continue;
-            }
-            for (EndpointAddress address : slice.addresses()) {
-              entries.add(
-                  new Entry(
-                      address.address(),
-                      null,
-                      ServicePort.NONE,
-                      serviceName.under(address.label())));
-            }
+          for (EndpointAddress address : endpoint.slice().addresses()) {
+            entries.add(
+                new Entry(
+                    address.address(), null, ServicePort.NONE, serviceName.under(address.label())));
           }
         } else {
           for (InetAddress ip : service.clusterIps()) {

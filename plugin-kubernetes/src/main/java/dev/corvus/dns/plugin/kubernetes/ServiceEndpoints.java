@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every EndpointSlice of one Service, merged, with the addresses indexed by their DNS label so
- * that {@code label.svc.ns.svc.zone} is a hash lookup. Immutable: an update builds a new one.
+ * Every EndpointSlice of one Service, merged. Immutable: an update builds a new one.
  *
- * @param slices the slices, by slice key
- * @param byLabel every ready address (with the ports of its slice) by lower-case label
+ * <p>Addresses with a stored name (hostnames, pod names, IPv6) are indexed here by that name; the
+ * many named after their IPv4 address are found through the address instead ({@link
+ * ClusterIndex#endpointsLabelled}), so that they cost no map entry per address.
+ *
+ * @param slices the slices, by slice name (all of one namespace)
+ * @param named the addresses with a stored name (with the ports of their slice), by that name
  * @param addressCount the number of ready addresses over all slices, duplicates included
  */
 public record ServiceEndpoints(
     Map<String, EndpointSliceView> slices,
-    Map<String, List<Member>> byLabel,
+    Map<String, List<Member>> named,
     int addressCount) {
 
   /** One address with the ports its slice gives it. */
@@ -29,17 +32,19 @@ public record ServiceEndpoints(
     if (slices.isEmpty()) {
       return EMPTY;
     }
-    Map<String, List<Member>> byLabel = new HashMap<>();
+    Map<String, List<Member>> named = new HashMap<>();
     int count = 0;
     for (EndpointSliceView slice : slices.values()) {
       for (EndpointAddress address : slice.addresses()) {
-        byLabel.computeIfAbsent(address.label(), k -> new ArrayList<>(1))
-            .add(new Member(address, slice.ports()));
+        if (address.name() != null) {
+          named.computeIfAbsent(address.name(), k -> new ArrayList<>(1))
+              .add(new Member(address, slice.ports()));
+        }
         count++;
       }
     }
-    byLabel.replaceAll((k, v) -> List.copyOf(v));
-    return new ServiceEndpoints(Map.copyOf(slices), Map.copyOf(byLabel), count);
+    named.replaceAll((k, v) -> List.copyOf(v));
+    return new ServiceEndpoints(Map.copyOf(slices), Map.copyOf(named), count);
   }
 
   /** The slices in a stable order. */
@@ -50,17 +55,17 @@ public record ServiceEndpoints(
   /** This set with {@code slice} added or replaced. */
   ServiceEndpoints with(EndpointSliceView slice) {
     Map<String, EndpointSliceView> copy = new HashMap<>(slices);
-    copy.put(slice.sliceKey(), slice);
+    copy.put(slice.name(), slice);
     return of(copy);
   }
 
-  /** This set without the slice {@code sliceKey}. */
-  ServiceEndpoints without(String sliceKey) {
-    if (!slices.containsKey(sliceKey)) {
+  /** This set without the slice {@code sliceName}. */
+  ServiceEndpoints without(String sliceName) {
+    if (!slices.containsKey(sliceName)) {
       return this;
     }
     Map<String, EndpointSliceView> copy = new HashMap<>(slices);
-    copy.remove(sliceKey);
+    copy.remove(sliceName);
     return of(copy);
   }
 }

@@ -44,9 +44,9 @@ public record ServiceView(
     externalIps = List.copyOf(externalIps);
   }
 
-  /** The index key, {@code name.namespace}; both are DNS labels, so lower case already. */
+  /** The key of the Service in the offline source's snapshots, {@code namespace/name}. */
   String key() {
-    return ServiceKeys.of(namespace, name);
+    return namespace + "/" + name;
   }
 
   /**

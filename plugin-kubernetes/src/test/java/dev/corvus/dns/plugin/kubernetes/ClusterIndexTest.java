@@ -32,7 +32,11 @@ class ClusterIndexTest {
     index.putService(projection.service(Fixtures.headless("ns", "a")));
     ServiceEndpoints endpoints = index.endpoints(index.service("ns", "a"));
     assertEquals(2, endpoints.addressCount());
-    assertEquals(Set.of("h1", "10-0-0-2"), endpoints.byLabel().keySet());
+    assertEquals(Set.of("h1"), endpoints.named().keySet());
+    ServiceView a = index.service("ns", "a");
+    assertEquals(ip("10.0.0.1"), index.endpointsLabelled(a, "h1").get(0).address().address());
+    assertEquals(ip("10.0.0.2"), index.endpointsLabelled(a, "10-0-0-2").get(0).address().address());
+    assertTrue(index.endpointsLabelled(a, "10-0-0-1").isEmpty(), "an endpoint with a hostname is named by it only");
     assertEquals("h1", index.endpointsWithAddress(ip("10.0.0.1")).get(0).label());
 
     // The same slice relabelled to another Service leaves the first one.
@@ -45,6 +49,45 @@ class ClusterIndexTest {
     index.removeSlice("ns", "s2");
     assertEquals(0, index.endpoints(index.service("ns", "a")).addressCount());
     assertTrue(index.endpointsWithAddress(ip("10.0.0.2")).isEmpty());
+  }
+
+  @Test
+  void anAddressInSlicesOfTwoServicesIsNamedUnderEachUntilItsSliceGoes() {
+    index.putSlice(projection.slice(Fixtures.slice("ns", "a", "a-1", "IPv4", List.of(), Fixtures.ep("10.0.0.7", null, null, true))));
+    index.putSlice(projection.slice(Fixtures.slice("ns", "b", "b-1", "IPv4", List.of(), Fixtures.ep("10.0.0.7", null, null, true))));
+    index.putService(projection.service(Fixtures.headless("ns", "a")));
+    index.putService(projection.service(Fixtures.headless("ns", "b")));
+    assertEquals(2, index.endpointsWithAddress(ip("10.0.0.7")).size());
+    assertEquals(1, index.endpointsLabelled(index.service("ns", "a"), "10-0-0-7").size());
+    assertEquals(1, index.endpointsLabelled(index.service("ns", "b"), "10-0-0-7").size());
+
+    index.removeSlice("ns", "a-1");
+    assertTrue(index.endpointsLabelled(index.service("ns", "a"), "10-0-0-7").isEmpty());
+    assertEquals("b", index.endpointsWithAddress(ip("10.0.0.7")).get(0).serviceName());
+    // A slice updated in place keeps its address answerable.
+    index.putSlice(projection.slice(Fixtures.slice("ns", "b", "b-1", "IPv4", List.of(),
+        Fixtures.ep("10.0.0.7", null, null, true), Fixtures.ep("10.0.0.8", null, null, true))));
+    assertEquals(1, index.endpointsWithAddress(ip("10.0.0.7")).size());
+    assertEquals(1, index.endpointsLabelled(index.service("ns", "b"), "10-0-0-8").size());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "10-0-0-1, 10.0.0.1",
+    "255-255-255-255, 255.255.255.255",
+    "0-0-0-0, 0.0.0.0",
+    "010-0-0-1,",
+    "256-0-0-1,",
+    "10-0-0,",
+    "10-0-0-1-5,",
+    "10-0-0-,",
+    "-10-0-0-1,",
+    "10--0-1,",
+    "h1,",
+    "fd00--1,",
+  })
+  void onlyACanonicalDashedIpv4LabelNamesAnAddress(String label, String address) {
+    assertEquals(address == null ? null : ip(address), EndpointAddress.ipv4OfLabel(label));
   }
 
   @Test

@@ -1,0 +1,117 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The item store of an informer that keeps, per object, only its resource version: all fabric8
+ * needs to re-list and to tell an update from a replay, since the {@link ClusterIndex} holds what
+ * DNS answers from. Objects handed back (the old state of an update or a delete) carry only their
+ * namespace, name and resource version.
+ *
+ * <p>Versions are kept by namespace and name, with the names interned as the index interns its
+ * own, so the two share one string, and numeric versions (what the API server's etcd gives) as
+ * numbers: about 50 bytes per object where fabric8's reduced store takes 166 and its namespace
+ * index, removed, another 100.
+ *
+ * @param <T> the resource type
+ */
+final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
+
+  private static final String CLUSTER_SCOPED = "";
+
+  private final Supplier<T> factory;
+  private final NamespacedMap<Object> versions = new NamespacedMap<>();
+
+  /** @param factory makes an empty object of the type, to hand back stored ones */
+  VersionStore(Supplier<T> factory) {
+    this.factory = factory;
+  }
+
+  @Override
+  public String getKey(T object) {
+    return Cache.metaNamespaceKeyFunc(object);
+  }
+
+  @Override
+  public T put(String key, T object) {
+    ObjectMeta meta = object.getMetadata();
+    String namespace = meta.getNamespace() == null ? CLUSTER_SCOPED : meta.getNamespace().intern();
+    String name = meta.getName().intern();
+    return restore(namespace, name, versions.put(namespace, name, compact(meta.getResourceVersion())));
+  }
+
+  @Override
+  public T remove(String key) {
+    int slash = key.indexOf('/');
+    String namespace = slash < 0 ? CLUSTER_SCOPED : key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    return restore(namespace, name, versions.remove(namespace, name));
+  }
+
+  @Override
+  public T get(String key) {
+    int slash = key.indexOf('/');
+    String namespace = slash < 0 ? CLUSTER_SCOPED : key.substring(0, slash);
+    String name = key.substring(slash + 1);
+    return restore(namespace, name, versions.get(namespace, name));
+  }
+
+  @Override
+  public Stream<String> keySet() {
+    return versions.entries().map(e -> key(e.namespace(), e.name()));
+  }
+
+  @Override
+  public Stream<T> values() {
+    return versions.entries().map(e -> restore(e.namespace(), e.name(), e.value()));
+  }
+
+  @Override
+  public int size() {
+    return versions.size();
+  }
+
+  /** Objects handed back are not the whole objects. */
+  @Override
+  public boolean isFullState() {
+    return false;
+  }
+
+  private T restore(String namespace, String name, Object version) {
+    if (version == null) {
+      return null;
+    }
+    T object = factory.get();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setNamespace(namespace.equals(CLUSTER_SCOPED) ? null : namespace);
+    meta.setName(name);
+    meta.setResourceVersion(version.equals("") ? null : version.toString());
+    object.setMetadata(meta);
+    return object;
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace.equals(CLUSTER_SCOPED) ? name : namespace + "/" + name;
+  }
+
+  /**
+   * A decimal version without leading zeros as a {@code Long}, else the string itself: versions
+   * are opaque to clients, and only compared for equality here.
+   */
+  static Object compact(String version) {
+    if (version == null || version.isEmpty() || version.length() > 18 || (version.charAt(0) == '0' && version.length() > 1)) {
+      return version == null ? "" : version;
+    }
+    for (int i = 0; i < version.length(); i++) {
+      if (version.charAt(i) < '0' || version.charAt(i) > '9') {
+        return version;
+      }
+    }
+    return Long.valueOf(version);
+  }
+}

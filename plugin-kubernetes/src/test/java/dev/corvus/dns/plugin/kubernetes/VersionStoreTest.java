@@ -1,0 +1,75 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The informers' store: resource versions by key, objects handed back with metadata only. */
+class VersionStoreTest {
+
+  private static Service service(String namespace, String name, String version) {
+    return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+        .withResourceVersion(version).endMetadata().withNewSpec().withClusterIP("10.96.0.1").endSpec().build();
+  }
+
+  @Test
+  void keepsTheVersionOfEachObjectAndHandsBackItsMetadata() {
+    VersionStore<Service> store = new VersionStore<>(Service::new);
+    Service web = service("team-a", "web", "1042");
+    String key = store.getKey(web);
+    assertEquals("team-a/web", key);
+    assertNull(store.put(key, web));
+    Service replaced = store.put(key, service("team-a", "web", "1043"));
+    assertEquals("1042", replaced.getMetadata().getResourceVersion());
+    assertEquals("web", replaced.getMetadata().getName());
+    assertEquals("team-a", replaced.getMetadata().getNamespace());
+    assertNull(replaced.getSpec(), "only the metadata is kept");
+    store.put("team-b/web", service("team-b", "web", "7"));
+
+    assertEquals(2, store.size());
+    assertEquals(Set.of("team-a/web", "team-b/web"), store.keySet().collect(Collectors.toSet()));
+    assertEquals(Set.of("1043", "7"),
+        store.values().map(s -> s.getMetadata().getResourceVersion()).collect(Collectors.toSet()));
+    assertEquals("1043", store.get("team-a/web").getMetadata().getResourceVersion());
+    assertEquals("7", store.remove("team-b/web").getMetadata().getResourceVersion());
+    assertNull(store.get("team-b/web"));
+    assertNull(store.remove("team-b/web"));
+    assertEquals(1, store.size());
+  }
+
+  @Test
+  void clusterScopedObjectsAreKeyedByName() {
+    VersionStore<Namespace> store = new VersionStore<>(Namespace::new);
+    Namespace namespace = new NamespaceBuilder().withNewMetadata().withName("team-a").withResourceVersion("5")
+        .endMetadata().build();
+    String key = store.getKey(namespace);
+    assertEquals("team-a", key);
+    store.put(key, namespace);
+    assertEquals(Set.of("team-a"), store.keySet().collect(Collectors.toSet()));
+    assertNull(store.get("team-a").getMetadata().getNamespace());
+    assertEquals("5", store.remove("team-a").getMetadata().getResourceVersion());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "12345, true",
+    "0, true",
+    "007, false",
+    "abc-1, false",
+    "1234567890123456789, false",
+  })
+  void decimalVersionsAreKeptAsNumbersAndOthersAsTheyAre(String version, boolean numeric) {
+    Object compact = VersionStore.compact(version);
+    assertEquals(numeric, compact instanceof Long);
+    assertEquals(version, compact.toString());
+  }
+}
