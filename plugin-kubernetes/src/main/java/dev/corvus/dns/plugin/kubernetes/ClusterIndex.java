@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ClusterIndex implements ClusterDns {
 
-  /** One address of an endpoint and the slice it is in, as a PTR query names it. */
-  record ReverseEndpoint(EndpointSliceView slice, EndpointAddress address) {
+  /** The address at {@code index} of {@code slice}, as a PTR query names it. */
+  record ReverseEndpoint(EndpointSliceView slice, int index) {
 
     String namespace() {
       return slice.namespace();
@@ -32,7 +33,12 @@ final class ClusterIndex implements ClusterDns {
     }
 
     String label() {
-      return address.label();
+      return slice.endpoint(index).label();
+    }
+
+    /** Whether the address has a stored name, so that its address does not name it. */
+    boolean named() {
+      return slice.named(index);
     }
   }
 
@@ -49,9 +55,10 @@ final class ClusterIndex implements ClusterDns {
   private final Map<InetAddress, ServiceView> clusterIpOwners = new ConcurrentHashMap<>();
   /**
    * The endpoints with each address: one {@link ReverseEndpoint}, or an array of them for an
-   * address in several slices (rare), to spare a list per address.
+   * address in several slices (rare), to spare a list per address. IPv4 addresses are keyed by
+   * their number, as their slices keep them; others by their {@link InetAddress}.
    */
-  private final Map<InetAddress, Object> endpointOwners = new ConcurrentHashMap<>();
+  private final Map<Object, Object> endpointOwners = new ConcurrentHashMap<>();
   private final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   private final Map<String, PodRef> podsByKey = new ConcurrentHashMap<>();
   private final Map<InetAddress, List<PodRef>> podsByAddress = new ConcurrentHashMap<>();
@@ -87,7 +94,7 @@ final class ClusterIndex implements ClusterDns {
 
   /** The endpoints with {@code address}, possibly empty. */
   List<ReverseEndpoint> endpointsWithAddress(InetAddress address) {
-    Object owners = endpointOwners.get(address);
+    Object owners = endpointOwners.get(ownerKey(address));
     if (owners == null) {
       return List.of();
     }
@@ -109,10 +116,10 @@ final class ClusterIndex implements ClusterDns {
     List<ServiceEndpoints.Member> found = new ArrayList<>(named);
     for (ReverseEndpoint owner : endpointsWithAddress(address)) {
       EndpointSliceView slice = owner.slice();
-      if (owner.address().name() == null
+      if (!owner.named()
           && slice.namespace().equals(service.namespace())
           && slice.serviceName().equals(service.name())) {
-        found.add(new ServiceEndpoints.Member(owner.address(), slice.ports()));
+        found.add(new ServiceEndpoints.Member(slice.endpoint(owner.index()), slice.ports()));
       }
     }
     return found;
@@ -256,16 +263,25 @@ final class ClusterIndex implements ClusterDns {
   }
 
   private void indexAddresses(EndpointSliceView slice) {
-    for (EndpointAddress address : slice.addresses()) {
-      ReverseEndpoint entry = new ReverseEndpoint(slice, address);
-      endpointOwners.compute(address.address(), (ip, owners) -> withOwner(owners, entry));
+    for (int i = 0; i < slice.addressCount(); i++) {
+      ReverseEndpoint entry = new ReverseEndpoint(slice, i);
+      endpointOwners.compute(ownerKey(slice, i), (key, owners) -> withOwner(owners, entry));
     }
   }
 
   private void unindexAddresses(EndpointSliceView slice) {
-    for (EndpointAddress address : slice.addresses()) {
-      endpointOwners.computeIfPresent(address.address(), (ip, owners) -> withoutSlice(owners, slice));
+    for (int i = 0; i < slice.addressCount(); i++) {
+      endpointOwners.computeIfPresent(ownerKey(slice, i), (key, owners) -> withoutSlice(owners, slice));
     }
+  }
+
+  /** The key of an address in {@link #endpointOwners}. */
+  private static Object ownerKey(InetAddress address) {
+    return address instanceof Inet4Address v4 ? (Object) EndpointSliceView.toInt(v4) : address;
+  }
+
+  private static Object ownerKey(EndpointSliceView slice, int index) {
+    return slice.allIpv4() ? (Object) slice.ipv4(index) : ownerKey(slice.endpoint(index).address());
   }
 
   private static Object withOwner(Object owners, ReverseEndpoint entry) {

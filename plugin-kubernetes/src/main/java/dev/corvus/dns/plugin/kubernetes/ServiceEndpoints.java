@@ -35,13 +35,14 @@ public record ServiceEndpoints(
     Map<String, List<Member>> named = new HashMap<>();
     int count = 0;
     for (EndpointSliceView slice : slices.values()) {
-      for (EndpointAddress address : slice.addresses()) {
-        if (address.name() != null) {
+      for (int i = 0; i < slice.addressCount(); i++) {
+        if (slice.named(i)) {
+          EndpointAddress address = slice.endpoint(i);
           named.computeIfAbsent(address.name(), k -> new ArrayList<>(1))
               .add(new Member(address, slice.ports()));
         }
-        count++;
       }
+      count += slice.addressCount();
     }
     named.replaceAll((k, v) -> List.copyOf(v));
     return new ServiceEndpoints(Map.copyOf(slices), Map.copyOf(named), count);

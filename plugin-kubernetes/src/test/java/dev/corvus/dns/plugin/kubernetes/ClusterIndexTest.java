@@ -71,6 +71,22 @@ class ClusterIndexTest {
     assertEquals(1, index.endpointsLabelled(index.service("ns", "b"), "10-0-0-8").size());
   }
 
+  @Test
+  void ipv6SlicesAreIndexedByAddressAndNamedAfterIt() {
+    index.putSlice(projection.slice(Fixtures.slice("ns", "db", "db-v6", "IPv6", List.of(),
+        Fixtures.ep("fd00::7", null, null, true), Fixtures.ep("fd00::8", "primary", null, true))));
+    index.putService(projection.service(Fixtures.headless("ns", "db")));
+    ServiceView db = index.service("ns", "db");
+    assertEquals("fd00--7", index.endpointsWithAddress(ip("fd00::7")).get(0).label());
+    assertEquals("primary", index.endpointsWithAddress(ip("fd00::8")).get(0).label());
+    assertEquals(ip("fd00::7"), index.endpointsLabelled(db, "fd00--7").get(0).address().address());
+    assertEquals(ip("fd00::8"), index.endpointsLabelled(db, "primary").get(0).address().address());
+    assertEquals(List.of(ip("fd00::7"), ip("fd00::8")),
+        index.endpoints(db).sliceViews().iterator().next().addresses().stream().map(EndpointAddress::address).toList());
+    index.removeSlice("ns", "db-v6");
+    assertTrue(index.endpointsWithAddress(ip("fd00::7")).isEmpty());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "10-0-0-1, 10.0.0.1",
