@@ -85,9 +85,8 @@ class ClusterDnsIT {
     Path kubeconfig = cluster.writeKubeconfig(workDir);
     Path corefile = Files.writeString(workDir.resolve("Corefile"), testCorefile(kubeconfig));
 
-    long started = System.nanoTime();
     corvus = PodProcess.start(workDir, deploymentMemoryLimit(), "-conf", corefile.toString());
-    Duration toReady = awaitReady(started);
+    Duration toReady = awaitReady(corvus.startedNanos());
     long rssKib = corvus.residentKib();
     System.out.printf("ClusterDnsIT: /ready 200 after %d ms from process start; VmRSS %.1f MiB; JAVA_OPTS %s%n",
         toReady.toMillis(), rssKib / 1024.0, corvus.javaOptions());

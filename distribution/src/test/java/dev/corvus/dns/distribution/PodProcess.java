@@ -2,16 +2,22 @@ package dev.corvus.dns.distribution;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -19,34 +25,55 @@ import java.util.zip.ZipFile;
 
 /**
  * The assembled distribution started the way the container image starts it: {@code bin/corvus}
- * with the image's {@code CORVUS_HEAP} and {@code JAVA_OPTS} (read from distribution/Dockerfile),
+ * with the image's {@code CORVUS_HEAP}, {@code JAVA_OPTS} and {@code MALLOC_ARENA_MAX} (read from
+ * distribution/Dockerfile),
  * the heap sized from the Deployment's memory limit ({@code -XX:MaxRAM}, standing in for the
- * cgroup limit), Netty's epoll library preloaded from a directory as the image does, and a
- * {@code java.io.tmpdir} that does not exist, as on the pod's read-only root file system. Only the
- * AppCDS archive is left out: it is built inside the image. {@code -Dcorvus.it.javaOpts=...}
- * replaces JAVA_OPTS, to measure other JVM settings.
+ * cgroup limit), Netty's epoll library preloaded from a directory as the image does, a
+ * {@code java.io.tmpdir} that does not exist, as on the pod's read-only root file system, and an
+ * AppCDS archive trained as the image build trains its own (once per test run, on the same
+ * Corefile). {@code -Dcorvus.it.javaOpts=...} replaces JAVA_OPTS and {@code -Dcorvus.it.heapOpts=...}
+ * CORVUS_HEAP, to measure other JVM settings (the image's archive path in the JAVA_OPTS stands for
+ * the trained archive too).
  */
 final class PodProcess implements AutoCloseable {
 
   private static final Pattern ENV = Pattern.compile("(CORVUS_HEAP|JAVA_OPTS)=\"([^\"]*)\"");
+  private static final Pattern MALLOC_ARENAS = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)");
+  private static final Pattern ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=(\\S+)");
+  private static final Duration TRAINING_RUN = Duration.ofSeconds(8);
+  private static final Duration TRAINING_DEADLINE = Duration.ofSeconds(60);
+  /** Trained archives by the JVM options they were trained with (an archive is only used with its own). */
+  private static final Map<String, Path> TRAINED = new HashMap<>();
 
   private final Process process;
   private final Path log;
   private final Path nativeDirectory;
+  private final String heapOptions;
   private final String javaOptions;
+  private final long startedNanos;
 
-  private PodProcess(Process process, Path log, Path nativeDirectory, String javaOptions) {
+  private PodProcess(
+      Process process, Path log, Path nativeDirectory, String heapOptions, String javaOptions, long startedNanos) {
     this.process = process;
     this.log = log;
     this.nativeDirectory = nativeDirectory;
+    this.heapOptions = heapOptions;
     this.javaOptions = javaOptions;
+    this.startedNanos = startedNanos;
   }
 
   static PodProcess start(Path workDir, String memoryLimitOption, String... args) throws IOException {
     Map<String, String> image = imageEnvironment();
     Path nativeDirectory = extractEpollLibrary(workDir.resolve("native"));
-    String javaOptions = System.getProperty("corvus.it.javaOpts", image.get("JAVA_OPTS"))
-        .replaceAll("-XX:SharedArchiveFile=\\S+", "")
+    String heapOptions = System.getProperty("corvus.it.heapOpts", image.get("CORVUS_HEAP"));
+    String imageOptions = image.get("JAVA_OPTS");
+    String javaOptions = System.getProperty("corvus.it.javaOpts", imageOptions);
+    Matcher imageArchive = ARCHIVE.matcher(imageOptions);
+    if (imageArchive.find() && javaOptions.contains(imageArchive.group())) {
+      javaOptions = javaOptions.replace(imageArchive.group(),
+          "-XX:SharedArchiveFile=" + trainedArchive(heapOptions, javaOptions, imageArchive.group()));
+    }
+    javaOptions = javaOptions
         .replaceAll("-Djava\\.library\\.path=\\S+", "")
         .trim()
         + " -Djava.library.path=" + nativeDirectory
@@ -58,16 +85,87 @@ final class PodProcess implements AutoCloseable {
     Path log = Files.createTempFile(workDir, "corvus", ".log");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("CORVUS_HEAP", image.get("CORVUS_HEAP"));
+    builder.environment().put("CORVUS_HEAP", heapOptions);
     builder.environment().put("JAVA_OPTS", javaOptions);
-    return new PodProcess(builder.start(), log, nativeDirectory, javaOptions);
+    builder.environment().putAll(glibcEnvironment());
+    long startedNanos = System.nanoTime();
+    return new PodProcess(builder.start(), log, nativeDirectory, heapOptions, javaOptions, startedNanos);
+  }
+
+  /**
+   * The image build's AppCDS training (distribution/Dockerfile): bin/corvus on the training
+   * Corefile with the image's options, {@code -XX:ArchiveClassesAtExit} instead of the archive,
+   * stopped with SIGTERM after the same 8 s (the kubernetes plugin, with no API server, never gets
+   * ready; the time lets its client retry as it would). Trained once per test JVM and set of options, into target/cds.
+   */
+  private static synchronized Path trainedArchive(String heapOptions, String javaOptions, String archiveOption)
+      throws IOException {
+    Path trained = TRAINED.get(javaOptions);
+    if (trained != null) {
+      return trained;
+    }
+    Path directory = Files.createDirectories(Path.of(System.getProperty("basedir", "."), "target", "cds"));
+    Path archive = directory.resolve("corvus-" + TRAINED.size() + ".jsa");
+    Files.deleteIfExists(archive);
+    int healthPort = CorvusProcess.freePort();
+    String corefile = Files.readString(
+            Path.of(System.getProperty("basedir", "."), "src/main/docker/cds-training/Corefile"))
+        .replace(":10053", ":" + CorvusProcess.freePort())
+        .replace(":18080", ":" + healthPort)
+        .replace(":18181", ":" + CorvusProcess.freePort())
+        .replace(":19153", ":" + CorvusProcess.freePort());
+    Path trainingCorefile = Files.writeString(directory.resolve("Corefile"), corefile);
+    String options = javaOptions.replace(archiveOption, "-XX:ArchiveClassesAtExit=" + archive)
+        .replaceAll("-Djava\\.library\\.path=\\S+", "");
+    ProcessBuilder builder = new ProcessBuilder(
+            CorvusProcess.home().resolve("bin/corvus").toString(), "-conf", trainingCorefile.toString())
+        .directory(directory.toFile()).redirectErrorStream(true)
+        .redirectOutput(directory.resolve("training.log").toFile());
+    builder.environment().put("CORVUS_HEAP", heapOptions);
+    builder.environment().put("JAVA_OPTS", options);
+    builder.environment().putAll(glibcEnvironment());
+    Process training = builder.start();
+    try {
+      if (training.waitFor(TRAINING_RUN.toMillis(), TimeUnit.MILLISECONDS) || !healthy(healthPort)) {
+        throw new IOException("the AppCDS training run did not serve; see " + directory.resolve("training.log"));
+      }
+      training.destroy(); // SIGTERM, as the image build stops it
+      if (!training.waitFor(TRAINING_DEADLINE.toSeconds(), TimeUnit.SECONDS) || !Files.isRegularFile(archive)
+          || Files.size(archive) == 0) {
+        throw new IOException("AppCDS training left no archive; see " + directory.resolve("training.log"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while training the AppCDS archive", e);
+    } finally {
+      training.destroyForcibly();
+    }
+    TRAINED.put(javaOptions, archive);
+    return archive;
+  }
+
+  private static boolean healthy(int healthPort) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/health"))
+        .timeout(Duration.ofSeconds(2)).build();
+    return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+  }
+
+  /** The final stage's {@code MALLOC_ARENA_MAX} of distribution/Dockerfile, if it sets one. */
+  private static Map<String, String> glibcEnvironment() throws IOException {
+    Matcher arenas = MALLOC_ARENAS.matcher(finalStage());
+    return arenas.find() ? Map.of("MALLOC_ARENA_MAX", arenas.group(1)) : Map.of();
+  }
+
+  private static String finalStage() throws IOException {
+    String dockerfile = Files.readString(
+        Path.of(System.getProperty("basedir", "."), "Dockerfile"), StandardCharsets.UTF_8);
+    return dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
   }
 
   /** The final stage's {@code ENV CORVUS_HEAP=... JAVA_OPTS=...} of distribution/Dockerfile. */
   static Map<String, String> imageEnvironment() throws IOException {
-    String dockerfile = Files.readString(
-        Path.of(System.getProperty("basedir", "."), "Dockerfile"), StandardCharsets.UTF_8);
-    String finalStage = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
+    String finalStage = finalStage();
     Map<String, String> values = new HashMap<>();
     Matcher matcher = ENV.matcher(finalStage);
     while (matcher.find()) {
@@ -104,8 +202,17 @@ final class PodProcess implements AutoCloseable {
     return process;
   }
 
+  String heapOptions() {
+    return heapOptions;
+  }
+
   String javaOptions() {
     return javaOptions;
+  }
+
+  /** {@link System#nanoTime()} just before the process was started (after any AppCDS training). */
+  long startedNanos() {
+    return startedNanos;
   }
 
   String output() throws IOException {
