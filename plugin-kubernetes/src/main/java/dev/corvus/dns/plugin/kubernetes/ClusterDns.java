@@ -1,5 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import java.util.List;
+
 /**
  * The read side of the kubernetes plugin's data that {@code k8s_external} answers from. Exported
  * through {@link dev.corvus.dns.api.plugin.ServiceRegistry}; both directives live in this jar, so
@@ -18,7 +20,7 @@ public interface ClusterDns {
    * label.service.namespace}), with the ports of their slices; found through indexes, not by
    * walking the endpoints.
    */
-  java.util.List<ServiceEndpoints.Member> endpointsLabelled(ServiceView service, String label);
+  List<ServiceEndpoints.Member> endpointsLabelled(ServiceView service, String label);
 
   /** Whether names in {@code namespace} are answered. */
   boolean namespaceExposed(String namespace);

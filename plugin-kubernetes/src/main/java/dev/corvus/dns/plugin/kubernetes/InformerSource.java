@@ -58,6 +58,7 @@ final class InformerSource implements ClusterSource {
   private static final class Watched<T extends HasMetadata> {
     final String resource;
     final SharedIndexInformer<T> informer;
+    final VersionStore<T> store;
     volatile Instant lastInSync;
     volatile Instant lastEvent;
     volatile Instant lastListed;
@@ -72,16 +73,17 @@ final class InformerSource implements ClusterSource {
      * seen every object; the index is in sync only when they have.
      */
     boolean synced() {
-      if (!synced && informer.hasSynced() && delivered.get() >= informer.getStore().listKeys().size()) {
+      if (!synced && informer.hasSynced() && delivered.get() >= store.size()) {
         synced = true;
         lastListed = lastEvent == null ? lastInSync : lastEvent;
       }
       return synced;
     }
 
-    Watched(String resource, SharedIndexInformer<T> informer, Instant now) {
+    Watched(String resource, SharedIndexInformer<T> informer, VersionStore<T> store, Instant now) {
       this.resource = resource;
       this.informer = informer;
+      this.store = store;
       this.lastInSync = now;
     }
   }
@@ -183,7 +185,8 @@ final class InformerSource implements ClusterSource {
     SharedIndexInformer<T> informer = informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
     // Keep only resource versions in fabric8's store, and no namespace index: the views in the
     // index are what DNS answers from, so anything more would only cost memory.
-    informer.itemStore(new VersionStore<>(factory));
+    VersionStore<T> store = new VersionStore<>(factory);
+    informer.itemStore(store);
     informer.removeNamespaceIndex();
     informer.exceptionHandler(
         (started, failure) -> {
@@ -193,7 +196,7 @@ final class InformerSource implements ClusterSource {
               failure.toString());
           return true;
         });
-    Watched<T> entry = new Watched<>(resource, informer, clock.instant());
+    Watched<T> entry = new Watched<>(resource, informer, store, clock.instant());
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override
