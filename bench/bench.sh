@@ -58,11 +58,11 @@ FORWARD_RATE=${FORWARD_RATE:-40000}
 # ParallelGC keeps p99.9 lowest with every pause under 1 ms; SerialGC (the image's) is within the
 # run-to-run spread (5.9-8.5 ms) and 5-10 MiB smaller; G1 costs 25-35 MiB more RSS and exceeds
 # the 170 MiB limit on the kubernetes scenario; ZGC's concurrent work competes for the one CPU.
-# The scale scenario (42 MiB live after start, 128 MiB heap) had full collections of 140-214 ms under
-# load with ParallelGC and SerialGC until the cache stopped promoting per-TTL records and
-# `corvus` compacted the heap before /ready; since, its longest pauses are 12-27 ms in the first
-# 20 s after ready (young collections while the cache fills) and under 10 ms warm
-# (results/report-2026-11-26-session3.txt).
+# The scale scenario (128 MiB heap; 42 MiB live after start then; 26 MiB in ScaleIT since the index was made
+# compact) had full collections of 140-214 ms under load with ParallelGC and SerialGC until the
+# cache stopped promoting per-TTL records and `corvus` compacted the heap before /ready; since,
+# its longest pauses are 11-18 ms in the first 20 s after ready (young collections while the
+# cache fills) and under 10 ms warm (results/report-2026-11-26-session3.txt, -session4.txt).
 GC_FLAGS=${CORVUS_GC:--XX:+UseParallelGC}
 export CORVUS_HEAP=${CORVUS_HEAP--Xmx96m -Xms96m}
 # The scale scenario's heap: with 96 MiB the offline source runs out of memory loading 10,000

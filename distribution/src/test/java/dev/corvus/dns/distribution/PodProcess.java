@@ -227,12 +227,21 @@ final class PodProcess implements AutoCloseable {
 
   /** The resident set size from /proc/PID/status, in KiB. */
   long residentKib() throws IOException {
+    return status("VmRSS:");
+  }
+
+  /** The largest resident set size since the process started (VmHWM), in KiB. */
+  long peakResidentKib() throws IOException {
+    return status("VmHWM:");
+  }
+
+  private long status(String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.substring("VmRSS:".length()).replace("kB", "").trim());
+      if (line.startsWith(field)) {
+        return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
       }
     }
-    throw new IOException("no VmRSS for " + process.pid());
+    throw new IOException("no " + field + " for " + process.pid());
   }
 
   @Override

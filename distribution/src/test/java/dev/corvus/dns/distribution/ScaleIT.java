@@ -186,6 +186,7 @@ class ScaleIT {
     double rssAfterLoad = mebibytes(corvus.residentKib());
     print("Corvus, the next %d s (warm): %s", DNSPERF_SECONDS, corvusRun.summary());
     print("RSS after the dnsperf runs: %s", rssVersusTarget(rssAfterLoad));
+    print("peak RSS (VmHWM) so far: %s", rssVersusTarget(mebibytes(corvus.peakResidentKib())));
     int soakSeconds = Integer.getInteger(SOAK_PROPERTY, 0);
     if (soakSeconds > 0) {
       // Cache entries expire every TTL and are promoted again: only minutes show whether the old
@@ -194,6 +195,7 @@ class ScaleIT {
       assertAllAnswered("Corvus", soak);
       print("Corvus, %d s more (soak): %s", soakSeconds, soak.summary());
       print("RSS after the soak: %s", rssVersusTarget(mebibytes(corvus.residentKib())));
+      print("peak RSS (VmHWM) since start: %s", rssVersusTarget(mebibytes(corvus.peakResidentKib())));
     }
     corvus.close();
     corvus.process().waitFor(30, TimeUnit.SECONDS); // unbound gets CPU 1 to itself
