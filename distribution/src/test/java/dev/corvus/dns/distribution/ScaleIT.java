@@ -88,7 +88,8 @@ import org.xbill.DNS.Type;
  * replaces the image's JAVA_OPTS, and with {@code -XX:NativeMemoryTracking=summary} among them the
  * native memory per category is printed too; {@code -Dscale.histogramFile=PATH} keeps the live
  * heap's class histogram, {@code -Dscale.heapDumpFile=PATH} a heap dump, and {@code
- * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again.
+ * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again, and
+ * {@code -Dscale.seenProcessors=N} tells Corvus it has N CPUs (a node without a CPU limit).
  */
 @Tag("scale")
 class ScaleIT {
@@ -110,6 +111,7 @@ class ScaleIT {
   private static final String MEMORY_LIMIT_PROPERTY = "scale.memoryLimit";
   /** Seconds of load after the two measured runs, to see the memory settle; 0 (default) skips it. */
   private static final String SOAK_PROPERTY = "scale.soakSeconds";
+  private static final String SEEN_PROCESSORS_PROPERTY = "scale.seenProcessors";
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
   private static final Pattern HEAP_SPACE = Pattern.compile("(?m)^\\s*(\\S.*?)\\s+total (\\d+)K, used (\\d+)K");
   private static final Pattern NMT_TOTAL = Pattern.compile("(?m)^Total: reserved=(\\d+)KB, committed=(\\d+)KB");
@@ -144,6 +146,12 @@ class ScaleIT {
     // loops taking turns on the one CPU, against an unbound with one thread.
     Pinning pinning = Pinning.detect();
     String oneCpu = pinning.taskset().isPresent() ? " -XX:ActiveProcessorCount=1" : "";
+    // -Dscale.seenProcessors=N: what a pod on an N-CPU node without a CPU limit sees (one event
+    // loop per CPU, the compiler threads sized from N), still run on the one pinned CPU.
+    String seen = System.getProperty(SEEN_PROCESSORS_PROPERTY, "");
+    if (!seen.isBlank()) {
+      oneCpu = " -XX:ActiveProcessorCount=" + Integer.parseInt(seen.strip());
+    }
     PodProcess corvus = open(PodProcess.start(workDir, memoryLimit + oneCpu, "-conf", corefile.toString()));
     print("Corvus pid %d, CORVUS_HEAP \"%s\", JAVA_OPTS \"%s\"", corvus.process().pid(),
         corvus.heapOptions(), corvus.javaOptions());
