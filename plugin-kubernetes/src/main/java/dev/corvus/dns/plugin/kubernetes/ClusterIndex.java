@@ -33,7 +33,7 @@ final class ClusterIndex implements ClusterDns {
     }
 
     String label() {
-      return slice.endpoint(index).label();
+      return slice.label(index);
     }
 
     /** Whether the address has a stored name, so that its address does not name it. */

@@ -2,7 +2,6 @@ package dev.corvus.dns.plugin.kubernetes;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * One ready address of an EndpointSlice.
@@ -25,52 +24,22 @@ public record EndpointAddress(InetAddress address, String name) {
 
   /** {@code 10.244.1.7} → {@code 10-244-1-7}. */
   static String dashed(Inet4Address address) {
-    byte[] octets = address.getAddress();
-    StringBuilder label = new StringBuilder(15);
-    for (int i = 0; i < octets.length; i++) {
-      if (i > 0) {
-        label.append('-');
-      }
-      label.append(octets[i] & 0xff);
-    }
-    return label.toString();
+    return dashed(EndpointSliceView.toInt(address));
+  }
+
+  /** The IPv4 address {@code address} (as a number) in dashes. */
+  static String dashed(int address) {
+    return (address >>> 24) + "-" + (address >>> 16 & 0xff) + "-" + (address >>> 8 & 0xff) + "-" + (address & 0xff);
   }
 
   /**
    * The IPv4 address whose dashed form is exactly {@code label} ({@code 10-244-1-7}, no leading
    * zeros), or {@code null}: the address an endpoint without a stored name must have to be named
-   * {@code label}.
+   * {@code label}. Parsed as pod names are ({@link RecordFinder#podAddress}).
    */
   static InetAddress ipv4OfLabel(String label) {
-    byte[] octets = new byte[4];
-    int octet = 0;
-    int value = 0;
-    int digits = 0;
-    for (int i = 0; i <= label.length(); i++) {
-      char c = i < label.length() ? label.charAt(i) : '-';
-      if (c >= '0' && c <= '9') {
-        if (digits > 0 && value == 0) {
-          return null; // a leading zero
-        }
-        value = value * 10 + (c - '0');
-        if (++digits > 3 || value > 255) {
-          return null;
-        }
-      } else if (c == '-' && digits > 0 && octet < 4) {
-        octets[octet++] = (byte) value;
-        value = 0;
-        digits = 0;
-      } else {
-        return null;
-      }
-    }
-    if (octet != 4) {
-      return null;
-    }
-    try {
-      return InetAddress.getByAddress(octets);
-    } catch (UnknownHostException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    return RecordFinder.podAddress(label) instanceof Inet4Address address && dashed(address).equals(label)
+        ? address
+        : null;
   }
 }

@@ -94,6 +94,14 @@ public final class EndpointSliceView {
     return new EndpointAddress(address(index), names == null ? null : names[index]);
   }
 
+  /** The DNS label of the address at {@code index}, without building the address. */
+  String label(int index) {
+    if (named(index)) {
+      return names[index];
+    }
+    return ipv4 != null ? EndpointAddress.dashed(ipv4[index]) : endpoint(index).label();
+  }
+
   /** Whether the address at {@code index} has a stored name (else its label is its address). */
   boolean named(int index) {
     return names != null && names[index] != null;
@@ -161,7 +169,8 @@ public final class EndpointSliceView {
 
   @Override
   public int hashCode() {
-    return Objects.hash(namespace, name, serviceName, ports, Arrays.hashCode(ipv4), Arrays.hashCode(others));
+    return Objects.hash(
+        namespace, name, serviceName, ports, Arrays.hashCode(ipv4), Arrays.hashCode(others), Arrays.hashCode(names));
   }
 
   @Override

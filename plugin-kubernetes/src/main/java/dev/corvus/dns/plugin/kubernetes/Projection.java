@@ -57,11 +57,7 @@ final class Projection {
       hasSelector = spec.getSelector() != null && !spec.getSelector().isEmpty();
       if (spec.getPorts() != null) {
         for (io.fabric8.kubernetes.api.model.ServicePort port : spec.getPorts()) {
-          ports.add(
-              new ServicePort(
-                  shared(lower(port.getName())),
-                  port.getProtocol() == null ? "tcp" : shared(lower(port.getProtocol())),
-                  port.getPort() == null ? ServicePort.NONE : port.getPort()));
+          ports.add(port(port.getName(), port.getProtocol(), port.getPort()));
         }
       }
       if ("ExternalName".equals(spec.getType())) {
@@ -108,11 +104,7 @@ final class Projection {
       ports.add(ServicePort.PORTLESS);
     } else {
       for (EndpointPort port : slice.getPorts()) {
-        ports.add(
-            new ServicePort(
-                shared(lower(port.getName())),
-                port.getProtocol() == null ? "tcp" : shared(lower(port.getProtocol())),
-                port.getPort() == null ? ServicePort.NONE : port.getPort()));
+        ports.add(port(port.getName(), port.getProtocol(), port.getPort()));
       }
     }
     List<EndpointAddress> addresses = new ArrayList<>();
@@ -222,6 +214,14 @@ final class Projection {
 
   private static String lower(String text) {
     return text == null ? "" : text.toLowerCase(Locale.ROOT);
+  }
+
+  /** A Service's or a slice's port: names and protocols in lower case, TCP when none is given. */
+  private static ServicePort port(String name, String protocol, Integer number) {
+    return new ServicePort(
+        shared(lower(name)),
+        protocol == null ? "tcp" : shared(lower(protocol)),
+        number == null ? ServicePort.NONE : number);
   }
 
   private List<ServicePort> shared(List<ServicePort> ports) {

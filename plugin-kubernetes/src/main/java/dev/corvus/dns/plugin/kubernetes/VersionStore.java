@@ -47,18 +47,14 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T remove(String key) {
-    int slash = key.indexOf('/');
-    String namespace = slash < 0 ? CLUSTER_SCOPED : key.substring(0, slash);
-    String name = key.substring(slash + 1);
-    return restore(namespace, name, versions.remove(namespace, name));
+    Key parsed = Key.parse(key);
+    return restore(parsed.namespace(), parsed.name(), versions.remove(parsed.namespace(), parsed.name()));
   }
 
   @Override
   public T get(String key) {
-    int slash = key.indexOf('/');
-    String namespace = slash < 0 ? CLUSTER_SCOPED : key.substring(0, slash);
-    String name = key.substring(slash + 1);
-    return restore(namespace, name, versions.get(namespace, name));
+    Key parsed = Key.parse(key);
+    return restore(parsed.namespace(), parsed.name(), versions.get(parsed.namespace(), parsed.name()));
   }
 
   @Override
@@ -99,13 +95,24 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
     return namespace.equals(CLUSTER_SCOPED) ? name : namespace + "/" + name;
   }
 
+  /** fabric8's key, {@code namespace/name} or a cluster-scoped {@code name}, split. */
+  private record Key(String namespace, String name) {
+    static Key parse(String key) {
+      int slash = key.indexOf('/');
+      return new Key(slash < 0 ? CLUSTER_SCOPED : key.substring(0, slash), key.substring(slash + 1));
+    }
+  }
+
   /**
    * A decimal version without leading zeros as a {@code Long}, else the string itself: versions
    * are opaque to clients, and only compared for equality here.
    */
   static Object compact(String version) {
-    if (version == null || version.isEmpty() || version.length() > 18 || (version.charAt(0) == '0' && version.length() > 1)) {
-      return version == null ? "" : version;
+    if (version == null) {
+      return "";
+    }
+    if (version.isEmpty() || version.length() > 18 || (version.charAt(0) == '0' && version.length() > 1)) {
+      return version;
     }
     for (int i = 0; i < version.length(); i++) {
       if (version.charAt(i) < '0' || version.charAt(i) > '9') {
