@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,6 +40,12 @@ final class InformerSource implements ClusterSource {
   private static final Logger LOG = LoggerFactory.getLogger(InformerSource.class);
   /** Objects per page of an informer's list (Kubernetes API chunking, {@code limit}/{@code continue}). */
   static final long LIST_PAGE_SIZE = 500;
+  /**
+   * How long an informer may go without a watch and without delivering anything before it is
+   * replaced: three times fabric8's request timeout (10 s), within which every page of a list
+   * arrives or fails and is retried.
+   */
+  static final Duration LIST_STALL = Duration.ofSeconds(30);
   private static final long MONITOR_PERIOD_MILLIS = 100;
 
   private final KubernetesConfig config;
@@ -48,25 +55,41 @@ final class InformerSource implements ClusterSource {
   private final KubernetesMetrics metrics;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
+  private final Duration listStall;
   private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
   private volatile KubernetesClient client;
   private ScheduledFuture<?> monitor;
   private boolean podsWanted;
   private boolean closed;
 
-  /** One informer and what the monitor knows of its watch. */
+  /** One resource's informer (replaced when it stalls) and what the monitor knows of its watch. */
   private static final class Watched<T extends HasMetadata> {
     final String resource;
-    final SharedIndexInformer<T> informer;
-    final VersionStore<T> store;
+    final Informable<T> informable;
+    final Consumer<T> upsert;
+    final Consumer<T> delete;
+    volatile SharedIndexInformer<T> informer;
+    volatile VersionStore<T> store;
+    /** When the current informer was started. */
+    volatile Instant started;
     volatile Instant lastInSync;
     volatile Instant lastEvent;
     volatile Instant lastListed;
     volatile boolean watching;
     volatile boolean everWatched;
     /** Objects delivered to the index: adds minus deletes. */
-    final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger delivered = new AtomicInteger();
     volatile boolean synced;
+
+    Watched(String resource, Informable<T> informable, VersionStore<T> store, Consumer<T> upsert,
+        Consumer<T> delete, Instant now) {
+      this.resource = resource;
+      this.informable = informable;
+      this.store = store;
+      this.upsert = upsert;
+      this.delete = delete;
+      this.lastInSync = now;
+    }
 
     /**
      * fabric8 reports {@code hasSynced} once the list is in its store, before the handlers have
@@ -80,11 +103,14 @@ final class InformerSource implements ClusterSource {
       return synced;
     }
 
-    Watched(String resource, SharedIndexInformer<T> informer, VersionStore<T> store, Instant now) {
-      this.resource = resource;
-      this.informer = informer;
-      this.store = store;
-      this.lastInSync = now;
+    /**
+     * Whether the informer has neither a watch nor delivered anything for {@code stall} since it
+     * was started or last delivered: a list whose response never completes (fabric8's request
+     * timeout covers only the response headers) leaves an informer waiting for ever, unsynced.
+     */
+    boolean stalled(Instant now, Duration stall) {
+      Instant lastProgress = lastEvent == null || lastEvent.isBefore(started) ? started : lastEvent;
+      return !informer.isWatching() && Duration.between(lastProgress, now).compareTo(stall) > 0;
     }
   }
 
@@ -95,6 +121,19 @@ final class InformerSource implements ClusterSource {
       KubernetesMetrics metrics,
       Clock clock,
       ScheduledExecutorService scheduler) {
+    this(config, index, projection, metrics, clock, scheduler, LIST_STALL);
+  }
+
+  /** @param listStall how long an informer may go without a watch or any progress; see {@link #LIST_STALL} */
+  InformerSource(
+      KubernetesConfig config,
+      ClusterIndex index,
+      Projection projection,
+      KubernetesMetrics metrics,
+      Clock clock,
+      ScheduledExecutorService scheduler,
+      Duration listStall) {
+    this.listStall = listStall;
     this.config = config;
     this.api = (KubernetesConfig.ApiServer) config.apiSource();
     this.index = index;
@@ -180,47 +219,66 @@ final class InformerSource implements ClusterSource {
       Supplier<T> factory,
       Consumer<T> upsert,
       Consumer<T> delete) {
-    // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
-    // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
-    SharedIndexInformer<T> informer = informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
     // Keep only resource versions in fabric8's store, and no namespace index: the views in the
     // index are what DNS answers from, so anything more would only cost memory.
-    VersionStore<T> store = new VersionStore<>(factory);
-    informer.itemStore(store);
+    Watched<T> entry =
+        new Watched<>(resource, informable, new VersionStore<>(factory), upsert, delete, clock.instant());
+    watched.put(resource, entry);
+    startInformer(entry);
+  }
+
+  private <T extends HasMetadata> void startInformer(Watched<T> entry) {
+    // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
+    // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
+    SharedIndexInformer<T> informer = entry.informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
+    informer.itemStore(entry.store);
     informer.removeNamespaceIndex();
     informer.exceptionHandler(
         (started, failure) -> {
           LOG.warn(
               "kubernetes: {} watch failed, retrying; answering from the last known state: {}",
-              resource,
+              entry.resource,
               failure.toString());
           return true;
         });
-    Watched<T> entry = new Watched<>(resource, informer, store, clock.instant());
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override
           public void onAdd(T object) {
-            upsert.accept(object);
+            entry.upsert.accept(object);
             entry.delivered.incrementAndGet();
             entry.lastEvent = clock.instant();
           }
 
           @Override
           public void onUpdate(T oldObject, T newObject) {
-            upsert.accept(newObject);
+            entry.upsert.accept(newObject);
             entry.lastEvent = clock.instant();
           }
 
           @Override
           public void onDelete(T object, boolean finalStateUnknown) {
-            delete.accept(object);
+            entry.delete.accept(object);
             entry.delivered.decrementAndGet();
             entry.lastEvent = clock.instant();
           }
         });
-    watched.put(resource, entry);
+    entry.informer = informer;
+    entry.started = clock.instant();
     informer.start();
+  }
+
+  /**
+   * Replaces a stalled informer with a new one that lists afresh. The new one starts from a copy
+   * of the old store, so objects gone meanwhile are deleted from the index when its list
+   * completes; the old store takes no more writes, in case the old list completes after all.
+   */
+  private <T extends HasMetadata> void restartInformer(Watched<T> entry) {
+    entry.informer.stop();
+    VersionStore<T> retired = entry.store;
+    entry.store = retired.retireIntoCopy();
+    metrics.relisted(entry.resource);
+    startInformer(entry);
   }
 
   private void onService(Service service) {
@@ -278,8 +336,11 @@ final class InformerSource implements ClusterSource {
     }
   }
 
-  /** Logs and counts watches lost and re-established. */
-  private void checkWatches() {
+  /** Logs and counts watches lost and re-established; replaces stalled informers. */
+  private synchronized void checkWatches() {
+    if (closed) {
+      return;
+    }
     Instant now = clock.instant();
     for (Watched<?> w : watched.values()) {
       boolean watching = w.informer.isWatching();
@@ -297,6 +358,13 @@ final class InformerSource implements ClusterSource {
             w.resource);
       }
       w.watching = watching;
+      if (!watching && w.stalled(now, listStall)) {
+        LOG.warn(
+            "kubernetes: no {} watch and nothing received for {}; listing from the API server again",
+            w.resource,
+            listStall);
+        restartInformer(w);
+      }
     }
   }
 

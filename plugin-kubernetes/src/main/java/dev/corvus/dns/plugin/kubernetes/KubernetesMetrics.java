@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 
 /**
  * The plugin's metrics: CoreDNS's DNS programming latency, plus Corvus's per-resource object
- * counts, data age and reconnects (CoreDNS has no equivalent; they are prefixed {@code corvus_}).
+ * counts, data age, reconnects and informer restarts (CoreDNS has no equivalent; they are prefixed {@code corvus_}).
  */
 final class KubernetesMetrics {
 
@@ -26,6 +26,7 @@ final class KubernetesMetrics {
   private final Clock clock;
   private final Histogram programming;
   private final Counter reconnects;
+  private final Counter relists;
 
   KubernetesMetrics(Metrics metrics, Clock clock) {
     this.metrics = metrics;
@@ -40,6 +41,12 @@ final class KubernetesMetrics {
         metrics.counter(
             "corvus_kubernetes_watch_reconnects_total",
             "Times a watch on the API server was re-established after it was lost, per resource.",
+            "resource");
+    this.relists =
+        metrics.counter(
+            "corvus_kubernetes_informer_restarts_total",
+            "Times an informer without a watch that received nothing for 30 s was replaced by one"
+                + " listing afresh, per resource.",
             "resource");
   }
 
@@ -58,6 +65,11 @@ final class KubernetesMetrics {
     } catch (DateTimeParseException e) {
       // CoreDNS logs and skips an unparsable annotation; so does Corvus (at debug level).
     }
+  }
+
+  /** Counts an informer replaced because it stalled. */
+  void relisted(String resource) {
+    relists.labels(resource).inc();
   }
 
   /** Counts a re-established watch. */

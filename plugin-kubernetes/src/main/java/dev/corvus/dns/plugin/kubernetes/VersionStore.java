@@ -25,11 +25,29 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
   private static final String CLUSTER_SCOPED = "";
 
   private final Supplier<T> factory;
-  private final NamespacedMap<Object> versions = new NamespacedMap<>();
+  private final NamespacedMap<Object> versions;
+  private volatile boolean retired;
 
   /** @param factory makes an empty object of the type, to hand back stored ones */
   VersionStore(Supplier<T> factory) {
+    this(factory, new NamespacedMap<>());
+  }
+
+  private VersionStore(Supplier<T> factory, NamespacedMap<Object> versions) {
     this.factory = factory;
+    this.versions = versions;
+  }
+
+  /**
+   * A store holding what this one holds, for an informer replacing this one's; from now on this
+   * one ignores changes, so a late answer to the replaced informer's list cannot write into the
+   * versions the new one compares against.
+   */
+  VersionStore<T> retireIntoCopy() {
+    retired = true;
+    NamespacedMap<Object> copy = new NamespacedMap<>();
+    versions.entries().forEach(e -> copy.put(e.namespace(), e.name(), e.value()));
+    return new VersionStore<>(factory, copy);
   }
 
   @Override
@@ -39,6 +57,9 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T put(String key, T object) {
+    if (retired) {
+      return null;
+    }
     ObjectMeta meta = object.getMetadata();
     String namespace = meta.getNamespace() == null ? CLUSTER_SCOPED : meta.getNamespace().intern();
     String name = meta.getName().intern();
@@ -47,6 +68,9 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T remove(String key) {
+    if (retired) {
+      return null;
+    }
     Key parsed = Key.parse(key);
     return restore(parsed.namespace(), parsed.name(), versions.remove(parsed.namespace(), parsed.name()));
   }

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * fabric8's mock API server in CRUD mode (real HTTP, real watches) that can be stopped and started
@@ -14,12 +16,18 @@ import java.util.HashMap;
  */
 final class MockApiServer implements AutoCloseable {
 
-  private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher();
+  private final Dispatcher dispatcher;
   private KubernetesMockServer server;
   private KubernetesClient client;
   private int port;
 
   MockApiServer() {
+    this(UnaryOperator.identity());
+  }
+
+  /** @param around wraps the CRUD dispatcher, to answer some requests differently */
+  MockApiServer(UnaryOperator<Dispatcher> around) {
+    dispatcher = around.apply(new KubernetesCrudDispatcher());
     // One INFO line per request slows the mock down more than the requests themselves.
     java.util.logging.Logger.getLogger("io.fabric8.mockwebserver").setLevel(java.util.logging.Level.WARNING);
     start(0);

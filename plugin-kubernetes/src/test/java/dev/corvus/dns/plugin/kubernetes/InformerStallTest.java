@@ -1,0 +1,97 @@
+package dev.corvus.dns.plugin.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.api.Fallthrough;
+import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.testkit.MetricsText;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+
+/**
+ * An informer whose list gets no answer is replaced by one that lists again after the stall
+ * time, rather than left to fabric8: at 10,000 Services one start-up in three to six never got
+ * ready, its Namespace list served by the API server and never delivered, and fabric8's request
+ * timeout (which here retries the delayed answer after 10 s) never fired.
+ */
+class InformerStallTest {
+
+  private static final Duration STALL = Duration.ofSeconds(1);
+
+  @Test
+  void aListThatNeverCompletesIsAskedAgainAndTheSourceSyncs() throws Exception {
+    AtomicInteger namespaceLists = new AtomicInteger();
+    try (MockApiServer api = new MockApiServer(crud -> new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = crud.dispatch(request);
+        boolean namespaceList = request.getPath().startsWith("/api/v1/namespaces?")
+            && !request.getPath().contains("watch=true");
+        if (namespaceList && namespaceLists.getAndIncrement() == 0) {
+          return response.setBodyDelay(Duration.ofHours(1));
+        }
+        return response;
+      }
+
+      @Override
+      public void shutdown() {
+        crud.shutdown();
+      }
+    })) {
+      Fixtures.populate(api.client());
+      Clock clock = Clock.systemUTC();
+      PrometheusMetrics metrics = new PrometheusMetrics();
+      ClusterIndex index = new ClusterIndex(clock, Set.of());
+      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+      InformerSource source = new InformerSource(config(api.url()), index, new Projection(false),
+          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
+      try {
+        long started = System.nanoTime();
+        source.start();
+        // Well under fabric8's 10 s request timeout: the restart, not a retry of fabric8's, syncs it.
+        long deadline = started + Duration.ofSeconds(8).toNanos();
+        while (!source.hasSynced() && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(20_000_000);
+        }
+        assertTrue(source.hasSynced(), "not synced 8 s after start; namespace lists asked: " + namespaceLists);
+        assertEquals(2, namespaceLists.get());
+        assertEquals(3, index.namespaceCount());
+        assertEquals(8, index.serviceCount());
+        MetricsText scrape = scrape(metrics);
+        assertEquals(1, scrape.sum("corvus_kubernetes_informer_restarts_total", Map.of("resource", "namespaces")));
+        assertEquals(1, scrape.sum("corvus_kubernetes_informer_restarts_total"));
+      } finally {
+        source.close();
+        scheduler.shutdownNow();
+      }
+    }
+  }
+
+  private static KubernetesConfig config(String url) {
+    Name zone = Name.fromConstantString("cluster.local.");
+    return new KubernetesConfig(List.of(zone), zone,
+        new KubernetesConfig.ApiServer(url, null, null, null, 0, 0, 0), Set.of(), null, null,
+        PodMode.DISABLED, false, 5, false, Fallthrough.NONE, false, Duration.ofSeconds(5));
+  }
+
+  private static MetricsText scrape(PrometheusMetrics metrics) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    metrics.writeText(out);
+    return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
+  }
+}
