@@ -33,13 +33,15 @@ import java.util.zip.ZipFile;
  * AppCDS archive trained as the image build trains its own (once per test run, on the same
  * Corefile). {@code -Dcorvus.it.javaOpts=...} replaces JAVA_OPTS and {@code -Dcorvus.it.heapOpts=...}
  * CORVUS_HEAP, to measure other JVM settings (the image's archive path in the JAVA_OPTS stands for
- * the trained archive too).
+ * the trained archive too); {@code -Dcorvus.it.javaHome=...} runs the server on another Java
+ * runtime (its JAVA_HOME), as an image built with another {@code JAVA_VERSION} would.
  */
 final class PodProcess implements AutoCloseable {
 
   private static final Pattern ENV = Pattern.compile("(CORVUS_HEAP|JAVA_OPTS)=\"([^\"]*)\"");
   private static final Pattern MALLOC_ARENAS = Pattern.compile("MALLOC_ARENA_MAX=(\\d+)");
-  private static final Pattern ARCHIVE = Pattern.compile("-XX:SharedArchiveFile=(\\S+)");
+  /** The image's class archive: AppCDS (Java 17) or an AOT cache (Java 25), trained the same way. */
+  private static final Pattern ARCHIVE = Pattern.compile("-XX:(SharedArchiveFile|AOTCache)=(\\S+)");
   private static final Duration TRAINING_RUN = Duration.ofSeconds(8);
   private static final Duration TRAINING_DEADLINE = Duration.ofSeconds(60);
   /** Trained archives by the JVM options they were trained with (an archive is only used with its own). */
@@ -69,9 +71,10 @@ final class PodProcess implements AutoCloseable {
     String imageOptions = image.get("JAVA_OPTS");
     String javaOptions = System.getProperty("corvus.it.javaOpts", imageOptions);
     Matcher imageArchive = ARCHIVE.matcher(imageOptions);
-    if (imageArchive.find() && javaOptions.contains(imageArchive.group())) {
-      javaOptions = javaOptions.replace(imageArchive.group(),
-          "-XX:SharedArchiveFile=" + trainedArchive(heapOptions, javaOptions, imageArchive.group()));
+    Matcher archive = ARCHIVE.matcher(javaOptions);
+    if (imageArchive.find() && archive.find() && archive.group(2).equals(imageArchive.group(2))) {
+      javaOptions = javaOptions.replace(archive.group(), "-XX:" + archive.group(1) + "="
+          + trainedArchive(heapOptions, javaOptions, archive.group(), archive.group(1)));
     }
     javaOptions = javaOptions
         .replaceAll("-Djava\\.library\\.path=\\S+", "")
@@ -87,25 +90,27 @@ final class PodProcess implements AutoCloseable {
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("CORVUS_HEAP", heapOptions);
     builder.environment().put("JAVA_OPTS", javaOptions);
-    builder.environment().putAll(glibcEnvironment());
+    builder.environment().putAll(runtimeEnvironment());
     long startedNanos = System.nanoTime();
     return new PodProcess(builder.start(), log, nativeDirectory, heapOptions, javaOptions, startedNanos);
   }
 
   /**
-   * The image build's AppCDS training (distribution/Dockerfile): bin/corvus on the training
-   * Corefile with the image's options, {@code -XX:ArchiveClassesAtExit} instead of the archive,
+   * The image build's class archive training (distribution/Dockerfile): bin/corvus on the training
+   * Corefile with the image's options, {@code -XX:ArchiveClassesAtExit} (AppCDS) or
+   * {@code -XX:AOTCacheOutput} (AOT cache) instead of the archive,
    * stopped with SIGTERM after the same 8 s (the kubernetes plugin, with no API server, never gets
    * ready; the time lets its client retry as it would). Trained once per test JVM and set of options, into target/cds.
    */
-  private static synchronized Path trainedArchive(String heapOptions, String javaOptions, String archiveOption)
-      throws IOException {
+  private static synchronized Path trainedArchive(
+      String heapOptions, String javaOptions, String archiveOption, String archiveKind) throws IOException {
     Path trained = TRAINED.get(javaOptions);
     if (trained != null) {
       return trained;
     }
     Path directory = Files.createDirectories(Path.of(System.getProperty("basedir", "."), "target", "cds"));
-    Path archive = directory.resolve("corvus-" + TRAINED.size() + ".jsa");
+    boolean aotCache = archiveKind.equals("AOTCache");
+    Path archive = directory.resolve("corvus-" + TRAINED.size() + (aotCache ? ".aot" : ".jsa"));
     Files.deleteIfExists(archive);
     int healthPort = CorvusProcess.freePort();
     String corefile = Files.readString(
@@ -115,7 +120,8 @@ final class PodProcess implements AutoCloseable {
         .replace(":18181", ":" + CorvusProcess.freePort())
         .replace(":19153", ":" + CorvusProcess.freePort());
     Path trainingCorefile = Files.writeString(directory.resolve("Corefile"), corefile);
-    String options = javaOptions.replace(archiveOption, "-XX:ArchiveClassesAtExit=" + archive)
+    String options = javaOptions
+        .replace(archiveOption, (aotCache ? "-XX:AOTCacheOutput=" : "-XX:ArchiveClassesAtExit=") + archive)
         .replaceAll("-Djava\\.library\\.path=\\S+", "");
     ProcessBuilder builder = new ProcessBuilder(
             CorvusProcess.home().resolve("bin/corvus").toString(), "-conf", trainingCorefile.toString())
@@ -123,7 +129,7 @@ final class PodProcess implements AutoCloseable {
         .redirectOutput(directory.resolve("training.log").toFile());
     builder.environment().put("CORVUS_HEAP", heapOptions);
     builder.environment().put("JAVA_OPTS", options);
-    builder.environment().putAll(glibcEnvironment());
+    builder.environment().putAll(runtimeEnvironment());
     Process training = builder.start();
     try {
       if (training.waitFor(TRAINING_RUN.toMillis(), TimeUnit.MILLISECONDS) || !healthy(healthPort)) {
@@ -151,10 +157,21 @@ final class PodProcess implements AutoCloseable {
     return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
   }
 
-  /** The final stage's {@code MALLOC_ARENA_MAX} of distribution/Dockerfile, if it sets one. */
-  private static Map<String, String> glibcEnvironment() throws IOException {
+  /**
+   * The final stage's {@code MALLOC_ARENA_MAX} of distribution/Dockerfile, if it sets one, and the
+   * {@code JAVA_HOME} of {@code -Dcorvus.it.javaHome}, if given.
+   */
+  private static Map<String, String> runtimeEnvironment() throws IOException {
+    Map<String, String> environment = new HashMap<>();
     Matcher arenas = MALLOC_ARENAS.matcher(finalStage());
-    return arenas.find() ? Map.of("MALLOC_ARENA_MAX", arenas.group(1)) : Map.of();
+    if (arenas.find()) {
+      environment.put("MALLOC_ARENA_MAX", arenas.group(1));
+    }
+    String javaHome = System.getProperty("corvus.it.javaHome", "");
+    if (!javaHome.isBlank()) {
+      environment.put("JAVA_HOME", javaHome);
+    }
+    return environment;
   }
 
   private static String finalStage() throws IOException {
