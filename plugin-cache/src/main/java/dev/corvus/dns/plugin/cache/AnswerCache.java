@@ -14,10 +14,18 @@ import java.util.function.Predicate;
 
 /**
  * One of the two caches (success or denial) on Caffeine, bounded by its capacity, keeping each
- * entry for its TTL plus the serve-stale window on the plugin's clock, and reporting its size and
- * evictions.
+ * entry for its TTL plus the serve-stale window (at least {@link #RENEWAL_SECONDS}) on the
+ * plugin's clock, and reporting its size and evictions. An expired entry is not served (the
+ * handler checks), but the same answer stored again within that time renews it in place.
  */
 final class AnswerCache {
+
+  /**
+   * How long an expired entry stays to be renewed by the same answer. Like CoreDNS, whose cache
+   * keeps expired items until they are replaced or evicted, entries count towards the capacity
+   * meanwhile.
+   */
+  static final long RENEWAL_SECONDS = 30;
 
   private final Cache<CacheKey, CachedAnswer> cache;
   private final Gauge.Child entries;
@@ -37,7 +45,7 @@ final class AnswerCache {
             .ticker(() -> clock.millis() * 1_000_000L)
             .expireAfter(
                 Expiry.<CacheKey, CachedAnswer>writing(
-                    (key, answer) -> Duration.ofNanos(answer.lifetimeNanos(staleSeconds))))
+                    (key, answer) -> Duration.ofNanos(answer.lifetimeNanos(staleSeconds, RENEWAL_SECONDS))))
             .<CacheKey, CachedAnswer>removalListener(
                 (key, answer, cause) -> {
                   // Only capacity evictions count, as in CoreDNS; expiry and flushes do not.
@@ -90,8 +98,9 @@ final class AnswerCache {
     return capacity;
   }
 
+  /** Stores {@code answer}, or renews the entry under {@code key} when it holds the same reply. */
   void put(CacheKey key, CachedAnswer answer) {
-    cache.put(key, answer);
+    cache.asMap().compute(key, (k, stored) -> stored != null && stored.sameReplyAs(answer) ? stored.renewedBy(answer) : answer);
     updateEntries();
   }
 

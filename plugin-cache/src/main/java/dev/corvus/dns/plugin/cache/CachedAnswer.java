@@ -35,7 +35,8 @@ final class CachedAnswer {
   private final boolean authoritative;
   private final boolean recursionAvailable;
   private final boolean authenticatedData;
-  private final long storedMillis;
+  /** When the answer was stored or last renewed. */
+  private volatile long storedMillis;
   private final long originalTtl;
   /** The reply to the question first asked, encoded when stored; null when it had no question. */
   private final WireTemplate template;
@@ -65,7 +66,23 @@ final class CachedAnswer {
    * length, so a hit can write the client's question over the stored one and the compression
    * pointers stay valid.
    */
-  private record WireTemplate(byte[] wire, int questionNameLength, int[] ttlOffsets) {}
+  private record WireTemplate(byte[] wire, int questionNameLength, int[] ttlOffsets) {
+
+    /** The same bytes but for the TTLs, which every hit overwrites anyway. */
+    boolean sameExceptTtls(WireTemplate other) {
+      if (wire.length != other.wire.length || !Arrays.equals(ttlOffsets, other.ttlOffsets)) {
+        return false;
+      }
+      int from = 0;
+      for (int offset : ttlOffsets) {
+        if (!Arrays.equals(wire, from, offset, other.wire, from, offset)) {
+          return false;
+        }
+        from = offset + 4;
+      }
+      return Arrays.equals(wire, from, wire.length, other.wire, from, wire.length);
+    }
+  }
 
   private CachedAnswer(StoredRecord[][] records, WireTemplate template, ResponseKind kind, Header header,
       long storedMillis, long originalTtl) {
@@ -187,6 +204,30 @@ final class CachedAnswer {
     return Responses.preEncoded(reply, wire);
   }
 
+  /**
+   * Whether {@code fresh} is this answer again: the same reply bytes but for the TTLs (which hits
+   * overwrite), the same flags, kind and TTL. A stable cluster's answers are, each time they expire
+   * and are asked again, and so are forwarded answers whose TTL the cache caps.
+   */
+  boolean sameReplyAs(CachedAnswer fresh) {
+    return template != null && fresh.template != null
+        && kind == fresh.kind && rcode == fresh.rcode && originalTtl == fresh.originalTtl
+        && authoritative == fresh.authoritative && recursionAvailable == fresh.recursionAvailable
+        && authenticatedData == fresh.authenticatedData
+        && template.sameExceptTtls(fresh.template);
+  }
+
+  /**
+   * Serves this entry again from {@code fresh}'s storage time, {@code fresh} being the same reply
+   * ({@link #sameReplyAs}): the entry, long in the old generation, stays, and the fresh copy dies
+   * young instead of being promoted in its place, which at 10,000 names expiring every 5 s filled
+   * the old generation to a full collection every two minutes.
+   */
+  CachedAnswer renewedBy(CachedAnswer fresh) {
+    storedMillis = fresh.storedMillis;
+    return this;
+  }
+
   /** Seconds left at {@code nowMillis}; zero or negative once expired. */
   long remainingTtl(long nowMillis) {
     return originalTtl - Math.floorDiv(nowMillis - storedMillis, 1000L);
@@ -198,9 +239,12 @@ final class CachedAnswer {
     return ttl > 0 || -ttl < staleSeconds;
   }
 
-  /** How long the cache keeps the entry: its TTL plus the time it may be served stale. */
-  long lifetimeNanos(long staleSeconds) {
-    return (originalTtl + staleSeconds) * 1_000_000_000L;
+  /**
+   * How long the cache keeps the entry: its TTL plus the time it may be served stale or, if
+   * longer, {@code renewalSeconds} in which the same answer asked again renews it.
+   */
+  long lifetimeNanos(long staleSeconds, long renewalSeconds) {
+    return (originalTtl + Math.max(staleSeconds, renewalSeconds)) * 1_000_000_000L;
   }
 
   long originalTtl() {

@@ -71,6 +71,46 @@ class CacheHandlerTest {
   }
 
   @Test
+  void theSameAnswerAfterExpiryRenewsTheStoredEntryInPlace() throws Exception {
+    HandlerHarness h = new HandlerHarness("cache 30");
+    // Upstream TTLs that vary but all exceed the cap: every stored reply carries TTL 30.
+    java.util.concurrent.atomic.AtomicInteger upstreamTtl = new java.util.concurrent.atomic.AtomicInteger(3600);
+    h.upstream.answer(NAME, Type.A, request -> Answers.a(upstreamTtl.getAndDecrement(), "192.0.2.1").apply(request));
+    h.ask(NAME, Type.A);
+    CachedAnswer stored = storedEntry(h);
+
+    h.advance(31);
+    Message again = h.ask(NAME, Type.A);
+    assertEquals(2, h.upstream.calls(), "an expired entry is not served");
+    assertEquals(2, h.metric("coredns_cache_misses_total"));
+    assertEquals(30, ttl(again));
+    assertTrue(stored == storedEntry(h), "the same reply renews the stored entry instead of replacing it");
+    h.advance(10);
+    assertEquals(20, ttl(h.ask(NAME, Type.A)), "the renewed entry counts down from its renewal");
+    assertEquals(2, h.upstream.calls());
+  }
+
+  @Test
+  void aDifferentAnswerAfterExpiryReplacesTheEntry() throws Exception {
+    HandlerHarness h = new HandlerHarness("cache");
+    h.upstream.answer(NAME, Type.A, Answers.counting(5));
+    h.ask(NAME, Type.A);
+    CachedAnswer stored = storedEntry(h);
+
+    h.advance(5);
+    assertEquals("10.0.0.2", address(h.ask(NAME, Type.A)));
+    assertFalse(stored == storedEntry(h));
+    assertEquals("10.0.0.2", address(h.ask(NAME, Type.A)));
+    assertEquals(2, h.upstream.calls());
+  }
+
+  private static CachedAnswer storedEntry(HandlerHarness h) throws Exception {
+    CacheKey key = CacheKey.of(dev.corvus.dns.server.testkit.Queries.request(
+        dev.corvus.dns.server.testkit.Queries.query(NAME, Type.A)));
+    return h.handler.successCache().peek(key);
+  }
+
+  @Test
   void positionalTtlCapsBothCaches() throws Exception {
     HandlerHarness h = new HandlerHarness("cache 60");
     h.upstream.answer(NAME, Type.A, Answers.a(3600, "192.0.2.1"));
