@@ -165,6 +165,8 @@ class ScaleIT {
     print("time to ready (process start -> /ready 200): %d ms; the informers listed in %d pages (limit 500)",
         readyMillis, cluster.pagesServed());
     print("RSS at ready: %s", rssVersusTarget(rssAtReady));
+    corvus.output().lines().filter(line -> line.startsWith("[WARN]") || line.startsWith("[ERROR]"))
+        .forEach(line -> print("server log before ready: %s", line));
 
     InetSocketAddress corvusDns = loopback(ports.dns());
     assertSampleAnswered("Corvus", corvusDns);

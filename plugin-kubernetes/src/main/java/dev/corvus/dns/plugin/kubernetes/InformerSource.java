@@ -42,10 +42,10 @@ final class InformerSource implements ClusterSource {
   static final long LIST_PAGE_SIZE = 500;
   /**
    * How long an informer may go without a watch and without delivering anything before it is
-   * replaced: three times fabric8's request timeout (10 s), within which every page of a list
-   * arrives or fails and is retried.
+   * replaced: twice fabric8's request timeout (10 s), within which every page of a list arrives
+   * or fails and is retried.
    */
-  static final Duration LIST_STALL = Duration.ofSeconds(30);
+  static final Duration LIST_STALL = Duration.ofSeconds(20);
   private static final long MONITOR_PERIOD_MILLIS = 100;
 
   private final KubernetesConfig config;

@@ -45,7 +45,7 @@ final class KubernetesMetrics {
     this.relists =
         metrics.counter(
             "corvus_kubernetes_informer_restarts_total",
-            "Times an informer without a watch that received nothing for 30 s was replaced by one"
+            "Times an informer without a watch that received nothing for 20 s was replaced by one"
                 + " listing afresh, per resource.",
             "resource");
   }
