@@ -165,8 +165,8 @@ class ScaleIT {
     print("time to ready (process start -> /ready 200): %d ms; the informers listed in %d pages (limit 500)",
         readyMillis, cluster.pagesServed());
     print("RSS at ready: %s", rssVersusTarget(rssAtReady));
-    corvus.output().lines().filter(line -> line.startsWith("[WARN]") || line.startsWith("[ERROR]"))
-        .forEach(line -> print("server log before ready: %s", line));
+    long logLinesAtReady = corvus.output().lines().count();
+    corvus.output().lines().filter(ScaleIT::noteworthy).forEach(line -> print("server log before ready: %s", line));
 
     InetSocketAddress corvusDns = loopback(ports.dns());
     assertSampleAnswered("Corvus", corvusDns);
@@ -202,10 +202,14 @@ class ScaleIT {
       // Cache entries expire every TTL and are promoted again: only minutes show whether the old
       // generation, and with it the RSS, settles below the target.
       DnsPerf soak = DnsPerf.run(dnsperf.get(), pinning, corvusDns, queries, workDir, soakSeconds);
+      printServerLogUnderLoad(corvus, logLinesAtReady, cluster);
       assertAllAnswered("Corvus", soak);
       print("Corvus, %d s more (soak): %s", soakSeconds, soak.summary());
       print("RSS after the soak: %s", rssVersusTarget(mebibytes(corvus.residentKib())));
       print("peak RSS (VmHWM) since start: %s", rssVersusTarget(mebibytes(corvus.peakResidentKib())));
+    }
+    if (soakSeconds == 0) {
+      printServerLogUnderLoad(corvus, logLinesAtReady, cluster);
     }
     corvus.close();
     corvus.process().waitFor(30, TimeUnit.SECONDS); // unbound gets CPU 1 to itself
@@ -731,6 +735,18 @@ class ScaleIT {
       }
     }
     throw new IOException("no VmRSS for " + pid);
+  }
+
+  private static void printServerLogUnderLoad(PodProcess corvus, long logLinesAtReady, ScaleCluster cluster)
+      throws IOException {
+    corvus.output().lines().skip(logLinesAtReady).filter(ScaleIT::noteworthy)
+        .forEach(line -> print("server log under load: %s", line));
+    print("list pages served by the mock API server since the start: %d", cluster.pagesServed());
+  }
+
+  /** Warnings, errors and the kubernetes plugin's own lines (watches lost, lists, restarts). */
+  private static boolean noteworthy(String line) {
+    return line.startsWith("[WARN]") || line.startsWith("[ERROR]") || line.contains("kubernetes:");
   }
 
   private static double mebibytes(long kib) {

@@ -104,13 +104,18 @@ final class InformerSource implements ClusterSource {
     }
 
     /**
-     * Whether the informer has neither a watch nor delivered anything for {@code stall} since it
-     * was started or last delivered: a list whose response never completes (fabric8's request
-     * timeout covers only the response headers) leaves an informer waiting for ever, unsynced.
+     * Whether the informer has had no watch and delivered nothing for {@code stall}, counted from
+     * the latest of its start, its last delivery and the last time the monitor saw it watching: a
+     * list whose response never completes leaves an informer waiting for ever, unsynced. A watch
+     * that fabric8 is re-establishing is not a stall.
      */
     boolean stalled(Instant now, Duration stall) {
-      Instant lastProgress = lastEvent == null || lastEvent.isBefore(started) ? started : lastEvent;
+      Instant lastProgress = latest(started, latest(lastEvent, lastInSync));
       return !informer.isWatching() && Duration.between(lastProgress, now).compareTo(stall) > 0;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+      return a == null || (b != null && b.isAfter(a)) ? b : a;
     }
   }
 
@@ -231,8 +236,6 @@ final class InformerSource implements ClusterSource {
     // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
     // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
     SharedIndexInformer<T> informer = entry.informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
-    informer.itemStore(entry.store);
-    informer.removeNamespaceIndex();
     informer.exceptionHandler(
         (started, failure) -> {
           LOG.warn(
@@ -263,6 +266,11 @@ final class InformerSource implements ClusterSource {
             entry.lastEvent = clock.instant();
           }
         });
+    // Only now the store: a handler added to an informer whose store holds objects is handed
+    // each of them as an add, and a replacement's store holds the versions it took over —
+    // metadata-only objects that would overwrite the index's views with empty ones.
+    informer.itemStore(entry.store);
+    informer.removeNamespaceIndex();
     entry.informer = informer;
     entry.started = clock.instant();
     informer.start();

@@ -82,6 +82,51 @@ class InformerStallTest {
     }
   }
 
+  @Test
+  void aSyncedInformerReplacedAfterAnOutageKeepsEveryObject() throws Exception {
+    try (MockApiServer api = new MockApiServer()) {
+      Fixtures.populate(api.client());
+      Clock clock = Clock.systemUTC();
+      PrometheusMetrics metrics = new PrometheusMetrics();
+      ClusterIndex index = new ClusterIndex(clock, Set.of());
+      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+      InformerSource source = new InformerSource(config(api.url()), index, new Projection(false),
+          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
+      try {
+        source.start();
+        awaitCondition(source::hasSynced, "first sync");
+        int services = index.serviceCount();
+        int slices = index.sliceCount();
+        api.stop();
+        awaitCondition(() -> scrape(metrics).sum("corvus_kubernetes_informer_restarts_total") >= 3,
+            "every informer replaced while the API server is away");
+        assertEquals(services, index.serviceCount(), "answers from the last known state meanwhile");
+        assertEquals(slices, index.sliceCount());
+        assertEquals(List.of(java.net.InetAddress.getByName("10.96.1.1")), index.service("team-a", "web").clusterIps(),
+            "the views are the objects', not the metadata the replacement took over");
+        api.restart();
+        awaitCondition(() -> source.resourceStatus().stream().allMatch(ClusterSource.ResourceStatus::connected),
+            "every watch back");
+        assertEquals(services, index.serviceCount());
+        assertEquals(slices, index.sliceCount());
+        assertEquals(3, index.namespaceCount());
+      } finally {
+        source.close();
+        scheduler.shutdownNow();
+      }
+    }
+  }
+
+  private static void awaitCondition(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 20 s: " + what);
+      }
+      LockSupport.parkNanos(20_000_000);
+    }
+  }
+
   private static KubernetesConfig config(String url) {
     Name zone = Name.fromConstantString("cluster.local.");
     return new KubernetesConfig(List.of(zone), zone,
@@ -89,7 +134,7 @@ class InformerStallTest {
         PodMode.DISABLED, false, 5, false, Fallthrough.NONE, false, Duration.ofSeconds(5));
   }
 
-  private static MetricsText scrape(PrometheusMetrics metrics) throws Exception {
+  private static MetricsText scrape(PrometheusMetrics metrics) throws java.io.IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     metrics.writeText(out);
     return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
