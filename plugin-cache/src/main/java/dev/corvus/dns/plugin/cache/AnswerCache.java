@@ -100,7 +100,8 @@ final class AnswerCache {
 
   /** Stores {@code answer}, or renews the entry under {@code key} when it holds the same reply. */
   void put(CacheKey key, CachedAnswer answer) {
-    cache.asMap().compute(key, (k, stored) -> stored != null && stored.sameReplyAs(answer) ? stored.renewedBy(answer) : answer);
+    cache.asMap().compute(
+        key, (k, stored) -> stored != null && stored.sameReplyAs(answer) ? stored.renewedBy(answer) : answer);
     updateEntries();
   }
 

@@ -285,7 +285,7 @@ final class InformerSource implements ClusterSource {
     entry.informer.stop();
     VersionStore<T> retired = entry.store;
     entry.store = retired.retireIntoCopy();
-    metrics.relisted(entry.resource);
+    metrics.informerRestarted(entry.resource);
     startInformer(entry);
   }
 

@@ -26,7 +26,7 @@ final class KubernetesMetrics {
   private final Clock clock;
   private final Histogram programming;
   private final Counter reconnects;
-  private final Counter relists;
+  private final Counter informerRestarts;
 
   KubernetesMetrics(Metrics metrics, Clock clock) {
     this.metrics = metrics;
@@ -42,7 +42,7 @@ final class KubernetesMetrics {
             "corvus_kubernetes_watch_reconnects_total",
             "Times a watch on the API server was re-established after it was lost, per resource.",
             "resource");
-    this.relists =
+    this.informerRestarts =
         metrics.counter(
             "corvus_kubernetes_informer_restarts_total",
             "Times an informer without a watch that received nothing for 20 s was replaced by one"
@@ -68,8 +68,8 @@ final class KubernetesMetrics {
   }
 
   /** Counts an informer replaced because it stalled. */
-  void relisted(String resource) {
-    relists.labels(resource).inc();
+  void informerRestarted(String resource) {
+    informerRestarts.labels(resource).inc();
   }
 
   /** Counts a re-established watch. */
