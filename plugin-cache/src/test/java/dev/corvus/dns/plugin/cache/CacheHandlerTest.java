@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.server.testkit.Queries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.xbill.DNS.ExtendedFlags;
@@ -74,7 +76,7 @@ class CacheHandlerTest {
   void theSameAnswerAfterExpiryRenewsTheStoredEntryInPlace() throws Exception {
     HandlerHarness h = new HandlerHarness("cache 30");
     // Upstream TTLs that vary but all exceed the cap: every stored reply carries TTL 30.
-    java.util.concurrent.atomic.AtomicInteger upstreamTtl = new java.util.concurrent.atomic.AtomicInteger(3600);
+    AtomicInteger upstreamTtl = new AtomicInteger(3600);
     h.upstream.answer(NAME, Type.A, request -> Answers.a(upstreamTtl.getAndDecrement(), "192.0.2.1").apply(request));
     h.ask(NAME, Type.A);
     CachedAnswer stored = storedEntry(h);
@@ -105,8 +107,7 @@ class CacheHandlerTest {
   }
 
   private static CachedAnswer storedEntry(HandlerHarness h) throws Exception {
-    CacheKey key = CacheKey.of(dev.corvus.dns.server.testkit.Queries.request(
-        dev.corvus.dns.server.testkit.Queries.query(NAME, Type.A)));
+    CacheKey key = CacheKey.of(Queries.request(Queries.query(NAME, Type.A)));
     return h.handler.successCache().peek(key);
   }
 

@@ -104,14 +104,15 @@ final class InformerSource implements ClusterSource {
     }
 
     /**
-     * Whether the informer has had no watch and delivered nothing for {@code stall}, counted from
-     * the latest of its start, its last delivery and the last time the monitor saw it watching: a
+     * Whether the informer, without a watch at the monitor's last look, has delivered nothing for
+     * {@code stall}, counted from the latest of its start, its last delivery and the last time the
+     * monitor saw it watching: a
      * list whose response never completes leaves an informer waiting for ever, unsynced. A watch
      * that fabric8 is re-establishing is not a stall.
      */
     boolean stalled(Instant now, Duration stall) {
       Instant lastProgress = latest(started, latest(lastEvent, lastInSync));
-      return !informer.isWatching() && Duration.between(lastProgress, now).compareTo(stall) > 0;
+      return !watching && Duration.between(lastProgress, now).compareTo(stall) > 0;
     }
 
     private static Instant latest(Instant a, Instant b) {
@@ -119,17 +120,7 @@ final class InformerSource implements ClusterSource {
     }
   }
 
-  InformerSource(
-      KubernetesConfig config,
-      ClusterIndex index,
-      Projection projection,
-      KubernetesMetrics metrics,
-      Clock clock,
-      ScheduledExecutorService scheduler) {
-    this(config, index, projection, metrics, clock, scheduler, LIST_STALL);
-  }
-
-  /** @param listStall how long an informer may go without a watch or any progress; see {@link #LIST_STALL} */
+  /** @param listStall how long an informer may go without a watch or any progress ({@link #LIST_STALL}) */
   InformerSource(
       KubernetesConfig config,
       ClusterIndex index,
@@ -279,12 +270,12 @@ final class InformerSource implements ClusterSource {
   /**
    * Replaces a stalled informer with a new one that lists afresh. The new one starts from a copy
    * of the old store, so objects gone meanwhile are deleted from the index when its list
-   * completes; the old store takes no more writes, in case the old list completes after all.
+   * completes; should the old list complete after all, it writes only into the old store, and its
+   * stopped informer delivers nothing.
    */
   private <T extends HasMetadata> void restartInformer(Watched<T> entry) {
     entry.informer.stop();
-    VersionStore<T> retired = entry.store;
-    entry.store = retired.retireIntoCopy();
+    entry.store = entry.store.copy();
     metrics.informerRestarted(entry.resource);
     startInformer(entry);
   }
@@ -366,7 +357,7 @@ final class InformerSource implements ClusterSource {
             w.resource);
       }
       w.watching = watching;
-      if (!watching && w.stalled(now, listStall)) {
+      if (w.stalled(now, listStall)) {
         LOG.warn(
             "kubernetes: no {} watch and nothing received for {}; listing from the API server again",
             w.resource,

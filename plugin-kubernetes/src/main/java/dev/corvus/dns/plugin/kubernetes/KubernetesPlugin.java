@@ -93,7 +93,8 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     ClusterSource created =
         config.apiSource() instanceof KubernetesConfig.OfflineDirectory
             ? new DirectorySource(config, index, projection, context.clock())
-            : new InformerSource(config, index, projection, metrics, context.clock(), context.scheduler());
+            : new InformerSource(config, index, projection, metrics, context.clock(), context.scheduler(),
+                InformerSource.LIST_STALL);
     source = created;
     if (podsWanted) {
       created.watchPods();

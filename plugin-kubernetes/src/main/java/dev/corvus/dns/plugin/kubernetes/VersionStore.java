@@ -26,7 +26,6 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   private final Supplier<T> factory;
   private final NamespacedMap<Object> versions;
-  private volatile boolean retired;
 
   /** @param factory makes an empty object of the type, to hand back stored ones */
   VersionStore(Supplier<T> factory) {
@@ -38,13 +37,8 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
     this.versions = versions;
   }
 
-  /**
-   * A store holding what this one holds, for an informer replacing this one's; from now on this
-   * one ignores changes, so a late answer to the replaced informer's list cannot write into the
-   * versions the new one compares against.
-   */
-  VersionStore<T> retireIntoCopy() {
-    retired = true;
+  /** A store holding what this one holds now, for an informer replacing this one's. */
+  VersionStore<T> copy() {
     NamespacedMap<Object> copy = new NamespacedMap<>();
     versions.entries().forEach(e -> copy.put(e.namespace(), e.name(), e.value()));
     return new VersionStore<>(factory, copy);
@@ -57,9 +51,6 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T put(String key, T object) {
-    if (retired) {
-      return null;
-    }
     ObjectMeta meta = object.getMetadata();
     String namespace = meta.getNamespace() == null ? CLUSTER_SCOPED : meta.getNamespace().intern();
     String name = meta.getName().intern();
@@ -68,9 +59,6 @@ final class VersionStore<T extends HasMetadata> implements ItemStore<T> {
 
   @Override
   public T remove(String key) {
-    if (retired) {
-      return null;
-    }
     Key parsed = Key.parse(key);
     return restore(parsed.namespace(), parsed.name(), versions.remove(parsed.namespace(), parsed.name()));
   }

@@ -54,13 +54,9 @@ class InformerStallTest {
       }
     })) {
       Fixtures.populate(api.client());
-      Clock clock = Clock.systemUTC();
-      PrometheusMetrics metrics = new PrometheusMetrics();
-      ClusterIndex index = new ClusterIndex(clock, Set.of());
-      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-      InformerSource source = new InformerSource(config(api.url()), index, new Projection(false),
-          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
-      try {
+      try (Informers informers = new Informers(api)) {
+        InformerSource source = informers.source;
+        ClusterIndex index = informers.index;
         long started = System.nanoTime();
         source.start();
         // Well under fabric8's 10 s request timeout: the restart, not a retry of fabric8's, syncs it.
@@ -72,12 +68,9 @@ class InformerStallTest {
         assertEquals(2, namespaceLists.get());
         assertEquals(3, index.namespaceCount());
         assertEquals(8, index.serviceCount());
-        MetricsText scrape = scrape(metrics);
+        MetricsText scrape = informers.scrape();
         assertEquals(1, scrape.sum("corvus_kubernetes_informer_restarts_total", Map.of("resource", "namespaces")));
         assertEquals(1, scrape.sum("corvus_kubernetes_informer_restarts_total"));
-      } finally {
-        source.close();
-        scheduler.shutdownNow();
       }
     }
   }
@@ -86,19 +79,15 @@ class InformerStallTest {
   void aSyncedInformerReplacedAfterAnOutageKeepsEveryObject() throws Exception {
     try (MockApiServer api = new MockApiServer()) {
       Fixtures.populate(api.client());
-      Clock clock = Clock.systemUTC();
-      PrometheusMetrics metrics = new PrometheusMetrics();
-      ClusterIndex index = new ClusterIndex(clock, Set.of());
-      ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-      InformerSource source = new InformerSource(config(api.url()), index, new Projection(false),
-          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
-      try {
+      try (Informers informers = new Informers(api)) {
+        InformerSource source = informers.source;
+        ClusterIndex index = informers.index;
         source.start();
         awaitCondition(source::hasSynced, "first sync");
         int services = index.serviceCount();
         int slices = index.sliceCount();
         api.stop();
-        awaitCondition(() -> scrape(metrics).sum("corvus_kubernetes_informer_restarts_total") >= 3,
+        awaitCondition(() -> informers.scrape().sum("corvus_kubernetes_informer_restarts_total") >= 3,
             "every informer replaced while the API server is away");
         assertEquals(services, index.serviceCount(), "answers from the last known state meanwhile");
         assertEquals(slices, index.sliceCount());
@@ -110,10 +99,33 @@ class InformerStallTest {
         assertEquals(services, index.serviceCount());
         assertEquals(slices, index.sliceCount());
         assertEquals(3, index.namespaceCount());
-      } finally {
-        source.close();
-        scheduler.shutdownNow();
       }
+    }
+  }
+
+  /** An informer source on {@code api} with the short stall time, its index, metrics and scheduler. */
+  private static final class Informers implements AutoCloseable {
+    final Clock clock = Clock.systemUTC();
+    final PrometheusMetrics metrics = new PrometheusMetrics();
+    final ClusterIndex index = new ClusterIndex(clock, Set.of());
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final InformerSource source;
+
+    Informers(MockApiServer api) {
+      source = new InformerSource(config(api.url()), index, new Projection(false),
+          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
+    }
+
+    MetricsText scrape() throws java.io.IOException {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      metrics.writeText(out);
+      return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+      source.close();
+      scheduler.shutdownNow();
     }
   }
 
@@ -132,11 +144,5 @@ class InformerStallTest {
     return new KubernetesConfig(List.of(zone), zone,
         new KubernetesConfig.ApiServer(url, null, null, null, 0, 0, 0), Set.of(), null, null,
         PodMode.DISABLED, false, 5, false, Fallthrough.NONE, false, Duration.ofSeconds(5));
-  }
-
-  private static MetricsText scrape(PrometheusMetrics metrics) throws java.io.IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    metrics.writeText(out);
-    return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
   }
 }
