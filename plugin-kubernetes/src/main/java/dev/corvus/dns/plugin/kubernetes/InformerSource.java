@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -62,12 +61,16 @@ final class InformerSource implements ClusterSource {
   private boolean podsWanted;
   private boolean closed;
 
-  /** One resource's informer (replaced when it stalls) and what the monitor knows of its watch. */
-  private static final class Watched<T extends HasMetadata> {
+  /**
+   * One resource's informer (replaced when it stalls), what the monitor knows of its watch, and
+   * where its store's changes go: into the index, on fabric8's list and watch thread.
+   */
+  private static final class Watched<T extends HasMetadata> implements VersionStore.Changes<T> {
     final String resource;
     final Informable<T> informable;
     final Consumer<T> upsert;
     final Consumer<T> delete;
+    final Clock clock;
     volatile SharedIndexInformer<T> informer;
     volatile VersionStore<T> store;
     /** When the current informer was started. */
@@ -77,26 +80,42 @@ final class InformerSource implements ClusterSource {
     volatile Instant lastListed;
     volatile boolean watching;
     volatile boolean everWatched;
-    /** Objects delivered to the index: adds minus deletes. */
-    final AtomicInteger delivered = new AtomicInteger();
     volatile boolean synced;
 
-    Watched(String resource, Informable<T> informable, VersionStore<T> store, Consumer<T> upsert,
-        Consumer<T> delete, Instant now) {
+    Watched(String resource, Informable<T> informable, Supplier<T> factory, Consumer<T> upsert,
+        Consumer<T> delete, Clock clock) {
       this.resource = resource;
       this.informable = informable;
-      this.store = store;
       this.upsert = upsert;
       this.delete = delete;
-      this.lastInSync = now;
+      this.clock = clock;
+      this.lastInSync = clock.instant();
+      this.store = new VersionStore<>(factory, this);
     }
 
-    /**
-     * fabric8 reports {@code hasSynced} once the list is in its store, before the handlers have
-     * seen every object; the index is in sync only when they have.
-     */
+    @Override
+    public void upserted(T object) {
+      apply(upsert, object);
+    }
+
+    @Override
+    public void deleted(T object) {
+      apply(delete, object);
+    }
+
+    /** As fabric8 treats a failing handler: logged, and the list or watch goes on. */
+    private void apply(Consumer<T> change, T object) {
+      try {
+        change.accept(object);
+      } catch (RuntimeException e) {
+        LOG.warn("kubernetes: {} {} not applied: {}", resource, Cache.metaNamespaceKeyFunc(object), e.toString());
+      }
+      lastEvent = clock.instant();
+    }
+
+    /** fabric8 reports {@code hasSynced} once the list's last page has passed through the store. */
     boolean synced() {
-      if (!synced && informer.hasSynced() && delivered.get() >= store.size()) {
+      if (!synced && informer.hasSynced()) {
         synced = true;
         lastListed = lastEvent == null ? lastInSync : lastEvent;
       }
@@ -217,8 +236,7 @@ final class InformerSource implements ClusterSource {
       Consumer<T> delete) {
     // Keep only resource versions in fabric8's store, and no namespace index: the views in the
     // index are what DNS answers from, so anything more would only cost memory.
-    Watched<T> entry =
-        new Watched<>(resource, informable, new VersionStore<>(factory), upsert, delete, clock.instant());
+    Watched<T> entry = new Watched<>(resource, informable, factory, upsert, delete, clock);
     watched.put(resource, entry);
     startInformer(entry);
   }
@@ -235,31 +253,7 @@ final class InformerSource implements ClusterSource {
               failure.toString());
           return true;
         });
-    informer.addEventHandler(
-        new ResourceEventHandler<T>() {
-          @Override
-          public void onAdd(T object) {
-            entry.upsert.accept(object);
-            entry.delivered.incrementAndGet();
-            entry.lastEvent = clock.instant();
-          }
-
-          @Override
-          public void onUpdate(T oldObject, T newObject) {
-            entry.upsert.accept(newObject);
-            entry.lastEvent = clock.instant();
-          }
-
-          @Override
-          public void onDelete(T object, boolean finalStateUnknown) {
-            entry.delete.accept(object);
-            entry.delivered.decrementAndGet();
-            entry.lastEvent = clock.instant();
-          }
-        });
-    // Only now the store: a handler added to an informer whose store holds objects is handed
-    // each of them as an add, and a replacement's store holds the versions it took over —
-    // metadata-only objects that would overwrite the index's views with empty ones.
+    // No event handler: the store passes each object on as it arrives (VersionStore).
     informer.itemStore(entry.store);
     informer.removeNamespaceIndex();
     entry.informer = informer;
@@ -270,12 +264,12 @@ final class InformerSource implements ClusterSource {
   /**
    * Replaces a stalled informer with a new one that lists afresh. The new one starts from a copy
    * of the old store, so objects gone meanwhile are deleted from the index when its list
-   * completes; should the old list complete after all, it writes only into the old store, and its
-   * stopped informer delivers nothing.
+   * completes; should the old list complete after all, it writes only into the old store, which
+   * passes nothing on any more.
    */
   private <T extends HasMetadata> void restartInformer(Watched<T> entry) {
     entry.informer.stop();
-    entry.store = entry.store.copy();
+    entry.store = entry.store.handOver();
     metrics.informerRestarted(entry.resource);
     startInformer(entry);
   }

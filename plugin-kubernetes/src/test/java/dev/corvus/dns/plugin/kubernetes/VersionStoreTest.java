@@ -3,18 +3,44 @@ package dev.corvus.dns.plugin.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The informers' store: resource versions by key, objects handed back with metadata only. */
+/**
+ * The informers' store: resource versions by key, objects handed back with metadata only, every
+ * change passed on as it is made.
+ */
 class VersionStoreTest {
+
+  /** The changes a store passed on, in order: "+key@version" upserted, "-key@version" deleted. */
+  private static final class Recorded<T extends HasMetadata> implements VersionStore.Changes<T> {
+    final List<String> log = new ArrayList<>();
+    final List<T> upserted = new ArrayList<>();
+
+    @Override
+    public void upserted(T object) {
+      upserted.add(object);
+      log.add("+" + Cache.metaNamespaceKeyFunc(object) + "@" + object.getMetadata().getResourceVersion());
+    }
+
+    @Override
+    public void deleted(T object) {
+      log.add("-" + Cache.metaNamespaceKeyFunc(object) + "@" + object.getMetadata().getResourceVersion());
+    }
+  }
+
+  private final Recorded<Service> changes = new Recorded<>();
 
   private static Service service(String namespace, String name, String version) {
     return new ServiceBuilder().withNewMetadata().withNamespace(namespace).withName(name)
@@ -23,7 +49,7 @@ class VersionStoreTest {
 
   @Test
   void keepsTheVersionOfEachObjectAndHandsBackItsMetadata() {
-    VersionStore<Service> store = new VersionStore<>(Service::new);
+    VersionStore<Service> store = new VersionStore<>(Service::new, changes);
     Service web = service("team-a", "web", "1042");
     String key = store.getKey(web);
     assertEquals("team-a/web", key);
@@ -44,27 +70,43 @@ class VersionStoreTest {
     assertNull(store.get("team-b/web"));
     assertNull(store.remove("team-b/web"));
     assertEquals(1, store.size());
+    assertEquals(List.of("+team-a/web@1042", "+team-a/web@1043", "+team-b/web@7", "-team-b/web@7"), changes.log);
+    assertEquals("10.96.0.1", changes.upserted.get(1).getSpec().getClusterIP(), "passed on whole");
   }
 
   @Test
-  void aCopyHoldsTheVersionsAndChangesApart() {
-    VersionStore<Service> old = new VersionStore<>(Service::new);
+  void theSameVersionAgainIsAReplayAndNotPassedOn() {
+    VersionStore<Service> store = new VersionStore<>(Service::new, changes);
+    store.put("team-a/web", service("team-a", "web", "1042"));
+    Service replayed = store.put("team-a/web", service("team-a", "web", "1042"));
+    assertEquals("1042", replayed.getMetadata().getResourceVersion(), "fabric8 compares the versions too");
+    assertEquals(List.of("+team-a/web@1042"), changes.log);
+  }
+
+  @Test
+  void aHandedOverStoreHoldsTheVersionsAndPassesOnNothingMore() {
+    VersionStore<Service> old = new VersionStore<>(Service::new, changes);
     old.put("team-a/web", service("team-a", "web", "1042"));
     old.put("team-a/db", service("team-a", "db", "9"));
-    VersionStore<Service> next = old.copy();
+    VersionStore<Service> next = old.handOver();
     assertEquals(Set.of("team-a/web", "team-a/db"), next.keySet().collect(Collectors.toSet()));
     assertEquals("1042", next.get("team-a/web").getMetadata().getResourceVersion());
 
     old.put("team-a/web", service("team-a", "web", "2000"));
+    old.remove("team-a/db");
     assertEquals("1042", next.get("team-a/web").getMetadata().getResourceVersion(), "a late write to the old one");
+    assertEquals(List.of("+team-a/web@1042", "+team-a/db@9"), changes.log, "the old store passed nothing on");
+
     next.remove("team-a/db");
+    next.put("team-a/web", service("team-a", "web", "2001"));
     assertEquals(1, next.size());
-    assertEquals(2, old.size(), "the copy is independent");
+    assertEquals(1, old.size(), "the two are independent");
+    assertEquals(List.of("+team-a/web@1042", "+team-a/db@9", "-team-a/db@9", "+team-a/web@2001"), changes.log);
   }
 
   @Test
   void clusterScopedObjectsAreKeyedByName() {
-    VersionStore<Namespace> store = new VersionStore<>(Namespace::new);
+    VersionStore<Namespace> store = new VersionStore<>(Namespace::new, new Recorded<>());
     Namespace namespace = new NamespaceBuilder().withNewMetadata().withName("team-a").withResourceVersion("5")
         .endMetadata().build();
     String key = store.getKey(namespace);
