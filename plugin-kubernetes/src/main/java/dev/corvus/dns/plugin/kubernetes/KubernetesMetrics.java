@@ -45,8 +45,9 @@ final class KubernetesMetrics {
     this.informerRestarts =
         metrics.counter(
             "corvus_kubernetes_informer_restarts_total",
-            "Times an informer without a watch that received nothing for 20 s was replaced by one"
-                + " listing afresh, per resource.",
+            "Times an informer without a watch that received nothing for "
+                + InformerSource.LIST_STALL.toSeconds()
+                + " s was replaced by one listing afresh, per resource.",
             "resource");
   }
 

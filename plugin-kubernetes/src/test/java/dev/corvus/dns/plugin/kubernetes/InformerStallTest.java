@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.server.testkit.Poll;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 
@@ -32,6 +34,7 @@ import org.xbill.DNS.Name;
 class InformerStallTest {
 
   private static final Duration STALL = Duration.ofSeconds(1);
+  private static final Duration WAIT = Duration.ofSeconds(20);
 
   @Test
   void aListThatNeverCompletesIsAskedAgainAndTheSourceSyncs() throws Exception {
@@ -57,14 +60,10 @@ class InformerStallTest {
       try (Informers informers = new Informers(api)) {
         InformerSource source = informers.source;
         ClusterIndex index = informers.index;
-        long started = System.nanoTime();
         source.start();
         // Well under fabric8's 10 s request timeout: the restart, not a retry of fabric8's, syncs it.
-        long deadline = started + Duration.ofSeconds(8).toNanos();
-        while (!source.hasSynced() && System.nanoTime() < deadline) {
-          LockSupport.parkNanos(20_000_000);
-        }
-        assertTrue(source.hasSynced(), "not synced 8 s after start; namespace lists asked: " + namespaceLists);
+        assertTrue(Poll.until(Duration.ofSeconds(8), source::hasSynced),
+            "not synced 8 s after start; namespace lists asked: " + namespaceLists);
         assertEquals(2, namespaceLists.get());
         assertEquals(3, index.namespaceCount());
         assertEquals(8, index.serviceCount());
@@ -83,18 +82,18 @@ class InformerStallTest {
         InformerSource source = informers.source;
         ClusterIndex index = informers.index;
         source.start();
-        awaitCondition(source::hasSynced, "first sync");
+        assertTrue(Poll.until(WAIT, source::hasSynced), "first sync");
         int services = index.serviceCount();
         int slices = index.sliceCount();
         api.stop();
-        awaitCondition(() -> informers.scrape().sum("corvus_kubernetes_informer_restarts_total") >= 3,
+        assertTrue(Poll.until(WAIT, () -> informers.scrape().sum("corvus_kubernetes_informer_restarts_total") >= 3),
             "every informer replaced while the API server is away");
         assertEquals(services, index.serviceCount(), "answers from the last known state meanwhile");
         assertEquals(slices, index.sliceCount());
         assertEquals(List.of(java.net.InetAddress.getByName("10.96.1.1")), index.service("team-a", "web").clusterIps(),
             "the views are the objects', not the metadata the replacement took over");
         api.restart();
-        awaitCondition(() -> source.resourceStatus().stream().allMatch(ClusterSource.ResourceStatus::connected),
+        assertTrue(Poll.until(WAIT, () -> source.resourceStatus().stream().allMatch(ClusterSource.ResourceStatus::connected)),
             "every watch back");
         assertEquals(services, index.serviceCount());
         assertEquals(slices, index.sliceCount());
@@ -116,9 +115,13 @@ class InformerStallTest {
           new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
     }
 
-    MetricsText scrape() throws java.io.IOException {
+    MetricsText scrape() {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      metrics.writeText(out);
+      try {
+        metrics.writeText(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
     }
 
@@ -126,16 +129,6 @@ class InformerStallTest {
     public void close() {
       source.close();
       scheduler.shutdownNow();
-    }
-  }
-
-  private static void awaitCondition(java.util.concurrent.Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 20 s: " + what);
-      }
-      LockSupport.parkNanos(20_000_000);
     }
   }
 
