@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * <p>The store passes each change on to its {@link Changes} as fabric8 makes it, on the thread
  * reading the list or the watch: an object is projected into the index as it arrives and is
  * garbage right after. Through fabric8's event handlers instead, every object waited in their
- * unbounded queue while the handler thread, on the same one CPU, fell behind the list pages: 6,951
+ * unbounded queue while the handler thread, on the same one CPU, fell behind the list pages: 5,978
  * whole objects at once while 10,000 Services were listed, and 24-46 MiB live while loading
  * instead of 24-28 (ScaleIT, {@code bench/results/scaleit-2026-11-26-session6.txt}).
  *
