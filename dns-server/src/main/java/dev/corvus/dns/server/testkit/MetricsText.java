@@ -1,5 +1,10 @@
 package dev.corvus.dns.server.testkit;
 
+import dev.corvus.dns.api.metrics.Metrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,7 +12,7 @@ import java.util.Map;
 
 /**
  * A parser for the Prometheus text exposition format 0.0.4, for tests that read what a registry
- * writes ({@link PluginTestKit#scrape()}) or scrape a {@code /metrics} endpoint: samples with
+ * writes ({@link #scrape(Metrics)}, {@link PluginTestKit#scrape()}) or scrape a {@code /metrics} endpoint: samples with
  * their labels, and the TYPE of every family. Histograms are read through their samples, e.g.
  * {@code sum("coredns_dns_request_duration_seconds_count", Map.of("server", "dns://:53"))}.
  */
@@ -28,6 +33,17 @@ public final class MetricsText {
   private MetricsText(List<Sample> samples, Map<String, String> types) {
     this.samples = samples;
     this.types = types;
+  }
+
+  /** What {@code metrics} writes now, parsed. */
+  public static MetricsText scrape(Metrics metrics) {
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    try {
+      metrics.writeText(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return parse(text.toString(StandardCharsets.UTF_8));
   }
 
   /** Parses a whole exposition; fails on a malformed line. */

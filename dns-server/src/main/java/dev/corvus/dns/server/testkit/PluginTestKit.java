@@ -26,11 +26,7 @@ import dev.corvus.dns.server.corefile.DirectiveReader;
 import dev.corvus.dns.server.corefile.ServerBlock;
 import dev.corvus.dns.server.corefile.ServerKey;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -257,13 +253,7 @@ public final class PluginTestKit implements AutoCloseable {
 
   /** Every metric as the {@code prometheus} plugin would expose it, parsed; for histograms and computed gauges. */
   public MetricsText scrape() {
-    ByteArrayOutputStream text = new ByteArrayOutputStream();
-    try {
-      metrics.writeText(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return MetricsText.parse(text.toString(StandardCharsets.UTF_8));
+    return MetricsText.scrape(metrics);
   }
 
   /**

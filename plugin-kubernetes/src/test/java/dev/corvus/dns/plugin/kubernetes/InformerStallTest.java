@@ -10,10 +10,6 @@ import dev.corvus.dns.server.testkit.Poll;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -116,13 +112,7 @@ class InformerStallTest {
     }
 
     MetricsText scrape() {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try {
-        metrics.writeText(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
+      return MetricsText.scrape(metrics);
     }
 
     @Override

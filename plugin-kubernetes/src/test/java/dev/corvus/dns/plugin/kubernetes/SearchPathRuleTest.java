@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.testkit.MetricsText;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,9 +87,7 @@ class SearchPathRuleTest {
     assertEquals(10, tracker.top(20).size());
   }
 
-  private static MetricsText scrape(PrometheusMetrics metrics) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    metrics.writeText(out);
-    return MetricsText.parse(out.toString(StandardCharsets.UTF_8));
+  private static MetricsText scrape(PrometheusMetrics metrics) {
+    return MetricsText.scrape(metrics);
   }
 }
