@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The metric {@code corvus_dns_search_path_queries_total{namespace}} has at most {@link
  * #MAX_NAMESPACES} namespace values; later namespaces count under {@code other}. The offenders
  * (namespace, original name) are kept in at most {@code capacity} entries with the Space-Saving
- * algorithm (Metwally et al., 2005): a new pair arriving when the table is full takes the place of
- * the least counted one and inherits its count, so the heavy hitters stay and their counts are
- * overestimated by at most the evicted count.
+ * algorithm (Metwally et al., 2005), evicting in batches: when a new pair arrives on a full table
+ * the least counted eighth of it leaves at once, and every pair tracked from then on starts from
+ * the highest count evicted so far, so the heavy hitters stay and their counts are overestimated by
+ * at most that count.
  *
- * <p>Recording costs a map hit and an add for a pair already tracked; only new pairs take a lock.
+ * <p>Recording costs a map hit and an add for a pair already tracked; only new pairs take a lock,
+ * and the table is scanned once per eighth of its capacity of new pairs, not once for each (a
+ * client asking for a new name every time, through its search path, costs no scan per query).
  */
 final class SearchPathTracker {
 
@@ -33,6 +36,9 @@ final class SearchPathTracker {
   static final String UNKNOWN = "unknown";
 
   static final int DEFAULT_CAPACITY = 1000;
+
+  /** A full table gives up this fraction (1/n) of its pairs at once. */
+  private static final int EVICTED_SHARE = 8;
 
   /**
    * One tracked offender.
@@ -49,6 +55,8 @@ final class SearchPathTracker {
   private final int capacity;
   private final Map<String, Counter.Child> byNamespace = new ConcurrentHashMap<>();
   private final Map<Key, LongAdder> offenders = new ConcurrentHashMap<>();
+  /** The highest count evicted so far: where a newly tracked pair starts. Guarded by {@code this}. */
+  private long evictedCount;
 
   SearchPathTracker(Metrics metrics, int capacity) {
     this.counter =
@@ -95,24 +103,27 @@ final class SearchPathTracker {
     if (existing != null) {
       return existing;
     }
-    LongAdder count = new LongAdder();
     if (offenders.size() >= capacity) {
-      Map.Entry<Key, LongAdder> least = null;
-      long leastCount = Long.MAX_VALUE;
-      for (Map.Entry<Key, LongAdder> entry : offenders.entrySet()) {
-        long value = entry.getValue().sum();
-        if (value < leastCount) {
-          least = entry;
-          leastCount = value;
-        }
-      }
-      if (least != null) {
-        offenders.remove(least.getKey());
-        count.add(leastCount);
-      }
+      evictLeastCounted();
     }
+    LongAdder count = new LongAdder();
+    count.add(evictedCount);
     offenders.put(key, count);
     return count;
+  }
+
+  /** Removes the least counted eighth of the table (at least one pair), raising {@link #evictedCount}. */
+  private void evictLeastCounted() {
+    List<Map.Entry<Key, Long>> counts = new ArrayList<>(offenders.size());
+    for (Map.Entry<Key, LongAdder> entry : offenders.entrySet()) {
+      counts.add(Map.entry(entry.getKey(), entry.getValue().sum()));
+    }
+    counts.sort(Map.Entry.comparingByValue());
+    int batch = Math.min(counts.size(), Math.max(1, capacity / EVICTED_SHARE));
+    for (Map.Entry<Key, Long> least : counts.subList(0, batch)) {
+      offenders.remove(least.getKey());
+      evictedCount = Math.max(evictedCount, least.getValue());
+    }
   }
 
   /** The {@code limit} most counted offenders, most first (ties by namespace and name). */

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.testkit.MetricsText;
@@ -85,6 +86,29 @@ class SearchPathRuleTest {
     SearchPathTracker.Offender top = tracker.top(1).get(0);
     assertEquals(new SearchPathTracker.Offender("team-a", "heavy.example.com", 100), top);
     assertEquals(10, tracker.top(20).size());
+  }
+
+  @Test
+  void aNewNameEveryTimeKeepsTheHeavyHittersAndTheBound() {
+    SearchPathTracker tracker = new SearchPathTracker(new PrometheusMetrics(), 1000);
+    for (int i = 0; i < 20_000; i++) {
+      tracker.record("crawler", "page-" + i + ".example.com");
+      if (i % 20 == 0) {
+        tracker.record("team-a", "heavy.example.com");
+      }
+      if (i % 50 == 0) {
+        tracker.record("team-b", "also-heavy.example.com");
+      }
+      assertTrue(tracker.tracked() <= 1000);
+    }
+    List<SearchPathTracker.Offender> top = tracker.top(2);
+    // Tracked from their first query, before any eviction: their counts are exact.
+    assertEquals(new SearchPathTracker.Offender("team-a", "heavy.example.com", 1000), top.get(0));
+    assertEquals(new SearchPathTracker.Offender("team-b", "also-heavy.example.com", 400), top.get(1));
+    // A one-off tracked late starts from the highest evicted count: an upper bound, never below 1.
+    SearchPathTracker.Offender lastOneOff = tracker.top(1000).stream()
+        .filter(offender -> offender.name().equals("page-19999.example.com")).findFirst().orElseThrow();
+    assertTrue(lastOneOff.count() >= 1 && lastOneOff.count() < 400, lastOneOff.toString());
   }
 
   private static MetricsText scrape(PrometheusMetrics metrics) {
