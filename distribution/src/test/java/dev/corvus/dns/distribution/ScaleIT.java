@@ -75,9 +75,10 @@ import org.xbill.DNS.Type;
  * its RSS is the server's alone.
  *
  * <p>Printed, one {@code ScaleIT:} line per figure: time from process start to {@code /ready} 200;
- * VmRSS at ready and after the load; the heap's live set after a full GC (jcmd); QPS of Service A
- * lookups with dnsperf for 20 s against Corvus (twice: the first 20 s after ready, then warm, which
- * is compared) and against unbound answering the same names from
+ * VmRSS at ready and after the load; the heap's live set after a full GC (jcmd); QPS and latency
+ * (p50, p99, p99.9 and the maximum over every query, {@link DnsPerf}) of Service A lookups with
+ * dnsperf for 20 s against Corvus (twice: the first 20 s after ready, then warm, which is compared)
+ * and against unbound answering the same names from
  * {@code local-data}, in the same run (server on CPU 1, dnsperf on CPU 0, as bench/bench.sh
  * does). The targets (RSS at most CoreDNS's sizing formula × 1.5, QPS at least 0.7 × unbound's)
  * are printed with whether they are met; only correctness is asserted: ready, and the right
@@ -88,7 +89,8 @@ import org.xbill.DNS.Type;
  * replaces the image's JAVA_OPTS, and with {@code -XX:NativeMemoryTracking=summary} among them the
  * native memory per category is printed too; {@code -Dscale.histogramFile=PATH} keeps the live
  * heap's class histogram, {@code -Dscale.heapDumpFile=PATH} a heap dump, and {@code
- * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again, and
+ * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again (with
+ * each minute's p99.9 and maximum latency, so that a full collection shows where it fell), and
  * {@code -Dscale.seenProcessors=N} tells Corvus it has N CPUs (a node without a CPU limit).
  */
 @Tag("scale")
@@ -187,11 +189,11 @@ class ScaleIT {
     pinning.pinServer(corvus.process().pid(), workDir);
     print("dnsperf: %d s per run, every Service's A name (%d, shuffled), 4 clients, 200 outstanding; %s",
         DNSPERF_SECONDS, SERVICES, pinning.description());
-    DnsPerf coldRun = DnsPerf.run(dnsperf.get(), pinning, corvusDns, queries, workDir);
+    DnsPerf coldRun = dnsperf(dnsperf.get(), pinning, corvusDns, queries, DNSPERF_SECONDS);
     assertAllAnswered("Corvus", coldRun);
     print("Corvus, the first %d s after ready (JIT compilation and cache filling included): %s",
         DNSPERF_SECONDS, coldRun.summary());
-    DnsPerf corvusRun = DnsPerf.run(dnsperf.get(), pinning, corvusDns, queries, workDir);
+    DnsPerf corvusRun = dnsperf(dnsperf.get(), pinning, corvusDns, queries, DNSPERF_SECONDS);
     assertAllAnswered("Corvus", corvusRun);
     double rssAfterLoad = mebibytes(corvus.residentKib());
     print("Corvus, the next %d s (warm): %s", DNSPERF_SECONDS, corvusRun.summary());
@@ -201,10 +203,11 @@ class ScaleIT {
     if (soakSeconds > 0) {
       // Cache entries expire every TTL and are promoted again: only minutes show whether the old
       // generation, and with it the RSS, settles below the target.
-      DnsPerf soak = DnsPerf.run(dnsperf.get(), pinning, corvusDns, queries, workDir, soakSeconds);
+      DnsPerf soak = dnsperf(dnsperf.get(), pinning, corvusDns, queries, soakSeconds);
       printServerLogUnderLoad(corvus, logLinesAtReady, cluster);
       assertAllAnswered("Corvus", soak);
       print("Corvus, %d s more (soak): %s", soakSeconds, soak.summary());
+      print("soak latency %s", soak.perMinute());
       print("RSS after the soak: %s", rssVersusTarget(mebibytes(corvus.residentKib())));
       print("peak RSS (VmHWM) since start: %s", rssVersusTarget(mebibytes(corvus.peakResidentKib())));
     }
@@ -224,7 +227,7 @@ class ScaleIT {
     running.add(unboundProcess::destroyForcibly);
     awaitAnswer(unboundDns, unboundProcess);
     assertSampleAnswered("unbound", unboundDns);
-    DnsPerf unboundRun = DnsPerf.run(dnsperf.get(), pinning, unboundDns, queries, workDir);
+    DnsPerf unboundRun = dnsperf(dnsperf.get(), pinning, unboundDns, queries, DNSPERF_SECONDS);
     assertAllAnswered("unbound", unboundRun);
     print("unbound (local-data, num-threads 1): %s; RSS %.1f MiB", unboundRun.summary(),
         mebibytes(residentKib(unboundProcess.pid())));
@@ -588,47 +591,20 @@ class ScaleIT {
   }
 
   private static void assertAllAnswered(String server, DnsPerf run) {
-    assertTrue(run.completed() > 0, server + " answered no query:\n" + run.output());
+    assertTrue(run.completed() > 0, server + " answered no query:\n" + run.statistics());
     for (String failure : List.of("NXDOMAIN", "SERVFAIL", "REFUSED", "FORMERR", "NOTIMP")) {
       assertFalse(run.responseCodes().contains(failure), server + " answered " + run.responseCodes());
     }
   }
 
-  /** The result of one dnsperf run, parsed from its statistics. */
-  private record DnsPerf(double qps, long completed, String lost, String responseCodes, String latency,
-      String output) {
-
-    static DnsPerf run(Path dnsperf, Pinning pinning, InetSocketAddress server, Path queries, Path workDir)
-        throws Exception {
-      return run(dnsperf, pinning, server, queries, workDir, DNSPERF_SECONDS);
-    }
-
-    static DnsPerf run(
-        Path dnsperf, Pinning pinning, InetSocketAddress server, Path queries, Path workDir, int seconds)
-        throws Exception {
-      List<String> command = new ArrayList<>(pinning.client());
-      command.addAll(List.of(dnsperf.toString(), "-s", server.getAddress().getHostAddress(),
-          "-p", Integer.toString(server.getPort()), "-d", queries.toString(), "-l", Integer.toString(seconds),
-          "-c", "4", "-q", "200", "-t", "2"));
-      Command.Result result = Command.run(command, Duration.ofSeconds(seconds + 30), workDir);
-      String out = result.output();
-      assertEquals(0, result.status(), out);
-      String qps = field(out, "Queries per second:");
-      String completed = field(out, "Queries completed:");
-      return new DnsPerf(Double.parseDouble(qps), Long.parseLong(completed.split("\\s+")[0]),
-          field(out, "Queries lost:"), field(out, "Response codes:"), field(out, "Average Latency (s):"), out);
-    }
-
-    private static String field(String output, String label) {
-      return output.lines().map(String::strip).filter(line -> line.startsWith(label))
-          .map(line -> line.substring(label.length()).strip()).findFirst()
-          .orElseThrow(() -> new AssertionError("no '" + label + "' in dnsperf output:\n" + output));
-    }
-
-    String summary() {
-      return String.format("%.0f QPS; completed %d; lost %s; response codes %s; average latency (s) %s",
-          qps, completed, lost, responseCodes, latency);
-    }
+  /** dnsperf against {@code server} for {@code seconds}, with every query's latency ({@code -v}). */
+  private static DnsPerf dnsperf(Path dnsperf, Pinning pinning, InetSocketAddress server, Path queries, int seconds)
+      throws Exception {
+    List<String> command = new ArrayList<>(pinning.client());
+    command.addAll(List.of(dnsperf.toString(), "-s", server.getAddress().getHostAddress(),
+        "-p", Integer.toString(server.getPort()), "-d", queries.toString(), "-l", Integer.toString(seconds),
+        "-c", "4", "-q", "200", "-t", "2", "-v"));
+    return DnsPerf.run(command, Duration.ofSeconds(seconds + 30));
   }
 
   /**
