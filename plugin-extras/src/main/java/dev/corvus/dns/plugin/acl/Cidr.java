@@ -4,7 +4,8 @@ import dev.corvus.dns.api.Names;
 import java.net.InetAddress;
 
 /**
- * A network in CIDR notation; a bare address is a /32 or /128, as CoreDNS's acl normalises it.
+ * A network in CIDR notation ({@code acl}, {@code admin}'s {@code allow}, {@code loadbalance}'s
+ * {@code prefer}).
  *
  * @param network the network's address bytes, host bits cleared
  * @param prefix the prefix length
@@ -12,10 +13,28 @@ import java.net.InetAddress;
 public record Cidr(byte[] network, int prefix) {
 
   /**
+   * A CIDR, or a bare address as a /32 or /128 (as CoreDNS's acl normalises it).
+   *
    * @throws IllegalArgumentException when {@code text} is not a CIDR or an address
    */
   public static Cidr parse(String text) {
+    return parse(text, true);
+  }
+
+  /**
+   * A CIDR with its prefix length, as Go's {@code net.ParseCIDR} reads it (CoreDNS's loadbalance).
+   *
+   * @throws IllegalArgumentException when {@code text} is not a CIDR
+   */
+  public static Cidr parseNetwork(String text) {
+    return parse(text, false);
+  }
+
+  private static Cidr parse(String text, boolean bareAddress) {
     int slash = text.indexOf('/');
+    if (slash < 0 && !bareAddress) {
+      throw new IllegalArgumentException("illegal CIDR notation \"" + text + "\" (missing /prefix)");
+    }
     InetAddress address = Names.parseAddressLiteral(slash < 0 ? text : text.substring(0, slash));
     byte[] bytes = address.getAddress();
     int prefix;

@@ -6,6 +6,7 @@ import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.plugin.acl.Cidr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,9 +65,9 @@ public final class LoadbalanceFactory implements PluginFactory {
         case "prefer" -> {
           for (String text : config.remainingArgs()) {
             try {
-              preferred.add(Cidr.parse(text));
+              preferred.add(Cidr.parseNetwork(text));
             } catch (IllegalArgumentException e) {
-              throw config.error("invalid CIDR \"" + text + "\": " + e.getMessage());
+              throw config.error("prefer: " + e.getMessage());
             }
           }
         }

@@ -103,6 +103,10 @@ class AclTest {
     assertFalse(Cidr.parse("192.168.1.0/25").contains(dev.corvus.dns.api.Names.parseAddressLiteral("192.168.1.200")));
     assertTrue(Cidr.parse("::1").contains(dev.corvus.dns.api.Names.parseAddressLiteral("::1")));
     assertFalse(Cidr.parse("::/0").contains(dev.corvus.dns.api.Names.parseAddressLiteral("127.0.0.1")));
+    // loadbalance's prefer reads networks as net.ParseCIDR does: the prefix is required.
+    assertTrue(Cidr.parseNetwork("10.0.0.2/31").contains(dev.corvus.dns.api.Names.parseAddressLiteral("10.0.0.3")));
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parseNetwork("10.0.0.2"));
+    assertThrows(IllegalArgumentException.class, () -> Cidr.parseNetwork("10.0.0.0/33"));
   }
 
   @Test
