@@ -45,14 +45,14 @@ final class DoctorCommand {
     ServerConfiguration configuration = null;
     try {
       Corefile corefile = source.parse(environment, dnsPort);
-      ConfigurationBuilder builder = new ConfigurationBuilder(catalog, services);
-      List<ConfigException> errors = builder.check(corefile, source.baseDirectory());
-      if (errors.isEmpty()) {
-        configuration = builder.build(corefile, source.baseDirectory());
+      ConfigurationBuilder.Checked checked =
+          new ConfigurationBuilder(catalog, services).check(corefile, source.baseDirectory());
+      configuration = checked.configuration().orElse(null);
+      if (checked.errors().isEmpty()) {
         findings.add(Finding.ok(conf.toString(), "valid, " + corefile.blocks().size() + " server block"
             + (corefile.blocks().size() == 1 ? "" : "s")));
       } else {
-        errors.forEach(e -> findings.add(Finding.problem("Corefile", e.getMessage())));
+        checked.errors().forEach(e -> findings.add(Finding.problem("Corefile", e.getMessage())));
       }
     } catch (ConfigException e) {
       findings.add(Finding.problem("Corefile", e.getMessage()));

@@ -129,7 +129,8 @@ public final class Main {
         err.println("corvus check: cannot read " + options.conf() + ": " + e.getMessage());
         return 1;
       }
-      List<ConfigException> errors = new ConfigurationBuilder(catalog, services).check(corefile, source.baseDirectory());
+      List<ConfigException> errors =
+          new ConfigurationBuilder(catalog, services).check(corefile, source.baseDirectory()).errors();
       errors.forEach(e -> err.println(e.getMessage()));
       catalog.refused().forEach(err::println);
       if (!errors.isEmpty()) {

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.xbill.DNS.Message;
@@ -62,19 +63,26 @@ public final class ConfigurationBuilder {
   }
 
   /**
-   * Validates every directive of every block without stopping at the first error, for {@code
-   * corvus check}.
+   * What {@link #check} found: the configuration when every directive is valid, else every error.
    *
-   * @return every error found, in Corefile order; empty when the configuration is valid
+   * @param configuration present exactly when {@code errors} is empty
+   * @param errors every error found, in Corefile order
    */
-  public List<ConfigException> check(Corefile corefile, Path baseDirectory) {
+  public record Checked(Optional<ServerConfiguration> configuration, List<ConfigException> errors) {}
+
+  /**
+   * Validates every directive of every block without stopping at the first error, for {@code
+   * corvus check} and {@code corvus doctor}, and keeps the configuration built when there is none.
+   */
+  public Checked check(Corefile corefile, Path baseDirectory) {
     List<ConfigException> errors = new ArrayList<>();
+    ServerConfiguration configuration = null;
     try {
-      build(corefile, baseDirectory, errors);
+      configuration = build(corefile, baseDirectory, errors);
     } catch (ConfigException e) {
       errors.add(e);
     }
-    return errors;
+    return new Checked(errors.isEmpty() ? Optional.of(configuration) : Optional.empty(), List.copyOf(errors));
   }
 
   private ServerConfiguration build(Corefile corefile, Path baseDirectory, List<ConfigException> errors)
