@@ -38,6 +38,9 @@ record DnsPerf(double qps, long completed, String lost, String responseCodes, La
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("> ")) {
           long micros = latencyMicros(line);
+          if (micros < 0) {
+            continue; // a lost query ("> T name type"): counted by dnsperf itself
+          }
           all.add(micros);
           int minute = (int) ((System.nanoTime() - start) / MINUTE_NANOS);
           while (minutes.size() <= minute) {
@@ -61,9 +64,13 @@ record DnsPerf(double qps, long completed, String lost, String responseCodes, La
         field(output, "Response codes:"), all, List.copyOf(minutes), output);
   }
 
-  /** "> NOERROR name A 0.000123": the last field is the latency in seconds. */
-  private static long latencyMicros(String line) {
-    return Math.round(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1e6);
+  /** "> NOERROR name A 0.000123": the last field is the latency in seconds; -1 for a lost query. */
+  static long latencyMicros(String line) {
+    String last = line.substring(line.lastIndexOf(' ') + 1);
+    if (last.isEmpty() || !Character.isDigit(last.charAt(0))) {
+      return -1;
+    }
+    return Math.round(Double.parseDouble(last) * 1e6);
   }
 
   private static String field(String output, String label) {
