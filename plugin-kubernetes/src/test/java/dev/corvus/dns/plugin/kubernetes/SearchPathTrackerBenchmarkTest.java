@@ -5,9 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@link SearchPathTrackerBenchmark} on demand only: {@code mvn -o -q -pl plugin-kubernetes verify
@@ -19,15 +17,9 @@ class SearchPathTrackerBenchmarkTest {
 
   @Test
   void jmh() throws Exception {
-    Options options = new OptionsBuilder()
-        .include(SearchPathTrackerBenchmark.class.getName())
-        .forks(1)
-        .warmupIterations(3)
-        .warmupTime(TimeValue.seconds(1))
-        .measurementIterations(5)
-        .measurementTime(TimeValue.seconds(1))
-        .build();
-    for (RunResult result : new Runner(options).run()) {
+    // Forks, warm-up and measurement are the benchmark's own annotations.
+    Runner runner = new Runner(new OptionsBuilder().include(SearchPathTrackerBenchmark.class.getName()).build());
+    for (RunResult result : runner.run()) {
       System.out.printf(Locale.ROOT, "%-80s %10.1f ± %.1f ns/op%n", result.getParams().getBenchmark(),
           result.getPrimaryResult().getScore(), result.getPrimaryResult().getScoreError());
     }
