@@ -72,7 +72,8 @@ public final class ConfigurationBuilder {
 
   /**
    * Validates every directive of every block without stopping at the first error, for {@code
-   * corvus check} and {@code corvus doctor}, and keeps the configuration built when there is none.
+   * corvus check} and {@code corvus doctor}; when it finds none, the configuration it built comes
+   * with the result, so a caller that needs it does not build every plugin a second time.
    */
   public Checked check(Corefile corefile, Path baseDirectory) {
     List<ConfigException> errors = new ArrayList<>();
