@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * A parser for the Prometheus text exposition format 0.0.4, for tests that read what a registry
- * writes ({@link #scrape(Metrics)}, {@link PluginTestKit#scrape()}) or scrape a {@code /metrics} endpoint: samples with
- * their labels, and the TYPE of every family. Histograms are read through their samples, e.g.
- * {@code sum("coredns_dns_request_duration_seconds_count", Map.of("server", "dns://:53"))}.
+ * writes ({@link #scrape(Metrics)}, {@link PluginTestKit#scrape()}) or scrape a {@code /metrics}
+ * endpoint: samples with their labels, and the TYPE of every family. Histograms are read through
+ * their samples, e.g. {@code sum("coredns_dns_request_duration_seconds_count", Map.of("server",
+ * "dns://:53"))}.
  */
 public final class MetricsText {
 
