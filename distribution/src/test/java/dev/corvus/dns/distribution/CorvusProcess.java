@@ -78,7 +78,7 @@ final class CorvusProcess implements AutoCloseable {
       try (ServerSocket tcp = new ServerSocket(0)) {
         int port = tcp.getLocalPort();
         try (DatagramSocket udp = new DatagramSocket(port)) {
-          return port;
+          return udp.getLocalPort();
         } catch (IOException taken) {
           // try another
         }

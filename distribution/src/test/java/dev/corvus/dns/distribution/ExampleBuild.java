@@ -98,7 +98,8 @@ final class ExampleBuild implements AutoCloseable {
 
   /**
    * Installs the parent pom, dns-api and dns-server of this build into the local Maven
-   * repository, in one Maven run of a generated pom with three {@code install-file} executions.
+   * repository, with the test kit (which is not in {@code lib/}: it ships as a Maven artifact
+   * only), in one Maven run of a generated pom with four {@code install-file} executions.
    */
   private void installCorvus(Path workDir) throws Exception {
     Path root = sourceRoot();
@@ -121,6 +122,7 @@ final class ExampleBuild implements AutoCloseable {
                   %s
                   %s
                   %s
+                  %s
                 </executions>
               </plugin>
             </plugins>
@@ -131,9 +133,20 @@ final class ExampleBuild implements AutoCloseable {
             installFile("dns-api", lib.resolve("dns-api-" + version + ".jar"),
                 root.resolve("dns-api/pom.xml"), "jar"),
             installFile("dns-server", lib.resolve("dns-server-" + version + ".jar"),
-                root.resolve("dns-server/pom.xml"), "jar"));
+                root.resolve("dns-server/pom.xml"), "jar"),
+            installFile("dns-server-testkit", testkitJar(), root.resolve("dns-server-testkit/pom.xml"), "jar"));
     Path pom = Files.writeString(workDir.resolve("install-corvus.xml"), installer);
     mvn(workDir, "-f", pom.toString(), "validate");
+  }
+
+  /** The test kit's jar, from this test's class path (the reactor's build of it). */
+  private static Path testkitJar() {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (entry.contains("dns-server-testkit") && entry.endsWith(".jar")) {
+        return Path.of(entry);
+      }
+    }
+    throw new IllegalStateException("dns-server-testkit's jar is not on the test class path");
   }
 
   private static String installFile(String id, Path file, Path pom, String packaging) {

@@ -29,7 +29,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -313,7 +313,7 @@ class ManifestsTest {
     for (Path file : files) {
       Object parsed;
       try (InputStream in = Files.newInputStream(file)) {
-        parsed = Serialization.unmarshal(in);
+        parsed = new KubernetesSerialization().unmarshal(in);
       }
       HasMetadata object = assertInstanceOf(HasMetadata.class, parsed, file + " is one Kubernetes object");
       String key = object.getKind() + "/" + object.getMetadata().getName();

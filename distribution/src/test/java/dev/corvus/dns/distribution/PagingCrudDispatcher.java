@@ -69,7 +69,7 @@ final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
   /** Items {@code offset} to {@code offset + limit} of {@code list}, with the token of the next page. */
   private ObjectNode page(ObjectNode list, int limit, int offset) {
     ObjectNode page = json.createObjectNode();
-    list.fields().forEachRemaining(field -> page.set(field.getKey(),
+    list.properties().forEach(field -> page.set(field.getKey(),
         "items".equals(field.getKey()) ? null : field.getValue().deepCopy()));
     if (!(list.get("items") instanceof ArrayNode items)) {
       return page;

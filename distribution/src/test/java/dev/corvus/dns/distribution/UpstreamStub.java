@@ -163,14 +163,18 @@ final class UpstreamStub implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     socket.close();
     try {
       tcp.close();
     } catch (IOException e) {
       // closing anyway
     }
-    server.join(5_000);
-    tcpServer.join(5_000);
+    try {
+      server.join(5_000);
+      tcpServer.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -7,6 +7,9 @@ import org.xbill.DNS.Rcode;
  * exceptionally with it when it cannot produce a response (CoreDNS's "return rcode, err"); the
  * server answers with {@link #rcode()} and the {@code errors} plugin logs the message. Any other
  * exception becomes SERVFAIL.
+ *
+ * <p>A {@code DnsException} is a signal, not a bug report: it carries no stack trace of its own
+ * (the cause keeps its own), so failing a query with it costs no more than allocating it.
  */
 public class DnsException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -23,17 +26,16 @@ public class DnsException extends RuntimeException {
    * @param message what went wrong, for the logs
    */
   public DnsException(int rcode, String message) {
-    super(message);
-    this.rcode = rcode;
+    this(rcode, message, null);
   }
 
   /**
    * @param rcode the response code to answer with
    * @param message what went wrong, for the logs
-   * @param cause the underlying failure
+   * @param cause the underlying failure, or {@code null}
    */
   public DnsException(int rcode, String message, Throwable cause) {
-    super(message, cause);
+    super(message, cause, false, false);
     this.rcode = rcode;
   }
 

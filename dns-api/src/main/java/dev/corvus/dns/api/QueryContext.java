@@ -1,17 +1,17 @@
 package dev.corvus.dns.api;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import dev.corvus.dns.api.io.IoLoop;
+import java.util.Optional;
 import org.xbill.DNS.Message;
 
 /**
  * State that belongs to one query from arrival to the written response, shared by every {@link
- * Request} derived from it with {@link Request#withMessage}. Handlers use it to pass values to
- * each other (CoreDNS's metadata) and to learn what was finally sent.
+ * Request} derived from it with {@link Request#withMessage}. The server implements it; handlers
+ * read what the server recorded, pass values to each other ({@link #put}), and ask to learn what
+ * was finally sent ({@link #onWritten}). What the server records — who answered, what was written
+ * — only the server sets.
  */
-public final class QueryContext {
+public interface QueryContext {
 
   /**
    * Typed key of an attribute.
@@ -19,52 +19,28 @@ public final class QueryContext {
    * @param <T> the attribute's type
    * @param name the attribute's name, for debugging
    */
-  public record Key<T>(String name) {}
+  record Key<T>(String name) {}
 
   /** Told once about the response the server sent (or did not send) for this query. */
   @FunctionalInterface
-  public interface ResponseListener {
+  interface ResponseListener {
     /**
+     * Called on the I/O thread that wrote the response; must be quick and must not block.
+     *
      * @param response the response as sent, or {@code null} when the query was dropped
      * @param wireBytes its size on the wire, 0 when dropped
      */
     void written(Message response, int wireBytes);
   }
 
-  private final long startNanos;
-  private final boolean explaining;
-  private final boolean overloaded;
-  private volatile String respondedBy = "";
-  private volatile Map<Key<?>, Object> attributes;
-  private volatile List<ResponseListener> listeners;
+  /** {@link System#nanoTime()} (or the server's {@link Ticker}) when the server read the query. */
+  long startNanos();
 
   /**
-   * @param startNanos {@link System#nanoTime()} when the query was read
+   * Whether this query is an explanation ({@code corvus explain}) that handlers must run without
+   * side effects; see {@link Chain#explaining()}.
    */
-  public QueryContext(long startNanos) {
-    this(startNanos, false);
-  }
-
-  /**
-   * @param startNanos {@link System#nanoTime()} when the query was read
-   * @param explaining whether the query is a side-effect-free explanation (see {@link
-   *     Chain#explaining()})
-   */
-  public QueryContext(long startNanos, boolean explaining) {
-    this(startNanos, explaining, false);
-  }
-
-  /**
-   * @param startNanos {@link System#nanoTime()} when the query was read
-   * @param explaining whether the query is a side-effect-free explanation
-   * @param overloaded whether the server already held as many queries waiting on I/O as it
-   *     accepts when this one arrived (see {@link #overloaded()})
-   */
-  public QueryContext(long startNanos, boolean explaining, boolean overloaded) {
-    this.startNanos = startNanos;
-    this.explaining = explaining;
-    this.overloaded = overloaded;
-  }
+  boolean explaining();
 
   /**
    * Whether the server is at its bound of queries waiting on I/O. Answers from memory are still
@@ -72,85 +48,54 @@ public final class QueryContext {
    * once with {@link DnsException#shed}, which the server counts as shed load (and answers
    * REFUSED over TCP), so that no memory is committed to a query that would be dropped anyway.
    */
-  public boolean overloaded() {
-    return overloaded;
-  }
-
-  /** Whether this query is an explanation that handlers must run without side effects. */
-  public boolean explaining() {
-    return explaining;
-  }
-
-  /** {@link System#nanoTime()} when the server read the query. */
-  public long startNanos() {
-    return startNanos;
-  }
+  boolean overloaded();
 
   /**
    * The directive of the handler that produced the response (CoreDNS's {@code plugin} label of
-   * {@code coredns_dns_responses_total}); empty until a handler answered.
+   * {@code coredns_dns_responses_total}); empty until a handler answered. Set by the server's
+   * chain as the response travels back, so a handler reads it after {@code proceed} completed.
    */
-  public String respondedBy() {
-    return respondedBy;
-  }
-
-  /** Records the directive that produced the response; called by the server's chain. */
-  public void respondedBy(String directive) {
-    this.respondedBy = directive;
-  }
+  String respondedBy();
 
   /** The attribute under {@code key}, or {@code null}. */
-  @SuppressWarnings("unchecked")
-  public <T> T get(Key<T> key) {
-    Map<Key<?>, Object> map = attributes;
-    return map == null ? null : (T) map.get(key);
-  }
+  <T> T get(Key<T> key);
 
   /** Stores an attribute for the handlers that run later for this query. */
-  public <T> void put(Key<T> key, T value) {
-    Map<Key<?>, Object> map = attributes;
-    if (map == null) {
-      synchronized (this) {
-        map = attributes;
-        if (map == null) {
-          map = new ConcurrentHashMap<>(4);
-          attributes = map;
-        }
-      }
-    }
-    map.put(key, value);
-  }
+  <T> void put(Key<T> key, T value);
 
   /**
    * Asks to be told about the response once the server has written it, with its size on the
-   * wire (the {@code log} and {@code prometheus} plugins use this).
+   * wire (the {@code log} and {@code prometheus} plugins use this). Listeners run on the I/O
+   * thread of the query, in registration order.
    */
-  public void onWritten(ResponseListener listener) {
-    List<ResponseListener> list = listeners;
-    if (list == null) {
-      synchronized (this) {
-        list = listeners;
-        if (list == null) {
-          list = new CopyOnWriteArrayList<>();
-          listeners = list;
-        }
-      }
-    }
-    list.add(listener);
-  }
+  void onWritten(ResponseListener listener);
 
   /**
-   * Tells every listener about the response; called once by the server after writing.
+   * A metadata value published for this query by a {@link
+   * dev.corvus.dns.api.metadata.MetadataProvider} of its server block, e.g. {@code
+   * kubernetes/client-namespace}; empty when no provider published the label, or when the block
+   * has no {@code metadata} directive (as in CoreDNS, metadata is collected only then).
    *
-   * @param response the response as sent, or {@code null} when the query was dropped
-   * @param wireBytes its size on the wire
+   * @param label the label without braces or leading slash, e.g. {@code geoip/city/name}
    */
-  public void fireWritten(Message response, int wireBytes) {
-    List<ResponseListener> list = listeners;
-    if (list != null) {
-      for (ResponseListener listener : list) {
-        listener.written(response, wireBytes);
-      }
-    }
-  }
+  Optional<String> metadata(String label);
+
+  /**
+   * The I/O loop the query arrived on. Work completed there (an upstream exchange on its
+   * sockets) answers the client without a change of threads.
+   */
+  IoLoop loop();
+
+  /**
+   * Offers the wire form of {@code response}, which the server then sends (with the query's ID
+   * and OPT record patched in) instead of encoding the message again — as long as {@code
+   * response} is the message that reaches it and nothing changed it on the way: same header
+   * flags, rcode and records, in the same order. Any change, by any handler, makes the server
+   * encode the message as usual. Plugins call it through {@link Responses#preEncoded}.
+   *
+   * @param response the message the handler returns
+   * @param wire exactly {@code response.toWire()} with any ID and no OPT record; not copied, so
+   *     it must not be modified afterwards
+   */
+  void offerWireForm(Message response, byte[] wire);
 }

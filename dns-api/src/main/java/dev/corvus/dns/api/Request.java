@@ -78,6 +78,16 @@ public final class Request {
     return new Request(newMessage, client, transport, zone, server, context);
   }
 
+  /**
+   * The same question as a query of its own, for work a handler starts on its own behalf (a
+   * cache refreshing an entry in the background): a fresh context without attributes or
+   * listeners, on the same I/O loop, never written to a client. The new context's start time is
+   * {@code startNanos}.
+   */
+  public Request detached(long startNanos) {
+    return new Request(message, client, transport, zone, server, new DetachedContext(startNanos, context.loop()));
+  }
+
   /** The client's address and source port. */
   public InetSocketAddress client() {
     return client;

@@ -53,16 +53,19 @@ public final class Responses {
   }
 
   /**
-   * {@code response} together with its wire form, which the server sends (after patching the ID
-   * and appending the client's OPT record) instead of encoding the message again, as long as
-   * nothing changes the message on its way out. See {@link PreEncodedMessage}.
+   * {@code response} with its wire form offered to the server (see {@link
+   * QueryContext#offerWireForm}): sent as it is, with the query's ID and OPT record patched in, as
+   * long as no handler changes the message on its way out; encoded as usual otherwise.
    *
-   * @param response the response; copied, so it may be discarded
+   * @param request the query being answered
+   * @param response the response the handler returns
    * @param wire exactly {@code response.toWire()} (any ID, no OPT record); not copied, so it
    *     must not be modified afterwards
+   * @return {@code response}
    */
-  public static Message preEncoded(Message response, byte[] wire) {
-    return new PreEncodedMessage(response, wire);
+  public static Message preEncoded(Request request, Message response, byte[] wire) {
+    request.context().offerWireForm(response, wire);
+    return response;
   }
 
   /** A completed stage holding {@code response}: how a handler answers from memory. */

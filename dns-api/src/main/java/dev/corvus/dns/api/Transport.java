@@ -8,6 +8,14 @@ public enum Transport {
   TCP("tcp"),
   /** DNS over TLS (RFC 7858). */
   TLS("tcp"),
+  /** DNS over HTTPS (RFC 8484) over HTTP/1.1 or HTTP/2; CoreDNS labels it {@code tcp}. */
+  HTTPS("tcp"),
+  /** DNS over HTTPS over HTTP/3 (QUIC); CoreDNS labels it {@code udp}. */
+  HTTPS3("udp"),
+  /** DNS over QUIC (RFC 9250); CoreDNS labels it {@code udp}. */
+  QUIC("udp"),
+  /** CoreDNS's gRPC transport ({@code DnsService.Query}); CoreDNS labels it {@code tcp}. */
+  GRPC("tcp"),
   /** A query a plugin sent through the server itself (see {@link dev.corvus.dns.api.plugin.Resolver}). */
   INTERNAL("udp");
 
@@ -25,7 +33,10 @@ public enum Transport {
     return protocolLabel;
   }
 
-  /** Whether the response is limited by the client's UDP payload size and may be truncated. */
+  /**
+   * Whether the response is limited by the client's UDP payload size and may be truncated: plain
+   * UDP only (DNS over QUIC and HTTP/3 carry whole messages).
+   */
   public boolean isDatagram() {
     return this == UDP;
   }

@@ -1,15 +1,19 @@
 package dev.corvus.dns.server;
 
+import dev.corvus.dns.api.Ticker;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.config.Location;
 import dev.corvus.dns.api.metrics.Counter;
-import dev.corvus.dns.api.plugin.Explanation;
-import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.api.plugin.PluginFactory;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.config.BlockPlan;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.RuntimeServices;
 import dev.corvus.dns.server.config.ServerConfiguration;
+import dev.corvus.dns.server.corefile.ServerKey;
 import dev.corvus.dns.server.http.NettyHttpEndpoints;
+import dev.corvus.dns.server.io.NettyIoLoops;
 import dev.corvus.dns.server.lifecycle.CorefileSource;
 import dev.corvus.dns.server.lifecycle.LateBoundControl;
 import dev.corvus.dns.server.lifecycle.PluginsEnabled;
@@ -18,7 +22,7 @@ import dev.corvus.dns.server.lifecycle.StartupCompaction;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.plugin.PluginLoadingException;
-import dev.corvus.dns.server.transport.DnsListener;
+import dev.corvus.dns.server.transport.BoundListener;
 import dev.corvus.dns.server.transport.QueryExecutor;
 import dev.corvus.dns.server.transport.Transports;
 import io.netty.channel.EventLoopGroup;
@@ -33,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -49,7 +55,7 @@ import org.xbill.DNS.Message;
  * reload it, stop it. Every integration test uses it, and plugin authors use it in theirs:
  *
  * <pre>{@code
- * try (Corvus server = Corvus.builder().corefile(".:0 { whoami }").start()) {
+ * try (Corvus server = Corvus.builder().corefile(".:0 {\n whoami\n}").start()) {
  *   Message answer = new DnsClient(server.udpAddress()).udp("example.org", Type.A);
  * }
  * }</pre>
@@ -94,6 +100,8 @@ public final class Corvus implements AutoCloseable {
     Path pluginDirectory;
     Map<String, String> environment = System.getenv();
     Clock clock = Clock.systemUTC();
+    Ticker ticker = Ticker.system();
+    final List<PluginFactory> registered = new ArrayList<>();
     Duration queryDeadline = Duration.ofSeconds(10);
     int maxInFlight;
     boolean compactHeapWhenReady;
@@ -161,9 +169,25 @@ public final class Corvus implements AutoCloseable {
       return this;
     }
 
-    /** The clock plugins use for TTLs and timeouts. */
+    /** The wall clock plugins read dates from. */
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /** The monotonic clock plugins measure TTLs and timeouts with; tests pass one they advance. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /**
+     * Makes {@code factory}'s directive available to the Corefile as if its jar were installed:
+     * how a plugin's own tests run it in a real server, with test doubles passed in rather than
+     * through static state.
+     */
+    public Builder plugin(PluginFactory factory) {
+      this.registered.add(factory);
       return this;
     }
 
@@ -179,14 +203,15 @@ public final class Corvus implements AutoCloseable {
           : CorefileSource.ofText(corefileText == null ? DEFAULT_COREFILE : corefileText, "<embedded>");
       PluginCatalog catalog;
       try {
-        catalog = PluginCatalog.load(pluginDirectory);
+        catalog = PluginCatalog.load(pluginDirectory, registered);
       } catch (PluginLoadingException e) {
-        throw new ConfigException(new Location(String.valueOf(pluginDirectory), 0), null, e.getMessage());
+        throw new IOException("cannot load the plugins: " + e.getMessage(), e);
       }
       catalog.refused().forEach(LOG::error);
       Transports transports = Transports.detect();
       int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
       EventLoopGroup group = transports.newGroup(ioThreads, "corvus-io");
+      NettyIoLoops loops = new NettyIoLoops(transports, group);
       ScheduledExecutorService scheduler =
           Executors.newScheduledThreadPool(2, new DefaultThreadFactory("corvus-scheduler", true));
       ExecutorService background =
@@ -198,12 +223,12 @@ public final class Corvus implements AutoCloseable {
       AtomicBoolean shuttingDown = new AtomicBoolean();
       LateBoundControl control = new LateBoundControl();
       RuntimeServices services =
-          new RuntimeServices(metrics, http, control, scheduler, clock, shuttingDown::get);
+          new RuntimeServices(metrics, http, control, scheduler, clock, ticker, loops, shuttingDown::get);
       Counter.Child reloadFailures =
           metrics.counter("coredns_reload_failed_total", "Counter of the number of failed reload attempts.").labels();
-      ServerRuntime runtime = new ServerRuntime(new ConfigurationBuilder(catalog, services),
-          transports, group, ioThreads, new QueryExecutor(metrics, limits(), timer), background, environment,
-          dnsPort, reloadFailures);
+      ServerRuntime runtime = new ServerRuntime(new ConfigurationBuilder(catalog, services), catalog,
+          transports, group, loops, ioThreads, new QueryExecutor(metrics, limits(), timer), background,
+          environment, dnsPort, reloadFailures);
       control.bind(runtime);
       if (compactHeapWhenReady) {
         runtime.whenFirstReady(new StartupCompaction());
@@ -231,9 +256,18 @@ public final class Corvus implements AutoCloseable {
   /** The default Corefile, served when none is given: CoreDNS's, on port 1053. */
   public static final String DEFAULT_COREFILE = ".:1053 {\n    whoami\n    log\n}\n";
 
+  /**
+   * One listener as clients reach it.
+   *
+   * @param label the key as CoreDNS labels it, e.g. {@code dns://:53}
+   * @param udp the UDP address (loopback when bound to every address), or {@code null}
+   * @param stream the TCP, TLS or listener plugin's address (loopback likewise), or {@code null}
+   */
+  public record ListenerAddress(String label, InetSocketAddress udp, InetSocketAddress stream) {}
+
   /** The UDP address of the first DNS listener, as a loopback address clients can query. */
   public InetSocketAddress udpAddress() {
-    for (DnsListener listener : runtime.listeners()) {
+    for (BoundListener listener : runtime.listeners()) {
       if (listener.udpAddress() != null) {
         return clientAddress(listener.udpAddress());
       }
@@ -241,14 +275,18 @@ public final class Corvus implements AutoCloseable {
     throw new IllegalStateException("no UDP listener");
   }
 
-  /** The TCP address of the first DNS (or DNS-over-TLS) listener, as a loopback address. */
+  /** The TCP address of the first listener (DNS, DNS over TLS or a plugin's), as a loopback address. */
   public InetSocketAddress tcpAddress() {
-    return clientAddress(runtime.listeners().get(0).tcpAddress());
+    return clientAddress(runtime.listeners().get(0).streamAddress());
   }
 
-  /** Every listener, for servers with several ports. */
-  public List<DnsListener> listeners() {
-    return runtime.listeners();
+  /** Every listener, in the order the Corefile names them, for servers with several ports. */
+  public List<ListenerAddress> listeners() {
+    return runtime.listeners().stream()
+        .map(l -> new ListenerAddress(l.key().label(),
+            l.udpAddress() == null ? null : clientAddress(l.udpAddress()),
+            l.streamAddress() == null ? null : clientAddress(l.streamAddress())))
+        .toList();
   }
 
   private static InetSocketAddress clientAddress(InetSocketAddress bound) {
@@ -278,9 +316,12 @@ public final class Corvus implements AutoCloseable {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  /** The metric registry, for tests that read values directly. */
-  public PrometheusMetrics metrics() {
-    return metrics;
+  /**
+   * The current value of a counter or gauge sample, e.g. {@code
+   * metricValue("coredns_cache_hits_total", "dns://:53", "success", "", ".")}; 0 when absent.
+   */
+  public double metricValue(String name, String... labelValues) {
+    return metrics.value(name, labelValues);
   }
 
   /**
@@ -296,9 +337,20 @@ public final class Corvus implements AutoCloseable {
     runtime.reload();
   }
 
-  /** The configuration served now. */
-  public ServerConfiguration configuration() {
-    return runtime.configuration();
+  /**
+   * The chain of every server block served now, keyed by the block's keys as CoreDNS writes them
+   * ({@code dns://example.org.:53}), in Corefile order; empty after shutdown.
+   */
+  public Map<List<String>, List<String>> chains() {
+    ServerConfiguration configuration = runtime.configuration();
+    Map<List<String>, List<String>> chains = new LinkedHashMap<>();
+    if (configuration != null) {
+      for (BlockPlan plan : configuration.blocks()) {
+        chains.put(plan.block().keys().stream().map(ServerKey::label).toList(),
+            plan.plugins().stream().map(p -> p.directive()).toList());
+      }
+    }
+    return chains;
   }
 
   /**

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.api.plugin.Explanation;
-import dev.corvus.dns.api.plugin.Explanation.Outcome;
-import dev.corvus.dns.api.plugin.Explanation.Step;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.server.testplugins.TestPlugins;
+import dev.corvus.dns.api.capability.Explanation.Outcome;
+import dev.corvus.dns.api.capability.Explanation.Step;
 import dev.corvus.dns.server.client.DnsClient;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -38,7 +39,7 @@ class ExplainTest {
 
   @Test
   void reportsEachHandlerWithItsNotesOutcomeAndRcode() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(COREFILE).dnsPort(0).start()) {
       Explanation explanation = server.explain("a.example.", Type.A, CLIENT);
       assertEquals("example.", explanation.zone());
       assertTrue(explanation.server().startsWith("dns://:"), explanation.server());
@@ -58,7 +59,7 @@ class ExplainTest {
 
   @Test
   void nxdomainAndFailuresAreReportedAsTheClientWouldSeeThem() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(COREFILE).dnsPort(0).start()) {
       Explanation missing = server.explain("nothere.example.", Type.A, CLIENT);
       assertEquals(Rcode.NXDOMAIN, missing.response().getRcode());
       Explanation broken = server.explain("x.broken.", Type.A, CLIENT);
@@ -71,7 +72,7 @@ class ExplainTest {
 
   @Test
   void asynchronousAnswersAreWaitedFor() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(COREFILE).dnsPort(0).start()) {
       Explanation slow = server.explain("20.slow.", Type.TXT, CLIENT);
       assertEquals(Rcode.NOERROR, slow.response().getRcode());
       assertTrue(slow.steps().get(0).took().toMillis() >= 20, slow.steps().get(0).took().toString());
@@ -80,7 +81,7 @@ class ExplainTest {
 
   @Test
   void aNameNoBlockServesIsAnErrorNotAnAnswer() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(COREFILE).dnsPort(0).start()) {
       ExecutionException failure = assertThrows(ExecutionException.class,
           () -> server.explain("www.elsewhere.org.", Type.A, CLIENT));
       assertTrue(failure.getCause().getMessage().contains("no server block serves"), failure.getCause().getMessage());
@@ -89,7 +90,7 @@ class ExplainTest {
 
   @Test
   void explanationsDoNotCountAsQueries() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(COREFILE).dnsPort(0).start()) {
       new DnsClient(server.udpAddress()).udp("a.example.", Type.A);
       String before = server.scrapeMetrics();
       server.explain("a.example.", Type.A, CLIENT);

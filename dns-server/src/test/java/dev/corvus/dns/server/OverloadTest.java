@@ -31,7 +31,7 @@ class OverloadTest {
       """;
 
   private static double metric(Corvus server, String name, String... labels) {
-    return server.metrics().value(name, labels);
+    return server.metricValue(name, labels);
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.plugin.ServerControl.ConfigStatus;
+import dev.corvus.dns.api.capability.ServerControl.ConfigStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.server.testplugins.TestPlugins;
 import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -129,7 +130,7 @@ class ServerIntegrationTest {
       assertEquals(0x1234, parsed.getHeader().getID());
       assertEquals(Rcode.FORMERR, parsed.getRcode());
       assertEquals(Rcode.NOERROR, client.udp("a.example.", Type.A).getRcode());
-      assertEquals(1.0, server.metrics().value("corvus_dns_malformed_requests_total", "udp"));
+      assertEquals(1.0, server.metricValue("corvus_dns_malformed_requests_total", "udp"));
     }
   }
 
@@ -143,7 +144,7 @@ class ServerIntegrationTest {
       Message parsed = new Message(udp.udpRaw(tooLong.toWire()));
       assertEquals(tooLong.getHeader().getID(), parsed.getHeader().getID());
       assertEquals(Rcode.FORMERR, parsed.getRcode());
-      assertEquals(1.0, server.metrics().value("corvus_dns_malformed_requests_total", "udp"));
+      assertEquals(1.0, server.metricValue("corvus_dns_malformed_requests_total", "udp"));
       assertEquals(Rcode.NOERROR, new DnsClient(server.tcpAddress()).tcp(tooLong).getRcode());
     }
   }
@@ -176,7 +177,8 @@ class ServerIntegrationTest {
 
   @Test
   void answersPipelinedTcpQueriesAsTheyComplete() throws Exception {
-    try (Corvus server = Corvus.builder().corefile(".:0 {\n delay\n}\n").dnsPort(0).start();
+    try (Corvus server = Corvus.builder().plugin(new TestPlugins.Delay()).corefile(".:0 {\n delay\n}\n")
+        .dnsPort(0).start();
         Socket socket = new Socket(server.tcpAddress().getAddress(), server.tcpAddress().getPort())) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
@@ -225,7 +227,8 @@ class ServerIntegrationTest {
 
   @Test
   void gracefulStopFinishesInFlightQueries() throws Exception {
-    Corvus server = Corvus.builder().corefile(".:0 {\n delay\n}\n").dnsPort(0).start();
+    TestPlugins.Delay delay = new TestPlugins.Delay();
+    Corvus server = Corvus.builder().plugin(delay).corefile(".:0 {\n delay\n}\n").dnsPort(0).start();
     DnsClient client = new DnsClient(server.tcpAddress());
     var pending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
       try {
@@ -234,12 +237,9 @@ class ServerIntegrationTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (dev.corvus.dns.server.testplugins.TestPlugins.Delay.IN_FLIGHT.get() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
+    assertTrue(delay.entered().tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "the query reached the chain");
     server.close();
-    Message answer = pending.get();
+    Message answer = pending.get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertEquals(Rcode.NOERROR, answer.getRcode());
   }
 
@@ -251,11 +251,15 @@ class ServerIntegrationTest {
       var failures = new java.util.concurrent.atomic.AtomicInteger();
       var answered = new java.util.concurrent.atomic.AtomicInteger();
       Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      var arrivals = new java.util.concurrent.LinkedBlockingQueue<String>();
       Thread load = new Thread(() -> {
         while (running.get()) {
           try {
             Message answer = client.udp("a.example.", Type.A);
-            seen.add(answer.getSection(Section.ANSWER).get(0).rdataToString());
+            String address = answer.getSection(Section.ANSWER).get(0).rdataToString();
+            if (seen.add(address)) {
+              arrivals.add(address);
+            }
             answered.incrementAndGet();
           } catch (Exception e) {
             failures.incrementAndGet();
@@ -267,8 +271,7 @@ class ServerIntegrationTest {
         String address = "192.0.2." + (10 + i);
         server.reload(RECORDS.replace("192.0.2.1", address));
         // the load has reached the new configuration before the next reload replaces it
-        assertTrue(dev.corvus.dns.server.testkit.Poll.until(java.time.Duration.ofSeconds(5), () -> seen.contains(address)),
-            "no answer from the configuration with " + address);
+        assertTrue(awaitArrival(arrivals, address), "no answer from the configuration with " + address);
       }
       running.set(false);
       load.join();
@@ -280,6 +283,18 @@ class ServerIntegrationTest {
     }
   }
 
+  /** Takes addresses off {@code arrivals} until {@code address} comes, for at most five seconds. */
+  private static boolean awaitArrival(java.util.concurrent.BlockingQueue<String> arrivals, String address)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+      if (address.equals(arrivals.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Test
   void failedReloadKeepsTheOldConfiguration() throws Exception {
     try (Corvus server = Corvus.builder().corefile(RECORDS).dnsPort(0).start()) {
@@ -289,7 +304,7 @@ class ServerIntegrationTest {
       assertTrue(error.getMessage().startsWith("<embedded>:2: "), error.getMessage());
       assertTrue(error.getMessage().contains("did you mean 'records'"), error.getMessage());
       assertEquals(Rcode.NOERROR, new DnsClient(server.udpAddress()).udp("a.example.", Type.A).getRcode());
-      assertEquals(1.0, server.metrics().value("coredns_reload_failed_total"));
+      assertEquals(1.0, server.metricValue("coredns_reload_failed_total"));
     }
   }
 

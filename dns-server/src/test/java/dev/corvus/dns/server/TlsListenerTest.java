@@ -74,4 +74,15 @@ class TlsListenerTest {
       }
     }
   }
+
+  @Test
+  void garbageCertificateFilesFailTheConfigurationAtTheirLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+    Files.writeString(dir.resolve("key.pem"), "garbage\n");
+    Path file = Files.writeString(dir.resolve("Corefile"), "tls://.:0 {\n    tls cert.pem key.pem\n    records\n}\n");
+    dev.corvus.dns.api.config.ConfigException error = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.corvus.dns.api.config.ConfigException.class, () -> Corvus.builder().corefile(file).dnsPort(0).start());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        error.getMessage().startsWith(file + ":2: tls: cannot load the certificate "), error.getMessage());
+  }
 }

@@ -1,5 +1,7 @@
 package dev.corvus.dns.api.config;
 
+import dev.corvus.dns.api.net.Cidr;
+import dev.corvus.dns.api.net.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,11 +75,31 @@ public interface ConfigReader {
   Duration nextDuration(String what) throws ConfigException;
 
   /**
-   * The next argument as {@code host[:port]} or {@code [v6]:port} with an IP literal host (empty
-   * host meaning all addresses, {@code localhost} the loopback address), with {@code defaultPort}
-   * when none is given. Host names are not resolved.
+   * The next argument as an address to bind or connect to: {@code host[:port]} or {@code
+   * [v6]:port} with an IP literal host (empty host meaning all addresses, {@code localhost} the
+   * loopback address), with {@code defaultPort} when none is given (see {@link HostPort}). Host
+   * names are not resolved.
    */
   InetSocketAddress nextAddress(String what, int defaultPort) throws ConfigException;
+
+  /**
+   * The next argument as {@code host[:port]} whose host may be a name (resolved later, by the
+   * plugin), with {@code defaultPort} when none is given.
+   */
+  HostPort nextHostPort(String what, int defaultPort) throws ConfigException;
+
+  /**
+   * The next argument as a network in CIDR notation ({@code 10.0.0.0/8}); with {@code
+   * bareAddress}, a plain address is taken as a single host, as CoreDNS's {@code acl} does.
+   */
+  Cidr nextCidr(String what, boolean bareAddress) throws ConfigException;
+
+  /**
+   * The remaining arguments (none to three) as CoreDNS's TLS arguments: none — the system's CAs;
+   * {@code CA}; {@code CERT KEY}; {@code CERT KEY CA}. Paths resolve against {@link
+   * #baseDirectory()} and must name readable files.
+   */
+  TlsFiles remainingTlsFiles() throws ConfigException;
 
   /**
    * The next argument as a zone: lower case and absolute. Relative names are taken as written

@@ -28,11 +28,13 @@ public interface Metrics {
    *
    * @param buckets the bucket upper bounds in increasing order, e.g. {@link #DNS_DURATION_BUCKETS}
    */
-  Histogram histogram(String name, String help, double[] buckets, String... labelNames);
+  Histogram histogram(String name, String help, List<Double> buckets, String... labelNames);
 
   /**
    * A gauge whose samples are computed at scrape time, e.g. a cache's size. A later registration
-   * under the same name replaces the supplier (a reloaded plugin takes over).
+   * under the same name replaces the supplier (a reloaded plugin takes over) once the
+   * configuration that registered it is served: building a configuration that is then rejected
+   * leaves the served one's samples in place.
    *
    * @param samples called at each scrape; returns one sample per label-value combination
    */
@@ -54,11 +56,11 @@ public interface Metrics {
   /**
    * CoreDNS's buckets for request durations in seconds: 0.00025 doubling up to 8.192 (plus +Inf).
    */
-  double[] DNS_DURATION_BUCKETS = {
-    0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024,
-    2.048, 4.096, 8.192
-  };
+  List<Double> DNS_DURATION_BUCKETS = List.of(
+      0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024,
+      2.048, 4.096, 8.192);
 
   /** CoreDNS's buckets for request and response sizes in bytes. */
-  double[] DNS_SIZE_BUCKETS = {0, 100, 200, 300, 400, 511, 1023, 2047, 4095, 8291, 16000, 32000, 48000, 64000};
+  List<Double> DNS_SIZE_BUCKETS = List.of(
+      0.0, 100.0, 200.0, 300.0, 400.0, 511.0, 1023.0, 2047.0, 4095.0, 8291.0, 16000.0, 32000.0, 48000.0, 64000.0);
 }

@@ -1,8 +1,11 @@
 package dev.corvus.dns.api.plugin;
 
 import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.metadata.MetadataProvider;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A configured directive: its handler, if it takes part in answering, and its lifecycle. The
@@ -10,6 +13,9 @@ import java.util.Optional;
  * them when it is replaced by a reload or the server shuts down.
  */
 public interface Plugin {
+
+  /** The stage of a plugin with nothing to wait for: already complete. */
+  CompletionStage<Void> STARTED = CompletableFuture.completedFuture(null);
 
   /**
    * The handler this plugin contributes to its server block's chain; empty for setup-only
@@ -20,13 +26,29 @@ public interface Plugin {
   }
 
   /**
+   * What this plugin publishes for the {@code metadata} directive (labels such as {@code
+   * kubernetes/client-namespace} that {@code log}, {@code rewrite} or {@code view} read); empty
+   * for plugins that publish nothing.
+   */
+  default Optional<MetadataProvider> metadata() {
+    return Optional.empty();
+  }
+
+  /**
    * Starts background work: informers, health checks, file watches, HTTP endpoints. Called once,
-   * before queries reach the handler. May return before the work is done; report completion
-   * through a {@link ReadinessProvider}.
+   * on a thread of the server's (never an I/O thread), before queries reach the handler. It must
+   * not wait for that work; it returns a stage instead, which completes when the plugin can serve
+   * (the kubernetes plugin: when its informers first synced, or its {@code startup_timeout} ran
+   * out). The server serves the configuration once every plugin's stage completed; a shutdown
+   * requested meanwhile does not wait for them. Plugins with nothing to wait for return {@link
+   * #STARTED}.
    *
+   * @return completes when the plugin is ready to serve; exceptionally when it cannot run
    * @throws Exception when the plugin cannot run; the configuration is then not served
    */
-  default void start() throws Exception {}
+  default CompletionStage<Void> start() throws Exception {
+    return STARTED;
+  }
 
   /**
    * Stops background work and releases resources. Called once, after queries stopped reaching

@@ -1,5 +1,7 @@
 package dev.corvus.dns.api.plugin;
 
+import dev.corvus.dns.api.Ticker;
+import dev.corvus.dns.api.io.IoLoops;
 import dev.corvus.dns.api.metrics.Metrics;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,7 +12,10 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public interface PluginContext {
 
-  /** Metrics registered here appear on the {@code prometheus} endpoint and survive reloads. */
+  /**
+   * Metrics registered here appear on the {@code prometheus} endpoint and survive reloads. A
+   * configuration that is being built and then rejected leaves the served metrics as they were.
+   */
   Metrics metrics();
 
   /** Where to register what the {@code ready} plugin waits for. */
@@ -34,20 +39,37 @@ public interface PluginContext {
    */
   void observeResponses(ResponseObserver observer);
 
-  /** The configuration's source and the reload entry point. */
-  ServerControl server();
-
   /**
-   * A scheduler for timers and background work (never an I/O thread). Tasks must be short; long
-   * blocking work belongs on a plugin's own threads.
+   * The server's scheduler for timers and short background work (never an I/O thread). Tasks
+   * must be short; long blocking work belongs on a plugin's own threads. It is shared: the
+   * plugin cannot shut it down (those methods throw {@link UnsupportedOperationException}) and
+   * cancels its own tasks in {@link Plugin#stop}.
    */
   ScheduledExecutorService scheduler();
 
-  /** The clock to use for TTLs and timeouts, so tests can control time. */
+  /** The wall clock, for what users read as dates (load times, certificate validity). */
   Clock clock();
+
+  /**
+   * The monotonic clock for intervals: TTLs, timeouts, round trips. Unlike {@link #clock()} it
+   * never jumps when the system time is set; tests replace it to control time.
+   */
+  Ticker ticker();
+
+  /** The server's I/O loops, their timers and sockets, for plugins that talk to other servers. */
+  IoLoops ioLoops();
 
   /**
    * The server block's listener as CoreDNS labels metrics with it, e.g. {@code dns://:53}.
    */
   String serverLabel();
+
+  /**
+   * A capability beyond the general SPI (see {@code dev.corvus.dns.api.capability}), granted
+   * when the plugin's factory declares it in {@link PluginFactory#capabilities()}.
+   *
+   * @throws IllegalStateException when the factory did not declare {@code type}, or the server
+   *     offers no such capability; the message says which
+   */
+  <T> T capability(Class<T> type);
 }

@@ -2,6 +2,7 @@ package dev.corvus.dns.api.plugin;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import java.util.Set;
 
 /**
  * Makes a directive available in Corefiles. Register an implementation with {@code
@@ -32,6 +33,17 @@ public interface PluginFactory {
    */
   default boolean repeatable() {
     return false;
+  }
+
+  /**
+   * The capabilities beyond the general SPI this directive uses, from {@code
+   * dev.corvus.dns.api.capability} (e.g. {@link dev.corvus.dns.api.capability.ServerControl} for
+   * {@code reload}). Only declared capabilities are granted through {@link
+   * PluginContext#capability}; {@code corvus plugins} lists them, so that an operator sees what a
+   * plugin may do before installing it.
+   */
+  default Set<Class<?>> capabilities() {
+    return Set.of();
   }
 
   /**

@@ -6,7 +6,8 @@ import org.xbill.DNS.Message;
 /**
  * Told about every response the server writes for its server block's queries, whichever handler
  * produced it (a cache hit included). For statistics that must see all traffic, such as the
- * kubernetes plugin's search-path counting. Runs on the I/O thread after the response was sent:
+ * kubernetes plugin's search-path counting. Runs on the I/O thread of the query after the response
+ * was sent (also when the chain ran past the server's deadline):
  * it must be quick, must not block and must not modify the messages. Explanations and the
  * server's own internal queries are not observed.
  */

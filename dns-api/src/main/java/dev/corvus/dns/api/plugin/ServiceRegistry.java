@@ -5,7 +5,7 @@ import java.util.Optional;
 /**
  * Lets one plugin find a service another plugin exports, without a compile dependency between
  * them: the service's type is an interface in {@code dns-api} (for example {@link
- * PodNamespaceLookup}, which the kubernetes plugin exports and {@code autopath} uses).
+ * dev.corvus.dns.api.capability.PodNamespaceLookup}, which the kubernetes plugin exports and {@code autopath} uses).
  *
  * <p>Services are registered while a configuration is created and are visible to every plugin
  * of that configuration from {@link Plugin#start} on.

@@ -2,17 +2,23 @@ package dev.corvus.dns.server.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.xbill.DNS.Type;
 
 /**
  * {@code corvus explain} and {@code corvus inspect}: clients of a running server's {@code admin}
@@ -20,136 +26,118 @@ import java.util.Map;
  */
 final class AdminCommand {
 
-  static final String EXPLAIN_USAGE =
-      "corvus explain [-admin HOST:PORT] NAME [TYPE] [--client IP] [--json]";
-  static final String INSPECT_USAGE =
-      "corvus inspect [-admin HOST:PORT] [config | TOPIC [ACTION]] [KEY=VALUE...]";
-  /** The {@code admin} directive's default address. */
-  static final String DEFAULT_ADMIN = "127.0.0.1:9154";
-  private static final Duration TIMEOUT = Duration.ofSeconds(15);
+  /** How much of an error answer's body a message quotes. */
+  private static final int QUOTED_BODY = 200;
 
   private final PrintStream out;
   private final PrintStream err;
+  private final ClientSettings settings;
 
-  AdminCommand(PrintStream out, PrintStream err) {
+  AdminCommand(PrintStream out, PrintStream err, ClientSettings settings) {
     this.out = out;
     this.err = err;
+    this.settings = settings;
   }
 
-  int explain(List<String> args) {
-    try {
-      return explainChecked(args);
-    } catch (IllegalArgumentException missingValue) {
-      return usage("explain", missingValue.getMessage(), EXPLAIN_USAGE);
-    }
-  }
-
-  int inspect(List<String> args) {
-    try {
-      return inspectChecked(args);
-    } catch (IllegalArgumentException missingValue) {
-      return usage("inspect", missingValue.getMessage(), INSPECT_USAGE);
-    }
-  }
-
-  private int explainChecked(List<String> args) {
-    String admin = DEFAULT_ADMIN;
+  /** {@code GET /explain?name=&type=&client=[&format=json]}. */
+  int explain(Arguments arguments) {
     Map<String, String> parameters = new LinkedHashMap<>();
-    List<String> positional = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      switch (arg) {
-        case "-admin", "--admin" -> admin = value(args, ++i, arg);
-        case "-client", "--client" -> parameters.put("client", value(args, ++i, arg));
-        case "-json", "--json" -> parameters.put("format", "json");
-        default -> {
-          if (arg.startsWith("-")) {
-            return usage("explain", "unknown argument '" + arg + "'", EXPLAIN_USAGE);
-          }
-          positional.add(arg);
-        }
-      }
+    parameters.put("name", arguments.get(CommandLine.NAME).orElseThrow().toString());
+    arguments.get(CommandLine.TYPE).ifPresent(type -> parameters.put("type", Type.string(type)));
+    if (arguments.has(CommandLine.CLIENT)) {
+      parameters.put("client", arguments.get(CommandLine.CLIENT).getHostAddress());
     }
-    if (positional.isEmpty() || positional.size() > 2) {
-      return usage("explain", "needs NAME and at most a TYPE", EXPLAIN_USAGE);
+    if (arguments.get(CommandLine.JSON)) {
+      parameters.put("format", "json");
     }
-    Map<String, String> query = new LinkedHashMap<>();
-    query.put("name", positional.get(0));
-    if (positional.size() == 2) {
-      query.put("type", positional.get(1));
-    }
-    query.putAll(parameters);
-    return call("explain", admin, "GET", "/explain", query);
+    return call("explain", arguments.get(CommandLine.ADMIN), "GET", "/explain", parameters);
   }
 
-  private int inspectChecked(List<String> args) {
-    String admin = DEFAULT_ADMIN;
-    List<String> path = new ArrayList<>();
-    Map<String, String> parameters = new LinkedHashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      if (arg.equals("-admin") || arg.equals("--admin")) {
-        admin = value(args, ++i, arg);
-      } else if (arg.contains("=")) {
-        parameters.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-      } else if (arg.startsWith("-") || path.size() == 2) {
-        return usage("inspect", "unknown argument '" + arg + "'", INSPECT_USAGE);
-      } else {
-        path.add(arg);
-      }
-    }
-    if (path.equals(List.of("config"))) {
+  /** {@code GET /config}, {@code GET /inspect/[TOPIC]} or {@code POST /inspect/TOPIC/ACTION}. */
+  int inspect(Arguments arguments) {
+    HostAndPort admin = arguments.get(CommandLine.ADMIN);
+    Optional<String> topic = arguments.get(CommandLine.TOPIC);
+    Optional<String> action = arguments.get(CommandLine.ACTION);
+    Map<String, String> parameters = arguments.parameters();
+    if (topic.equals(Optional.of("config")) && action.isEmpty()) {
       return call("inspect", admin, "GET", "/config", parameters);
     }
-    String method = path.size() == 2 ? "POST" : "GET";
-    return call("inspect", admin, method, "/inspect/" + String.join("/", path), parameters);
+    String path = "/inspect/" + topic.orElse("") + action.map(a -> "/" + a).orElse("");
+    return call("inspect", admin, action.isPresent() ? "POST" : "GET", path, parameters);
   }
 
-  private int call(String command, String admin, String method, String path, Map<String, String> parameters) {
-    StringBuilder uri = new StringBuilder("http://").append(admin).append(path);
-    char separator = '?';
-    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
-      uri.append(separator).append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
-      separator = '&';
-    }
-    HttpRequest request;
+  private int call(String command, HostAndPort admin, String method, String path, Map<String, String> parameters) {
+    String prefix = "corvus " + command + ": ";
+    InetSocketAddress address;
     try {
-      request = HttpRequest.newBuilder(URI.create(uri.toString())).timeout(TIMEOUT)
-          .method(method, HttpRequest.BodyPublishers.noBody()).build();
-    } catch (IllegalArgumentException e) {
-      return usage(command, "bad admin address '" + admin + "': " + e.getMessage(), "");
+      address = admin.resolve(settings.resolver());
+    } catch (UnknownHostException e) {
+      err.println(prefix + "cannot resolve \"" + admin.host() + "\"");
+      return 1;
     }
+    HttpRequest request = HttpRequest.newBuilder(uri(address, path, parameters)).timeout(settings.adminTimeout())
+        .method(method, HttpRequest.BodyPublishers.noBody()).build();
     HttpClient client = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
-        .connectTimeout(Duration.ofSeconds(3)).build();
+        .connectTimeout(settings.adminConnectTimeout()).build();
     try {
       HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         out.print(response.body());
         return 0;
       }
-      err.print("corvus " + command + ": " + response.statusCode() + " " + response.body());
+      err.println(prefix + "the admin endpoint at " + admin + " answered " + response.statusCode()
+          + firstLine(response.body()));
+      return 1;
+    } catch (HttpConnectTimeoutException e) {
+      err.println(prefix + "cannot reach the admin endpoint at " + admin + ": no connection within "
+          + QueryCommand.format(settings.adminConnectTimeout()) + "; " + whereToLook());
+      return 1;
+    } catch (HttpTimeoutException e) {
+      err.println(prefix + "no answer from the admin endpoint at " + admin + " within "
+          + QueryCommand.format(settings.adminTimeout()));
+      return 1;
+    } catch (ConnectException e) {
+      err.println(prefix + "cannot reach the admin endpoint at " + admin + ": connection refused; " + whereToLook());
+      return 1;
+    } catch (ProtocolException e) {
+      err.println(prefix + "the answer from " + admin + " is not HTTP (" + Failures.message(e)
+          + "); is this the admin endpoint's address?");
       return 1;
     } catch (IOException e) {
-      err.println("corvus " + command + ": cannot reach the admin endpoint at " + admin + " (" + e
-          + "); is the 'admin' directive in the Corefile, and is this the address it listens on?");
+      err.println(prefix + "no answer from the admin endpoint at " + admin + ": " + Failures.describe(e));
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      err.println(prefix + "interrupted");
       return 1;
     }
   }
 
-  private int usage(String command, String problem, String usage) {
-    err.println("corvus " + command + ": " + problem + (usage.isEmpty() ? "" : "\nusage: " + usage));
-    return 2;
+  private static String whereToLook() {
+    return "is the 'admin' directive in the Corefile, and is this the address it listens on?";
   }
 
-  /** The value after {@code flag}; an {@link IllegalArgumentException} (usage, exit 2) when there is none. */
-  private static String value(List<String> args, int index, String flag) {
-    if (index >= args.size()) {
-      throw new IllegalArgumentException(flag + " needs a value");
+  private static URI uri(InetSocketAddress address, String path, Map<String, String> parameters) {
+    String host = address.getAddress().getHostAddress();
+    if (address.getAddress() instanceof Inet6Address) {
+      host = "[" + host.replace("%", "%25") + "]";
     }
-    return args.get(index);
+    StringBuilder uri = new StringBuilder("http://").append(host).append(':').append(address.getPort()).append(path);
+    char separator = '?';
+    for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+      uri.append(separator).append(encode(parameter.getKey())).append('=').append(encode(parameter.getValue()));
+      separator = '&';
+    }
+    return URI.create(uri.toString());
+  }
+
+  /** {@code ": "} and the body's first line, shortened: the endpoint's errors are one line of text. */
+  private static String firstLine(String body) {
+    String line = body.strip().lines().findFirst().orElse("").strip();
+    if (line.length() > QUOTED_BODY) {
+      line = line.substring(0, QUOTED_BODY) + "...";
+    }
+    return line.isEmpty() ? "" : ": " + line;
   }
 
   private static String encode(String text) {

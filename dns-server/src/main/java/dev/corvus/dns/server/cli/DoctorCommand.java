@@ -57,7 +57,7 @@ final class DoctorCommand {
     } catch (ConfigException e) {
       findings.add(Finding.problem("Corefile", e.getMessage()));
     } catch (IOException e) {
-      findings.add(Finding.problem(conf.toString(), "cannot read: " + e.getMessage()));
+      findings.add(Finding.problem(conf.toString(), "cannot read: " + Failures.describe(e)));
     }
     catalog.refused().forEach(line -> findings.add(Finding.warning("plugins", line)));
     print(findings);
@@ -80,7 +80,7 @@ final class DoctorCommand {
         findings.add(new Finding(finding.severity(), where + ": " + finding.subject(), finding.detail()));
       }
     } catch (RuntimeException e) {
-      findings.add(Finding.problem(where, "the check itself failed: " + e));
+      findings.add(Finding.problem(where, "the check itself failed: " + Failures.message(e)));
     }
     return findings;
   }

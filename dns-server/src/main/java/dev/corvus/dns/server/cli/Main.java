@@ -1,13 +1,15 @@
 package dev.corvus.dns.server.cli;
 
+import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
-import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.RuntimeServices;
 import dev.corvus.dns.server.corefile.Corefile;
+import dev.corvus.dns.server.io.CheckOnlyIoLoops;
 import dev.corvus.dns.server.lifecycle.CorefileSource;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.plugin.LoadedFactory;
@@ -15,6 +17,7 @@ import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.plugin.PluginLoadingException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,11 +38,17 @@ public final class Main {
   private final PrintStream out;
   private final PrintStream err;
   private final Map<String, String> environment;
+  private final ClientSettings clients;
 
   Main(PrintStream out, PrintStream err, Map<String, String> environment) {
+    this(out, err, environment, ClientSettings.SYSTEM);
+  }
+
+  Main(PrintStream out, PrintStream err, Map<String, String> environment, ClientSettings clients) {
     this.out = out;
     this.err = err;
     this.environment = environment;
+    this.clients = clients;
   }
 
   /** Runs the command line and exits with its status (serving returns only on shutdown). */
@@ -50,41 +59,74 @@ public final class Main {
     }
   }
 
+  /**
+   * Runs a command line: 0 on success, 1 on a failure, 2 on a usage error (with the subcommand's
+   * usage), and {@code query}'s 9 when no usable answer arrives. Every failure is one line on
+   * {@code err}, never a stack trace.
+   */
   int run(String[] args) {
-    Options options;
+    CommandSyntax syntax = CommandLine.subcommand(args);
     try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      err.println("corvus: " + e.getMessage());
-      err.println(Options.USAGE);
+      CommandLine.Invocation invocation = CommandLine.parse(args);
+      return run(invocation.syntax(), invocation.arguments());
+    } catch (UsageException e) {
+      err.println(e.syntax().prefix() + e.getMessage());
+      err.println(usage(e.syntax()));
       return 2;
+    } catch (RuntimeException e) {
+      // The last resort: each command reports its own failures; this keeps a missed one to one line.
+      err.println(syntax.prefix() + "internal error: " + Failures.message(e));
+      return 1;
     }
-    return switch (options.command()) {
-      case "help" -> {
-        out.println(Options.USAGE);
-        yield 0;
-      }
-      case "version" -> {
-        out.println("Corvus " + version());
-        yield 0;
-      }
-      case "check" -> check(options);
-      case "query" -> new QueryCommand(out, err).run(options.rest());
-      case "explain" -> new AdminCommand(out, err).explain(options.rest());
-      case "inspect" -> new AdminCommand(out, err).inspect(options.rest());
-      case "doctor" -> doctor(options);
-      case "plugins" -> plugins(options);
-      default -> serve(options);
+  }
+
+  private int run(CommandSyntax syntax, Arguments arguments) {
+    if (arguments.helpRequested()) {
+      out.println(usage(syntax));
+      return 0;
+    }
+    if (arguments.get(CommandLine.VERSION)) {
+      out.println("Corvus " + version());
+      return 0;
+    }
+    Path plugins = arguments.get(CommandLine.PLUGIN_DIRECTORY);
+    if (plugins != null && !Files.isDirectory(plugins)) {
+      err.println(syntax.prefix() + "cannot read the plugins directory " + plugins + ": "
+          + (Files.exists(plugins) ? "not a directory" : "no such directory"));
+      return 1;
+    }
+    return switch (syntax.name()) {
+      case "check" -> check(arguments);
+      case "plugins" -> plugins(arguments);
+      case "doctor" -> doctor(arguments);
+      case "query" -> new QueryCommand(out, err, clients).run(arguments);
+      case "explain" -> new AdminCommand(out, err, clients).explain(arguments);
+      case "inspect" -> new AdminCommand(out, err, clients).inspect(arguments);
+      default -> serve(arguments);
     };
   }
 
-  private int serve(Options options) {
+  /** The full usage when serving (no subcommand was named), else the subcommand's line. */
+  private static String usage(CommandSyntax syntax) {
+    return syntax == CommandLine.SERVE ? CommandLine.usage() : "usage: " + syntax.usage();
+  }
+
+  /** {@code -plugins DIR}, else the distribution's {@code plugins/} (bin/corvus sets corvus.home). */
+  private static Path pluginDirectory(Arguments arguments) {
+    if (arguments.has(CommandLine.PLUGIN_DIRECTORY)) {
+      return arguments.get(CommandLine.PLUGIN_DIRECTORY);
+    }
+    String home = System.getProperty("corvus.home");
+    return home == null ? null : Path.of(home, "plugins");
+  }
+
+  private int serve(Arguments arguments) {
     Corvus.Builder builder = Corvus.builder()
         .compactHeapWhenReady(true)
-        .dnsPort(options.dnsPort())
-        .pluginDirectory(options.pluginDirectory())
+        .dnsPort(arguments.get(CommandLine.DNS_PORT))
+        .pluginDirectory(pluginDirectory(arguments))
         .environment(environment);
-    Path conf = options.conf();
+    Path conf = arguments.get(CommandLine.CONF);
     if (conf == null && Files.isRegularFile(Path.of("Corefile"))) {
       conf = Path.of("Corefile");
     }
@@ -99,8 +141,14 @@ public final class Main {
     } catch (ConfigException e) {
       err.println(e.getMessage());
       return 1;
-    } catch (IOException | RuntimeException e) {
-      err.println("corvus: cannot start: " + e.getMessage());
+    } catch (FileSystemException e) {
+      err.println("corvus: cannot read " + e.getFile() + ": " + Failures.describe(e));
+      return 1;
+    } catch (IOException e) {
+      err.println("corvus: cannot start: " + Failures.describe(e));
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("corvus: cannot start: " + Failures.message(e));
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -116,17 +164,18 @@ public final class Main {
     return 0;
   }
 
-  private int check(Options options) {
-    return offline("check", options, (catalog, services) -> {
+  private int check(Arguments arguments) {
+    Path conf = arguments.get(CommandLine.CONF);
+    return offline(arguments, (catalog, services) -> {
       Corefile corefile;
-      CorefileSource source = CorefileSource.ofFile(options.conf());
+      CorefileSource source = CorefileSource.ofFile(conf);
       try {
-        corefile = source.parse(environment, options.dnsPort());
+        corefile = source.parse(environment, arguments.get(CommandLine.DNS_PORT));
       } catch (ConfigException e) {
         err.println(e.getMessage());
         return 1;
       } catch (IOException e) {
-        err.println("corvus check: cannot read " + options.conf() + ": " + e.getMessage());
+        err.println("corvus check: cannot read " + conf + ": " + Failures.describe(e));
         return 1;
       }
       List<ConfigException> errors =
@@ -136,15 +185,16 @@ public final class Main {
       if (!errors.isEmpty()) {
         return 1;
       }
-      out.println(options.conf() + ": OK (" + corefile.blocks().size() + " server block"
+      out.println(conf + ": OK (" + corefile.blocks().size() + " server block"
           + (corefile.blocks().size() == 1 ? "" : "s") + ")");
       return 0;
     });
   }
 
-  private int doctor(Options options) {
-    return offline("doctor", options, (catalog, services) -> new DoctorCommand(out, err, environment)
-        .run(options.conf(), options.dnsPort(), catalog, services, options.timeout()));
+  private int doctor(Arguments arguments) {
+    return offline(arguments, (catalog, services) -> new DoctorCommand(out, err, environment)
+        .run(arguments.get(CommandLine.CONF), arguments.get(CommandLine.DNS_PORT), catalog, services,
+            arguments.get(CommandLine.TIMEOUT)));
   }
 
   /** A command that builds a configuration without serving it. */
@@ -154,14 +204,10 @@ public final class Main {
   }
 
   /** Runs {@code command} with the plugin catalog and services that bind, reload and schedule nothing. */
-  private int offline(String name, Options options, OfflineCommand command) {
-    if (options.conf() == null) {
-      err.println("corvus " + name + ": -conf FILE is required");
-      return 2;
-    }
+  private int offline(Arguments arguments, OfflineCommand command) {
     PluginCatalog catalog;
     try {
-      catalog = PluginCatalog.load(options.pluginDirectory());
+      catalog = PluginCatalog.load(pluginDirectory(arguments));
     } catch (PluginLoadingException e) {
       err.println(e.getMessage());
       return 1;
@@ -181,23 +227,29 @@ public final class Main {
       throw new IllegalStateException("corvus check binds no port");
     };
     ServerControl control = new InertServerControl();
-    return new RuntimeServices(metrics, http, control, idle, Clock.systemUTC(), () -> false);
+    return new RuntimeServices(metrics, http, control, idle, Clock.systemUTC(), Ticker.system(),
+        new CheckOnlyIoLoops(), () -> false);
   }
 
-  private int plugins(Options options) {
+  private int plugins(Arguments arguments) {
     PluginCatalog catalog;
     try {
-      catalog = PluginCatalog.load(options.pluginDirectory());
+      catalog = PluginCatalog.load(pluginDirectory(arguments));
     } catch (PluginLoadingException e) {
       err.println(e.getMessage());
       return 1;
     }
-    out.printf("%-5s %-16s %-20s %-16s %s%n", "ORDER", "DIRECTIVE", "PLACEMENT", "VERSION", "ORIGIN");
+    out.printf("%-5s %-16s %-20s %-16s %-14s %s%n", "ORDER", "DIRECTIVE", "PLACEMENT", "VERSION",
+        "CAPABILITIES", "ORIGIN");
     for (LoadedFactory loaded : catalog.inChainOrder()) {
-      out.printf("%-5d %-16s %-20s %-16s %s%n", catalog.order().rank(loaded.directive()),
-          loaded.directive(), loaded.factory().placement(), loaded.origin().version(),
+      String capabilities = loaded.factory().capabilities().stream().map(Class::getSimpleName).sorted()
+          .reduce((a, b) -> a + "," + b).orElse("-");
+      out.printf("%-5d %-16s %-20s %-16s %-14s %s%n", catalog.order().rank(loaded.directive()),
+          loaded.directive(), loaded.factory().placement(), loaded.origin().version(), capabilities,
           loaded.origin().location());
     }
+    catalog.listeners().forEach((scheme, listener) -> out.printf("listener %s:// from %s (%s)%n",
+        scheme.prefix(), listener.origin().location(), listener.origin().version()));
     catalog.refused().forEach(err::println);
     return catalog.refused().isEmpty() ? 0 : 1;
   }

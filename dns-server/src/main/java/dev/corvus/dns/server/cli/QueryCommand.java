@@ -1,93 +1,127 @@
 package dev.corvus.dns.server.cli;
 
-import dev.corvus.dns.api.Names;
 import dev.corvus.dns.server.client.DnsClient;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
  * {@code corvus query [@SERVER[:PORT]] NAME [TYPE] [+tcp] [+dnssec]}: a small dig in the
- * distribution, for debugging from inside a container that has no dig.
+ * distribution, for debugging from inside a container that has no dig. Exits 9, as dig does, when
+ * no usable answer arrives.
  */
 final class QueryCommand {
 
-  static final String USAGE = "corvus query [@SERVER[:PORT]] NAME [TYPE] [+tcp] [+dnssec]";
+  /** dig's status for "no reply from server". */
+  static final int NO_ANSWER = 9;
 
   private final PrintStream out;
   private final PrintStream err;
+  private final ClientSettings settings;
 
-  QueryCommand(PrintStream out, PrintStream err) {
+  QueryCommand(PrintStream out, PrintStream err, ClientSettings settings) {
     this.out = out;
     this.err = err;
+    this.settings = settings;
   }
 
-  int run(List<String> args) {
-    InetSocketAddress server = new InetSocketAddress("127.0.0.1", 53);
-    String name = null;
-    int type = Type.A;
-    boolean tcp = false;
-    boolean dnssec = false;
-    for (String arg : args) {
-      if (arg.startsWith("@")) {
-        server = server(arg.substring(1));
-      } else if (arg.equals("+tcp")) {
-        tcp = true;
-      } else if (arg.equals("+dnssec")) {
-        dnssec = true;
-      } else if (name == null) {
-        name = arg;
-      } else if (Type.value(arg.toUpperCase()) >= 0) {
-        type = Type.value(arg.toUpperCase());
-      } else {
-        err.println("corvus query: unknown argument '" + arg + "'\nusage: " + USAGE);
-        return 2;
-      }
-    }
-    if (name == null) {
-      err.println("usage: " + USAGE);
-      return 2;
-    }
-    Message query = DnsClient.newQuery(name.endsWith(".") ? name : name + ".", type);
-    query.addRecord(new OPTRecord(1232, 0, 0, dnssec ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
-    DnsClient client = new DnsClient(server, Duration.ofSeconds(5));
-    long start = System.nanoTime();
+  int run(Arguments arguments) {
+    HostAndPort target = arguments.get(CommandLine.SERVER);
+    Name name = arguments.get(CommandLine.NAME).orElseThrow();
+    int type = arguments.get(CommandLine.TYPE).orElse(Type.A);
+    boolean tcp = arguments.get(CommandLine.TCP);
+    InetSocketAddress server;
     try {
-      Message answer = tcp ? client.tcp(query) : client.udp(query);
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      out.print(answer);
-      out.println(";; Query time: " + millis + " msec");
-      out.println(";; SERVER: " + server.getAddress().getHostAddress() + "#" + server.getPort()
-          + " (" + (tcp ? "TCP" : "UDP") + ")");
-      out.println(";; MSG SIZE  rcvd: " + answer.toWire().length);
-      return 0;
+      server = target.resolve(settings.resolver());
+    } catch (UnknownHostException e) {
+      err.println("corvus query: cannot resolve \"" + target.host() + "\"");
+      return 1;
+    }
+    Message query = DnsClient.newQuery(name.toString(), type);
+    int flags = arguments.get(CommandLine.DNSSEC) ? ExtendedFlags.DO : 0;
+    query.addRecord(new OPTRecord(1232, 0, 0, flags), Section.ADDITIONAL);
+    String where = server.getAddress().getHostAddress() + "#" + server.getPort();
+    String transport = tcp ? "TCP" : "UDP";
+    long start = System.nanoTime();
+    byte[] wire;
+    try {
+      wire = tcp ? exchangeTcp(query.toWire(), server) : exchangeUdp(query.toWire(), server);
+    } catch (SocketTimeoutException e) {
+      err.println("corvus query: no answer from " + where + " over " + transport + " within "
+          + format(settings.queryTimeout()));
+      return NO_ANSWER;
     } catch (IOException e) {
-      err.println(";; communications error to " + server.getAddress().getHostAddress() + "#"
-          + server.getPort() + ": " + e.getMessage());
-      return 9;
+      err.println("corvus query: no answer from " + where + " over " + transport + ": " + Failures.describe(e));
+      return NO_ANSWER;
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Message answer;
+    try {
+      answer = new Message(wire);
+    } catch (IOException | RuntimeException e) {
+      // whatever the bytes are, the server is not answering DNS; the parser's reason helps tell how
+      err.println("corvus query: the answer from " + where + " is not a DNS message (" + Failures.message(e) + ")");
+      return NO_ANSWER;
+    }
+    if (answer.getHeader().getID() != query.getHeader().getID()) {
+      err.println("corvus query: the answer from " + where + " is for another query (ID "
+          + answer.getHeader().getID() + ", sent " + query.getHeader().getID() + ")");
+      return NO_ANSWER;
+    }
+    out.print(answer);
+    out.println(";; Query time: " + millis + " msec");
+    out.println(";; SERVER: " + where + " (" + transport + ")");
+    out.println(";; MSG SIZE  rcvd: " + wire.length);
+    return 0;
+  }
+
+  /**
+   * One datagram each way. The socket is connected so that a port nobody listens on is reported at
+   * once (the ICMP port unreachable becomes an exception) instead of after the timeout.
+   */
+  private byte[] exchangeUdp(byte[] query, InetSocketAddress server) throws IOException {
+    try (DatagramSocket socket = new DatagramSocket()) {
+      socket.connect(server);
+      socket.setSoTimeout(timeoutMillis());
+      socket.send(new DatagramPacket(query, query.length));
+      byte[] buffer = new byte[65535];
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      socket.receive(packet);
+      return Arrays.copyOf(buffer, packet.getLength());
     }
   }
 
-  private static InetSocketAddress server(String text) {
-    String host = text;
-    int port = 53;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      host = text.substring(1, close);
-      if (close + 1 < text.length()) {
-        port = Integer.parseInt(text.substring(close + 2));
-      }
-    } else if (text.indexOf(':') > 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+  /** One length-framed message each way over a new connection (RFC 1035 §4.2.2). */
+  private byte[] exchangeTcp(byte[] query, InetSocketAddress server) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(server, timeoutMillis());
+      socket.setSoTimeout(timeoutMillis());
+      DnsClient.writeFrame(socket.getOutputStream(), query);
+      return DnsClient.readFrame(new DataInputStream(socket.getInputStream()));
     }
-    return new InetSocketAddress(Names.parseAddressLiteral(host), port);
+  }
+
+  private int timeoutMillis() {
+    return (int) Math.max(1, settings.queryTimeout().toMillis());
+  }
+
+  /** {@code 5s} or {@code 250ms}, as durations are written on the command line. */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 }

@@ -1,14 +1,16 @@
 package dev.corvus.dns.server.config;
 
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.metadata.MetadataProvider;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.ResponseObserver;
-import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.config.BindFactory.BindAddresses;
+import dev.corvus.dns.server.config.MetadataFactory.MetadataPlugin;
 import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
 import dev.corvus.dns.server.corefile.Corefile;
 import dev.corvus.dns.server.corefile.Directive;
@@ -27,9 +29,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -42,6 +46,7 @@ public final class ConfigurationBuilder {
 
   private final PluginCatalog catalog;
   private final RuntimeServices services;
+  private final ScheduledExecutorService sharedScheduler;
 
   /**
    * @param catalog the known directives
@@ -50,6 +55,7 @@ public final class ConfigurationBuilder {
   public ConfigurationBuilder(PluginCatalog catalog, RuntimeServices services) {
     this.catalog = catalog;
     this.services = services;
+    this.sharedScheduler = new SharedScheduler(services.scheduler());
   }
 
   /**
@@ -89,29 +95,38 @@ public final class ConfigurationBuilder {
   private ServerConfiguration build(Corefile corefile, Path baseDirectory, List<ConfigException> errors)
       throws ConfigException {
     GenerationServices generation = new GenerationServices();
-    ServerControl control = generationControl(corefile);
+    StagedMetrics metrics = new StagedMetrics(services.metrics());
+    Map<Class<?>, Object> offered = Map.of(ServerControl.class, generationControl(corefile));
     Readiness readiness = generation.readiness(services.shuttingDown());
     ResolverSlot resolver = new ResolverSlot();
     List<BlockPlan> blocks = new ArrayList<>();
     for (int i = 0; i < corefile.blocks().size(); i++) {
       ServerBlock block = corefile.blocks().get(i);
       List<ResponseObserver> observers = new CopyOnWriteArrayList<>();
-      PluginContext context = new BlockPluginContext(services.metrics(), readiness,
-          generation.services(i), resolver, services.http(), generation.inspectors(), observers, control,
-          services.scheduler(), services.clock(), serverLabel(block));
-      blocks.add(buildBlock(block, baseDirectory, context, observers, errors));
+      int index = i;
+      ContextFactory contexts = (directive, declared) -> new BlockPluginContext(metrics, readiness,
+          generation.services(index), resolver, services.http(), generation.inspectors(), observers,
+          sharedScheduler, services.clock(), services.ticker(), services.ioLoops(), serverLabel(block),
+          offered, declared, directive);
+      blocks.add(buildBlock(block, baseDirectory, contexts, observers, errors));
     }
-    return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation);
+    return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation, metrics);
   }
 
-  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, PluginContext context,
+  /** Makes the context of one directive, granted the capabilities its factory declared. */
+  @FunctionalInterface
+  private interface ContextFactory {
+    PluginContext create(String directive, Set<Class<?>> declared);
+  }
+
+  private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, ContextFactory contexts,
       List<ResponseObserver> observers, List<ConfigException> errors) throws ConfigException {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Directive directive : block.directives()) {
       try {
-        plugins.add(create(directive, zones, baseDirectory, context, seen));
+        plugins.add(create(directive, zones, baseDirectory, contexts, seen));
       } catch (ConfigException e) {
         if (errors == null) {
           throw e;
@@ -120,6 +135,15 @@ public final class ConfigurationBuilder {
       }
     }
     plugins.sort(Comparator.comparingInt(p -> catalog.order().rank(p.directive())));
+    List<MetadataProvider> providers = new ArrayList<>();
+    for (ConfiguredPlugin configured : plugins) {
+      configured.plugin().metadata().ifPresent(providers::add);
+    }
+    for (ConfiguredPlugin configured : plugins) {
+      if (configured.plugin() instanceof MetadataPlugin metadata) {
+        metadata.providers(providers);
+      }
+    }
     List<Pipeline.Step> steps = new ArrayList<>();
     List<InetAddress> bind = new ArrayList<>();
     TlsSettings tls = null;
@@ -133,20 +157,29 @@ public final class ConfigurationBuilder {
       }
     }
     for (ServerKey key : block.keys()) {
-      if (key.scheme() == Scheme.TLS && tls == null) {
-        throw new ConfigException(key.location(), null,
-            key.label() + " serves DNS over TLS and needs a 'tls CERT KEY' directive");
-      }
-      if (key.scheme() != Scheme.DNS && key.scheme() != Scheme.TLS) {
-        throw new ConfigException(key.location(), null,
-            "scheme " + key.scheme().prefix() + ":// is not supported; use dns:// or tls://");
-      }
+      checkScheme(key, tls != null);
     }
     return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps, observers), List.copyOf(bind), tls);
   }
 
+  private void checkScheme(ServerKey key, boolean hasTls) throws ConfigException {
+    Scheme scheme = key.scheme();
+    boolean needsTls = scheme == Scheme.TLS;
+    if (!scheme.builtIn()) {
+      PluginCatalog.LoadedListener listener = catalog.listener(scheme).orElseThrow(() ->
+          new ConfigException(key.location(), null, "scheme " + scheme.prefix()
+              + ":// needs a listener plugin that provides it (a jar with a ListenerFactory for '"
+              + scheme.prefix() + "' in the plugins directory); none is installed"));
+      needsTls = listener.factory().requiresTls();
+    }
+    if (needsTls && !hasTls) {
+      throw new ConfigException(key.location(), null,
+          key.label() + " serves DNS over " + scheme.prefix() + " and needs a 'tls CERT KEY' directive");
+    }
+  }
+
   private ConfiguredPlugin create(Directive directive, List<Name> zones, Path baseDirectory,
-      PluginContext context, Set<String> seen) throws ConfigException {
+      ContextFactory contexts, Set<String> seen) throws ConfigException {
     String name = directive.name().text();
     LoadedFactory loaded = catalog.factory(name).orElseThrow(() -> unknownDirective(directive));
     if (!seen.add(name) && !loaded.factory().repeatable()) {
@@ -155,7 +188,7 @@ public final class ConfigurationBuilder {
     DirectiveReader reader = new DirectiveReader(directive, zones, baseDirectory);
     Plugin plugin;
     try {
-      plugin = loaded.factory().create(reader, context);
+      plugin = loaded.factory().create(reader, contexts.create(name, loaded.factory().capabilities()));
     } catch (ConfigException e) {
       throw e;
     } catch (RuntimeException | LinkageError e) {
@@ -178,6 +211,7 @@ public final class ConfigurationBuilder {
 
       @Override
       public java.util.concurrent.CompletionStage<Void> reload() {
+        // The runtime's: it rereads the file this configuration came from.
         return services.control().reload();
       }
 

@@ -4,8 +4,11 @@ import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.config.Location;
-import java.net.InetAddress;
+import dev.corvus.dns.api.config.TlsFiles;
+import dev.corvus.dns.api.net.Cidr;
+import dev.corvus.dns.api.net.HostPort;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -161,51 +165,53 @@ public final class DirectiveReader implements ConfigReader {
 
   @Override
   public InetSocketAddress nextAddress(String what, int defaultPort) throws ConfigException {
-    String text = nextArg(what);
-    String host;
-    String port = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      String after = close < 0 ? "" : text.substring(close + 1);
-      if (close < 0 || !(after.isEmpty() || after.startsWith(":"))) {
-        throw error("expected an address for " + what + " as host:port or [v6]:port, got \"" + text + "\"");
-      }
-      host = text.substring(1, close);
-      port = after.isEmpty() ? null : after.substring(1);
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = text.substring(text.indexOf(':') + 1);
-    } else {
-      host = text; // no colon, or a bare IPv6 literal
-    }
-    int portNumber = port == null ? defaultPort : port(what, text, port);
-    if (host.isEmpty()) {
-      return new InetSocketAddress(portNumber);
-    }
-    if (host.equalsIgnoreCase("localhost")) {
-      // CoreDNS's own examples write localhost:9153; it is the one name taken without a lookup.
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), portNumber);
-    }
-    InetAddress address;
+    HostPort hostPort = nextHostPort(what, defaultPort);
     try {
-      address = Names.parseAddressLiteral(host);
+      return hostPort.literalAddress();
     } catch (IllegalArgumentException e) {
-      throw error(
-          "expected an IP address for " + what + ", got \"" + host + "\" (host names are not resolved)");
+      throw error(what + ": " + e.getMessage());
     }
-    return new InetSocketAddress(address, portNumber);
   }
 
-  private int port(String what, String text, String port) throws ConfigException {
+  @Override
+  public HostPort nextHostPort(String what, int defaultPort) throws ConfigException {
+    String text = nextArg(what);
     try {
-      int value = Integer.parseInt(port);
-      if (value >= 0 && value <= 65535) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return HostPort.parse(text, defaultPort);
+    } catch (IllegalArgumentException e) {
+      throw error(what + ": " + e.getMessage());
     }
-    throw error("expected a port (0-65535) in " + what + ", got \"" + text + "\"");
+  }
+
+  @Override
+  public Cidr nextCidr(String what, boolean bareAddress) throws ConfigException {
+    String text = nextArg(what);
+    try {
+      return bareAddress ? Cidr.parseHostOrNetwork(text) : Cidr.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error(what + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public TlsFiles remainingTlsFiles() throws ConfigException {
+    List<Path> paths = new ArrayList<>();
+    while (hasNextArg()) {
+      if (paths.size() == 3) {
+        throw error("expected at most 3 TLS arguments (CERT KEY CA), got more");
+      }
+      Path path = nextPath("TLS file");
+      if (!Files.isReadable(path)) {
+        throw error("cannot read " + path);
+      }
+      paths.add(path);
+    }
+    return switch (paths.size()) {
+      case 0 -> TlsFiles.NONE;
+      case 1 -> new TlsFiles(Optional.empty(), Optional.empty(), Optional.of(paths.get(0)));
+      case 2 -> new TlsFiles(Optional.of(paths.get(0)), Optional.of(paths.get(1)), Optional.empty());
+      default -> new TlsFiles(Optional.of(paths.get(0)), Optional.of(paths.get(1)), Optional.of(paths.get(2)));
+    };
   }
 
   @Override

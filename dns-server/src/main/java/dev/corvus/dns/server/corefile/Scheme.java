@@ -5,6 +5,7 @@ public enum Scheme {
   DNS("dns", 53),
   TLS("tls", 853),
   HTTPS("https", 443),
+  HTTPS3("https3", 443),
   GRPC("grpc", 443),
   QUIC("quic", 853);
 
@@ -14,6 +15,21 @@ public enum Scheme {
   Scheme(String prefix, int defaultPort) {
     this.prefix = prefix;
     this.defaultPort = defaultPort;
+  }
+
+  /** Whether the server serves this scheme itself; the others need a listener plugin. */
+  public boolean builtIn() {
+    return this == DNS || this == TLS;
+  }
+
+  /** The scheme written as {@code prefix}, or {@code null}. */
+  public static Scheme of(String prefix) {
+    for (Scheme scheme : values()) {
+      if (scheme.prefix.equals(prefix)) {
+        return scheme;
+      }
+    }
+    return null;
   }
 
   /** The scheme as written before {@code ://}. */

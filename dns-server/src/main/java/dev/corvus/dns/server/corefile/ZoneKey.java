@@ -55,13 +55,12 @@ record ZoneKey(Scheme scheme, Integer port, List<Name> zones, String network) {
   }
 
   private static Scheme scheme(String prefix, String key) {
-    for (Scheme scheme : Scheme.values()) {
-      if (scheme.prefix().equals(prefix)) {
-        return scheme;
-      }
+    Scheme scheme = Scheme.of(prefix);
+    if (scheme == null) {
+      throw new IllegalArgumentException(
+          "unknown scheme \"" + prefix + "\" in \"" + key + "\": expected dns, tls, https, https3, grpc or quic");
     }
-    throw new IllegalArgumentException(
-        "unknown scheme \"" + prefix + "\" in \"" + key + "\": expected dns, tls, https, grpc or quic");
+    return scheme;
   }
 
   private static int port(String digits, String key) {

@@ -1,15 +1,15 @@
 package dev.corvus.dns.server.lifecycle;
 
-import dev.corvus.dns.api.DnsException;
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.io.IoLoops;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.server.config.ConfiguredPlugin;
 import dev.corvus.dns.server.config.ServerConfiguration;
 import dev.corvus.dns.server.routing.Pipeline;
+import dev.corvus.dns.server.routing.ServerQueryContext;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import dev.corvus.dns.server.transport.QueryExecutor;
@@ -37,14 +37,16 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
       new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0);
 
   private final ServerConfiguration configuration;
+  private final IoLoops loops;
   private final ZoneRouter internalRouter;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final List<ConfiguredPlugin> started = new ArrayList<>();
   private volatile boolean retired;
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
-  Generation(ServerConfiguration configuration, List<ServerRoute> dnsRoutes) {
+  Generation(ServerConfiguration configuration, List<ServerRoute> dnsRoutes, IoLoops loops) {
     this.configuration = configuration;
+    this.loops = loops;
     this.internalRouter = new ZoneRouter(dnsRoutes);
     configuration.resolver().bind(this);
   }
@@ -57,20 +59,36 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
    * Starts every plugin, the last of each chain first, so that a plugin can use the ones after it
    * from its own start (loop probes through forward); on failure stops those already started and
    * rethrows.
+   *
+   * @return completes when every plugin's start stage completed (the configuration can serve);
+   *     exceptionally with a {@link PluginStartException} when one failed
    */
-  void startPlugins() throws Exception {
+  CompletableFuture<Void> startPlugins() throws PluginStartException {
     List<ConfiguredPlugin> plugins = new ArrayList<>(configuration.plugins());
     java.util.Collections.reverse(plugins);
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
     for (ConfiguredPlugin plugin : plugins) {
+      CompletableFuture<Void> stage;
       try {
-        plugin.plugin().start();
+        stage = plugin.plugin().start().toCompletableFuture();
       } catch (Exception | LinkageError e) {
         stopPlugins();
-        throw new PluginStartException(plugin.location() + ": " + plugin.directive()
-            + ": cannot start: " + e.getMessage(), e);
+        throw startFailure(plugin, e);
       }
       started.add(plugin);
+      stages.add(stage.handle((done, failure) -> {
+        if (failure != null) {
+          throw new CompletionException(startFailure(plugin, Pipeline.cause(failure)));
+        }
+        return null;
+      }));
     }
+    return CompletableFuture.allOf(stages.toArray(CompletableFuture[]::new));
+  }
+
+  private static PluginStartException startFailure(ConfiguredPlugin plugin, Throwable e) {
+    return new PluginStartException(plugin.location() + ": " + plugin.directive()
+        + ": cannot start: " + e.getMessage(), e);
   }
 
   /** Stops the started plugins in the reverse order of their start: chain order. */
@@ -127,7 +145,8 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
     ServerRoute route = internalRouter.route(query.getQuestion().getName());
     Request request = Request.of(query, INTERNAL_CLIENT, Transport.INTERNAL,
         route == null ? org.xbill.DNS.Name.root : route.zone(),
-        route == null ? "internal" : route.serverLabel(), new QueryContext(System.nanoTime()));
+        route == null ? "internal" : route.serverLabel(),
+        new ServerQueryContext(System.nanoTime(), false, false, loops.currentOrNext()));
     if (route == null) {
       return CompletableFuture.completedFuture(Responses.error(request, Rcode.REFUSED));
     }
@@ -160,7 +179,7 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
           "no server block serves " + query.getQuestion().getName() + " (the server would answer REFUSED)"));
     }
     Request request = Request.of(query, client, Transport.UDP, route.zone(), route.serverLabel(),
-        new QueryContext(System.nanoTime(), true));
+        new ServerQueryContext(System.nanoTime(), true, false, loops.currentOrNext()));
     return route.pipeline().explain(request);
   }
 

@@ -1,8 +1,8 @@
 package dev.corvus.dns.server.lifecycle;
 
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.Inspector;
-import dev.corvus.dns.api.plugin.ServerControl;
+import dev.corvus.dns.api.capability.ServerControl;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;

@@ -2,9 +2,9 @@ package dev.corvus.dns.server.lifecycle;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.metrics.Counter;
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.plugin.Inspector;
-import dev.corvus.dns.api.plugin.ServerControl;
 import dev.corvus.dns.server.config.BlockPlan;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.ServerConfiguration;
@@ -12,10 +12,14 @@ import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
 import dev.corvus.dns.server.corefile.Corefile;
 import dev.corvus.dns.server.corefile.Scheme;
 import dev.corvus.dns.server.corefile.ServerKey;
+import dev.corvus.dns.server.io.NettyIoLoops;
+import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
+import dev.corvus.dns.server.transport.BoundListener;
 import dev.corvus.dns.server.transport.DnsListener;
 import dev.corvus.dns.server.transport.ListenerKey;
+import dev.corvus.dns.server.transport.PluginListener;
 import dev.corvus.dns.server.transport.QueryExecutor;
 import dev.corvus.dns.server.transport.RouteTable;
 import dev.corvus.dns.server.transport.Transports;
@@ -32,8 +36,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,8 +57,10 @@ public final class ServerRuntime {
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final ConfigurationBuilder builder;
+  private final PluginCatalog catalog;
   private final Transports transports;
   private final EventLoopGroup group;
+  private final NettyIoLoops loops;
   private final int udpSockets;
   private final QueryExecutor executor;
   private final ExecutorService reloadThread;
@@ -60,7 +68,10 @@ public final class ServerRuntime {
   private final int dnsPort;
   private final Counter.Child reloadFailures;
 
-  private final Map<ListenerKey, DnsListener> listeners = new LinkedHashMap<>();
+  private final Map<ListenerKey, BoundListener> listeners = new LinkedHashMap<>();
+  /** The plugins of a configuration being started, until they are all ready; a shutdown cancels it. */
+  private volatile CompletableFuture<Void> starting;
+  private volatile boolean stopping;
   private volatile CorefileSource source;
   private volatile Generation current;
   private volatile Instant loadedAt = Instant.EPOCH;
@@ -69,8 +80,10 @@ public final class ServerRuntime {
 
   /**
    * @param builder turns Corefiles into configurations
+   * @param catalog the known directives and listener kinds
    * @param transports the Netty transport
    * @param group the I/O event loops
+   * @param loops the same loops as plugins use them
    * @param udpSockets UDP sockets per address (one per I/O thread with SO_REUSEPORT)
    * @param executor turns query bytes into response bytes
    * @param reloadThread where reloads run (never an I/O thread)
@@ -78,12 +91,14 @@ public final class ServerRuntime {
    * @param dnsPort the port of keys without one
    * @param reloadFailures counts failed reloads
    */
-  public ServerRuntime(ConfigurationBuilder builder, Transports transports, EventLoopGroup group,
-      int udpSockets, QueryExecutor executor, ExecutorService reloadThread,
-      Map<String, String> environment, int dnsPort, Counter.Child reloadFailures) {
+  public ServerRuntime(ConfigurationBuilder builder, PluginCatalog catalog, Transports transports,
+      EventLoopGroup group, NettyIoLoops loops, int udpSockets, QueryExecutor executor,
+      ExecutorService reloadThread, Map<String, String> environment, int dnsPort, Counter.Child reloadFailures) {
     this.builder = builder;
+    this.catalog = catalog;
     this.transports = transports;
     this.group = group;
+    this.loops = loops;
     this.udpSockets = udpSockets;
     this.executor = executor;
     this.reloadThread = reloadThread;
@@ -108,6 +123,7 @@ public final class ServerRuntime {
     }
     current = generation;
     loadedAt = Instant.now();
+    generation.configuration().commit();
     generation.configuration().services().runWhenReady(whenFirstReady);
     generation.configuration().services().markServing();
     logChains(generation.configuration());
@@ -161,6 +177,7 @@ public final class ServerRuntime {
     closeListeners(removed);
     this.source = corefile;
     this.current = next;
+    next.configuration().commit();
     loadedAt = Instant.now();
     lastReloadError = null;
     next.configuration().services().markServing();
@@ -186,18 +203,41 @@ public final class ServerRuntime {
     LOG.error("reload failed, still serving the previous configuration: {}", e.getMessage());
   }
 
+  /**
+   * Builds and starts a configuration; returns once every plugin is ready to serve. Runs under
+   * the runtime's lock, but a shutdown does not wait for it: it cancels the wait, and this fails.
+   */
   private Generation prepare(CorefileSource corefile) throws ConfigException, IOException {
     Corefile parsed = corefile.parse(environment, dnsPort);
     ServerConfiguration configuration = builder.build(parsed, corefile.baseDirectory());
-    Generation generation = new Generation(configuration, dnsRoutes(configuration));
+    Generation generation = new Generation(configuration, dnsRoutes(configuration), loops);
+    CompletableFuture<Void> ready;
     try {
-      generation.startPlugins();
+      ready = generation.startPlugins();
     } catch (Generation.PluginStartException e) {
       throw new IOException(e.getMessage(), e);
-    } catch (Exception e) {
-      throw new IOException(e.getMessage(), e);
     }
-    return generation;
+    starting = ready;
+    try {
+      if (stopping) {
+        ready.cancel(false);
+      }
+      ready.get();
+      return generation;
+    } catch (ExecutionException e) {
+      generation.stopPlugins();
+      Throwable cause = e.getCause();
+      throw new IOException(cause.getMessage(), cause);
+    } catch (CancellationException e) {
+      generation.stopPlugins();
+      throw new IOException("the server is shutting down; the configuration was not started");
+    } catch (InterruptedException e) {
+      generation.stopPlugins();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while the plugins were starting");
+    } finally {
+      starting = null;
+    }
   }
 
   private void retire(Generation previous) {
@@ -214,26 +254,37 @@ public final class ServerRuntime {
         }, reloadThread);
   }
 
-  private DnsListener bind(ListenerKey key, Generation generation, RouteTable table) throws IOException {
-    SslContext tls = null;
-    if (key.scheme() == Scheme.TLS) {
-      tls = TlsContexts.forServer(tlsSettings(generation, key));
+  private BoundListener bind(ListenerKey key, Generation generation, RouteTable table) throws IOException {
+    BoundListener listener;
+    if (key.scheme().builtIn()) {
+      SslContext tls = key.scheme() == Scheme.TLS ? tlsSettings(generation, key).context() : null;
+      listener = DnsListener.bind(key, transports, group, loops, udpSockets, tls, executor, table);
+    } else {
+      TlsSettings tls = tlsSettings(generation, key);
+      PluginCatalog.LoadedListener plugin = catalog.listener(key.scheme()).orElseThrow(() ->
+          new IOException("no listener plugin provides " + key.scheme().prefix() + "://"));
+      listener = PluginListener.bind(key, plugin.factory(), key.bindAddress(),
+          Optional.ofNullable(tls).map(TlsSettings::files), loops, executor, table);
     }
-    DnsListener listener = DnsListener.bind(key, transports, group, udpSockets, tls, executor, table);
-    LOG.info("listening on {} (udp {}, tcp {})", key.label(),
-        listener.udpAddress() == null ? "-" : listener.udpAddress().getPort(), listener.tcpAddress().getPort());
+    LOG.info("listening on {} (udp {}, {} {})", key.label(),
+        listener.udpAddress() == null ? "-" : listener.udpAddress().getPort(),
+        key.scheme() == Scheme.DNS ? "tcp" : key.scheme().prefix(), listener.streamAddress().getPort());
     return listener;
   }
 
+  /** The TLS settings of the block serving {@code key}, or {@code null} when it has none. */
   private static TlsSettings tlsSettings(Generation generation, ListenerKey key) {
     for (BlockPlan plan : generation.configuration().blocks()) {
       for (ServerKey serverKey : plan.block().keys()) {
-        if (serverKey.scheme() == Scheme.TLS && serverKey.port() == key.port() && plan.tls() != null) {
+        if (serverKey.scheme() == key.scheme() && serverKey.port() == key.port() && plan.tls() != null) {
           return plan.tls();
         }
       }
     }
-    throw new IllegalStateException("no tls settings for " + key.label());
+    if (key.scheme() == Scheme.TLS) {
+      throw new IllegalStateException("no tls settings for " + key.label());
+    }
+    return null;
   }
 
   /** Every listener the configuration needs, with the routes each serves. */
@@ -268,7 +319,7 @@ public final class ServerRuntime {
 
   private void closeListeners(List<ListenerKey> keys) {
     for (ListenerKey key : keys) {
-      DnsListener listener = listeners.remove(key);
+      BoundListener listener = listeners.remove(key);
       if (listener != null) {
         listener.close();
       }
@@ -289,6 +340,11 @@ public final class ServerRuntime {
    * period, stops listening, lets in-flight queries finish, stops the plugins.
    */
   public void shutdown() {
+    stopping = true;
+    CompletableFuture<Void> pending = starting;
+    if (pending != null) {
+      pending.cancel(false);
+    }
     Generation generation;
     synchronized (this) {
       generation = current;
@@ -305,10 +361,8 @@ public final class ServerRuntime {
         Thread.currentThread().interrupt();
       }
     }
-    List<DnsListener> open;
     synchronized (this) {
-      open = List.copyOf(listeners.values());
-      open.forEach(DnsListener::stopReading);
+      listeners.values().forEach(BoundListener::stopReading);
     }
     try {
       generation.retire().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -323,7 +377,7 @@ public final class ServerRuntime {
   }
 
   /** The listeners, in the order the Corefile names them. */
-  public synchronized List<DnsListener> listeners() {
+  public synchronized List<BoundListener> listeners() {
     return List.copyOf(listeners.values());
   }
 

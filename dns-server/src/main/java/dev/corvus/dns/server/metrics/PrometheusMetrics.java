@@ -43,7 +43,7 @@ public final class PrometheusMetrics implements Metrics {
     io.prometheus.metrics.core.metrics.Counter counter =
         register(name, "counter", labelNames, () -> io.prometheus.metrics.core.metrics.Counter.builder()
             .name(name).help(help).labelNames(labelNames).register(registry));
-    return values -> {
+    Children<Counter.Child> children = new Children<>(values -> {
       io.prometheus.metrics.core.datapoints.CounterDataPoint point = counter.labelValues(values);
       return new Counter.Child() {
         @Override
@@ -56,7 +56,8 @@ public final class PrometheusMetrics implements Metrics {
           return point.get();
         }
       };
-    };
+    });
+    return children::get;
   }
 
   @Override
@@ -67,7 +68,7 @@ public final class PrometheusMetrics implements Metrics {
     io.prometheus.metrics.core.metrics.Gauge gauge =
         register(name, "gauge", labelNames, () -> io.prometheus.metrics.core.metrics.Gauge.builder()
             .name(name).help(help).labelNames(labelNames).register(registry));
-    return values -> {
+    Children<Gauge.Child> children = new Children<>(values -> {
       io.prometheus.metrics.core.datapoints.GaugeDataPoint point = gauge.labelValues(values);
       return new Gauge.Child() {
         @Override
@@ -85,16 +86,51 @@ public final class PrometheusMetrics implements Metrics {
           return point.get();
         }
       };
-    };
+    });
+    return children::get;
   }
 
   @Override
-  public Histogram histogram(String name, String help, double[] buckets, String... labelNames) {
+  public Histogram histogram(String name, String help, List<Double> buckets, String... labelNames) {
+    double[] bounds = buckets.stream().mapToDouble(Double::doubleValue).toArray();
     io.prometheus.metrics.core.metrics.Histogram histogram =
         register(name, "histogram", labelNames, () -> io.prometheus.metrics.core.metrics.Histogram.builder()
             .name(name).help(help).labelNames(labelNames).classicOnly()
-            .classicUpperBounds(buckets).register(registry));
-    return values -> histogram.labelValues(values)::observe;
+            .classicUpperBounds(bounds).register(registry));
+    Children<Histogram.Child> children = new Children<>(values -> histogram.labelValues(values)::observe);
+    return children::get;
+  }
+
+  /**
+   * The children of one metric, made once per label-value combination: a caller that asks for
+   * the same labels on every query gets the same child, without a new wrapper each time.
+   */
+  private static final class Children<C> {
+    private final java.util.function.Function<String[], C> create;
+    private final Map<List<String>, C> byValues = new ConcurrentHashMap<>();
+    private volatile C unlabelled;
+
+    Children(java.util.function.Function<String[], C> create) {
+      this.create = create;
+    }
+
+    C get(String... values) {
+      if (values.length == 0) {
+        C child = unlabelled;
+        if (child == null) {
+          child = create.apply(values);
+          unlabelled = child;
+        }
+        return child;
+      }
+      List<String> key = Arrays.asList(values);
+      C child = byValues.get(key);
+      if (child == null) {
+        String[] copy = values.clone();
+        child = byValues.computeIfAbsent(List.of(copy), k -> create.apply(copy));
+      }
+      return child;
+    }
   }
 
   @Override
@@ -137,7 +173,10 @@ public final class PrometheusMetrics implements Metrics {
     PrometheusTextFormatWriter.create().write(out, registry.scrape());
   }
 
-  /** The value of a counter or gauge sample, for tests and diagnostics; 0 when absent. */
+  /**
+   * The value of a counter, gauge or computed gauge sample, for tests and diagnostics; 0 when
+   * absent.
+   */
   public double value(String name, String... labelValues) {
     Registered registered = metrics.get(name);
     if (registered == null) {
@@ -149,6 +188,13 @@ public final class PrometheusMetrics implements Metrics {
     }
     if (metric instanceof io.prometheus.metrics.core.metrics.Gauge gauge) {
       return gauge.labelValues(labelValues).get();
+    }
+    if (metric instanceof AtomicReference<?> computed) {
+      @SuppressWarnings("unchecked")
+      Supplier<List<Sample>> samples = (Supplier<List<Sample>>) computed.get();
+      List<String> wanted = Arrays.asList(labelValues);
+      return samples.get().stream().filter(s -> s.labelValues().equals(wanted))
+          .mapToDouble(Sample::value).sum();
     }
     throw new IllegalArgumentException(name + " is a " + registered.kind());
   }

@@ -1,6 +1,8 @@
 package dev.corvus.dns.server.plugin;
 
+import dev.corvus.dns.api.listener.ListenerFactory;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.server.corefile.Scheme;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -24,9 +26,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every directive the server knows: the factories on its own class path and those of each entry
- * of the plugins directory (a jar, or a folder of jars holding a plugin and its dependencies),
- * each entry in its own {@link PluginClassLoader}.
+ * Every directive and listener kind the server knows: the factories on its own class path, those
+ * an embedding application registered, and those of each entry of the plugins directory (a jar,
+ * or a folder of jars holding a plugin and its dependencies), each entry in its own {@link
+ * PluginClassLoader}.
  */
 public final class PluginCatalog {
 
@@ -35,15 +38,32 @@ public final class PluginCatalog {
   /** The manifest attribute naming the dns-api major version a plugin was built against. */
   public static final String API_VERSION_ATTRIBUTE = "Corvus-Api-Version";
 
+  /** The capabilities the server can grant (see {@link PluginFactory#capabilities()}). */
+  public static final java.util.Set<Class<?>> GRANTABLE =
+      java.util.Set.of(dev.corvus.dns.api.capability.ServerControl.class);
+
+  private static final PluginOrigin REGISTERED = new PluginOrigin("registered by the embedding application", "n/a");
+
   private final Map<String, LoadedFactory> factories;
+  private final Map<Scheme, LoadedListener> listeners;
   private final DirectiveOrder order;
   private final List<String> refused;
 
-  private PluginCatalog(Map<String, LoadedFactory> factories, DirectiveOrder order, List<String> refused) {
+  private PluginCatalog(Map<String, LoadedFactory> factories, Map<Scheme, LoadedListener> listeners,
+      DirectiveOrder order, List<String> refused) {
     this.factories = factories;
+    this.listeners = listeners;
     this.order = order;
     this.refused = List.copyOf(refused);
   }
+
+  /**
+   * A listener factory and where it came from.
+   *
+   * @param factory the factory
+   * @param origin its jar
+   */
+  public record LoadedListener(ListenerFactory factory, PluginOrigin origin) {}
 
   /**
    * Loads the factories of the server's class path and of {@code pluginDirectory}.
@@ -52,22 +72,42 @@ public final class PluginCatalog {
    * @throws PluginLoadingException when two factories claim one directive or placements conflict
    */
   public static PluginCatalog load(Path pluginDirectory) throws PluginLoadingException {
+    return load(pluginDirectory, List.of());
+  }
+
+  /**
+   * Loads the factories of the server's class path, {@code registered} (instances an embedding
+   * application or a test passes in), and those of {@code pluginDirectory}.
+   *
+   * @param pluginDirectory the plugins directory, or {@code null} for none
+   * @throws PluginLoadingException when two factories claim one directive or one scheme, a
+   *     factory declares a capability the server does not grant, or placements conflict
+   */
+  public static PluginCatalog load(Path pluginDirectory, List<PluginFactory> registered)
+      throws PluginLoadingException {
     ClassLoader serverLoader = PluginCatalog.class.getClassLoader();
     Map<String, LoadedFactory> factories = new LinkedHashMap<>();
+    Map<Scheme, LoadedListener> listeners = new LinkedHashMap<>();
     List<String> refused = new ArrayList<>();
     for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, serverLoader)) {
       add(factories, new LoadedFactory(factory, originOf(factory.getClass())));
     }
+    for (ListenerFactory factory : ServiceLoader.load(ListenerFactory.class, serverLoader)) {
+      addListener(listeners, new LoadedListener(factory, originOf(factory.getClass())));
+    }
+    for (PluginFactory factory : registered) {
+      add(factories, new LoadedFactory(factory, REGISTERED));
+    }
     if (pluginDirectory != null && Files.isDirectory(pluginDirectory)) {
       for (Path entry : entries(pluginDirectory)) {
-        loadEntry(entry, serverLoader, factories, refused);
+        loadEntry(entry, serverLoader, factories, listeners, refused);
       }
     }
-    return new PluginCatalog(factories, DirectiveOrder.of(factories.values()), refused);
+    return new PluginCatalog(factories, listeners, DirectiveOrder.of(factories.values()), refused);
   }
 
-  private static void loadEntry(Path entry, ClassLoader serverLoader,
-      Map<String, LoadedFactory> factories, List<String> refused) throws PluginLoadingException {
+  private static void loadEntry(Path entry, ClassLoader serverLoader, Map<String, LoadedFactory> factories,
+      Map<Scheme, LoadedListener> listeners, List<String> refused) throws PluginLoadingException {
     List<Path> jars = jarsOf(entry);
     if (jars.isEmpty()) {
       refuse(refused, entry, "no jar files in it");
@@ -80,30 +120,42 @@ public final class PluginCatalog {
       return;
     }
     PluginClassLoader loader = new PluginClassLoader(entry.getFileName().toString(), urls(jars), serverLoader);
+    PluginOrigin origin = new PluginOrigin(entry.toString(), version);
     List<LoadedFactory> found = new ArrayList<>();
+    List<LoadedListener> foundListeners = new ArrayList<>();
     try {
       for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, loader)) {
-        found.add(new LoadedFactory(factory, new PluginOrigin(entry.toString(), version)));
+        found.add(new LoadedFactory(factory, origin));
+      }
+      for (ListenerFactory factory : ServiceLoader.load(ListenerFactory.class, loader)) {
+        foundListeners.add(new LoadedListener(factory, origin));
       }
     } catch (ServiceConfigurationError | LinkageError e) {
       refuse(refused, entry, "its plugin factory cannot be created: " + rootMessage(e));
       return;
     }
-    if (found.isEmpty()) {
-      refuse(refused, entry, "it registers no " + PluginFactory.class.getName()
-          + " in META-INF/services");
+    if (found.isEmpty() && foundListeners.isEmpty()) {
+      refuse(refused, entry, "it registers no " + PluginFactory.class.getName() + " or "
+          + ListenerFactory.class.getName() + " in META-INF/services");
+      return;
+    }
+    try {
+      for (LoadedFactory loaded : found) {
+        loaded.directive();
+        loaded.factory().capabilities();
+      }
+      for (LoadedListener loaded : foundListeners) {
+        loaded.factory().scheme();
+      }
+    } catch (RuntimeException | LinkageError e) {
+      refuse(refused, entry, "its plugin factory fails: " + rootMessage(e));
       return;
     }
     for (LoadedFactory loaded : found) {
-      try {
-        loaded.directive();
-      } catch (RuntimeException | LinkageError e) {
-        refuse(refused, entry, "its plugin factory fails: " + rootMessage(e));
-        return;
-      }
-    }
-    for (LoadedFactory loaded : found) {
       add(factories, loaded);
+    }
+    for (LoadedListener loaded : foundListeners) {
+      addListener(listeners, loaded);
     }
   }
 
@@ -113,9 +165,30 @@ public final class PluginCatalog {
 
   private static void add(Map<String, LoadedFactory> factories, LoadedFactory loaded)
       throws PluginLoadingException {
+    for (Class<?> capability : loaded.factory().capabilities()) {
+      if (!GRANTABLE.contains(capability)) {
+        throw new PluginLoadingException("directive '" + loaded.directive() + "' from " + loaded.origin()
+            + " asks for capability " + capability.getName() + ", which this server does not grant");
+      }
+    }
     LoadedFactory previous = factories.putIfAbsent(loaded.directive(), loaded);
     if (previous != null) {
       throw new PluginLoadingException("directive '" + loaded.directive() + "' is claimed by both "
+          + previous.origin() + " and " + loaded.origin());
+    }
+  }
+
+  private static void addListener(Map<Scheme, LoadedListener> listeners, LoadedListener loaded)
+      throws PluginLoadingException {
+    String name = loaded.factory().scheme();
+    Scheme scheme = Scheme.of(name);
+    if (scheme == null || scheme.builtIn()) {
+      throw new PluginLoadingException("listener factory for scheme '" + name + "' from " + loaded.origin()
+          + ": the scheme must be one of https, https3, quic or grpc");
+    }
+    LoadedListener previous = listeners.putIfAbsent(scheme, loaded);
+    if (previous != null) {
+      throw new PluginLoadingException("scheme '" + name + "://' is claimed by both "
           + previous.origin() + " and " + loaded.origin());
     }
   }
@@ -136,27 +209,17 @@ public final class PluginCatalog {
     return Optional.empty();
   }
 
-  /** The major version of the dns-api the server runs, from its jar's manifest. */
+  /** The major version of the dns-api the server runs, as the dns-api module records it. */
   public static String serverApiMajor() {
-    CodeSource source = PluginFactory.class.getProtectionDomain().getCodeSource();
-    if (source == null) {
-      return null;
-    }
-    try {
-      Path location = Path.of(source.getLocation().toURI());
-      if (Files.isDirectory(location)) {
-        Path manifest = location.resolve("META-INF/MANIFEST.MF");
-        if (!Files.exists(manifest)) {
-          return null;
-        }
-        try (var in = Files.newInputStream(manifest)) {
-          String value = new Manifest(in).getMainAttributes().getValue(API_VERSION_ATTRIBUTE);
-          return value == null ? null : major(value);
-        }
+    try (var in = PluginFactory.class.getResourceAsStream("/dev/corvus/dns/api/api-version.properties")) {
+      if (in == null) {
+        return null;
       }
-      String value = manifestAttribute(location, API_VERSION_ATTRIBUTE);
+      java.util.Properties properties = new java.util.Properties();
+      properties.load(in);
+      String value = properties.getProperty("api.version");
       return value == null ? null : major(value);
-    } catch (IOException | java.net.URISyntaxException | IllegalArgumentException e) {
+    } catch (IOException e) {
       return null;
     }
   }
@@ -169,9 +232,10 @@ public final class PluginCatalog {
   /** The jar of an entry that registers the factory (a folder also holds its dependencies). */
   private static Path pluginJar(List<Path> jars) {
     String service = "META-INF/services/" + PluginFactory.class.getName();
+    String listenerService = "META-INF/services/" + ListenerFactory.class.getName();
     for (Path jar : jars) {
       try (JarFile file = new JarFile(jar.toFile())) {
-        if (file.getEntry(service) != null) {
+        if (file.getEntry(service) != null || file.getEntry(listenerService) != null) {
           return jar;
         }
       } catch (IOException e) {
@@ -256,6 +320,16 @@ public final class PluginCatalog {
     return factories.values().stream()
         .sorted(Comparator.comparingInt((LoadedFactory f) -> order.rank(f.directive())))
         .toList();
+  }
+
+  /** The listener factory of {@code scheme}, if a plugin provides one. */
+  public Optional<LoadedListener> listener(Scheme scheme) {
+    return Optional.ofNullable(listeners.get(scheme));
+  }
+
+  /** Every listener factory, by scheme. */
+  public Map<Scheme, LoadedListener> listeners() {
+    return java.util.Collections.unmodifiableMap(listeners);
   }
 
   /** Every known directive name. */

@@ -2,8 +2,8 @@ package dev.corvus.dns.server.routing;
 
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Request;
-import dev.corvus.dns.api.plugin.Explanation;
-import dev.corvus.dns.api.plugin.Explanation.Outcome;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.Explanation.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

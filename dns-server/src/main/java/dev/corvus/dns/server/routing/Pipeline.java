@@ -6,7 +6,7 @@ import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.ResponseObserver;
 import java.time.Duration;
 import java.util.List;
@@ -132,8 +132,8 @@ public final class Pipeline {
       result = CompletableFuture.failedFuture(
           new IllegalStateException("plugin " + directives[index] + " returned no response"));
     }
-    if (!next.proceeded) {
-      request.context().respondedBy(directives[index]);
+    if (!next.proceeded && request.context() instanceof ServerQueryContext context) {
+      context.respondedBy(directives[index]);
     }
     // The step is finished before anyone downstream of the returned stage sees the response.
     return step == null ? result : result.whenComplete(step::finish);

@@ -1,5 +1,6 @@
 package dev.corvus.dns.server.routing;
 
+import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.server.corefile.ServerKey;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -13,7 +14,14 @@ import org.xbill.DNS.Name;
  * @param pipeline the block's chain
  * @param serverLabel the block's listener as CoreDNS labels metrics, e.g. {@code dns://:53}
  */
-public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel) {
+public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel, Cidr network) {
+
+  /**
+   * A route; the key's network, if any, is parsed once here rather than per query.
+   */
+  public ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel) {
+    this(key, pipeline, serverLabel, key.network() == null ? null : Cidr.parse(key.network()));
+  }
 
   /** The zone. */
   public Name zone() {
@@ -28,29 +36,12 @@ public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel) 
     if (!qname.subdomain(key.zone())) {
       return false;
     }
-    return key.network() == null || inNetwork(qname, key.network());
-  }
-
-  private static boolean inNetwork(Name qname, String cidr) {
-    InetAddress address = reverseAddress(qname);
-    if (address == null) {
-      // A name shorter than a full address (e.g. 1.10.in-addr.arpa.) is inside if its prefix is.
+    if (network == null) {
       return true;
     }
-    int slash = cidr.indexOf('/');
-    byte[] network = dev.corvus.dns.api.Names.parseAddressLiteral(cidr.substring(0, slash)).getAddress();
-    int prefix = Integer.parseInt(cidr.substring(slash + 1));
-    byte[] bytes = address.getAddress();
-    if (bytes.length != network.length) {
-      return false;
-    }
-    for (int bit = 0; bit < prefix; bit++) {
-      int mask = 0x80 >>> (bit % 8);
-      if ((bytes[bit / 8] & mask) != (network[bit / 8] & mask)) {
-        return false;
-      }
-    }
-    return true;
+    InetAddress address = reverseAddress(qname);
+    // A name shorter than a full address (e.g. 1.10.in-addr.arpa.) is inside if its prefix is.
+    return address == null || network.contains(address);
   }
 
   private static InetAddress reverseAddress(Name qname) {

@@ -1,14 +1,15 @@
 package dev.corvus.dns.server.transport;
 
 import dev.corvus.dns.api.DnsException;
-import dev.corvus.dns.api.PreEncodedMessage;
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.io.IoLoop;
+import dev.corvus.dns.api.listener.QueryService.ResponseSink;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.server.routing.Pipeline;
+import dev.corvus.dns.server.routing.ServerQueryContext;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import io.netty.util.Timeout;
@@ -51,12 +52,6 @@ public final class QueryExecutor {
   private static final int MAX_TCP_MESSAGE = 65535;
   /** An OPT record without options: root name, type, class, TTL and an empty RDATA length. */
   private static final int OPT_LENGTH = 11;
-
-  /** Receives the encoded response, or nothing when the query is dropped. */
-  public interface ResponseSink {
-    /** Sends {@code wire} to the client. */
-    void send(byte[] wire);
-  }
 
   /** Tracks queries in flight on a configuration, so that it is stopped only once they finish. */
   public interface InFlight {
@@ -127,10 +122,11 @@ public final class QueryExecutor {
    *     call, so the caller may reuse its memory once it returns
    * @param client the client's address
    * @param transport how it arrived
+   * @param loop the I/O loop the query arrived on; the response is finished there
    * @param routes the listener's current routes and in-flight tracker
    * @param sink where the response goes
    */
-  public void execute(ByteBuffer wire, InetSocketAddress client, Transport transport,
+  public void execute(ByteBuffer wire, InetSocketAddress client, Transport transport, IoLoop loop,
       Supplier<RouteTable> routes, ResponseSink sink) {
     long start = System.nanoTime();
     Message query;
@@ -140,44 +136,47 @@ public final class QueryExecutor {
     } catch (IOException | RuntimeException e) {
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
       if (wire.remaining() >= HEADER_LENGTH && (wire.get(wire.position() + 2) & 0x80) == 0) {
-        sink.send(formErr(wire));
+        sink.respond(formErr(wire));
       } else {
         dropped.inc();
+        sink.drop();
       }
       return;
     }
     if (query.getHeader().getFlag(Flags.QR)) {
       dropped.inc();
+      sink.drop();
       return;
     }
     // dnsjava keeps what it could read of a query with TC set, so the header may count a
     // question the message does not hold.
     if (query.getHeader().getCount(Section.QUESTION) != 1 || query.getQuestion() == null) {
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
-      sink.send(encode(bare(query, Rcode.FORMERR), query, transport));
+      sink.respond(encode(bare(query, Rcode.FORMERR), query, transport));
       return;
     }
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
-      sink.send(encode(bare(query, Rcode.NOTIMP), query, transport));
+      sink.respond(encode(bare(query, Rcode.NOTIMP), query, transport));
       return;
     }
     OPTRecord opt = query.getOPT();
     if (opt != null && opt.getVersion() > 0) {
       // RFC 6891 §6.1.3: unsupported EDNS version
       Message badVersion = bare(query, Rcode.NOERROR);
-      sink.send(encodeWithOpt(badVersion, query, transport, Rcode.BADVERS));
+      sink.respond(encodeWithOpt(badVersion, query, transport, Rcode.BADVERS));
       return;
     }
     RouteTable table = routes.get();
     ServerRoute route = table.router().route(query.getQuestion().getName());
     if (route == null) {
-      sink.send(encode(bare(query, Rcode.REFUSED), query, transport));
+      sink.respond(encode(bare(query, Rcode.REFUSED), query, transport));
       return;
     }
     // At the bound, handlers that would start I/O give up at once (QueryContext#overloaded);
     // answers from memory still flow.
-    Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(),
-        new QueryContext(start, false, inFlight.get() >= limits.maxInFlight()));
+    ServerQueryContext context =
+        new ServerQueryContext(start, false, inFlight.get() >= limits.maxInFlight(), loop);
+    Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
     table.inFlight().enter();
     CompletionStage<Message> result;
     try {
@@ -187,7 +186,7 @@ public final class QueryExecutor {
     }
     CompletableFuture<Message> answer = result.toCompletableFuture();
     if (answer.isDone()) {
-      finish(request, route.pipeline(), answer, sink, table);
+      finish(request, context, route.pipeline(), answer, sink, table);
       return;
     }
     // An answer still to come: bound how many wait and for how long. Answers from memory never
@@ -215,7 +214,13 @@ public final class QueryExecutor {
       }
       deadline.cancel();
       inFlight.decrementAndGet();
-      finish(request, route.pipeline(), bounded, sink, table);
+      // Listeners and observers run on the query's loop, whichever thread completed the chain
+      // (an upstream's loop, the deadline timer).
+      if (loop.inLoop()) {
+        finish(request, context, route.pipeline(), bounded, sink, table);
+      } else {
+        loop.execute(() -> finish(request, context, route.pipeline(), bounded, sink, table));
+      }
     });
   }
 
@@ -228,19 +233,20 @@ public final class QueryExecutor {
     }
   }
 
-  private void finish(Request request, Pipeline pipeline, CompletableFuture<Message> answer, ResponseSink sink,
-      RouteTable table) {
+  private void finish(Request request, ServerQueryContext context, Pipeline pipeline,
+      CompletableFuture<Message> answer, ResponseSink sink, RouteTable table) {
     try {
       Message response = answer.getNow(null);
-      respond(request, pipeline, response, null, sink);
+      respond(request, context, pipeline, response, null, sink);
     } catch (CompletionException | CancellationException e) {
-      respond(request, pipeline, null, e, sink);
+      respond(request, context, pipeline, null, e, sink);
     } finally {
       table.inFlight().leave();
     }
   }
 
-  private void respond(Request request, Pipeline pipeline, Message response, Throwable failure, ResponseSink sink) {
+  private void respond(Request request, ServerQueryContext context, Pipeline pipeline, Message response,
+      Throwable failure, ResponseSink sink) {
     Message query = request.message();
     if (failure != null) {
       Throwable cause = Pipeline.cause(failure);
@@ -249,8 +255,9 @@ public final class QueryExecutor {
           shed(query, request.transport(), sink);
         } else {
           dropped.inc();
+          sink.drop();
         }
-        request.context().fireWritten(null, 0);
+        context.fireWritten(null, 0);
         return;
       }
       int rcode = cause instanceof DnsException dns ? dns.rcode() : Rcode.SERVFAIL;
@@ -261,9 +268,9 @@ public final class QueryExecutor {
     }
     byte[] wire;
     try {
-      wire = response instanceof PreEncodedMessage preEncoded
-          ? encodePreEncoded(preEncoded, query, request.transport(), request.udpPayloadSize())
-          : null;
+      byte[] offered = failure == null ? context.wireFormOf(response) : null;
+      wire = offered == null ? null
+          : encodePreEncoded(response, offered, query, request.transport(), request.udpPayloadSize());
       if (wire == null) {
         wire = encode(response, query, request.transport(), request.udpPayloadSize());
       }
@@ -271,20 +278,18 @@ public final class QueryExecutor {
       LOG.warn("cannot encode the response to {}: {}", request, e.toString());
       wire = encode(Responses.error(request, Rcode.SERVFAIL), query, request.transport(), request.udpPayloadSize());
     }
-    sink.send(wire);
-    try {
-      request.context().fireWritten(response, wire.length);
-    } catch (RuntimeException e) {
-      LOG.warn("a response listener failed for {}: {}", request, e.toString());
-    }
+    sink.respond(wire);
+    context.fireWritten(response, wire.length);
     pipeline.observe(request, response);
   }
 
   /** Counts a query given up under overload; a TCP client, which waits for an answer, gets REFUSED. */
   private void shed(Message query, Transport transport, ResponseSink sink) {
     shed.inc();
-    if (!transport.isDatagram()) {
-      sink.send(encode(bare(query, Rcode.REFUSED), query, transport));
+    if (transport.isDatagram()) {
+      sink.drop();
+    } else {
+      sink.respond(encode(bare(query, Rcode.REFUSED), query, transport));
     }
   }
 
@@ -338,18 +343,19 @@ public final class QueryExecutor {
   }
 
   /**
-   * The wire form of a handler's pre-encoded response as {@link #encode} would produce it: the
+   * The wire form a handler offered for its response as {@link #encode} would produce it: the
    * query's ID patched in and an OPT record appended when the query has one; {@code null} when the
-   * message changed since it was encoded, carries an OPT record of its own (extended rcode or
-   * options to mirror) or does not fit whole, so that {@link #encode} handles it (and truncates).
+   * response carries an OPT record of its own (extended rcode or options to mirror), lacks QR, or
+   * does not fit whole, so that {@link #encode} handles it (and truncates).
+   *
+   * @param encoded the offered wire form of {@code response}, which must be unchanged since
    */
-  static byte[] encodePreEncoded(PreEncodedMessage response, Message query, Transport transport, int udpPayloadSize) {
-    response.getHeader().setID(query.getHeader().getID());
-    response.getHeader().setFlag(Flags.QR);
-    byte[] encoded = response.wireIfUnchanged();
-    if (encoded == null || response.getOPT() != null) {
+  static byte[] encodePreEncoded(Message response, byte[] encoded, Message query, Transport transport,
+      int udpPayloadSize) {
+    if (response.getOPT() != null || !response.getHeader().getFlag(Flags.QR)) {
       return null;
     }
+    response.getHeader().setID(query.getHeader().getID());
     OPTRecord queryOpt = query.getOPT();
     int length = encoded.length + (queryOpt == null ? 0 : OPT_LENGTH);
     int limit = transport.isDatagram() ? udpPayloadSize : MAX_TCP_MESSAGE;
@@ -384,11 +390,6 @@ public final class QueryExecutor {
   /** A FORMERR answer built from the raw header of a query that does not parse. */
   private static byte[] formErr(ByteBuffer wire) {
     return headerOnly(wire, Rcode.FORMERR);
-  }
-
-  /** A REFUSED answer built from the raw header, without parsing the query. */
-  private static byte[] refused(ByteBuffer wire) {
-    return headerOnly(wire, Rcode.REFUSED);
   }
 
   private static byte[] headerOnly(ByteBuffer wire, int rcode) {

@@ -1,6 +1,8 @@
 package dev.corvus.dns.server.transport;
 
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.listener.QueryService.ResponseSink;
+import dev.corvus.dns.server.io.NettyIoLoops;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -35,7 +37,7 @@ final class TcpListener implements AutoCloseable {
   private final Channel serverChannel;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
-  TcpListener(Transports transports, EventLoopGroup group, InetSocketAddress address,
+  TcpListener(Transports transports, EventLoopGroup group, NettyIoLoops loops, InetSocketAddress address,
       SslContext tls, TcpLimits limits, QueryExecutor executor, Supplier<RouteTable> routes) {
     Transport transport = tls == null ? Transport.TCP : Transport.TLS;
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -60,7 +62,7 @@ final class TcpListener implements AutoCloseable {
                 .addLast(new IdleCloser())
                 .addLast(new FrameDeadline(limits.frameDeadline()))
                 .addLast(new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
-                .addLast(new FrameHandler(executor, routes, transport));
+                .addLast(new FrameHandler(executor, routes, transport, loops));
           }
         });
     serverChannel = bootstrap.bind(address).syncUninterruptibly().channel();
@@ -101,11 +103,13 @@ final class TcpListener implements AutoCloseable {
     private final QueryExecutor executor;
     private final Supplier<RouteTable> routes;
     private final Transport transport;
+    private final NettyIoLoops loops;
 
-    FrameHandler(QueryExecutor executor, Supplier<RouteTable> routes, Transport transport) {
+    FrameHandler(QueryExecutor executor, Supplier<RouteTable> routes, Transport transport, NettyIoLoops loops) {
       this.executor = executor;
       this.routes = routes;
       this.transport = transport;
+      this.loops = loops;
     }
 
     @Override
@@ -113,11 +117,19 @@ final class TcpListener implements AutoCloseable {
       ByteBuffer wire = frame.nioBuffer();
       Channel channel = ctx.channel();
       InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
-      executor.execute(wire, client, transport, routes, answer -> {
-        ByteBuf out = channel.alloc().buffer(answer.length + 2);
-        out.writeShort(answer.length);
-        out.writeBytes(answer);
-        channel.writeAndFlush(out, channel.voidPromise());
+      executor.execute(wire, client, transport, loops.of(channel.eventLoop()), routes, new ResponseSink() {
+        @Override
+        public void respond(byte[] answer) {
+          ByteBuf out = channel.alloc().buffer(answer.length + 2);
+          out.writeShort(answer.length);
+          out.writeBytes(answer);
+          channel.writeAndFlush(out, channel.voidPromise());
+        }
+
+        @Override
+        public void drop() {
+          // As CoreDNS: the connection stays open and the query unanswered.
+        }
       });
     }
 

@@ -7,11 +7,14 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -41,6 +44,11 @@ public record Transports(boolean epoll) {
   /** The server socket channel class. */
   public Class<? extends ServerSocketChannel> serverSocketChannel() {
     return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /** The client socket channel class. */
+  public Class<? extends SocketChannel> socketChannel() {
+    return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
   }
 
   /** Whether several UDP sockets can share a port (SO_REUSEPORT) so that reads spread over cores. */

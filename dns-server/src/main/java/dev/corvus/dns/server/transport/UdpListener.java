@@ -1,6 +1,9 @@
 package dev.corvus.dns.server.transport;
 
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.io.IoLoop;
+import dev.corvus.dns.api.listener.QueryService.ResponseSink;
+import dev.corvus.dns.server.io.NettyIoLoops;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -42,13 +45,13 @@ final class UdpListener implements AutoCloseable {
   private final List<Channel> channels = new ArrayList<>();
   private final InetSocketAddress boundAddress;
 
-  UdpListener(Transports transports, EventLoopGroup group, int sockets, InetSocketAddress address,
-      QueryExecutor executor, Supplier<RouteTable> routes) {
+  UdpListener(Transports transports, EventLoopGroup group, NettyIoLoops loops, int sockets,
+      InetSocketAddress address, QueryExecutor executor, Supplier<RouteTable> routes) {
     // One handler per socket: it remembers whether that socket has answers written but not flushed.
     ChannelHandler handler = new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new QueryHandler(executor, routes));
+        channel.pipeline().addLast(new QueryHandler(executor, routes, loops));
       }
     };
     Bootstrap bootstrap = new Bootstrap()
@@ -115,7 +118,9 @@ final class UdpListener implements AutoCloseable {
   private static final class QueryHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final QueryExecutor executor;
     private final Supplier<RouteTable> routes;
+    private final NettyIoLoops loops;
     private Channel channel;
+    private IoLoop loop;
     /** Whether the event loop is inside {@link #channelRead0}; only read and written on it. */
     private boolean reading;
     /** Whether answers were written since the last flush; only read and written on the event loop. */
@@ -123,14 +128,16 @@ final class UdpListener implements AutoCloseable {
     /** Whether a flush is queued on the event loop; only read and written on it. */
     private boolean flushQueued;
 
-    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes) {
+    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes, NettyIoLoops loops) {
       this.executor = executor;
       this.routes = routes;
+      this.loops = loops;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
       channel = ctx.channel();
+      loop = loops.of(channel.eventLoop());
     }
 
     @Override
@@ -139,7 +146,17 @@ final class UdpListener implements AutoCloseable {
       InetSocketAddress sender = packet.sender();
       reading = true;
       try {
-        executor.execute(wire, sender, Transport.UDP, routes, answer -> send(answer, sender));
+        executor.execute(wire, sender, Transport.UDP, loop, routes, new ResponseSink() {
+          @Override
+          public void respond(byte[] answer) {
+            send(answer, sender);
+          }
+
+          @Override
+          public void drop() {
+            // A UDP client that gets nothing retries or gives up.
+          }
+        });
       } finally {
         reading = false;
       }

@@ -3,13 +3,18 @@ package dev.corvus.dns.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.corvus.dns.server.testplugins.PluginJars;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import dev.corvus.dns.server.testplugins.PluginJars;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,6 +164,36 @@ class MainTest {
     assertTrue(missingValue.err().contains("-admin needs a value"), missingValue.err());
     assertEquals(2, run("inspect", "cache", "--admin").status());
     assertEquals(1, run("inspect", "-admin", "127.0.0.1:" + closed, "cache").status());
+  }
+
+  @Test
+  void explainAndInspectAskTheAdminEndpointWhatTheCommandLineSays() throws Exception {
+    List<String> requests = new CopyOnWriteArrayList<>();
+    HttpServer admin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    admin.createContext("/", exchange -> {
+      requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+      byte[] body = "answer\n".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    admin.start();
+    try {
+      String at = "localhost:" + admin.getAddress().getPort();
+      Result explain = run("explain", "-admin", at, "www.example.org", "aaaa", "--client", "10.0.0.7", "--json");
+      assertEquals(0, explain.status(), explain.err());
+      assertEquals("answer\n", explain.out());
+      assertEquals(0, run("inspect", "--admin", at, "cache", "flush", "name=a.example").status());
+      assertEquals(0, run("inspect", "-admin", at, "config").status());
+      assertEquals(0, run("inspect", "-admin", at).status());
+      assertEquals(List.of(
+          "GET /explain?name=www.example.org.&type=AAAA&client=10.0.0.7&format=json",
+          "POST /inspect/cache/flush?name=a.example",
+          "GET /config",
+          "GET /inspect/"), requests);
+    } finally {
+      admin.stop(0);
+    }
   }
 
   @Test

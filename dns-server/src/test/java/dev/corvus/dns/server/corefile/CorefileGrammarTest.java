@@ -242,7 +242,7 @@ class CorefileGrammarTest {
       "fd00::/129 {\\n}                               | 1 | invalid CIDR fd00::/129",
       "example.org: {\\n}                             | 1 | expecting data after last colon: \"example.org:\"",
       "example.org:70000 {\\n}                        | 1 | invalid port 70000 in \"example.org:70000\": expected 0-65535",
-      "udp://example.org {\\n}                        | 1 | unknown scheme \"udp\" in \"udp://example.org\": expected dns, tls, https, grpc or quic",
+      "udp://example.org {\\n}                        | 1 | unknown scheme \"udp\" in \"udp://example.org\": expected dns, tls, https, https3, grpc or quic",
       "a..b {\\n}                                     | 1 | zone is not a valid domain name: a..b",
   })
   void reportsErrorsWithFileAndLine(String text, int line, String message) {

@@ -105,11 +105,11 @@ class DirectiveReaderTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "example.org:53   | expected an IP address for ADDRESS, got \"example.org\" (host names are not resolved)",
-      "1.2.3.4:99999    | expected a port (0-65535) in ADDRESS, got \"1.2.3.4:99999\"",
-      "1.2.3.4:         | expected a port (0-65535) in ADDRESS, got \"1.2.3.4:\"",
-      "[::1             | expected an address for ADDRESS as host:port or [v6]:port, got \"[::1\"",
-      "[::1]x           | expected an address for ADDRESS as host:port or [v6]:port, got \"[::1]x\"",
+      "example.org:53   | ADDRESS: expected an IP address, got \"example.org\" (host names are not resolved)",
+      "1.2.3.4:99999    | ADDRESS: expected a port (0-65535) in \"1.2.3.4:99999\", got \"99999\"",
+      "1.2.3.4:         | ADDRESS: expected a port (0-65535) in \"1.2.3.4:\", got \"\"",
+      "[::1             | ADDRESS: expected host:port or [v6]:port, got \"[::1\"",
+      "[::1]x           | ADDRESS: expected host:port or [v6]:port, got \"[::1]x\"",
   })
   void rejectsBadAddresses(String text, String message) throws ConfigException {
     DirectiveReader r = reader(arg(text));

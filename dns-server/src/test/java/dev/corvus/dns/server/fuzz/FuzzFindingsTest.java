@@ -9,6 +9,7 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.corefile.Corefile;
 import dev.corvus.dns.server.corefile.CorefileParser;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.transport.InlineLoop;
 import dev.corvus.dns.server.transport.QueryExecutor;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -60,7 +61,7 @@ class FuzzFindingsTest {
     List<byte[]> sent = new ArrayList<>();
 
     executor.execute(ByteBuffer.wrap(query), new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000),
-        transport, new FuzzRoutes()::table, sent::add);
+        transport, new InlineLoop(), new FuzzRoutes()::table, InlineLoop.collectingInto(sent));
 
     assertEquals(1, sent.size());
     Message response = new Message(sent.get(0));

@@ -104,7 +104,7 @@ final class FuzzRoutes {
       }
       case Type.MX: {
         Message answer = Responses.answer(request, new MXRecord(name, DClass.IN, TTL, 10, name));
-        return Responses.completed(Responses.preEncoded(answer, answer.toWire()));
+        return Responses.completed(Responses.preEncoded(request, answer, answer.toWire()));
       }
       case Type.SRV: {
         // A handler's own OPT record: an extended rcode and an option for the server to mirror.

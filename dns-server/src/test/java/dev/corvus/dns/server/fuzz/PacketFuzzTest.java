@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
+import dev.corvus.dns.server.transport.InlineLoop;
 import dev.corvus.dns.server.transport.QueryExecutor;
 import io.netty.util.HashedWheelTimer;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -70,7 +71,7 @@ class PacketFuzzTest {
     ByteBuffer wire = ByteBuffer.allocate(OFFSET + query.length);
     wire.put(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe}).put(query).flip().position(OFFSET);
     List<byte[]> sent = new ArrayList<>();
-    executor.execute(wire, CLIENT, transport, routes::table, sent::add);
+    executor.execute(wire, CLIENT, transport, new InlineLoop(), routes::table, InlineLoop.collectingInto(sent));
     routes.completePending();
     assertTrue(sent.size() <= 1, () -> sent.size() + " answers over " + transport);
     for (byte[] response : sent) {

@@ -27,6 +27,17 @@ public final class PluginJars {
    */
   public static Path build(Path workDir, String jarName, Map<String, String> sources, List<String> factories,
       Map<String, String> manifestAttributes) throws IOException {
+    return build(workDir, jarName, sources,
+        factories.isEmpty() ? Map.of() : Map.of("dev.corvus.dns.api.plugin.PluginFactory", factories),
+        manifestAttributes);
+  }
+
+  /**
+   * Compiles {@code sources} and writes a jar with the classes, a ServiceLoader entry for each
+   * service interface with its implementations, and the given manifest attributes.
+   */
+  public static Path build(Path workDir, String jarName, Map<String, String> sources,
+      Map<String, List<String>> services, Map<String, String> manifestAttributes) throws IOException {
     Path src = Files.createDirectories(workDir.resolve(jarName + "-src"));
     Path classes = Files.createDirectories(workDir.resolve(jarName + "-classes"));
     List<String> files = new ArrayList<>();
@@ -55,9 +66,9 @@ public final class PluginJars {
         Files.copy(file, out);
         out.closeEntry();
       }
-      if (!factories.isEmpty()) {
-        out.putNextEntry(new JarEntry("META-INF/services/dev.corvus.dns.api.plugin.PluginFactory"));
-        write(out, String.join("\n", factories) + "\n");
+      for (Map.Entry<String, List<String>> service : services.entrySet()) {
+        out.putNextEntry(new JarEntry("META-INF/services/" + service.getKey()));
+        write(out, String.join("\n", service.getValue()) + "\n");
         out.closeEntry();
       }
     }

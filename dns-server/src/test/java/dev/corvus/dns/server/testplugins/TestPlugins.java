@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -114,11 +114,17 @@ public final class TestPlugins {
 
   /**
    * {@code delay}: answers a TXT record holding the query name after the number of milliseconds
-   * written as the first label ({@code 250.example.}); counts queries in flight.
+   * written as the first label ({@code 250.example.}). Registered per test with {@link
+   * dev.corvus.dns.server.Corvus.Builder#plugin}, so that a test can wait for a query to be
+   * delayed ({@link #entered()}).
    */
   public static final class Delay implements PluginFactory {
-    /** Queries currently delayed, across all instances. */
-    public static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    private final Semaphore entered = new Semaphore(0);
+
+    /** Released once for every query that starts being delayed. */
+    public Semaphore entered() {
+      return entered;
+    }
 
     @Override
     public String directive() {
@@ -137,9 +143,8 @@ public final class TestPlugins {
         Request request = chain.request();
         long millis = Long.parseLong(request.qname().getLabelString(0));
         CompletableFuture<Message> answer = new CompletableFuture<>();
-        IN_FLIGHT.incrementAndGet();
+        entered.release();
         context.scheduler().schedule(() -> {
-          IN_FLIGHT.decrementAndGet();
           answer.complete(Responses.answer(request,
               new TXTRecord(request.qname(), DClass.IN, 0, request.qname().toString())));
         }, millis, TimeUnit.MILLISECONDS);

@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.server.routing.ServerQueryContext;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -36,8 +37,17 @@ class PreEncodedResponseTest {
     return query;
   }
 
+  private static Request request(Message query) {
+    return Request.of(query, CLIENT, Transport.UDP, Name.root, "dns://:53",
+        new ServerQueryContext(0, false, false, new InlineLoop()));
+  }
+
   private static Message answer(Message query, int records) throws Exception {
-    Request request = Request.of(query, CLIENT, Transport.UDP, Name.root, "dns://:53", new QueryContext(0));
+    return answer(request(query), records);
+  }
+
+  private static Message answer(Request request, int records) throws Exception {
+    Message query = request.message();
     Record[] answers = new Record[records];
     for (int i = 0; i < records; i++) {
       answers[i] = new ARecord(query.getQuestion().getName(), DClass.IN, 30, InetAddress.getByAddress(
@@ -50,10 +60,11 @@ class PreEncodedResponseTest {
   private static void assertSameAsEncoding(Message query, int records, int payload) throws Exception {
     Message plain = answer(query, records);
     plain.getHeader().setID(7);
-    Message preEncoded = Responses.preEncoded(answer(query, records), plain.toWire());
+    Request request = request(query);
+    Message preEncoded = Responses.preEncoded(request, answer(request, records), plain.toWire());
     byte[] expected = QueryExecutor.encode(answer(query, records), query, Transport.UDP, payload);
-    byte[] actual = QueryExecutor.encodePreEncoded(
-        (dev.corvus.dns.api.PreEncodedMessage) preEncoded, query, Transport.UDP, payload);
+    byte[] actual = QueryExecutor.encodePreEncoded(preEncoded, wireFormOf(request, preEncoded), query,
+        Transport.UDP, payload);
     assertNotNull(actual);
     assertArrayEquals(expected, actual);
     // Listeners see the OPT record that was sent.
@@ -71,34 +82,52 @@ class PreEncodedResponseTest {
     assertSameAsEncoding(query(1, new OPTRecord(1400, 0, 0, ExtendedFlags.DO)), 1, 1400);
   }
 
+  private static byte[] wireFormOf(Request request, Message response) {
+    return ((ServerQueryContext) request.context()).wireFormOf(response);
+  }
+
   @Test
   void aChangedMessageIsEncodedAgain() throws Exception {
     Message query = query(9, null);
-    Message plain = answer(query, 1);
-    Message changedFlag = Responses.preEncoded(plain, plain.toWire());
+    Request request = request(query);
+    Message changedFlag = answer(query, 1);
+    Responses.preEncoded(request, changedFlag, changedFlag.toWire());
     changedFlag.getHeader().setFlag(Flags.TC);
-    assertNull(QueryExecutor.encodePreEncoded(
-        (dev.corvus.dns.api.PreEncodedMessage) changedFlag, query, Transport.UDP, 512));
-    Message changedRcode = Responses.preEncoded(plain, plain.toWire());
+    assertNull(wireFormOf(request, changedFlag));
+    Message changedRcode = answer(query, 1);
+    Responses.preEncoded(request, changedRcode, changedRcode.toWire());
     changedRcode.getHeader().setRcode(Rcode.SERVFAIL);
-    assertNull(QueryExecutor.encodePreEncoded(
-        (dev.corvus.dns.api.PreEncodedMessage) changedRcode, query, Transport.UDP, 512));
-    Message changedRecords = Responses.preEncoded(plain, plain.toWire());
+    assertNull(wireFormOf(request, changedRcode));
+    Message changedRecords = answer(query, 1);
+    Responses.preEncoded(request, changedRecords, changedRecords.toWire());
     Record first = changedRecords.getSection(Section.ANSWER).get(0);
     changedRecords.removeRecord(first, Section.ANSWER);
     changedRecords.addRecord(new ARecord(first.getName(), DClass.IN, 5, InetAddress.getByName("10.9.9.9")),
         Section.ANSWER);
-    assertNull(QueryExecutor.encodePreEncoded(
-        (dev.corvus.dns.api.PreEncodedMessage) changedRecords, query, Transport.UDP, 512));
+    assertNull(wireFormOf(request, changedRecords));
+    Message reordered = answer(query, 2);
+    Responses.preEncoded(request, reordered, reordered.toWire());
+    List<Record> records = reordered.getSection(Section.ANSWER);
+    Record second = records.get(1);
+    reordered.removeRecord(second, Section.ANSWER);
+    reordered.getSection(Section.ANSWER);
+    Record one = reordered.getSection(Section.ANSWER).get(0);
+    reordered.removeRecord(one, Section.ANSWER);
+    reordered.addRecord(second, Section.ANSWER);
+    reordered.addRecord(one, Section.ANSWER);
+    assertNull(wireFormOf(request, reordered), "the same records in another order");
+    Message other = answer(query, 1);
+    assertNull(wireFormOf(request, other), "a message the wire form was not offered for");
   }
 
   @Test
   void aResponseTooLargeForTheClientIsLeftToTruncation() throws Exception {
     Message query = query(3, new OPTRecord(512, 0, 0, 0));
-    Message plain = answer(query, 40);
-    Message preEncoded = Responses.preEncoded(plain, plain.toWire());
-    assertNull(QueryExecutor.encodePreEncoded(
-        (dev.corvus.dns.api.PreEncodedMessage) preEncoded, query, Transport.UDP, 512));
+    Request request = request(query);
+    Message preEncoded = answer(query, 40);
+    Responses.preEncoded(request, preEncoded, preEncoded.toWire());
+    assertNull(QueryExecutor.encodePreEncoded(preEncoded, wireFormOf(request, preEncoded), query,
+        Transport.UDP, 512));
     byte[] truncated = QueryExecutor.encode(preEncoded, query, Transport.UDP, 512);
     assertNotNull(truncated);
     org.junit.jupiter.api.Assertions.assertTrue(new Message(truncated).getHeader().getFlag(Flags.TC));

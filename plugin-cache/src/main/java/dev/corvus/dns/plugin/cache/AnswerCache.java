@@ -4,9 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.metrics.Counter;
-import dev.corvus.dns.api.metrics.Gauge;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -15,8 +14,9 @@ import java.util.function.Predicate;
 /**
  * One of the two caches (success or denial) on Caffeine, bounded by its capacity, keeping each
  * entry for its TTL plus the serve-stale window (at least {@link #RENEWAL_SECONDS}) on the
- * plugin's clock, and reporting its size and evictions. An expired entry is not served (the
- * handler checks), but the same answer stored again within that time renews it in place.
+ * plugin's ticker, and counting its evictions; its size is read at scrape time ({@link
+ * CacheEntries}). An expired entry is not served (the handler checks), but the same answer
+ * stored again within that time renews it in place.
  */
 final class AnswerCache {
 
@@ -28,21 +28,18 @@ final class AnswerCache {
   static final long RENEWAL_SECONDS = 30;
 
   private final Cache<CacheKey, CachedAnswer> cache;
-  private final Gauge.Child entries;
   private final int capacity;
 
-  AnswerCache(int capacity, long staleSeconds, Clock clock, Gauge.Child entries, Counter.Child evictions) {
-    this.entries = entries;
+  AnswerCache(int capacity, long staleSeconds, Ticker ticker, Counter.Child evictions) {
     this.capacity = capacity;
-    // A new configuration starts empty, whatever the previous one reported.
-    entries.set(0);
     this.cache =
         Caffeine.newBuilder()
             .maximumSize(capacity)
             // Maintenance on the calling thread keeps sizes and eviction counts current and hands
             // no work to the common pool.
             .executor(Runnable::run)
-            .ticker(() -> clock.millis() * 1_000_000L)
+            // The monotonic ticker: setting the system clock neither expires nor prolongs entries.
+            .ticker(ticker::read)
             .expireAfter(
                 Expiry.<CacheKey, CachedAnswer>writing(
                     (key, answer) -> Duration.ofNanos(answer.lifetimeNanos(staleSeconds, RENEWAL_SECONDS))))
@@ -51,9 +48,6 @@ final class AnswerCache {
                   // Only capacity evictions count, as in CoreDNS; expiry and flushes do not.
                   if (cause == RemovalCause.SIZE) {
                     evictions.inc();
-                  }
-                  if (cause != RemovalCause.REPLACED) {
-                    updateEntries();
                   }
                 })
             .build();
@@ -102,7 +96,6 @@ final class AnswerCache {
   void put(CacheKey key, CachedAnswer answer) {
     cache.asMap().compute(
         key, (k, stored) -> stored != null && stored.sameReplyAs(answer) ? stored.renewedBy(answer) : answer);
-    updateEntries();
   }
 
   void invalidate(CacheKey key) {
@@ -113,13 +106,5 @@ final class AnswerCache {
   long size() {
     cache.cleanUp();
     return cache.estimatedSize();
-  }
-
-  private void updateEntries() {
-    // The listener may run while the constructor is still building the cache.
-    Cache<CacheKey, CachedAnswer> built = cache;
-    if (built != null) {
-      entries.set(built.estimatedSize());
-    }
   }
 }

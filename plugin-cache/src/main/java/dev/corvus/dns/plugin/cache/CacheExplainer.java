@@ -37,7 +37,7 @@ final class CacheExplainer {
   /** Explains a query in the cache's zones: a hit, a stale entry or a miss. */
   CompletionStage<Message> explain(Chain chain, Request request) {
     CacheConfig config = cache.config();
-    long now = cache.clock().millis();
+    long now = cache.ticker().read();
     CachedAnswer cached = cache.find(CacheKey.of(request), now, true);
     if (cached == null) {
       return miss(chain, request);
@@ -112,7 +112,7 @@ final class CacheExplainer {
   }
 
   private static String prefetchNote(CacheConfig.Prefetch prefetch, CachedAnswer cached, long now, long ttl) {
-    int hits = cached.peekHit(now, prefetch.window().toMillis());
+    int hits = cached.peekHit(now, prefetch.window().toNanos());
     long threshold = (long) Math.ceil(prefetch.percentage() / 100.0 * cached.originalTtl());
     String state = "prefetch: " + hits + " of " + prefetch.amount() + " queries within "
         + prefetch.window().toSeconds() + " s, refresh at ttl <= " + threshold + " s";

@@ -46,7 +46,8 @@ public final class CacheFactory implements PluginFactory {
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
     CacheConfig cacheConfig = parse(config);
     CacheMetrics metrics = new CacheMetrics(context.metrics(), context.serverLabel(), cacheConfig.zones());
-    CacheHandler handler = new CacheHandler(cacheConfig, metrics, context.clock());
+    CacheHandler handler = new CacheHandler(cacheConfig, metrics, context.clock(), context.ticker());
+    CacheEntries.register(context.metrics(), handler);
     context.inspectors().register(new CacheInspector(handler, context.serverLabel()));
     return Plugin.of(handler);
   }

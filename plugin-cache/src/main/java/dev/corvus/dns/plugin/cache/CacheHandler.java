@@ -3,8 +3,8 @@ package dev.corvus.dns.plugin.cache;
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
-import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Ticker;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -22,6 +22,10 @@ import org.xbill.DNS.Type;
  * The {@code cache} handler: answers from a positive and a negative cache, passes misses on and
  * stores what comes back, refreshes popular entries before they expire ({@code prefetch}) and
  * serves expired entries when allowed ({@code serve_stale}, RFC 8767).
+ *
+ * <p>TTLs, prefetch windows and serve-stale ages are measured on the plugin's monotonic {@link
+ * Ticker}, so setting the system clock does not make a cached answer's TTL jump; the wall clock
+ * only decides whether RRSIGs are still valid (their validity is a date).
  */
 final class CacheHandler implements Handler {
 
@@ -30,22 +34,24 @@ final class CacheHandler implements Handler {
   private final CacheConfig config;
   private final CacheMetrics metrics;
   private final Clock clock;
+  private final Ticker ticker;
   private final long staleSeconds;
   private final AnswerCache success;
   private final AnswerCache denial;
   private final CacheExplainer explainer;
 
-  CacheHandler(CacheConfig config, CacheMetrics metrics, Clock clock) {
+  /**
+   * @param clock the wall clock, for RRSIG validity
+   * @param ticker the monotonic clock of TTLs and prefetch windows
+   */
+  CacheHandler(CacheConfig config, CacheMetrics metrics, Clock clock, Ticker ticker) {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
+    this.ticker = ticker;
     this.staleSeconds = config.serveStale().map(s -> s.maxStale().toSeconds()).orElse(0L);
-    this.success =
-        new AnswerCache(
-            config.success().capacity(), staleSeconds, clock, metrics.successEntries, metrics.successEvictions);
-    this.denial =
-        new AnswerCache(
-            config.denial().capacity(), staleSeconds, clock, metrics.denialEntries, metrics.denialEvictions);
+    this.success = new AnswerCache(config.success().capacity(), staleSeconds, ticker, metrics.successEvictions);
+    this.denial = new AnswerCache(config.denial().capacity(), staleSeconds, ticker, metrics.denialEvictions);
     this.explainer = new CacheExplainer(this);
   }
 
@@ -61,7 +67,7 @@ final class CacheHandler implements Handler {
     if (request.context().explaining()) {
       return explainer.explain(chain, request);
     }
-    long now = clock.millis();
+    long now = ticker.read();
     CacheKey key = CacheKey.of(request);
     metrics.requests.inc();
     CachedAnswer cached = lookup(key, now);
@@ -132,7 +138,7 @@ final class CacheHandler implements Handler {
       return false;
     }
     CacheConfig.Prefetch prefetch = config.prefetch().get();
-    int hits = cached.recordHit(now, prefetch.window().toMillis());
+    int hits = cached.recordHit(now, prefetch.window().toNanos());
     long threshold = (long) Math.ceil(prefetch.percentage() / 100.0 * cached.originalTtl());
     return hits >= prefetch.amount() && ttl <= threshold;
   }
@@ -181,14 +187,7 @@ final class CacheHandler implements Handler {
     }
     metrics.prefetches.inc();
     // A query of its own: listeners of the client's query must not see the refresh.
-    Request refreshRequest =
-        Request.of(
-            request.message(),
-            request.client(),
-            request.transport(),
-            request.zone(),
-            request.server(),
-            new QueryContext(System.nanoTime()));
+    Request refreshRequest = request.detached(ticker.read());
     CompletionStage<Message> upstream;
     try {
       upstream = chain.proceed(refreshRequest);
@@ -247,7 +246,7 @@ final class CacheHandler implements Handler {
     if (!admission.encodes()) {
       return null;
     }
-    CachedAnswer answer = CachedAnswer.encode(response, admission.kind(), clock.millis(), admission.ttlSeconds());
+    CachedAnswer answer = CachedAnswer.encode(response, admission.kind(), ticker.read(), admission.ttlSeconds());
     if (admission.verdict() == Admission.Verdict.SUCCESS) {
       success.put(key, answer);
       if (refresh) {
@@ -274,8 +273,12 @@ final class CacheHandler implements Handler {
     return config;
   }
 
-  Clock clock() {
-    return clock;
+  CacheMetrics metrics() {
+    return metrics;
+  }
+
+  Ticker ticker() {
+    return ticker;
   }
 
   AnswerCache successCache() {

@@ -115,7 +115,7 @@ final class CacheInspector implements Inspector {
   }
 
   private Map<String, Object> lookup(Name name, String typeText) {
-    long now = cache.clock().millis();
+    long now = cache.ticker().read();
     List<Map<String, Object>> entries = new ArrayList<>();
     if (typeText != null) {
       int type = parseType(typeText);

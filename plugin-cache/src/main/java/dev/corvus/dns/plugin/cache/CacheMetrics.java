@@ -2,26 +2,28 @@ package dev.corvus.dns.plugin.cache;
 
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.metrics.Counter;
-import dev.corvus.dns.api.metrics.Gauge;
 import dev.corvus.dns.api.metrics.Metrics;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.xbill.DNS.Name;
 
 /**
- * The {@code coredns_cache_*} metrics of one cache, with CoreDNS's names and label sets (see
+ * The {@code coredns_cache_*} counters of one cache, with CoreDNS's names and label sets (see
  * CoreDNS {@code plugin/cache/metrics.go}); label children are resolved once so the query path
- * only increments.
+ * only increments. {@code coredns_cache_entries} is computed at scrape time by {@link
+ * CacheEntries}.
  */
 final class CacheMetrics {
 
   static final String SUCCESS = "success";
   static final String DENIAL = "denial";
   /** Corvus has no {@code view} plugin; CoreDNS labels caches outside a view with "". */
-  private static final String NO_VIEW = "";
+  static final String NO_VIEW = "";
 
-  final Gauge.Child successEntries;
-  final Gauge.Child denialEntries;
+  /** The {@code server} label value. */
+  final String server;
+  /** The {@code zones} label value: the cached zones joined with {@code ,}. */
+  final String zonesLabel;
   final Counter.Child requests;
   final Counter.Child successHits;
   final Counter.Child denialHits;
@@ -33,9 +35,8 @@ final class CacheMetrics {
   final Counter.Child denialEvictions;
 
   CacheMetrics(Metrics metrics, String server, List<Name> zones) {
-    String zonesLabel = zones.stream().map(Names::lowerCase).collect(Collectors.joining(","));
-    Gauge entries =
-        metrics.gauge("coredns_cache_entries", "The number of elements in the cache.", "server", "type", "zones", "view");
+    this.server = server;
+    this.zonesLabel = zones.stream().map(Names::lowerCase).collect(Collectors.joining(","));
     Counter requestsTotal =
         metrics.counter("coredns_cache_requests_total", "The count of cache requests.", "server", "zones", "view");
     Counter hits =
@@ -63,8 +64,6 @@ final class CacheMetrics {
     Counter evictions =
         metrics.counter("coredns_cache_evictions_total", "The count of cache evictions.", "server", "type", "zones", "view");
 
-    successEntries = entries.labels(server, SUCCESS, zonesLabel, NO_VIEW);
-    denialEntries = entries.labels(server, DENIAL, zonesLabel, NO_VIEW);
     requests = requestsTotal.labels(server, zonesLabel, NO_VIEW);
     successHits = hits.labels(server, SUCCESS, zonesLabel, NO_VIEW);
     denialHits = hits.labels(server, DENIAL, zonesLabel, NO_VIEW);

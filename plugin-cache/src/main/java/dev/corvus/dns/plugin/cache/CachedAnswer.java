@@ -27,6 +27,7 @@ import org.xbill.DNS.Type;
 final class CachedAnswer {
 
   private static final int[] SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   /** The records per section, without their TTLs. */
   private final StoredRecord[][] records;
@@ -35,15 +36,16 @@ final class CachedAnswer {
   private final boolean authoritative;
   private final boolean recursionAvailable;
   private final boolean authenticatedData;
-  /** When the answer was stored or last renewed. */
-  private volatile long storedMillis;
+  /** When the answer was stored or last renewed, on the plugin's ticker (nanoseconds). */
+  private volatile long storedNanos;
   private final long originalTtl;
   /** The reply to the question first asked, encoded when stored; null when it had no question. */
   private final WireTemplate template;
   private final AtomicBoolean refreshing = new AtomicBoolean();
 
-  // CoreDNS's freq: queries seen without a gap of the prefetch window.
-  private long lastSeenMillis = Long.MIN_VALUE;
+  // CoreDNS's freq: queries seen without a gap of the prefetch window (ticker nanoseconds).
+  private boolean seen;
+  private long lastSeenNanos;
   private int hits;
 
   /** A record without its TTL: owner, type, class and RDATA in wire form (uncompressed, case kept). */
@@ -85,7 +87,7 @@ final class CachedAnswer {
   }
 
   private CachedAnswer(StoredRecord[][] records, WireTemplate template, ResponseKind kind, Header header,
-      long storedMillis, long originalTtl) {
+      long storedNanos, long originalTtl) {
     this.records = records;
     this.template = template;
     this.kind = kind;
@@ -93,14 +95,15 @@ final class CachedAnswer {
     this.authoritative = header.getFlag(Flags.AA);
     this.recursionAvailable = header.getFlag(Flags.RA);
     this.authenticatedData = header.getFlag(Flags.AD);
-    this.storedMillis = storedMillis;
+    this.storedNanos = storedNanos;
     this.originalTtl = originalTtl;
   }
 
   /**
-   * Encodes {@code response} (whose rcode fits the header) for serving for {@code ttlSeconds}.
+   * Encodes {@code response} (whose rcode fits the header) for serving for {@code ttlSeconds}
+   * from {@code nowNanos}, a reading of the plugin's ticker.
    */
-  static CachedAnswer encode(Message response, ResponseKind kind, long nowMillis, long ttlSeconds) {
+  static CachedAnswer encode(Message response, ResponseKind kind, long nowNanos, long ttlSeconds) {
     Record question = response.getQuestion();
     Message reply = new Message(0);
     reply.getHeader().setRcode(response.getHeader().getRcode());
@@ -125,7 +128,7 @@ final class CachedAnswer {
       byte[] wire = reply.toWire();
       template = new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
     }
-    return new CachedAnswer(records, template, kind, response.getHeader(), nowMillis, ttlSeconds);
+    return new CachedAnswer(records, template, kind, response.getHeader(), nowNanos, ttlSeconds);
   }
 
   /** The records of every section with {@code ttl}, built for one reply. */
@@ -201,7 +204,7 @@ final class CachedAnswer {
       wire[offset + 2] = (byte) (ttl >>> 8);
       wire[offset + 3] = (byte) ttl;
     }
-    return Responses.preEncoded(reply, wire);
+    return Responses.preEncoded(request, reply, wire);
   }
 
   /**
@@ -224,18 +227,21 @@ final class CachedAnswer {
    * a 64 MiB heap's old generation to a full collection every 100-120 s.
    */
   CachedAnswer renewedBy(CachedAnswer fresh) {
-    storedMillis = fresh.storedMillis;
+    storedNanos = fresh.storedNanos;
     return this;
   }
 
-  /** Seconds left at {@code nowMillis}; zero or negative once expired. */
-  long remainingTtl(long nowMillis) {
-    return originalTtl - Math.floorDiv(nowMillis - storedMillis, 1000L);
+  /**
+   * Seconds left at {@code nowNanos} (a ticker reading, so setting the system clock changes
+   * nothing); zero or negative once expired.
+   */
+  long remainingTtl(long nowNanos) {
+    return originalTtl - Math.floorDiv(nowNanos - storedNanos, NANOS_PER_SECOND);
   }
 
-  /** Whether the entry may be served at {@code nowMillis}: fresh, or stale for less than {@code staleSeconds}. */
-  boolean usable(long nowMillis, long staleSeconds) {
-    long ttl = remainingTtl(nowMillis);
+  /** Whether the entry may be served at {@code nowNanos}: fresh, or stale for less than {@code staleSeconds}. */
+  boolean usable(long nowNanos, long staleSeconds) {
+    long ttl = remainingTtl(nowNanos);
     return ttl > 0 || -ttl < staleSeconds;
   }
 
@@ -244,7 +250,7 @@ final class CachedAnswer {
    * longer, {@code renewalSeconds} in which the same answer asked again renews it.
    */
   long lifetimeNanos(long staleSeconds, long renewalSeconds) {
-    return (originalTtl + Math.max(staleSeconds, renewalSeconds)) * 1_000_000_000L;
+    return (originalTtl + Math.max(staleSeconds, renewalSeconds)) * NANOS_PER_SECOND;
   }
 
   long originalTtl() {
@@ -273,33 +279,33 @@ final class CachedAnswer {
   }
 
   /**
-   * Counts one query at {@code nowMillis} and returns how many came without a gap of {@code
-   * windowMillis} or more (CoreDNS's {@code freq.Update}).
+   * Counts one query at {@code nowNanos} and returns how many came without a gap of more than
+   * {@code windowNanos} (CoreDNS's {@code freq.Update}).
    */
-  synchronized int recordHit(long nowMillis, long windowMillis) {
-    if (lastSeenMillis == Long.MIN_VALUE || lastSeenMillis < nowMillis - windowMillis) {
-      hits = 1;
-    } else {
-      hits++;
-    }
-    lastSeenMillis = nowMillis;
+  synchronized int recordHit(long nowNanos, long windowNanos) {
+    hits = startsAnew(nowNanos, windowNanos) ? 1 : hits + 1;
+    seen = true;
+    lastSeenNanos = nowNanos;
     return hits;
   }
 
-  /** What {@link #recordHit} would return at {@code nowMillis}, without counting the query. */
-  synchronized int peekHit(long nowMillis, long windowMillis) {
-    if (lastSeenMillis == Long.MIN_VALUE || lastSeenMillis < nowMillis - windowMillis) {
-      return 1;
-    }
-    return hits + 1;
+  /** What {@link #recordHit} would return at {@code nowNanos}, without counting the query. */
+  synchronized int peekHit(long nowNanos, long windowNanos) {
+    return startsAnew(nowNanos, windowNanos) ? 1 : hits + 1;
+  }
+
+  private boolean startsAnew(long nowNanos, long windowNanos) {
+    // A difference of ticker readings, never a comparison of two: nanoTime may be negative.
+    return !seen || nowNanos - lastSeenNanos > windowNanos;
   }
 
   /** Carries the popularity of the entry this one replaced over, so a refresh keeps it. */
-  void inheritHits(CachedAnswer previous, long nowMillis) {
+  void inheritHits(CachedAnswer previous, long nowNanos) {
     int previousHits = previous.hits();
     synchronized (this) {
       hits = previousHits;
-      lastSeenMillis = nowMillis;
+      seen = true;
+      lastSeenNanos = nowNanos;
     }
   }
 

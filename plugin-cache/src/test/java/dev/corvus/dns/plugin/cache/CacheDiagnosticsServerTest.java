@@ -6,20 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.ManualClock;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.Poll;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.ManualClock;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.Queries;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
@@ -40,20 +39,18 @@ class CacheDiagnosticsServerTest {
 
   private final ManualClock clock = new ManualClock();
   private final ScriptedUpstream upstream = new ScriptedUpstream();
-  private final String upstreamName = "u" + UUID.randomUUID().toString().replace("-", "");
   private Corvus server;
   private DnsClient client;
 
   private void start(String cacheDirective) throws Exception {
-    ScriptedUpstream.REGISTRY.put(upstreamName, upstream);
-    String corefile = ".:0 {\n" + cacheDirective + "\ntestupstream " + upstreamName + "\n}\n";
-    server = Corvus.builder().corefile(corefile).dnsPort(0).clock(clock).start();
+    String corefile = ".:0 {\n" + cacheDirective + "\ntestupstream\n}\n";
+    server = Corvus.builder().corefile(corefile).dnsPort(0).clock(clock).ticker(clock)
+        .plugin(new TestUpstreamFactory(upstream)).start();
     client = new DnsClient(server.udpAddress());
   }
 
   @AfterEach
   void stop() {
-    ScriptedUpstream.REGISTRY.remove(upstreamName);
     if (server != null) {
       server.close();
     }

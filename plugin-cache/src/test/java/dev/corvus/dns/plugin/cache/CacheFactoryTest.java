@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

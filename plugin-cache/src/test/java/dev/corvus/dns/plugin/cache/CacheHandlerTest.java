@@ -2,17 +2,34 @@ package dev.corvus.dns.plugin.cache;
 
 import static dev.corvus.dns.plugin.cache.HandlerHarness.address;
 import static dev.corvus.dns.plugin.cache.HandlerHarness.ttl;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.ManualClock;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
+import dev.corvus.dns.server.routing.ServerQueryContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -21,6 +38,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.xbill.DNS.ExtendedFlags;
@@ -37,9 +55,25 @@ class CacheHandlerTest {
 
   private static final String NAME = "www.example.org.";
 
+  private final List<HandlerHarness> harnesses = new ArrayList<>();
+
+  private HandlerHarness harness(String directive) throws Exception {
+    return track(new HandlerHarness(directive));
+  }
+
+  private HandlerHarness track(HandlerHarness harness) {
+    harnesses.add(harness);
+    return harness;
+  }
+
+  @AfterEach
+  void closeHarnesses() {
+    harnesses.forEach(HandlerHarness::close);
+  }
+
   @Test
   void secondQueryIsAnsweredFromCacheWithoutUpstream() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
 
     Message first = h.ask(NAME, Type.A);
@@ -56,7 +90,7 @@ class CacheHandlerTest {
 
   @Test
   void ttlCountsDownWithTheClockAndEntryExpires() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
 
     assertEquals(300, ttl(h.ask(NAME, Type.A)));
@@ -74,7 +108,7 @@ class CacheHandlerTest {
 
   @Test
   void theSameAnswerAfterExpiryRenewsTheStoredEntryInPlace() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache 30");
+    HandlerHarness h = harness("cache 30");
     // Upstream TTLs that vary but all exceed the cap: every stored reply carries TTL 30.
     AtomicInteger upstreamTtl = new AtomicInteger(3600);
     h.upstream.answer(NAME, Type.A, request -> Answers.a(upstreamTtl.getAndDecrement(), "192.0.2.1").apply(request));
@@ -94,7 +128,7 @@ class CacheHandlerTest {
 
   @Test
   void aDifferentAnswerAfterExpiryReplacesTheEntry() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(5));
     h.ask(NAME, Type.A);
     CachedAnswer stored = storedEntry(h);
@@ -113,7 +147,7 @@ class CacheHandlerTest {
 
   @Test
   void positionalTtlCapsBothCaches() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache 60");
+    HandlerHarness h = harness("cache 60");
     h.upstream.answer(NAME, Type.A, Answers.a(3600, "192.0.2.1"));
     h.upstream.answer("gone.example.org.", Type.A, Answers.nxdomain("example.org.", 3600, 3600));
 
@@ -127,7 +161,7 @@ class CacheHandlerTest {
 
   @Test
   void successTtlAndMinTtlOverrideDefaults() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n success 100 120 30\n}");
+    HandlerHarness h = harness("cache {\n success 100 120 30\n}");
     h.upstream.answer("short.example.org.", Type.A, Answers.a(2, "192.0.2.1"));
     h.upstream.answer("long.example.org.", Type.A, Answers.a(9999, "192.0.2.2"));
 
@@ -140,14 +174,14 @@ class CacheHandlerTest {
 
   @Test
   void defaultMinTtlIsFiveSeconds() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.a(1, "192.0.2.1"));
     assertEquals(5, ttl(h.ask(NAME, Type.A)));
   }
 
   @Test
   void negativeAnswerLivesMinimumOfSoaTtlAndSoaMinimum() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer("gone.example.org.", Type.A, Answers.nxdomain("example.org.", 3600, 60));
     h.upstream.answer("www.example.org.", Type.AAAA, Answers.nodata("example.org.", 40, 900));
 
@@ -169,7 +203,7 @@ class CacheHandlerTest {
 
   @Test
   void nxdomainWithoutSoaIsNotCached() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer("gone.example.org.", Type.A, Answers.rcode(Rcode.NXDOMAIN));
     h.ask("gone.example.org.", Type.A);
     h.ask("gone.example.org.", Type.A);
@@ -178,7 +212,7 @@ class CacheHandlerTest {
 
   @Test
   void dnssecOkBitSeparatesEntries() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
 
     Message plain = h.ask(NAME, Type.A);
@@ -195,7 +229,7 @@ class CacheHandlerTest {
 
   @Test
   void checkingDisabledBitSeparatesEntries() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
     Message cd = DnsClient.newQuery(NAME, Type.A);
     cd.getHeader().setFlag(Flags.CD);
@@ -209,7 +243,7 @@ class CacheHandlerTest {
 
   @Test
   void keyIgnoresCaseAndReplyEchoesClientCaseAndId() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
 
     h.ask("www.example.org.", Type.A);
@@ -225,7 +259,7 @@ class CacheHandlerTest {
 
   @Test
   void truncatedAnswersAreNotCached() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, request -> {
       Message m = Answers.a(300, "192.0.2.1").apply(request);
       m.getHeader().setFlag(Flags.TC);
@@ -239,7 +273,7 @@ class CacheHandlerTest {
 
   @Test
   void queriesWithUnusualFlagsBypassTheCache() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
     for (int i = 0; i < 2; i++) {
       Message notify = DnsClient.newQuery(NAME, Type.A);
@@ -255,7 +289,7 @@ class CacheHandlerTest {
 
   @Test
   void answerForAnotherQuestionIsDroppedNotCached() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     // A complete answer, but for example.net while the query asked for www.example.org.
     h.upstream.answer(NAME, Type.A, request -> {
       Message other = DnsClient.newQuery("example.net.", Type.A);
@@ -270,7 +304,7 @@ class CacheHandlerTest {
 
   @Test
   void servfailIsCachedForServfailDuration() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n servfail 10s\n}");
+    HandlerHarness h = harness("cache {\n servfail 10s\n}");
     h.upstream.answer(NAME, Type.A, Answers.rcode(Rcode.SERVFAIL));
     assertEquals(Rcode.SERVFAIL, h.ask(NAME, Type.A).getRcode());
     h.advance(9);
@@ -283,7 +317,7 @@ class CacheHandlerTest {
 
   @Test
   void servfailZeroDisablesServfailCaching() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n servfail 0\n}");
+    HandlerHarness h = harness("cache {\n servfail 0\n}");
     h.upstream.answer(NAME, Type.A, Answers.rcode(Rcode.SERVFAIL));
     h.ask(NAME, Type.A);
     h.ask(NAME, Type.A);
@@ -292,7 +326,7 @@ class CacheHandlerTest {
 
   @Test
   void disableSkipsOnlyTheNamedCacheInTheNamedZones() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n disable success sub.example.org\n disable denial other.org\n}");
+    HandlerHarness h = harness("cache {\n disable success sub.example.org\n disable denial other.org\n}");
     h.upstream.answer("a.sub.example.org.", Type.A, Answers.counting(300));
     h.upstream.answer("b.example.org.", Type.A, Answers.counting(300));
     h.upstream.answer("gone.sub.example.org.", Type.A, Answers.nxdomain("example.org.", 300, 300));
@@ -312,7 +346,7 @@ class CacheHandlerTest {
 
   @Test
   void namesOutsideTheCachedZonesPassThrough() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache example.org");
+    HandlerHarness h = harness("cache example.org");
     h.upstream.answer("www.example.net.", Type.A, Answers.counting(300));
     h.ask("www.example.net.", Type.A);
     h.ask("www.example.net.", Type.A);
@@ -321,7 +355,7 @@ class CacheHandlerTest {
 
   @Test
   void capacityEvictsAndIsCounted() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n success 3\n}");
+    HandlerHarness h = harness("cache {\n success 3\n}");
     for (int i = 0; i < 10; i++) {
       h.upstream.answer("n" + i + ".example.org.", Type.A, Answers.counting(300));
       h.ask("n" + i + ".example.org.", Type.A);
@@ -333,7 +367,7 @@ class CacheHandlerTest {
 
   @Test
   void keepTtlServesTheOriginalTtl() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n keepttl\n}");
+    HandlerHarness h = harness("cache {\n keepttl\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
     h.ask(NAME, Type.A);
     h.advance(250);
@@ -345,7 +379,7 @@ class CacheHandlerTest {
 
   @Test
   void prefetchRefreshesPopularEntryBeforeExpiry() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n prefetch 2 1m 10%\n}");
+    HandlerHarness h = harness("cache {\n prefetch 2 1m 10%\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(100));
     h.ask(NAME, Type.A);
     h.advance(30);
@@ -367,7 +401,7 @@ class CacheHandlerTest {
 
   @Test
   void prefetchFiresOnceUnderConcurrentLoad() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n prefetch 1\n}");
+    HandlerHarness h = harness("cache {\n prefetch 1\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(100));
     h.ask(NAME, Type.A);
     h.advance(91);
@@ -408,7 +442,7 @@ class CacheHandlerTest {
 
   @Test
   void serveStaleImmediateAnswersStaleAndRefreshesInBackground() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n serve_stale 1h\n}");
+    HandlerHarness h = harness("cache {\n serve_stale 1h\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(30));
     h.ask(NAME, Type.A);
     h.advance(40);
@@ -432,7 +466,7 @@ class CacheHandlerTest {
 
   @Test
   void serveStaleVerifyAsksUpstreamFirst() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n serve_stale 1h verify\n}");
+    HandlerHarness h = harness("cache {\n serve_stale 1h verify\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(30));
     h.ask(NAME, Type.A);
     h.advance(40);
@@ -453,7 +487,7 @@ class CacheHandlerTest {
 
   @Test
   void serveStaleVerifyDoesNotTakeServfailForAnAnswer() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n serve_stale 1h verify\n servfail 0\n}");
+    HandlerHarness h = harness("cache {\n serve_stale 1h verify\n servfail 0\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(30));
     h.ask(NAME, Type.A);
     h.advance(40);
@@ -465,7 +499,7 @@ class CacheHandlerTest {
 
   @Test
   void staleEntriesBeyondTheStaleWindowAreNotServed() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache {\n serve_stale 10m\n}");
+    HandlerHarness h = harness("cache {\n serve_stale 10m\n}");
     h.upstream.answer(NAME, Type.A, Answers.counting(30));
     h.ask(NAME, Type.A);
     h.advance(30 + 600);
@@ -478,7 +512,7 @@ class CacheHandlerTest {
 
   @Test
   void withoutServeStaleExpiredEntriesAreNotServed() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     h.upstream.answer(NAME, Type.A, Answers.counting(30));
     h.ask(NAME, Type.A);
     h.advance(30);
@@ -489,11 +523,10 @@ class CacheHandlerTest {
 
   @Test
   void metricsUseCoreDnsNamesAndLabels() throws Exception {
-    HandlerHarness h = new HandlerHarness("cache");
+    HandlerHarness h = harness("cache");
     List<String> typed = List.of("server", "type", "zones", "view");
-    assertLabelNames(h, "coredns_cache_entries", typed, () -> h.metrics.gauge("coredns_cache_entries", "", typed.toArray(String[]::new)));
     for (String name : List.of("coredns_cache_hits_total", "coredns_cache_evictions_total")) {
-      assertLabelNames(h, name, typed, () -> h.metrics.counter(name, "", typed.toArray(String[]::new)));
+      assertLabelNames(h, name, typed, () -> h.kit.metrics().counter(name, "", typed.toArray(String[]::new)));
     }
     List<String> untyped = List.of("server", "zones", "view");
     for (String name : List.of(
@@ -502,7 +535,119 @@ class CacheHandlerTest {
         "coredns_cache_prefetch_total",
         "coredns_cache_drops_total",
         "coredns_cache_served_stale_total")) {
-      assertLabelNames(h, name, untyped, () -> h.metrics.counter(name, "", untyped.toArray(String[]::new)));
+      assertLabelNames(h, name, untyped, () -> h.kit.metrics().counter(name, "", untyped.toArray(String[]::new)));
+    }
+    // Computed at scrape time; registered last, as registering it again takes its place.
+    assertLabelNames(h, CacheEntries.NAME, typed,
+        () -> h.kit.metrics().gaugeFunction(CacheEntries.NAME, "", typed, List::of));
+  }
+
+  @Test
+  void ttlFollowsTheTickerWhenTheSystemClockIsSet() throws Exception {
+    SettableClock wall = new SettableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ManualClock ticker = new ManualClock();
+    HandlerHarness h = track(new HandlerHarness("cache", wall, ticker));
+    h.upstream.answer(NAME, Type.A, Answers.counting(300));
+    assertEquals(300, ttl(h.ask(NAME, Type.A)));
+
+    wall.set(Instant.parse("2026-01-01T02:00:00Z"));
+    assertEquals(300, ttl(h.ask(NAME, Type.A)), "two hours forward on the wall clock: nothing expired");
+    wall.set(Instant.parse("2025-12-31T00:00:00Z"));
+    assertEquals(300, ttl(h.ask(NAME, Type.A)), "a day back: the TTL does not grow either");
+    ticker.advance(Duration.ofSeconds(100));
+    assertEquals(200, ttl(h.ask(NAME, Type.A)));
+    assertEquals(1, h.upstream.calls());
+  }
+
+  @Test
+  void aHitOffersItsPreEncodedWireForm() throws Exception {
+    HandlerHarness h = harness("cache");
+    h.upstream.answer(NAME, Type.A, Answers.counting(300));
+    h.ask(NAME, Type.A);
+    h.advance(10);
+    Request request = Queries.request(DnsClient.newQuery("wWw.Example.ORG.", Type.A));
+
+    Message hit = h.ask(request);
+
+    byte[] offered = Queries.context(request).wireFormOf(hit);
+    assertNotNull(offered, "a hit offers the wire form it patched");
+    byte[] encoded = hit.toWire();
+    // Everything but the ID, which the server patches in with the OPT record.
+    assertArrayEquals(Arrays.copyOfRange(encoded, 2, encoded.length), Arrays.copyOfRange(offered, 2, offered.length));
+    assertEquals(290, ttl(hit));
+  }
+
+  @Test
+  void aRefreshIsADetachedQueryOfItsOwn() throws Exception {
+    HandlerHarness h = harness("cache {\n prefetch 1\n}");
+    List<Request> seen = new CopyOnWriteArrayList<>();
+    AtomicInteger toldAboutAWrite = new AtomicInteger();
+    h.upstream.answer(NAME, Type.A, request -> {
+      seen.add(request);
+      // As log or prometheus after the cache would: ask to hear about the response written.
+      request.context().onWritten((response, bytes) -> toldAboutAWrite.incrementAndGet());
+      return Answers.a(100, "192.0.2.1").apply(request);
+    });
+    h.ask(NAME, Type.A);
+    h.advance(91);
+    Request client = Queries.request(DnsClient.newQuery(NAME, Type.A));
+
+    Message hit = h.ask(client);
+    PluginTestKit.written(client, hit);
+
+    assertEquals(2, seen.size(), "the fill and the prefetch");
+    Request refresh = seen.get(1);
+    assertNotSame(client.context(), refresh.context(), "the refresh has a context of its own");
+    assertFalse(refresh.context() instanceof ServerQueryContext, "made by request.detached");
+    assertEquals(client.qname(), refresh.qname());
+    assertEquals(0, toldAboutAWrite.get(), "the client's answer is not the refresh's");
+  }
+
+  @Test
+  void cachesOfSeveralBlocksEachReportTheirEntries() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit(new ManualClock())) {
+      ScriptedUpstream upstream = new ScriptedUpstream();
+      upstream.answer("www.example.org.", Type.A, Answers.counting(300));
+      upstream.answer("www.example.net.", Type.A, Answers.counting(300));
+      upstream.answer("ftp.example.net.", Type.A, Answers.counting(300));
+      Plugin org = kit.create(new CacheFactory(), "example.org:53", "cache");
+      Plugin net = kit.create(new CacheFactory(), "example.net:53", "cache");
+      kit.handle(org, kit.request("www.example.org.", Type.A), upstream);
+      kit.handle(net, kit.request("www.example.net.", Type.A), upstream);
+      kit.handle(net, kit.request("ftp.example.net.", Type.A), upstream);
+
+      MetricsText scrape = kit.scrape();
+      assertEquals(1, scrape.sum(CacheEntries.NAME, Map.of("zones", "example.org.", "type", "success")));
+      assertEquals(2, scrape.sum(CacheEntries.NAME, Map.of("zones", "example.net.", "type", "success")));
+      assertEquals(0, scrape.sum(CacheEntries.NAME, Map.of("type", "denial")));
+    }
+  }
+
+  /** A wall clock a test sets to any instant, forward or back, as an operator sets the system time. */
+  private static final class SettableClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    SettableClock(Instant start) {
+      now = new AtomicReference<>(start);
+    }
+
+    void set(Instant instant) {
+      now.set(instant);
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
     }
   }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,11 +51,9 @@ class CacheHitBenchmarkTest {
   @Test
   void overUdpSockets() throws Exception {
     ScriptedUpstream upstream = new ScriptedUpstream();
-    String name = "b" + UUID.randomUUID().toString().replace("-", "");
-    ScriptedUpstream.REGISTRY.put(name, upstream);
     upstream.answer(NAME, Type.A, Answers.a(3600, "192.0.2.1"));
-    try (Corvus server =
-        Corvus.builder().corefile(".:0 {\n cache\n testupstream " + name + "\n}\n").dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().corefile(".:0 {\n cache\n testupstream\n}\n").dnsPort(0)
+        .plugin(new TestUpstreamFactory(upstream)).start()) {
       InetSocketAddress address = server.udpAddress();
       byte[] query = DnsClient.newQuery(NAME, Type.A).toWire();
       runClients(address, query, 2, 1_000); // warm-up
@@ -72,8 +69,6 @@ class CacheHitBenchmarkTest {
             latencies[(int) (latencies.length * 0.99)] / 1000.0,
             upstream.calls());
       }
-    } finally {
-      ScriptedUpstream.REGISTRY.remove(name);
     }
   }
 
@@ -115,7 +110,4 @@ class CacheHitBenchmarkTest {
       pool.shutdownNow();
     }
   }
-
-
-
 }

@@ -3,16 +3,17 @@ package dev.corvus.dns.plugin.cache;
 import static dev.corvus.dns.plugin.cache.HandlerHarness.address;
 import static dev.corvus.dns.plugin.cache.HandlerHarness.ttl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.ManualClock;
+import dev.corvus.dns.testkit.ManualClock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
@@ -41,26 +41,21 @@ class CacheServerTest {
 
   private final ManualClock clock = new ManualClock();
   private final ScriptedUpstream upstream = new ScriptedUpstream();
-  private final String upstreamName = "u" + UUID.randomUUID().toString().replace("-", "");
   private Corvus server;
   private DnsClient client;
 
   private void start(String cacheDirective) throws Exception {
-    ScriptedUpstream.REGISTRY.put(upstreamName, upstream);
-    String corefile = ".:0 {\n" + cacheDirective + "\ntestupstream " + upstreamName + "\n}\n";
-    try {
-      server = Corvus.builder().corefile(corefile).dnsPort(0).clock(clock).start();
-    } catch (IllegalStateException e) {
-      Assumptions.assumeFalse(
-          String.valueOf(e.getMessage()).contains("in progress"), "the embedding API is not implemented yet");
-      throw e;
-    }
+    server = Corvus.builder().corefile(corefile(cacheDirective)).dnsPort(0).clock(clock).ticker(clock)
+        .plugin(new TestUpstreamFactory(upstream)).start();
     client = new DnsClient(server.udpAddress());
+  }
+
+  private static String corefile(String cacheDirective) {
+    return ".:0 {\n" + cacheDirective + "\ntestupstream\n}\n";
   }
 
   @AfterEach
   void stop() {
-    ScriptedUpstream.REGISTRY.remove(upstreamName);
     if (server != null) {
       server.close();
     }
@@ -260,6 +255,41 @@ class CacheServerTest {
     assertEquals(1, scrape("coredns_cache_entries", Map.of("type", "success")));
     assertEquals(1, scrape("coredns_cache_entries", Map.of("type", "denial")));
     assertEquals(0, scrape("coredns_cache_served_stale_total", Map.of()));
+  }
+
+  @Test
+  void aReloadThatFailsValidationLeavesTheEntriesAsTheyWere() throws Exception {
+    start("cache");
+    for (int i = 0; i < 3; i++) {
+      String name = "n" + i + ".example.org.";
+      upstream.answer(name, Type.A, Answers.counting(300));
+      client.udp(name, Type.A);
+    }
+    upstream.answer("gone.example.org.", Type.A, Answers.nxdomain("example.org.", 300, 300));
+    client.udp("gone.example.org.", Type.A);
+    assertEquals(3, scrape("coredns_cache_entries", Map.of("type", "success")));
+
+    // The new cache is created (and registers its entries gauge) before testupstream fails.
+    ConfigException rejected = assertThrows(ConfigException.class,
+        () -> server.reload(".:0 {\n cache\n testupstream unexpected\n}\n"));
+    assertTrue(rejected.getMessage().contains("testupstream"), rejected.getMessage());
+
+    assertEquals(3, scrape("coredns_cache_entries", Map.of("type", "success")), "the served cache's entries");
+    assertEquals(1, scrape("coredns_cache_entries", Map.of("type", "denial")));
+    client.udp("n0.example.org.", Type.A);
+    assertEquals(4, upstream.calls(), "the served cache still answers");
+  }
+
+  @Test
+  void aReloadThatServesReportsTheNewCachesEntries() throws Exception {
+    start("cache");
+    upstream.answer(NAME, Type.A, Answers.counting(300));
+    client.udp(NAME, Type.A);
+    assertEquals(1, scrape("coredns_cache_entries", Map.of("type", "success")));
+
+    server.reload(corefile("cache {\n success 100\n}"));
+
+    assertEquals(0, scrape("coredns_cache_entries", Map.of("type", "success")), "a new configuration starts empty");
   }
 
   /**

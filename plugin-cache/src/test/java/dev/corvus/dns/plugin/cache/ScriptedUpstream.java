@@ -23,9 +23,6 @@ import org.xbill.DNS.Type;
  */
 final class ScriptedUpstream implements Handler {
 
-  /** Tables by name, so the {@code testupstream NAME} directive finds the test's instance. */
-  static final Map<String, ScriptedUpstream> REGISTRY = new ConcurrentHashMap<>();
-
   private final Map<String, Function<Request, Message>> answers = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> callsByQuestion = new ConcurrentHashMap<>();
   private final AtomicInteger calls = new AtomicInteger();

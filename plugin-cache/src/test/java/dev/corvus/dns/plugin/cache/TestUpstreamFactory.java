@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.cache;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Placement;
@@ -9,11 +8,16 @@ import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 
 /**
- * Test-only directive {@code testupstream NAME}: puts the {@link ScriptedUpstream} a test
- * registered under NAME right after {@code cache} in the chain.
+ * Test-only directive {@code testupstream}: puts the test's {@link ScriptedUpstream} right after
+ * {@code cache} in the chain. Register an instance with {@code Corvus.builder().plugin(...)}.
  */
-@AutoService(PluginFactory.class)
-public final class TestUpstreamFactory implements PluginFactory {
+final class TestUpstreamFactory implements PluginFactory {
+
+  private final ScriptedUpstream upstream;
+
+  TestUpstreamFactory(ScriptedUpstream upstream) {
+    this.upstream = upstream;
+  }
 
   @Override
   public String directive() {
@@ -27,12 +31,7 @@ public final class TestUpstreamFactory implements PluginFactory {
 
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    String name = config.nextArg("table name");
     config.expectNoMoreArgs();
-    ScriptedUpstream upstream = ScriptedUpstream.REGISTRY.get(name);
-    if (upstream == null) {
-      throw config.error("no scripted upstream registered as " + name);
-    }
     return Plugin.of(upstream);
   }
 }

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.metrics.Metrics;
+import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
@@ -58,6 +59,11 @@ public final class AclFactory implements PluginFactory {
     return Plugin.of(new AclHandler(zones, policies, context.serverLabel(), counters));
   }
 
+  /**
+   * One policy line. {@code type} and {@code net} sections may come in any order and repeat, so
+   * the line is read as a whole; a network is parsed as {@link ConfigReader#nextCidr} parses one
+   * with a bare address allowed ({@link Cidr#parseHostOrNetwork}), with the same message.
+   */
   private static Policy policy(ConfigReader config, Policy.Action action) throws ConfigException {
     Set<Integer> types = new HashSet<>();
     List<Cidr> networks = new ArrayList<>();
@@ -94,9 +100,9 @@ public final class AclFactory implements PluginFactory {
             continue;
           }
           try {
-            networks.add(Cidr.parse(token));
+            networks.add(Cidr.parseHostOrNetwork(token));
           } catch (IllegalArgumentException e) {
-            throw config.error("illegal CIDR notation \"" + token + "\"");
+            throw config.error("net: " + e.getMessage());
           }
         }
       }

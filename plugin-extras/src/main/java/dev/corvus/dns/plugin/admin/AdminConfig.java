@@ -1,6 +1,6 @@
 package dev.corvus.dns.plugin.admin;
 
-import dev.corvus.dns.plugin.acl.Cidr;
+import dev.corvus.dns.api.net.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,17 +1,19 @@
 package dev.corvus.dns.plugin.admin;
 
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.api.plugin.Placement;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
-import dev.corvus.dns.plugin.acl.Cidr;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code admin [ADDRESS] { allow CIDR...; flush }} directive: an HTTP endpoint for operators
@@ -34,9 +36,15 @@ public final class AdminFactory implements PluginFactory {
     return Placement.after("ready");
   }
 
+  /** The explanations, configuration status and inspectors it serves are the server's. */
+  @Override
+  public Set<Class<?>> capabilities() {
+    return Set.of(ServerControl.class);
+  }
+
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    return new AdminPlugin(parse(config), context);
+    return new AdminPlugin(parse(config), context, context.capability(ServerControl.class));
   }
 
   static AdminConfig parse(ConfigReader config) throws ConfigException {
@@ -53,12 +61,7 @@ public final class AdminFactory implements PluginFactory {
             throw config.error("allow needs at least one CIDR, e.g. allow 10.0.0.0/8");
           }
           while (config.hasNextArg()) {
-            String text = config.nextArg("CIDR");
-            try {
-              allowed.add(Cidr.parse(text));
-            } catch (IllegalArgumentException e) {
-              throw config.error("allow: " + e.getMessage());
-            }
+            allowed.add(config.nextCidr("CIDR", true));
           }
         }
         case "flush" -> {

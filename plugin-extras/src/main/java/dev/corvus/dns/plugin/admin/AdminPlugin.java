@@ -1,14 +1,14 @@
 package dev.corvus.dns.plugin.admin;
 
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.HttpEndpoints.HttpRequest;
 import dev.corvus.dns.api.plugin.HttpEndpoints.HttpResponse;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.ServerControl;
-import dev.corvus.dns.api.Names;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,18 +42,21 @@ final class AdminPlugin implements Plugin {
 
   private final AdminConfig config;
   private final PluginContext context;
+  private final ServerControl server;
   private final List<HttpEndpoints.Endpoint> endpoints = new ArrayList<>();
 
-  AdminPlugin(AdminConfig config, PluginContext context) {
+  AdminPlugin(AdminConfig config, PluginContext context, ServerControl server) {
     this.config = config;
     this.context = context;
+    this.server = server;
   }
 
   @Override
-  public synchronized void start() {
+  public synchronized CompletionStage<Void> start() {
     endpoints.add(context.http().serve(config.address(), "/explain", guarded(this::explain)));
     endpoints.add(context.http().serve(config.address(), "/config", guarded(request -> config())));
     endpoints.add(context.http().serve(config.address(), "/inspect/", guarded(this::inspect)));
+    return STARTED;
   }
 
   @Override
@@ -106,7 +110,7 @@ final class AdminPlugin implements Plugin {
     query.getHeader().setFlag(Flags.RD);
     Explanation explanation;
     try {
-      explanation = context.server().explain(query, new InetSocketAddress(clientAddress, 53))
+      explanation = server.explain(query, new InetSocketAddress(clientAddress, 53))
           .toCompletableFuture().get(EXPLAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalArgumentException(e.getCause().getMessage());
@@ -125,7 +129,7 @@ final class AdminPlugin implements Plugin {
   }
 
   private HttpResponse config() {
-    ServerControl.ConfigStatus status = context.server().status();
+    ServerControl.ConfigStatus status = server.status();
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("files", status.serving().files().stream().map(Object::toString).toList());
     data.put("sha512", status.serving().sha512());
@@ -136,7 +140,7 @@ final class AdminPlugin implements Plugin {
 
   private HttpResponse inspect(HttpRequest request) {
     String rest = request.path().substring("/inspect/".length());
-    List<Inspector> inspectors = context.server().inspectors();
+    List<Inspector> inspectors = server.inspectors();
     if (rest.isEmpty()) {
       TreeSet<String> topics = new TreeSet<>();
       inspectors.forEach(i -> topics.add(i.topic()));

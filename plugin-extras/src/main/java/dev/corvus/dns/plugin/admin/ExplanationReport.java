@@ -1,8 +1,8 @@
 package dev.corvus.dns.plugin.admin;
 
-import dev.corvus.dns.api.plugin.Explanation;
-import dev.corvus.dns.api.plugin.Explanation.Outcome;
-import dev.corvus.dns.api.plugin.Explanation.Step;
+import dev.corvus.dns.api.capability.Explanation;
+import dev.corvus.dns.api.capability.Explanation.Outcome;
+import dev.corvus.dns.api.capability.Explanation.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

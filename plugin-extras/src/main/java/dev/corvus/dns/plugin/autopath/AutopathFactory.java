@@ -1,14 +1,14 @@
 package dev.corvus.dns.plugin.autopath;
 
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.config.ResolvConf;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +39,8 @@ public final class AutopathFactory implements PluginFactory {
     List<Name> zones = new ArrayList<>();
     for (String zone : args) {
       try {
-        Name name = dev.corvus.dns.api.Names.zone(zone);
-        if (!dev.corvus.dns.api.Names.inAny(name, config.serverZones())) {
+        Name name = Names.zone(zone);
+        if (!Names.inAny(name, config.serverZones())) {
           throw config.error("zone " + name + " is not in the server block's zones " + config.serverZones());
         }
         zones.add(name);
@@ -60,7 +60,7 @@ public final class AutopathFactory implements PluginFactory {
     Path resolvConf = config.baseDirectory().resolve(source);
     List<Name> search;
     try {
-      search = ResolvConf.searchPath(Files.readAllLines(resolvConf, StandardCharsets.UTF_8));
+      search = ResolvConf.read(resolvConf).search();
     } catch (IOException e) {
       throw config.error("failed to read " + resolvConf + ": " + e);
     } catch (IllegalArgumentException e) {

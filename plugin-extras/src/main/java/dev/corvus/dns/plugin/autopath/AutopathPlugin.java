@@ -1,11 +1,12 @@
 package dev.corvus.dns.plugin.autopath;
 
 import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.capability.PodNamespaceLookup;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.PodNamespaceLookup;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +37,9 @@ final class AutopathPlugin implements Plugin {
   }
 
   @Override
-  public void start() {
+  public CompletionStage<Void> start() {
     if (!config.fromKubernetes()) {
-      return;
+      return STARTED;
     }
     pods = context.services().lookup(PodNamespaceLookup.class);
     if (pods.isEmpty()) {
@@ -46,5 +47,6 @@ final class AutopathPlugin implements Plugin {
       log.error("autopath: @kubernetes is configured but no kubernetes plugin exports pod namespaces "
           + "(is kubernetes in this server block, with pods verified?); queries pass through unchanged");
     }
+    return STARTED;
   }
 }

@@ -39,7 +39,7 @@ public final class ChaosFactory implements PluginFactory {
       }
       authors = List.copyOf(unique);
     }
-    return new ChaosPlugin(new ChaosConfig(version, authors));
+    return new ChaosPlugin(new ChaosConfig(version, authors), context.scheduler());
   }
 
   private static String defaultVersion() {

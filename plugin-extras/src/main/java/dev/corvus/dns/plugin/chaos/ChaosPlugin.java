@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
@@ -20,15 +22,21 @@ import org.xbill.DNS.Type;
 
 /**
  * Answers CH TXT queries for the server's identity; anything else goes on. The host name is
- * looked up once at start, not on the I/O thread.
+ * looked up once at start, in the background, never on the I/O thread.
  */
 final class ChaosPlugin implements Plugin, Handler {
 
   private final ChaosConfig config;
+  private final Executor background;
   private volatile String hostname = "localhost";
 
-  ChaosPlugin(ChaosConfig config) {
+  /**
+   * @param background where the host name is looked up: a lookup may wait on the resolver, and
+   *     {@link #start()} must not
+   */
+  ChaosPlugin(ChaosConfig config, Executor background) {
     this.config = config;
+    this.background = background;
   }
 
   @Override
@@ -36,13 +44,16 @@ final class ChaosPlugin implements Plugin, Handler {
     return Optional.of(this);
   }
 
+  /** Completes once the host name is known, so that the first hostname.bind answer carries it. */
   @Override
-  public void start() {
-    try {
-      hostname = ChaosFactory.trim(InetAddress.getLocalHost().getHostName());
-    } catch (UnknownHostException e) {
-      hostname = "localhost"; // CoreDNS's fallback when the host name is unknown
-    }
+  public CompletionStage<Void> start() {
+    return CompletableFuture.runAsync(() -> {
+      try {
+        hostname = ChaosFactory.trim(InetAddress.getLocalHost().getHostName());
+      } catch (UnknownHostException e) {
+        hostname = "localhost"; // CoreDNS's fallback when the host name is unknown
+      }
+    }, background);
   }
 
   @Override

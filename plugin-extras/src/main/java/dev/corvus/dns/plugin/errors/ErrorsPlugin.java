@@ -5,6 +5,7 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.plugin.debug.DebugMode;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.LoggerFactory;
 
 /** The {@code errors} plugin: its handler and the flush of pending consolidated lines at stop. */
@@ -28,11 +29,12 @@ final class ErrorsPlugin implements Plugin {
   }
 
   @Override
-  public void start() {
+  public CompletionStage<Void> start() {
     // debug exports its marker while the configuration is created; it is visible from start on.
     if (context.services().lookup(DebugMode.class).isPresent()) {
       handler.logStackTraces();
     }
+    return STARTED;
   }
 
   @Override

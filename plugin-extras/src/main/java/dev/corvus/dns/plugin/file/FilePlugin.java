@@ -5,6 +5,7 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,12 +37,13 @@ final class FilePlugin implements Plugin {
   }
 
   @Override
-  public void start() {
+  public CompletionStage<Void> start() {
     long millis = config.reload().toMillis();
     if (millis > 0) {
       // parsing a zone file is I/O and CPU: it runs on the scheduler, never on an I/O thread
       reloads = context.scheduler().scheduleWithFixedDelay(this::reloadChanged, millis, millis, TimeUnit.MILLISECONDS);
     }
+    return STARTED;
   }
 
   /** Reloads each zone whose serial differs from the one served. */

@@ -44,8 +44,7 @@ final class ZoneLookup {
 
   static Result lookup(ZoneData data, Request request) {
     Zone zone = data.zone();
-    Message response = Responses.reply(request);
-    response.getHeader().setFlag(Flags.AA);
+    Message response = Responses.answer(request);
     Name qname = request.qname();
     int qtype = request.qtype();
     List<Record> answer = new ArrayList<>();

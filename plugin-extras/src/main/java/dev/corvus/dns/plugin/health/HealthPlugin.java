@@ -7,6 +7,8 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,7 @@ final class HealthPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(HealthPlugin.class);
 
   /** CoreDNS's SlimTimeBuckets: 0.25 ms times powers of ten up to 2.5 s. */
-  static final double[] SLIM_TIME_BUCKETS = {0.00025, 0.0025, 0.025, 0.25, 2.5};
+  static final List<Double> SLIM_TIME_BUCKETS = List.of(0.00025, 0.0025, 0.025, 0.25, 2.5);
 
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
@@ -51,8 +53,9 @@ final class HealthPlugin implements Plugin {
         .labels();
   }
 
+  /** Serves {@code /health} at once and leaves the probing to its own thread. */
   @Override
-  public synchronized void start() {
+  public synchronized CompletionStage<Void> start() {
     endpoint = context.http().serve(config.address(), "/health", route);
     prober = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread thread = new Thread(task, "corvus-health-probe");
@@ -62,6 +65,7 @@ final class HealthPlugin implements Plugin {
     long period = PROBE_INTERVAL.toMillis();
     // A fixed delay: after a probe that took long, the next waits a whole period.
     prober.scheduleWithFixedDelay(this::probe, period, period, TimeUnit.MILLISECONDS);
+    return STARTED;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.corvus.dns.api.metrics.Gauge;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,7 +41,7 @@ final class HostsPlugin implements Plugin {
   }
 
   @Override
-  public void start() {
+  public CompletionStage<Void> start() {
     refresh();
     publishEntries();
     long millis = config.reload().toMillis();
@@ -48,9 +49,11 @@ final class HostsPlugin implements Plugin {
       // rereading a file is I/O: it runs on the scheduler, never on a query's I/O thread
       reloads = context.scheduler().scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
     }
+    return STARTED;
   }
 
-  private void refresh() {
+  /** Rereads the file if it changed; the scheduler runs it every reload interval. */
+  void refresh() {
     try {
       if (file.refresh()) {
         publishEntries();

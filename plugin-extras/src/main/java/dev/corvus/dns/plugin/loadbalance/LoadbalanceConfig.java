@@ -1,6 +1,6 @@
 package dev.corvus.dns.plugin.loadbalance;
 
-import dev.corvus.dns.plugin.acl.Cidr;
+import dev.corvus.dns.api.net.Cidr;
 import java.nio.file.Path;
 import java.time.Duration;
 

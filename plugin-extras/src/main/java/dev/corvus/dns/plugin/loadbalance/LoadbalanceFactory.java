@@ -3,10 +3,10 @@ package dev.corvus.dns.plugin.loadbalance;
 import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
-import dev.corvus.dns.plugin.acl.Cidr;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,12 +63,8 @@ public final class LoadbalanceFactory implements PluginFactory {
     while (config.nextOption()) {
       switch (config.option()) {
         case "prefer" -> {
-          for (String text : config.remainingArgs()) {
-            try {
-              preferred.add(Cidr.parseNetwork(text));
-            } catch (IllegalArgumentException e) {
-              throw config.error("prefer: " + e.getMessage());
-            }
+          while (config.hasNextArg()) {
+            preferred.add(config.nextCidr("CIDR", false));
           }
         }
         case "reload" -> {

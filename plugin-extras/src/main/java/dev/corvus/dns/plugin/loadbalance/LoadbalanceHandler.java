@@ -3,7 +3,7 @@ package dev.corvus.dns.plugin.loadbalance;
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
-import dev.corvus.dns.plugin.acl.Cidr;
+import dev.corvus.dns.api.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;

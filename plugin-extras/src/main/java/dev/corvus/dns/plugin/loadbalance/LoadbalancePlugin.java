@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,13 +39,14 @@ final class LoadbalancePlugin implements Plugin {
   }
 
   @Override
-  public void start() throws IOException {
+  public CompletionStage<Void> start() throws IOException {
     if (config.weighted() && !config.reload().isZero()) {
       lastModified = Files.getLastModifiedTime(config.weightFile());
       long millis = config.reload().toMillis();
       // Rereading a file is I/O: the scheduler does it, never a query's I/O thread.
       reloads = context.scheduler().scheduleWithFixedDelay(this::reload, millis, millis, TimeUnit.MILLISECONDS);
     }
+    return STARTED;
   }
 
   private void reload() {

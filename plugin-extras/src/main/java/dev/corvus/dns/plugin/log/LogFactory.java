@@ -1,8 +1,10 @@
 package dev.corvus.dns.plugin.log;
 
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
@@ -19,6 +21,9 @@ public final class LogFactory implements PluginFactory {
 
   static final List<String> KNOWN_OPTIONS = List.of("class");
 
+  /** Corvus's own metric: CoreDNS writes synchronously and never drops a line. */
+  static final String DROPPED_LINES = "corvus_log_dropped_lines_total";
+
   @Override
   public String directive() {
     return "log";
@@ -32,7 +37,12 @@ public final class LogFactory implements PluginFactory {
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
     List<LogRule> rules = parse(config);
-    return Plugin.of(new LogHandler(rules, LoggerFactory.getLogger("dev.corvus.dns.plugin.log")::info));
+    Counter.Child dropped = context.metrics()
+        .counter(DROPPED_LINES, "Counter of query log lines dropped because the log writer fell behind.", "server")
+        .labels(context.serverLabel());
+    AsyncLogSink sink = new AsyncLogSink(LoggerFactory.getLogger("dev.corvus.dns.plugin.log")::info,
+        AsyncLogSink.DEFAULT_CAPACITY, dropped, "corvus-log " + context.serverLabel());
+    return new LogPlugin(new LogHandler(rules, sink), sink);
   }
 
   static List<LogRule> parse(ConfigReader config) throws ConfigException {
@@ -50,7 +60,7 @@ public final class LogFactory implements PluginFactory {
     List<Name> scopes = new ArrayList<>();
     for (String arg : args) {
       try {
-        scopes.add(dev.corvus.dns.api.Names.zone(arg));
+        scopes.add(Names.zone(arg));
       } catch (IllegalArgumentException e) {
         throw config.error("not a valid name: " + arg);
       }

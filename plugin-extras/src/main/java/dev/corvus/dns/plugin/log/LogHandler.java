@@ -6,7 +6,6 @@ import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.Request;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 import org.xbill.DNS.Message;
 
 /**
@@ -14,6 +13,9 @@ import org.xbill.DNS.Message;
  * the client saw). The first rule whose name scope holds the query decides, as in CoreDNS; when a
  * Corefile has several {@code log} lines, the first handler that has a matching rule claims the
  * query and later ones stay silent.
+ *
+ * <p>On the I/O thread it only copies what the line needs ({@link LogFormat#capture}) and hands
+ * it to its {@link LogSink}; rendering and writing happen on the sink's thread.
  */
 final class LogHandler implements Handler {
 
@@ -21,9 +23,9 @@ final class LogHandler implements Handler {
   static final QueryContext.Key<Boolean> CLAIMED = new QueryContext.Key<>("log.claimed");
 
   private final List<LogRule> rules;
-  private final Consumer<String> sink;
+  private final LogSink sink;
 
-  LogHandler(List<LogRule> rules, Consumer<String> sink) {
+  LogHandler(List<LogRule> rules, LogSink sink) {
     this.rules = List.copyOf(rules);
     this.sink = sink;
   }
@@ -50,7 +52,7 @@ final class LogHandler implements Handler {
     ResponseClass.ResponseType type = ResponseClass.typify(response);
     ResponseClass c = ResponseClass.classify(type);
     if (rule.logs(c)) {
-      sink.accept(rule.format().render(new LogFormat.Entry(request, requestSize, response, wireBytes, elapsed, type, c)));
+      sink.submit(rule.format().capture(request, requestSize, response, wireBytes, elapsed, type, c));
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
@@ -11,8 +12,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -49,8 +48,8 @@ final class LoopPlugin implements Plugin, Handler {
   private final AtomicBoolean looping = new AtomicBoolean();
   private volatile boolean disabled;
   private volatile boolean stopped;
-  private volatile ScheduledFuture<?> pending;
-  private long deadlineNanos;
+  private volatile IoLoop.Scheduled pending;
+  private volatile long deadlineNanos;
 
   LoopPlugin(Name zone, PluginContext context) {
     this.zone = zone;
@@ -96,32 +95,42 @@ final class LoopPlugin implements Plugin, Handler {
     return Optional.of(this);
   }
 
+  /**
+   * Hands the probe to an I/O loop and returns at once: the probe runs the chain as a client's
+   * query does (through {@code forward}, or back into this server when there is a loop), which is
+   * no work for the thread starting the configuration.
+   */
   @Override
-  public void start() {
-    deadlineNanos = System.nanoTime() + PROBE_DEADLINE.toNanos();
-    sendProbe();
+  public CompletionStage<Void> start() {
+    deadlineNanos = context.ticker().read() + PROBE_DEADLINE.toNanos();
+    IoLoop loop = context.ioLoops().next();
+    loop.execute(() -> sendProbe(loop));
+    return STARTED;
   }
 
   @Override
   public void stop() {
     stopped = true;
-    ScheduledFuture<?> task = pending;
+    IoLoop.Scheduled task = pending;
     if (task != null) {
-      task.cancel(false);
+      task.cancel();
     }
   }
 
-  private void sendProbe() {
+  private void sendProbe(IoLoop loop) {
     if (stopped) {
       return;
     }
     Message query = Message.newQuery(Record.newRecord(probeName, Type.HINFO, DClass.IN));
     seen.set(0);
     context.resolver().resolve(query).whenComplete((response, failure) -> {
+      if (stopped) {
+        return;
+      }
       if (failure == null) {
-        pending = context.scheduler().schedule(() -> disabled = true, DISABLE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-      } else if (System.nanoTime() - deadlineNanos < 0) {
-        pending = context.scheduler().schedule(this::sendProbe, RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        pending = loop.schedule(() -> disabled = true, DISABLE_AFTER.toNanos());
+      } else if (context.ticker().read() - deadlineNanos < 0) {
+        pending = loop.schedule(() -> sendProbe(loop), RETRY_DELAY.toNanos());
       } else {
         disabled = true;
       }

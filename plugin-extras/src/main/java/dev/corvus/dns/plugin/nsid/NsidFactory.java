@@ -26,6 +26,6 @@ public final class NsidFactory implements PluginFactory {
     if (config.nextOption()) {
       throw config.error("nsid takes no options");
     }
-    return new NsidPlugin(words.isEmpty() ? null : String.join(" ", words));
+    return new NsidPlugin(words.isEmpty() ? null : String.join(" ", words), context.scheduler());
   }
 }

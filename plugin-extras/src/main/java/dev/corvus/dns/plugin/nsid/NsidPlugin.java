@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSIDOption;
@@ -20,15 +22,22 @@ import org.xbill.DNS.Section;
 /**
  * Puts the configured identifier in an NSID option of the response when the query carried an
  * NSID option, replacing an NSID the rest of the chain set. Without configured data the host
- * name is looked up at start, not on an I/O thread.
+ * name is looked up at start, in the background, never on an I/O thread.
  */
 final class NsidPlugin implements Plugin, Handler {
 
   private final String configured;
+  private final Executor background;
   private volatile byte[] data;
 
-  NsidPlugin(String configured) {
+  /**
+   * @param configured the identifier, or {@code null} for the host name
+   * @param background where the host name is looked up: a lookup may wait on the resolver, and
+   *     {@link #start()} must not
+   */
+  NsidPlugin(String configured, Executor background) {
     this.configured = configured;
+    this.background = background;
     this.data = configured == null ? "localhost".getBytes(StandardCharsets.UTF_8) : configured.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -37,15 +46,19 @@ final class NsidPlugin implements Plugin, Handler {
     return Optional.of(this);
   }
 
+  /** Completes once the host name is known, so that the first response carries it. */
   @Override
-  public void start() {
-    if (configured == null) {
+  public CompletionStage<Void> start() {
+    if (configured != null) {
+      return STARTED;
+    }
+    return CompletableFuture.runAsync(() -> {
       try {
         data = InetAddress.getLocalHost().getHostName().getBytes(StandardCharsets.UTF_8);
       } catch (UnknownHostException e) {
         data = "localhost".getBytes(StandardCharsets.UTF_8); // CoreDNS's fallback
       }
-    }
+    }, background);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.corvus.dns.api.plugin.PluginContext;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,10 @@ final class PrometheusPlugin implements Plugin {
   }
 
   @Override
-  public synchronized void start() {
+  public synchronized CompletionStage<Void> start() {
     BuildInfo.register(context.metrics());
     endpoint = context.http().serve(config.address(), "/metrics", request -> scrape());
+    return STARTED;
   }
 
   @Override

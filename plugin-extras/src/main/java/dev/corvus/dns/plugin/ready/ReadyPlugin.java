@@ -5,6 +5,7 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,9 @@ final class ReadyPlugin implements Plugin {
   }
 
   @Override
-  public synchronized void start() {
+  public synchronized CompletionStage<Void> start() {
     endpoint = context.http().serve(config.address(), "/ready", request -> answer());
+    return STARTED;
   }
 
   @Override

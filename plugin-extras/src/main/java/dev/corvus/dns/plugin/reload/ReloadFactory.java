@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.reload;
 
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Plugin;
@@ -8,6 +9,7 @@ import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** The {@code reload [INTERVAL] [JITTER]} directive: reloads the server when its Corefile changes. */
 @AutoService(PluginFactory.class)
@@ -18,9 +20,15 @@ public final class ReloadFactory implements PluginFactory {
     return "reload";
   }
 
+  /** Reloading is the server's: the plugin only notices that the Corefile changed. */
+  @Override
+  public Set<Class<?>> capabilities() {
+    return Set.of(ServerControl.class);
+  }
+
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    return new ReloadPlugin(parse(config), context);
+    return new ReloadPlugin(parse(config), context, context.capability(ServerControl.class));
   }
 
   static ReloadConfig parse(ConfigReader config) throws ConfigException {

@@ -1,9 +1,9 @@
 package dev.corvus.dns.plugin.reload;
 
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.ServerControl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +35,15 @@ final class ReloadPlugin implements Plugin {
   private static final Logger LOG = LoggerFactory.getLogger(ReloadPlugin.class);
 
   private final PluginContext context;
+  private final ServerControl server;
   private final Duration period;
   private final AtomicBoolean busy = new AtomicBoolean();
   private volatile String lastDigest;
   private ScheduledFuture<?> checker;
 
-  ReloadPlugin(ReloadConfig config, PluginContext context) {
+  ReloadPlugin(ReloadConfig config, PluginContext context, ServerControl server) {
     this.context = context;
+    this.server = server;
     this.period = withJitter(config);
   }
 
@@ -58,8 +61,8 @@ final class ReloadPlugin implements Plugin {
   }
 
   @Override
-  public synchronized void start() {
-    ServerControl.ConfigSource source = context.server().configSource();
+  public synchronized CompletionStage<Void> start() {
+    ServerControl.ConfigSource source = server.configSource();
     String running = source.sha512();
     try {
       context.metrics().gaugeFunction("coredns_reload_version_info",
@@ -72,7 +75,7 @@ final class ReloadPlugin implements Plugin {
     }
     if (source.files().isEmpty()) {
       LOG.warn("reload: the configuration was not read from a file; nothing to watch");
-      return;
+      return STARTED;
     }
     LOG.info("Running configuration SHA512 = {}", running);
     // The baseline is the files as they are now: the configuration's own hash covers the
@@ -80,6 +83,7 @@ final class ReloadPlugin implements Plugin {
     lastDigest = digestOrNull(source.files());
     long nanos = period.toNanos();
     checker = context.scheduler().scheduleWithFixedDelay(this::check, nanos, nanos, TimeUnit.NANOSECONDS);
+    return STARTED;
   }
 
   @Override
@@ -95,7 +99,7 @@ final class ReloadPlugin implements Plugin {
     if (!busy.compareAndSet(false, true)) {
       return;
     }
-    String digest = digestOrNull(context.server().configSource().files());
+    String digest = digestOrNull(server.configSource().files());
     if (digest == null || digest.equals(lastDigest)) {
       busy.set(false);
       return;
@@ -103,7 +107,7 @@ final class ReloadPlugin implements Plugin {
     // As CoreDNS: a changed file is tried once; a broken edit is not retried until it changes.
     lastDigest = digest;
     LOG.info("Corefile changed, reloading");
-    context.server().reload().whenComplete((ignored, failure) -> {
+    server.reload().whenComplete((ignored, failure) -> {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         LOG.error("Corefile changed but reload failed: {}", cause.getMessage() == null ? cause.toString() : cause.getMessage());

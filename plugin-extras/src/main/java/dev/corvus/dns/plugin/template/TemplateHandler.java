@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -113,8 +112,7 @@ final class TemplateHandler implements Handler {
     if (config.rcode() == Rcode.SERVFAIL) {
       return Responses.completedError(request, Rcode.SERVFAIL);
     }
-    Message response = Responses.reply(request);
-    response.getHeader().setFlag(Flags.AA);
+    Message response = Responses.answer(request);
     response.getHeader().setRcode(config.rcode());
     try {
       add(response, Section.ANSWER, "answer", config.answer(), data, counted);

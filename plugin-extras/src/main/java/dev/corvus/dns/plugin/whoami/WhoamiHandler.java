@@ -26,8 +26,7 @@ final class WhoamiHandler implements Handler {
   @Override
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
-    Message response = Responses.reply(request);
-    response.getHeader().setFlag(org.xbill.DNS.Flags.AA);
+    Message response = Responses.answer(request);
     Name qname = request.qname();
     InetAddress ip = request.client().getAddress();
     // Java maps ::ffff:a.b.c.d to an Inet4Address, matching CoreDNS's To4() family test.

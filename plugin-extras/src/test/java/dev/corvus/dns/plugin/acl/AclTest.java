@@ -1,20 +1,25 @@
 package dev.corvus.dns.plugin.acl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.DnsException;
+import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.net.Cidr;
+import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.plugin.testing.TestBackend;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
-import java.net.InetAddress;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ExtendedErrorCodeOption;
@@ -27,12 +32,12 @@ class AclTest {
 
   private final PluginTestKit kit = new PluginTestKit();
 
-  /** Everything under example.org answers 192.0.2.1 once acl lets it through. */
   @AfterEach
   void closeKit() {
     kit.close();
   }
 
+  /** Everything under example.org answers 192.0.2.1 once acl lets it through. */
   private static final String BACKEND = """
         template IN ANY example.org {
           answer "{{ .Name }} 60 IN A 192.0.2.1"
@@ -40,7 +45,7 @@ class AclTest {
       """;
 
   private static Corvus server(String acl) throws Exception {
-    return EmbeddedServer.start(".:0 {\n" + acl + "\n" + BACKEND + "}\n");
+    return Corvus.builder().corefile(".:0 {\n" + acl + "\n" + BACKEND + "}\n").dnsPort(0).start();
   }
 
   @Test
@@ -97,16 +102,72 @@ class AclTest {
   }
 
   @Test
-  void cidrMatching() {
-    assertTrue(Cidr.parse("192.168.0.0/16").contains(InetAddress.getLoopbackAddress()) == false);
-    assertTrue(Cidr.parse("192.168.1.7/24").contains(dev.corvus.dns.api.Names.parseAddressLiteral("192.168.1.200")));
-    assertFalse(Cidr.parse("192.168.1.0/25").contains(dev.corvus.dns.api.Names.parseAddressLiteral("192.168.1.200")));
-    assertTrue(Cidr.parse("::1").contains(dev.corvus.dns.api.Names.parseAddressLiteral("::1")));
-    assertFalse(Cidr.parse("::/0").contains(dev.corvus.dns.api.Names.parseAddressLiteral("127.0.0.1")));
-    // loadbalance's prefer reads networks as net.ParseCIDR does: the prefix is required.
-    assertTrue(Cidr.parseNetwork("10.0.0.2/31").contains(dev.corvus.dns.api.Names.parseAddressLiteral("10.0.0.3")));
-    assertThrows(IllegalArgumentException.class, () -> Cidr.parseNetwork("10.0.0.2"));
-    assertThrows(IllegalArgumentException.class, () -> Cidr.parseNetwork("10.0.0.0/33"));
+  void policiesMatchTypesAndNetworks() {
+    byte[] loopback = {127, 0, 0, 1};
+    byte[] lan = {(byte) 192, (byte) 168, 1, (byte) 200};
+    byte[] v6 = Names.parseAddressLiteral("fd00::1").getAddress();
+    Policy everything = new Policy(Policy.Action.BLOCK, Set.of(), List.of());
+    Policy aFromLan = new Policy(Policy.Action.BLOCK, Set.of(Type.A, Type.HTTPS),
+        List.of(Cidr.parse("192.168.1.0/24"), Cidr.parse("fd00::/8")));
+    Policy highType = new Policy(Policy.Action.DROP, Set.of(Type.ANY), List.of());
+    Object[][] cases = {
+        {everything, Type.TXT, null, true},
+        {aFromLan, Type.A, lan, true},
+        {aFromLan, Type.HTTPS, v6, true},
+        {aFromLan, Type.AAAA, lan, false},
+        {aFromLan, Type.A, loopback, false},
+        {aFromLan, 4095, lan, false}, // beyond the policy's type bits
+        {highType, Type.ANY, loopback, true},
+        {highType, Type.A, loopback, false},
+    };
+    for (Object[] c : cases) {
+      Policy policy = (Policy) c[0];
+      assertEquals(c[3], policy.matches((int) c[1], (byte[]) c[2]), policy + " " + Type.string((int) c[1]));
+    }
+    assertEquals("block type A HTTPS net 192.168.1.0/24 fd00:0:0:0:0:0:0:0/8", aFromLan.toString());
+  }
+
+  @Test
+  void explicitAllowSettlesLaterAclDirectivesAndCountsOncePerDirective() throws Exception {
+    Plugin first = kit.create(new AclFactory(), "acl {\n allow type A\n}");
+    Plugin second = kit.create(new AclFactory(), "acl {\n block\n}");
+    TestBackend backend = TestBackend.answering(Rcode.NOERROR);
+    Handler[] chain = {first.handler().orElseThrow(), second.handler().orElseThrow()};
+    assertEquals(Rcode.NOERROR, backend.run(Queries.request("www.example.org.", Type.A), chain).getRcode());
+    assertEquals(Rcode.REFUSED, backend.run(Queries.request("www.example.org.", Type.TXT), chain).getRcode());
+    assertEquals(1, backend.requests().size());
+    // the A query: allowed by the first; the TXT query: passed by the first, blocked by the second
+    assertEquals(2, kit.metricValue("coredns_acl_allowed_requests_total", Queries.SERVER, ""));
+    assertEquals(1, kit.metricValue("coredns_acl_blocked_requests_total", Queries.SERVER, ".", ""));
+  }
+
+  @Test
+  void theLongestZoneLabelsTheCountAndQueriesOutsideTheZonesAreNotLookedAt() throws Exception {
+    Plugin acl = kit.create(new AclFactory(), ".:53", "acl example.org sub.example.org {\n drop\n}");
+    Handler handler = acl.handler().orElseThrow();
+    TestBackend backend = TestBackend.answering(Rcode.NOERROR);
+    CompletionException dropped = assertThrows(CompletionException.class,
+        () -> backend.run(Queries.request("a.sub.example.org.", Type.A), handler));
+    assertTrue(((DnsException) dropped.getCause()).isDrop());
+    assertEquals(Rcode.NOERROR, backend.run(Queries.request("example.net.", Type.A), handler).getRcode());
+    assertEquals(1, kit.metricValue("coredns_acl_dropped_requests_total", Queries.SERVER, "sub.example.org.", ""));
+    assertEquals(0, kit.metricValue("coredns_acl_allowed_requests_total", Queries.SERVER, ""));
+    assertTrue(kit.scrape().samples("coredns_acl_dropped_requests_total").stream()
+        .noneMatch(sample -> "example.org.".equals(sample.labels().get("zone"))), "no sample before a count");
+  }
+
+  @Test
+  void explanationsSayWhichPolicyMatchedAndCountNothing() throws Exception {
+    Plugin acl = kit.create(new AclFactory(), "acl {\n filter type AAAA net 127.0.0.0/8\n}");
+    PluginTestKit.Explained filtered = kit.explain(acl, Queries.request("www.example.org.", Type.AAAA),
+        PluginTestKit.nxdomain());
+    assertEquals(Rcode.NOERROR, filtered.response().getRcode());
+    assertEquals(List.of("policy \"filter type AAAA net 127.0.0.0/8\" matched"), filtered.notes());
+    PluginTestKit.Explained passed = kit.explain(acl, Queries.request("www.example.org.", Type.A),
+        PluginTestKit.nxdomain());
+    assertEquals(List.of("no policy matched: passed on"), passed.notes());
+    assertEquals(0, kit.metricValue("coredns_acl_filtered_requests_total", Queries.SERVER, ".", ""));
+    assertEquals(0, kit.metricValue("coredns_acl_allowed_requests_total", Queries.SERVER, ""));
   }
 
   @Test
@@ -124,7 +185,8 @@ class AclTest {
 
   @Test
   void badPolicyFailsServerStartWithItsLine() {
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n acl {\n  block net 10.0.0.0/40\n }\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n acl {\n  block net 10.0.0.0/40\n }\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains(":3"), e.getMessage());
   }
 }

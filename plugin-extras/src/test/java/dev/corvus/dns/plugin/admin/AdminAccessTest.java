@@ -9,12 +9,14 @@ import dev.corvus.dns.api.plugin.HttpEndpoints.HttpResponse;
 import dev.corvus.dns.api.plugin.HttpEndpoints.Route;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AdminAccessTest {
@@ -46,8 +48,22 @@ class AdminAccessTest {
 
   private record Admin(PluginTestKit kit, FakeCache cache, Route inspect) {}
 
-  private static Admin admin(String directive) throws Exception {
+  /** One kit per admin directive, so that each has its own inspectors and routes. */
+  private final List<PluginTestKit> kits = new ArrayList<>();
+
+  @AfterEach
+  void closeKits() {
+    kits.forEach(PluginTestKit::close);
+  }
+
+  private PluginTestKit kit() {
     PluginTestKit kit = new PluginTestKit();
+    kits.add(kit);
+    return kit;
+  }
+
+  private Admin admin(String directive) throws Exception {
+    PluginTestKit kit = kit();
     FakeCache cache = new FakeCache();
     kit.context().inspectors().register(cache);
     Plugin plugin = kit.create(new AdminFactory(), directive);
@@ -61,7 +77,7 @@ class AdminAccessTest {
 
   @Test
   void listensOnLoopbackPort9154ByDefault() throws Exception {
-    AdminConfig config = AdminFactory.parse(new PluginTestKit().config("admin"));
+    AdminConfig config = AdminFactory.parse(kit().config("admin"));
     assertTrue(config.address().getAddress().isLoopbackAddress());
     assertEquals(9154, config.address().getPort());
   }
@@ -103,7 +119,7 @@ class AdminAccessTest {
   void badConfigurationNamesTheDirective() {
     for (String bad : List.of("admin {\n allow\n}", "admin {\n allow 10.0.0.0/99\n}", "admin {\n shout\n}")) {
       try {
-        AdminFactory.parse(new PluginTestKit().config(bad));
+        AdminFactory.parse(kit().config(bad));
         throw new AssertionError("accepted: " + bad);
       } catch (ConfigException e) {
         assertTrue(e.getMessage().contains("admin"), e.getMessage());

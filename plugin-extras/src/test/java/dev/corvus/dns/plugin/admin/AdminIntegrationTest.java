@@ -3,11 +3,10 @@ package dev.corvus.dns.plugin.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.debug.testkit.Http;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.plugin.testing.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.testkit.MetricsText;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,14 +23,14 @@ class AdminIntegrationTest {
 
   private Corvus start() throws Exception {
     Files.writeString(dir.resolve("hosts"), "192.0.2.10 www.example.org\n");
-    return EmbeddedServer.start("""
+    return Corvus.builder().corefile("""
         .:0 {
             admin 127.0.0.1:0
             prometheus 127.0.0.1:0
             rewrite name exact legacy.example.org www.example.org
             hosts %s/hosts
         }
-        """.formatted(dir));
+        """.formatted(dir)).dnsPort(0).start();
   }
 
   @Test
@@ -79,7 +78,7 @@ class AdminIntegrationTest {
 
   @Test
   void explanationsLeaveAclAndTemplateCountersUnchanged() throws Exception {
-    try (Corvus server = EmbeddedServer.start("""
+    try (Corvus server = Corvus.builder().corefile("""
         .:0 {
             admin 127.0.0.1:0
             prometheus 127.0.0.1:0
@@ -91,7 +90,7 @@ class AdminIntegrationTest {
                 answer "{{ .Name }} 60 IN A 192.0.2.1"
             }
         }
-        """)) {
+        """).dnsPort(0).start()) {
       new DnsClient(server.udpAddress()).udp("www.example.org.", Type.A);
       MetricsText before = MetricsText.parse(server.scrapeMetrics());
       assertEquals(1.0, before.sum("coredns_acl_allowed_requests_total"));

@@ -1,9 +1,10 @@
 package dev.corvus.dns.plugin.any;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class AnyTest {
   @Test
   void anyIsAnsweredWithTheRfc8482HinfoAndOtherTypesGoOn() throws Exception {
     String corefile = ".:0 {\n any\n template IN A example.org {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n";
-    try (Corvus s = EmbeddedServer.start(corefile)) {
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       DnsClient client = new DnsClient(s.udpAddress());
       Message any = client.udp("example.org.", Type.ANY);
       assertEquals(Rcode.NOERROR, any.getRcode());
@@ -34,7 +35,8 @@ class AnyTest {
 
   @Test
   void argumentsAreRejected() {
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n any please\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n any please\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains(":2"), e.getMessage());
   }
 }

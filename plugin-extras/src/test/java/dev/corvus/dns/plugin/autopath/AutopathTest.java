@@ -8,16 +8,15 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.capability.PodNamespaceLookup;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.PodNamespaceLookup;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
+import dev.corvus.dns.plugin.testing.TestBackend;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +49,7 @@ class AutopathTest {
   }
 
   /** Answers google.com. with an address, everything else NXDOMAIN. */
-  static final Function<Request, CompletionStage<Message>> UPSTREAM = request -> {
+  private static final Function<Request, CompletionStage<Message>> UPSTREAM = request -> {
     if (request.qname().equals(Name.fromConstantString("google.com."))) {
       try {
         return Responses.completed(Responses.answer(request,
@@ -77,8 +76,9 @@ class AutopathTest {
   @Test
   void walksTheSearchPathAndAnswersWithACname() throws Exception {
     resolvConf();
-    Pipeline p = Pipeline.of(autopath("autopath resolv.conf"), UPSTREAM);
-    Message m = p.run(Queries.request("google.com.default.svc.cluster.local.", Type.A));
+    Handler handler = autopath("autopath resolv.conf");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    Message m = upstream.run(Queries.request("google.com.default.svc.cluster.local.", Type.A), handler);
     assertEquals(Rcode.NOERROR, m.getRcode());
     assertEquals("google.com.default.svc.cluster.local.", m.getQuestion().getName().toString());
     List<Record> answer = m.getSection(Section.ANSWER);
@@ -89,54 +89,60 @@ class AutopathTest {
     assertEquals("192.0.2.10", answer.get(1).rdataToString());
     assertEquals(List.of("google.com.default.svc.cluster.local.", "google.com.svc.cluster.local.",
         "google.com.cluster.local.", "google.com."),
-        p.reachedBackend().stream().map(r -> r.qname().toString()).toList());
-    assertEquals(1.0, kit.metrics().value("coredns_autopath_success_total", "dns://:53"));
+        upstream.requests().stream().map(r -> r.qname().toString()).toList());
+    assertEquals(1.0, kit.metricValue("coredns_autopath_success_total", "dns://:53"));
   }
 
   @Test
   void namesNotInTheFirstSearchDomainPassUnchanged() throws Exception {
     resolvConf();
-    Pipeline p = Pipeline.of(autopath("autopath resolv.conf"), UPSTREAM);
-    p.run(Queries.request("google.com.svc.cluster.local.", Type.A));
-    assertEquals(1, p.reachedBackend().size());
+    Handler handler = autopath("autopath resolv.conf");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    upstream.run(Queries.request("google.com.svc.cluster.local.", Type.A), handler);
+    assertEquals(1, upstream.requests().size());
   }
 
   @Test
   void whenNothingExistsTheFirstReplyIsReturned() throws Exception {
     resolvConf();
-    Pipeline p = Pipeline.of(autopath("autopath resolv.conf"), UPSTREAM);
-    Message m = p.run(Queries.request("nothing.default.svc.cluster.local.", Type.A));
+    Handler handler = autopath("autopath resolv.conf");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    Message m = upstream.run(Queries.request("nothing.default.svc.cluster.local.", Type.A), handler);
     assertEquals(Rcode.NXDOMAIN, m.getRcode());
     assertEquals("nothing.default.svc.cluster.local.", m.getQuestion().getName().toString());
-    assertEquals(4, p.reachedBackend().size());
+    assertEquals(4, upstream.requests().size());
   }
 
   @Test
   void kubernetesSearchPathComesFromTheClientsNamespace() throws Exception {
     context.services().export(PodNamespaceLookup.class, FakePodNamespacesFactory.lookup("team-a"));
-    Pipeline p = Pipeline.of(autopath("autopath @kubernetes"), UPSTREAM);
-    Message m = p.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A));
+    Handler handler = autopath("autopath @kubernetes");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    Message m = upstream.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A), handler);
     assertEquals(Type.CNAME, m.getSection(Section.ANSWER).get(0).getType());
     // a client that is no known pod gets no expansion
-    Pipeline other = Pipeline.of(autopath("autopath @kubernetes"), UPSTREAM);
-    other.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A,
-        new java.net.InetSocketAddress("192.0.2.200", 5353), Transport.UDP));
-    assertEquals(1, other.reachedBackend().size());
+    Handler otherHandler = autopath("autopath @kubernetes");
+    TestBackend otherUpstream = TestBackend.of(UPSTREAM);
+    otherUpstream.run(Queries.request("google.com.team-a.svc.cluster.local.", Type.A,
+        new java.net.InetSocketAddress("192.0.2.200", 5353), Transport.UDP), otherHandler);
+    assertEquals(1, otherUpstream.requests().size());
   }
 
   @Test
   void kubernetesWithoutTheServicePassesQueriesOn() throws Exception {
-    Pipeline p = Pipeline.of(autopath("autopath @kubernetes"), UPSTREAM);
-    p.run(Queries.request("google.com.default.svc.cluster.local.", Type.A));
-    assertEquals(1, p.reachedBackend().size());
+    Handler handler = autopath("autopath @kubernetes");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    upstream.run(Queries.request("google.com.default.svc.cluster.local.", Type.A), handler);
+    assertEquals(1, upstream.requests().size());
   }
 
   @Test
   void zonesLimitTheExpansion() throws Exception {
     resolvConf();
-    Pipeline p = Pipeline.of(autopath("autopath example.org resolv.conf"), UPSTREAM);
-    p.run(Queries.request("google.com.default.svc.cluster.local.", Type.A));
-    assertEquals(1, p.reachedBackend().size());
+    Handler handler = autopath("autopath example.org resolv.conf");
+    TestBackend upstream = TestBackend.of(UPSTREAM);
+    upstream.run(Queries.request("google.com.default.svc.cluster.local.", Type.A), handler);
+    assertEquals(1, upstream.requests().size());
   }
 
   @Test
@@ -166,14 +172,15 @@ class AutopathTest {
     List<String> search = List.of("default.svc.cluster.local", "svc.cluster.local", "cluster.local");
 
     int without;
-    try (Corvus server = EmbeddedServer.start(".:0 {\n" + backends + "}\n")) {
+    try (Corvus server = Corvus.builder().corefile(".:0 {\n" + backends + "}\n").dnsPort(0).start()) {
       StubResolver.Lookup lookup = new StubResolver(new DnsClient(server.udpAddress()), search, 5).resolve("google.com");
       assertEquals("192.0.2.10", lookup.answer().getSection(Section.ANSWER).get(0).rdataToString());
       without = lookup.queriesSent();
     }
     int with;
-    try (Corvus server = EmbeddedServer.start(
-        ".:0 {\n  fake_pod_namespaces default\n  autopath @kubernetes\n" + backends + "}\n")) {
+    String withAutopath = ".:0 {\n  fake_pod_namespaces default\n  autopath @kubernetes\n" + backends + "}\n";
+    try (Corvus server = Corvus.builder().corefile(withAutopath).dnsPort(0)
+        .plugin(new FakePodNamespacesFactory()).start()) {
       StubResolver.Lookup lookup = new StubResolver(new DnsClient(server.udpAddress()), search, 5).resolve("google.com");
       List<Record> answer = lookup.answer().getSection(Section.ANSWER);
       assertEquals(Type.CNAME, answer.get(0).getType());

@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.autopath;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
@@ -8,7 +7,7 @@ import dev.corvus.dns.api.plugin.Placement;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
-import dev.corvus.dns.api.plugin.PodNamespaceLookup;
+import dev.corvus.dns.api.capability.PodNamespaceLookup;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +18,6 @@ import org.xbill.DNS.Name;
  * that puts every loopback client in NAMESPACE of the {@code cluster.local} cluster, standing in
  * for the kubernetes plugin.
  */
-@AutoService(PluginFactory.class)
 public final class FakePodNamespacesFactory implements PluginFactory {
 
   static final Name CLUSTER = Names.zone("cluster.local.");

@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
+import dev.corvus.dns.plugin.testing.TestBackend;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,11 @@ class BufsizeTest {
   private final PluginTestKit kit = new PluginTestKit();
 
   private int passedOnPayload(String directive, int clientPayload) throws Exception {
-    Pipeline p = Pipeline.of(kit.create(new BufsizeFactory(), directive).handler().orElseThrow(),
-        Pipeline.answering(Rcode.NOERROR));
+    TestBackend next = TestBackend.answering(Rcode.NOERROR);
     Message query = Queries.query("example.org.", Type.A);
     query.addRecord(new OPTRecord(clientPayload, 0, 0), Section.ADDITIONAL);
-    p.run(Queries.request(query));
-    return p.reachedBackend().get(0).opt().getPayloadSize();
+    next.run(Queries.request(query), kit.create(new BufsizeFactory(), directive).handler().orElseThrow());
+    return next.requests().get(0).opt().getPayloadSize();
   }
 
   @AfterEach
@@ -47,16 +45,15 @@ class BufsizeTest {
 
   @Test
   void queriesWithoutEdnsStayWithoutIt() throws Exception {
-    Pipeline p = Pipeline.of(kit.create(new BufsizeFactory(), "bufsize 1100").handler().orElseThrow(),
-        Pipeline.answering(Rcode.NOERROR));
-    p.run(Queries.request("example.org.", Type.A));
-    assertNull(p.reachedBackend().get(0).opt());
+    TestBackend next = TestBackend.answering(Rcode.NOERROR);
+    next.run(Queries.request("example.org.", Type.A), kit.create(new BufsizeFactory(), "bufsize 1100").handler().orElseThrow());
+    assertNull(next.requests().get(0).opt());
   }
 
   @Test
   void servesInARealServer() throws Exception {
-    try (Corvus s = EmbeddedServer.start(
-        ".:0 {\n bufsize 1100\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n")) {
+    String corefile = ".:0 {\n bufsize 1100\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n";
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       Message m = new DnsClient(s.udpAddress()).udp(Queries.ednsQuery("example.org.", Type.A));
       assertEquals(Rcode.NOERROR, m.getRcode());
     }

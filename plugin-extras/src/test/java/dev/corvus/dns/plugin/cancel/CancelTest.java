@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,8 +35,8 @@ class CancelTest {
   void aChainThatNeverAnswersFailsWithServfailAfterTheTimeout() throws Exception {
     Handler h = kit.create(new CancelFactory(), "cancel 50ms").handler().orElseThrow();
     CompletableFuture<Message> never = new CompletableFuture<>();
-    Pipeline p = Pipeline.of(h, request -> never);
-    CompletableFuture<Message> result = p.stage(Queries.request("slow.example.", Type.A)).toCompletableFuture();
+    CompletableFuture<Message> result =
+        h.handle(PluginTestKit.chain(Queries.request("slow.example.", Type.A), next -> never)).toCompletableFuture();
     CompletionException e = assertThrows(CompletionException.class, () -> result.orTimeout(5, TimeUnit.SECONDS).join());
     DnsException cause = (DnsException) e.getCause();
     assertEquals(Rcode.SERVFAIL, cause.rcode());
@@ -47,8 +45,8 @@ class CancelTest {
 
   @Test
   void answersInTimePassThrough() throws Exception {
-    try (Corvus s = EmbeddedServer.start(
-        ".:0 {\n cancel 1s\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n")) {
+    String corefile = ".:0 {\n cancel 1s\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n";
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       assertEquals(Rcode.NOERROR, new DnsClient(s.udpAddress()).udp("example.org.", Type.A).getRcode());
     }
   }

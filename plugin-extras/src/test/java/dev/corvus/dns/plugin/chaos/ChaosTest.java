@@ -2,9 +2,10 @@ package dev.corvus.dns.plugin.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.util.List;
@@ -32,7 +33,8 @@ class ChaosTest {
 
   @Test
   void answersVersionAuthorsAndHostname() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n chaos Corvus-001 bob@example.org alice@example.org bob@example.org\n}\n")) {
+    String corefile = ".:0 {\n chaos Corvus-001 bob@example.org alice@example.org bob@example.org\n}\n";
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       DnsClient client = new DnsClient(s.udpAddress());
       assertEquals(List.of("Corvus-001"), texts(chaos(client, "version.bind.")));
       assertEquals(List.of("Corvus-001"), texts(chaos(client, "VERSION.SERVER.")));
@@ -53,14 +55,15 @@ class ChaosTest {
 
   @Test
   void defaultVersionNamesCorvus() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n chaos\n}\n")) {
+    try (Corvus s = Corvus.builder().corefile(".:0 {\n chaos\n}\n").dnsPort(0).start()) {
       assertTrue(texts(chaos(new DnsClient(s.udpAddress()), "version.bind.")).get(0).startsWith("Corvus-"));
     }
   }
 
   @Test
   void aBlockIsRejected() {
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n chaos 1 {\n  authors x\n }\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n chaos 1 {\n  authors x\n }\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains("chaos"), e.getMessage());
   }
 }

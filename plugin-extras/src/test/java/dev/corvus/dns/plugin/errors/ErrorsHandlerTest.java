@@ -14,14 +14,15 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.plugin.debug.DebugFactory;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Poll;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.event.Level;
@@ -35,6 +36,8 @@ class ErrorsHandlerTest {
   record Line(Level level, String text, Throwable stackTrace) {}
 
   private final List<Line> lines = new CopyOnWriteArrayList<>();
+  /** Released by the second line logged. */
+  private final CountDownLatch secondLine = new CountDownLatch(2);
   private final PluginContext context = kit.context();
 
   @AfterEach
@@ -44,7 +47,10 @@ class ErrorsHandlerTest {
 
   private Plugin plugin(String corefile) throws ConfigException {
     return new ErrorsPlugin(ErrorsFactory.parse(kit.config(corefile)), context,
-        (level, text, stackTrace) -> lines.add(new Line(level, text, stackTrace)));
+        (level, text, stackTrace) -> {
+          lines.add(new Line(level, text, stackTrace));
+          secondLine.countDown();
+        });
   }
 
   private static Throwable fail(Handler handler, String name, RuntimeException failure) {
@@ -83,7 +89,7 @@ class ErrorsHandlerTest {
     fail(handler, "b.", new IllegalStateException("other failure"));
     assertEquals(1, lines.size());
     assertEquals("2 b. A: other failure", lines.get(0).text());
-    Poll.until(Duration.ofSeconds(5), () -> lines.size() >= 2);
+    assertTrue(secondLine.await(5, TimeUnit.SECONDS), "the summary is logged when the period ends");
     assertEquals(new Line(Level.WARN, "3 errors like 'i/o timeout$' occurred in last 200ms", null), lines.get(1));
   }
 

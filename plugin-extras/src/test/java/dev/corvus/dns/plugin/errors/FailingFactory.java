@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.errors;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Placement;
@@ -10,7 +9,6 @@ import dev.corvus.dns.api.plugin.PluginFactory;
 import java.util.concurrent.CompletableFuture;
 
 /** Test-only directive {@code test_fail MESSAGE}: fails every query with that message. */
-@AutoService(PluginFactory.class)
 public final class FailingFactory implements PluginFactory {
 
   @Override

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.plugin.testing.TestBackend;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,7 +75,7 @@ class FileFactoryTest {
   }
 
   private Message ask(String name, int type) throws Exception {
-    return Pipeline.of(handler("file db.example.org example.org")).run(Queries.request(name, type));
+    return TestBackend.alone(handler("file db.example.org example.org"), Queries.request(name, type));
   }
 
   private static List<String> section(Message m, int section) {
@@ -162,18 +162,18 @@ class FileFactoryTest {
   @Test
   void foreignNamesGoOnOrAreRefusedWhenNothingFollows() throws Exception {
     Handler h = handler("file db.example.org example.org");
-    assertEquals(Rcode.REFUSED, Pipeline.of(h).run(Queries.request("example.net.", Type.A)).getRcode());
-    Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.NOERROR));
-    assertEquals(Rcode.NOERROR, p.run(Queries.request("example.net.", Type.A)).getRcode());
-    assertEquals(1, p.reachedBackend().size());
+    assertEquals(Rcode.REFUSED, TestBackend.alone(h, Queries.request("example.net.", Type.A)).getRcode());
+    TestBackend next = TestBackend.answering(Rcode.NOERROR);
+    assertEquals(Rcode.NOERROR, next.run(Queries.request("example.net.", Type.A), h).getRcode());
+    assertEquals(1, next.requests().size());
   }
 
   @Test
   void fallthroughPassesNxdomainOn() throws Exception {
     Handler h = handler("file db.example.org example.org {\n fallthrough\n}");
-    Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.REFUSED));
-    assertEquals(Rcode.REFUSED, p.run(Queries.request("missing.example.org.", Type.A)).getRcode());
-    assertEquals(Rcode.NOERROR, p.run(Queries.request("www.example.org.", Type.A)).getRcode());
+    TestBackend next = TestBackend.answering(Rcode.REFUSED);
+    assertEquals(Rcode.REFUSED, next.run(Queries.request("missing.example.org.", Type.A), h).getRcode());
+    assertEquals(Rcode.NOERROR, next.run(Queries.request("www.example.org.", Type.A), h).getRcode());
   }
 
   @Test
@@ -182,11 +182,11 @@ class FileFactoryTest {
     FilePlugin filePlugin = (FilePlugin) plugin;
     Files.writeString(zoneFile, ZONE.replace("192.0.2.1\n", "192.0.2.111\n"));
     filePlugin.reloadChanged();
-    assertTrue(section(Pipeline.of(h).run(Queries.request("www.example.org.", Type.A)), Section.ANSWER)
+    assertTrue(section(TestBackend.alone(h, Queries.request("www.example.org.", Type.A)), Section.ANSWER)
         .get(0).contains("192.0.2.1"), "same serial: not reloaded");
     Files.writeString(zoneFile, ZONE.replace("192.0.2.1\n", "192.0.2.111\n").replace("2024010101", "2024010102"));
     filePlugin.reloadChanged();
-    assertTrue(section(Pipeline.of(h).run(Queries.request("www.example.org.", Type.A)), Section.ANSWER)
+    assertTrue(section(TestBackend.alone(h, Queries.request("www.example.org.", Type.A)), Section.ANSWER)
         .get(0).contains("192.0.2.111"));
   }
 

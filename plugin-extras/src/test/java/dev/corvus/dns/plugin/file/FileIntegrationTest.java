@@ -2,9 +2,10 @@ package dev.corvus.dns.plugin.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class FileIntegrationTest {
   void servesTheZoneAuthoritatively() throws Exception {
     Path zone = dir.resolve("db.example.org");
     Files.writeString(zone, FileFactoryTest.ZONE);
-    try (Corvus s = EmbeddedServer.start("example.org:0 {\n file " + zone + "\n}\n")) {
+    try (Corvus s = Corvus.builder().corefile("example.org:0 {\n file " + zone + "\n}\n").dnsPort(0).start()) {
       DnsClient udp = new DnsClient(s.udpAddress());
       Message www = udp.udp("www.example.org.", Type.A);
       assertTrue(www.getHeader().getFlag(Flags.AA));
@@ -47,7 +48,8 @@ class FileIntegrationTest {
   void badZoneFileFailsStartupWithFileAndLine() throws Exception {
     Path zone = dir.resolve("db.example.org");
     Files.writeString(zone, "$ORIGIN example.org.\n@ 3600 IN SOA ns1 hostmaster 1 2 3 4 5\n@ 3600 IN NS ns1\nns1 3600 IN A 192.0.2.300\n");
-    Exception e = EmbeddedServer.startupFailure("example.org:0 {\n file " + zone + "\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile("example.org:0 {\n file " + zone + "\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains(zone + ":4"), e.getMessage());
   }
 }

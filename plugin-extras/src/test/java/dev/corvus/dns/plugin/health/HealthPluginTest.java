@@ -9,9 +9,9 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.server.Corvus;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Poll;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -66,7 +66,7 @@ class HealthPluginTest {
       assertTrue(Poll.until(Duration.ofSeconds(10),
           () -> MetricsText.parse(server.scrapeMetrics()).sum("coredns_health_request_duration_seconds_count") >= 1),
           "the once-a-second self-probe ran");
-      assertEquals(0, server.metrics().value("coredns_health_request_failures_total"));
+      assertEquals(0, server.metricValue("coredns_health_request_failures_total"));
     }
   }
 

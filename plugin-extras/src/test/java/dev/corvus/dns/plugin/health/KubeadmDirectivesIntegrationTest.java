@@ -2,7 +2,7 @@ package dev.corvus.dns.plugin.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.corvus.dns.plugin.debug.testkit.Http;
+import dev.corvus.dns.plugin.testing.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import org.junit.jupiter.api.Test;

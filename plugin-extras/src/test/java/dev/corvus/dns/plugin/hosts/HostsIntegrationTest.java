@@ -1,9 +1,10 @@
 package dev.corvus.dns.plugin.hosts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class HostsIntegrationTest {
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "10.0.0.5 web.example.org\n");
     String corefile = ".:0 {\n hosts " + hosts + " {\n  10.0.0.6 inline.example.org\n  ttl 42\n }\n}\n";
-    try (Corvus server = EmbeddedServer.start(corefile)) {
+    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       DnsClient client = new DnsClient(server.udpAddress());
       Message a = client.udp("web.example.org.", Type.A);
       assertEquals(Rcode.NOERROR, a.getRcode());
@@ -41,7 +42,8 @@ class HostsIntegrationTest {
   void malformedHostsFileFailsStartupWithFileAndLine() throws Exception {
     Path hosts = dir.resolve("hosts");
     Files.writeString(hosts, "10.0.0.5 web.example.org\n300.1.1.1 bad.example.org\n");
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n hosts " + hosts + "\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n hosts " + hosts + "\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains(hosts + ":2"), e.getMessage());
   }
 }

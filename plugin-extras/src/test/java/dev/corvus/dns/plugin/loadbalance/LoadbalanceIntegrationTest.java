@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.loadbalance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.plugin.testing.TestAnswerFactory;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.util.HashSet;
@@ -18,7 +19,7 @@ class LoadbalanceIntegrationTest {
   @Test
   void addressOrderChangesAcrossQueries() throws Exception {
     String corefile = ".:0 {\n bind 127.0.0.1\n loadbalance round_robin\n test_answer A 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4\n}";
-    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).plugin(new TestAnswerFactory()).start()) {
       DnsClient client = new DnsClient(server.udpAddress());
       Set<List<String>> orders = new HashSet<>();
       for (int i = 0; i < 30; i++) {

@@ -1,9 +1,10 @@
 package dev.corvus.dns.plugin.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ class LocalTest {
 
   @Test
   void answersLocalhostAndItsReverseZones() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n local\n" + BACKEND + "}\n")) {
+    try (Corvus s = Corvus.builder().corefile(".:0 {\n local\n" + BACKEND + "}\n").dnsPort(0).start()) {
       DnsClient c = new DnsClient(s.udpAddress());
       Message a = c.udp("localhost.", Type.A);
       assertEquals("127.0.0.1", a.getSection(Section.ANSWER).get(0).rdataToString());
@@ -45,15 +46,21 @@ class LocalTest {
 
   @Test
   void legacyPrefixCanBeTurnedOff() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n local {\n  localhost_prefix off\n }\n" + BACKEND + "}\n")) {
+    String corefile = ".:0 {\n local {\n  localhost_prefix off\n }\n" + BACKEND + "}\n";
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       assertEquals(Rcode.REFUSED, new DnsClient(s.udpAddress()).udp("localhost.example.org.", Type.A).getRcode());
     }
   }
 
   @Test
-  void badOptionsAreRejected() {
-    assertTrue(EmbeddedServer.startupFailure(".:0 {\n local {\n  localhost_prefix maybe\n }\n}\n").getMessage().contains(":3"));
-    assertTrue(EmbeddedServer.startupFailure(".:0 {\n local {\n  prefix on\n }\n}\n").getMessage().contains(":3"));
-    assertTrue(EmbeddedServer.startupFailure(".:0 {\n local now\n}\n").getMessage().contains(":2"));
+  void badOptionsAreRejectedWithTheirLine() {
+    for (String[] bad : new String[][] {
+        {" local {\n  localhost_prefix maybe\n }\n", ":3"},
+        {" local {\n  prefix on\n }\n", ":3"},
+        {" local now\n", ":2"}}) {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> Corvus.builder().corefile(".:0 {\n" + bad[0] + "}\n").dnsPort(0).start().close());
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
   }
 }

@@ -8,8 +8,8 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +30,9 @@ class LogHandlerTest {
   private final PluginTestKit kit = new PluginTestKit();
 
   private final List<String> lines = new ArrayList<>();
+
+  /** Renders each line at once, on the test's thread: what the writer thread of {@link AsyncLogSink} does later. */
+  private final LogSink sink = entry -> lines.add(entry.render());
 
   @AfterEach
   void closeKit() {
@@ -63,7 +66,7 @@ class LogHandlerTest {
 
   @Test
   void defaultFormatIsCorednsCommonLogFormat() throws Exception {
-    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log")), lines::add);
+    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log")), sink);
     Request request = knownRequest("Example.org.", Type.A);
     Message response = run(handler, request, LogHandlerTest::positive);
 
@@ -81,7 +84,7 @@ class LogHandlerTest {
   void ipv6RemoteIsBracketedAndTcpBufferIs65535() throws Exception {
     LogHandler handler = new LogHandler(
         LogFactory.parse(kit.config("log . \"{remote} {port} {proto} {>bufsize} {>opcode} {/log/class} {/log/type} {local} {bogus}\"")),
-        lines::add);
+        sink);
     Request request = Queries.request("example.org.", Type.AAAA, new InetSocketAddress("::1", 999), Transport.TCP);
     run(handler, request, LogHandlerTest::nodata);
     assertEquals(List.of("[::1] 999 tcp 65535 0 denial NODATA - {bogus}"), lines);
@@ -89,7 +92,7 @@ class LogHandlerTest {
 
   @Test
   void classDenialLogsNxdomainAndNodataOnly() throws Exception {
-    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log . {\n class denial\n}")), lines::add);
+    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log . {\n class denial\n}")), sink);
     run(handler, Queries.request("a.example.", Type.A), LogHandlerTest::positive);
     run(handler, Queries.request("b.example.", Type.A), r -> Responses.error(r, Rcode.NXDOMAIN));
     run(handler, Queries.request("c.example.", Type.A), LogHandlerTest::nodata);
@@ -103,7 +106,7 @@ class LogHandlerTest {
   void combinedFormatAddsOpcodeAndScopesLimitLogging() throws Exception {
     List<LogRule> rules = LogFactory.parse(kit.config("log example.org example.net {combined}"));
     assertEquals(2, rules.size());
-    LogHandler handler = new LogHandler(rules, lines::add);
+    LogHandler handler = new LogHandler(rules, sink);
     run(handler, Queries.request("www.example.net.", Type.A), LogHandlerTest::positive);
     run(handler, Queries.request("www.example.com.", Type.A), LogHandlerTest::positive);
     assertEquals(1, lines.size());
@@ -113,8 +116,8 @@ class LogHandlerTest {
   @Test
   void onlyTheFirstMatchingLogDirectiveLogsAQuery() throws Exception {
     List<String> second = new ArrayList<>();
-    LogHandler first = new LogHandler(LogFactory.parse(kit.config("log")), lines::add);
-    LogHandler other = new LogHandler(LogFactory.parse(kit.config("log")), second::add);
+    LogHandler first = new LogHandler(LogFactory.parse(kit.config("log")), sink);
+    LogHandler other = new LogHandler(LogFactory.parse(kit.config("log")), entry -> second.add(entry.render()));
     Request request = Queries.request("example.org.", Type.A);
     Message response = first.handle(PluginTestKit.chain(request, "log",
         next -> other.handle(PluginTestKit.chain(next.request(), "test",
@@ -123,6 +126,25 @@ class LogHandlerTest {
     PluginTestKit.written(request, response);
     assertEquals(1, lines.size());
     assertEquals(List.of(), second);
+  }
+
+  @Test
+  void metadataPlaceholdersReadTheQuerysMetadata() throws Exception {
+    LogHandler handler = new LogHandler(
+        LogFactory.parse(kit.config("log . \"{name} {/kubernetes/client-namespace} {/geoip/city/name}\"")), sink);
+    Request request = Queries.request("example.org.", Type.A);
+    Queries.context(request).metadataSink().put("kubernetes/client-namespace", () -> "team-a");
+    run(handler, request, LogHandlerTest::positive);
+    assertEquals(List.of("example.org. team-a -"), lines);
+  }
+
+  @Test
+  void aDroppedQueryLogsNoRcodeOrFlags() throws Exception {
+    LogHandler handler = new LogHandler(LogFactory.parse(kit.config("log . \"{name} {rcode} {>rflags} {rsize}\"")), sink);
+    Request request = Queries.request("example.org.", Type.A);
+    handler.handle(PluginTestKit.chain(request, PluginTestKit.nxdomain())).toCompletableFuture().get();
+    PluginTestKit.written(request, null);
+    assertEquals(List.of("example.org. - - 0"), lines);
   }
 
   @Test

@@ -2,10 +2,9 @@ package dev.corvus.dns.plugin.log;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.debug.testkit.CapturedStderr;
+import dev.corvus.dns.plugin.testing.CapturedStderr;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Poll;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,8 @@ class LogIntegrationTest {
       Pattern line = Pattern.compile(".*INFO .*127\\.0\\.0\\.1:\\d+ - " + query.getHeader().getID()
           + " \"A IN who\\.example\\. udp " + size + " false 512\" NOERROR qr,aa,rd " + response.toWire().length
           + " \\d+(\\.\\d+)?s$");
-      assertTrue(Poll.until(Duration.ofSeconds(5), () -> err.lines().stream().anyMatch(l -> line.matcher(l).matches())),
+      // written by the log's own thread, after the response
+      assertTrue(err.awaitLine(l -> line.matcher(l).matches(), Duration.ofSeconds(5)),
           () -> "no line like " + line + " in " + err.lines());
     }
   }

@@ -3,10 +3,10 @@ package dev.corvus.dns.plugin.loop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.debug.testkit.Http;
+import dev.corvus.dns.plugin.testing.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.Poll;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
@@ -29,7 +29,7 @@ class LoopIntegrationTest {
           whoami
         }
         """;
-    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
+    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).plugin(new RelayFactory()).start()) {
       assertTrue(Poll.until(Duration.ofSeconds(10), () -> server.notReady().contains("loop")), "loop detected");
       var ready = Http.get(server.httpAddress("/ready"), "/ready");
       assertEquals(503, ready.statusCode());

@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.loop;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Placement;
@@ -13,7 +12,6 @@ import java.util.List;
  * Test-only directive {@code test_relay}, standing where {@code forward} would, just after {@code
  * loop}: it sends every query back through the server's own resolver, which is a forwarding loop.
  */
-@AutoService(PluginFactory.class)
 public final class RelayFactory implements PluginFactory {
 
   @Override

@@ -2,9 +2,10 @@ package dev.corvus.dns.plugin.minimal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.nio.file.Files;
@@ -35,8 +36,10 @@ class MinimalTest {
   @Test
   void positiveAnswersLoseAuthorityAndAdditionalDenialsKeepTheirSoa() throws Exception {
     Path zone = zone();
-    try (Corvus full = EmbeddedServer.start("example.org:0 {\n file " + zone + "\n}\n");
-        Corvus minimal = EmbeddedServer.start("example.org:0 {\n minimal\n file " + zone + "\n}\n")) {
+    String plain = "example.org:0 {\n file " + zone + "\n}\n";
+    String stripped = "example.org:0 {\n minimal\n file " + zone + "\n}\n";
+    try (Corvus full = Corvus.builder().corefile(plain).dnsPort(0).start();
+        Corvus minimal = Corvus.builder().corefile(stripped).dnsPort(0).start()) {
       Message withAuthority = new DnsClient(full.udpAddress()).udp("www.example.org.", Type.A);
       assertFalse(withAuthority.getSection(Section.AUTHORITY).isEmpty(), "file puts the apex NS in authority");
 
@@ -54,7 +57,8 @@ class MinimalTest {
 
   @Test
   void argumentsAreRejected() {
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n minimal yes\n}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n minimal yes\n}\n").dnsPort(0).start().close());
     assertTrue(e.getMessage().contains("minimal"), e.getMessage());
   }
 }

@@ -1,12 +1,13 @@
 package dev.corvus.dns.plugin.nsid;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.Queries;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class NsidTest {
 
   @Test
   void answersAnNsidRequestWithTheConfiguredData() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n nsid Use The Force\n" + BACKEND + "}\n")) {
+    try (Corvus s = Corvus.builder().corefile(".:0 {\n nsid Use The Force\n" + BACKEND + "}\n").dnsPort(0).start()) {
       DnsClient c = new DnsClient(s.udpAddress());
       Message m = c.udp(Queries.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
       assertArrayEquals("Use The Force".getBytes(StandardCharsets.UTF_8),
@@ -38,7 +39,7 @@ class NsidTest {
 
   @Test
   void defaultsToTheHostName() throws Exception {
-    try (Corvus s = EmbeddedServer.start(".:0 {\n nsid\n" + BACKEND + "}\n")) {
+    try (Corvus s = Corvus.builder().corefile(".:0 {\n nsid\n" + BACKEND + "}\n").dnsPort(0).start()) {
       Message m = new DnsClient(s.udpAddress()).udp(
           Queries.ednsQuery("example.org.", Type.A, new NSIDOption(new byte[0])));
       assertTrue(data(m.getOPT().getOptions(EDNSOption.Code.NSID).get(0)).length > 0);
@@ -47,6 +48,8 @@ class NsidTest {
 
   @Test
   void aBlockIsRejected() {
-    assertTrue(EmbeddedServer.startupFailure(".:0 {\n nsid {\n  data x\n }\n}\n").getMessage().contains("nsid"));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(".:0 {\n nsid {\n  data x\n }\n}\n").dnsPort(0).start().close());
+    assertTrue(e.getMessage().contains("nsid"), e.getMessage());
   }
 }

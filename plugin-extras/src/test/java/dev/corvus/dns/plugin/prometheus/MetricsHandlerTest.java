@@ -12,10 +12,10 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.server.testkit.DirectiveConfig;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.DirectiveConfig;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,11 +53,10 @@ class MetricsHandlerTest {
     run(plugin, Queries.request("c.example.", Type.HINFO, new InetSocketAddress("::1", 1), Transport.TCP),
         "file", Rcode.NXDOMAIN);
 
-    var m = kit.metrics();
-    assertEquals(2, m.value("coredns_dns_requests_total", "dns://:53", ".", "", "udp", "1", "A"));
-    assertEquals(1, m.value("coredns_dns_requests_total", "dns://:53", ".", "", "tcp", "2", "other"));
-    assertEquals(2, m.value("coredns_dns_responses_total", "dns://:53", ".", "", "NOERROR", "whoami"));
-    assertEquals(1, m.value("coredns_dns_responses_total", "dns://:53", ".", "", "NXDOMAIN", "file"));
+    assertEquals(2, kit.metricValue("coredns_dns_requests_total", "dns://:53", ".", "", "udp", "1", "A"));
+    assertEquals(1, kit.metricValue("coredns_dns_requests_total", "dns://:53", ".", "", "tcp", "2", "other"));
+    assertEquals(2, kit.metricValue("coredns_dns_responses_total", "dns://:53", ".", "", "NOERROR", "whoami"));
+    assertEquals(1, kit.metricValue("coredns_dns_responses_total", "dns://:53", ".", "", "NXDOMAIN", "file"));
     MetricsText text = kit.scrape();
     Map<String, String> block = Map.of("server", "dns://:53", "zone", ".", "view", "");
     Map<String, String> udp = Map.of("server", "dns://:53", "zone", ".", "view", "", "proto", "udp");
@@ -66,7 +65,7 @@ class MetricsHandlerTest {
     Message sample = Responses.error(Queries.request("a.example.", Type.A), Rcode.NOERROR);
     assertEquals(2.0 * sample.toWire().length,
         text.sum("coredns_dns_response_size_bytes_sum", udp));
-    assertEquals(0, m.value("coredns_panics_total"));
+    assertEquals(0, kit.metricValue("coredns_panics_total"));
   }
 
   @Test
@@ -79,7 +78,7 @@ class MetricsHandlerTest {
           r -> CompletableFuture.failedFuture(failure))).toCompletableFuture();
       assertThrows(Exception.class, stage::get);
     }
-    assertEquals(1, kit.metrics().value("coredns_panics_total"));
+    assertEquals(1, kit.metricValue("coredns_panics_total"));
   }
 
   @Test

@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.debug.testkit.Http;
+import dev.corvus.dns.plugin.testing.Http;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.Poll;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -27,15 +26,15 @@ class HealthAndReadyIntegrationTest {
           lameduck 1s
         }
         ready 127.0.0.1:0
-        test_slow_ready %s
+        test_slow_ready
         whoami
       }
       """;
 
   @Test
   void probesFollowStartupReadinessAndLameduck() throws Exception {
-    AtomicBoolean slow = SlowReadyFactory.SWITCHES.computeIfAbsent("probes", k -> new AtomicBoolean());
-    Corvus server = Corvus.builder().corefile(COREFILE.formatted("probes")).dnsPort(0).start();
+    SlowReadyFactory slow = new SlowReadyFactory();
+    Corvus server = Corvus.builder().corefile(COREFILE).dnsPort(0).plugin(slow).start();
     InetSocketAddress health = server.httpAddress("/health");
     InetSocketAddress ready = server.httpAddress("/ready");
     try {
@@ -48,7 +47,7 @@ class HealthAndReadyIntegrationTest {
       assertEquals("test_slow_ready", r.body());
       assertEquals(Rcode.NOERROR, new DnsClient(server.udpAddress()).udp("a.example.", Type.A).getRcode());
 
-      slow.set(true);
+      slow.makeReady();
       r = Http.get(ready, "/ready");
       assertEquals(200, r.statusCode());
       assertEquals("OK", r.body());

@@ -7,7 +7,7 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.plugin.HttpEndpoints;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.ready;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Placement;
@@ -8,19 +7,21 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Test-only directive {@code test_slow_ready KEY}: a readiness provider named {@code
- * test_slow_ready} that is ready once the test sets {@link #SWITCHES}{@code .get(KEY)}.
+ * Test-only directive {@code test_slow_ready}: a readiness provider named {@code test_slow_ready}
+ * that is ready once the test calls {@link #makeReady()}. A test passes its own instance to {@code
+ * Corvus.builder().plugin(...)}.
  */
-@AutoService(PluginFactory.class)
-public final class SlowReadyFactory implements PluginFactory {
+final class SlowReadyFactory implements PluginFactory {
 
-  /** The switches, by the key a test writes in its Corefile; each test uses its own key. */
-  static final Map<String, AtomicBoolean> SWITCHES = new ConcurrentHashMap<>();
+  private final AtomicBoolean ready = new AtomicBoolean();
+
+  /** From now on, every {@code test_slow_ready} of the server is ready. */
+  void makeReady() {
+    ready.set(true);
+  }
 
   @Override
   public String directive() {
@@ -34,7 +35,7 @@ public final class SlowReadyFactory implements PluginFactory {
 
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    AtomicBoolean ready = SWITCHES.computeIfAbsent(config.nextArg("KEY"), k -> new AtomicBoolean());
+    config.expectNoMoreArgs();
     context.readiness().register(new ReadinessProvider() {
       @Override
       public String name() {

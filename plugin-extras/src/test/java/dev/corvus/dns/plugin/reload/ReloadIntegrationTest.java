@@ -3,11 +3,12 @@ package dev.corvus.dns.plugin.reload;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.debug.testkit.Http;
+import dev.corvus.dns.plugin.testing.Http;
+import dev.corvus.dns.plugin.testing.TestAnswerFactory;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.Poll;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,8 @@ class ReloadIntegrationTest {
   @Test
   void changedCorefileIsReloadedWithoutLosingAQueryAndABrokenOneIsRejected() throws Exception {
     Path corefile = Files.writeString(dir.resolve("Corefile"), COREFILE.formatted("v1"));
-    try (Corvus server = Corvus.builder().corefile(corefile).dnsPort(Http.freePort()).start()) {
+    try (Corvus server =
+        Corvus.builder().corefile(corefile).dnsPort(Http.freePort()).plugin(new TestAnswerFactory()).start()) {
       DnsClient client = new DnsClient(server.udpAddress(), Duration.ofSeconds(2));
       Set<String> answers = ConcurrentHashMap.newKeySet();
       List<String> failures = new CopyOnWriteArrayList<>();

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.Location;
-import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.ServerControl;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,9 +45,8 @@ class ReloadPluginTest {
 
   @Test
   void jitterSpreadsTheIntervalWithinHalfTheJitter() throws Exception {
-    PluginContext context = kit.context();
     for (int i = 0; i < 20; i++) {
-      ReloadPlugin plugin = new ReloadPlugin(new ReloadConfig(Duration.ofSeconds(30), Duration.ofSeconds(15)), context);
+      ReloadPlugin plugin = (ReloadPlugin) kit.create(new ReloadFactory(), "reload 30s 15s");
       long millis = plugin.period().toMillis();
       assertTrue(millis >= 22_500 && millis <= 37_500, "period " + millis);
     }
@@ -58,7 +56,6 @@ class ReloadPluginTest {
   void reloadsOnceWhenAWatchedFileChangesAndCountsFailures() throws Exception {
     Path corefile = Files.writeString(dir.resolve("Corefile"), ".:53 {\n whoami\n}\n");
     Path imported = Files.writeString(dir.resolve("extra.conf"), "log\n");
-    PluginContext context = kit.context();
     kit.configSource(new ServerControl.ConfigSource(List.of(corefile, imported), "abc"));
     AtomicInteger reloads = new AtomicInteger();
     kit.reload(() -> {
@@ -66,7 +63,8 @@ class ReloadPluginTest {
       return CompletableFuture.failedFuture(new ConfigException(new Location(corefile.toString(), 2), "whoamii",
           "unknown directive"));
     });
-    ReloadPlugin plugin = new ReloadPlugin(new ReloadConfig(Duration.ofSeconds(30), Duration.ZERO), context);
+    // The kit grants the ServerControl the factory declares; its source and reload are the test's.
+    ReloadPlugin plugin = (ReloadPlugin) kit.create(new ReloadFactory(), "reload 30s 0s");
     plugin.start();
     assertEquals(1, kit.scrape().sum("coredns_reload_version_info", Map.of("hash", "sha512", "value", "abc")));
 

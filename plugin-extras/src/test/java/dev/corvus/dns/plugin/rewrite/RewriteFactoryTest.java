@@ -11,9 +11,9 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.plugin.testing.TestBackend;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,22 +59,38 @@ class RewriteFactoryTest {
     return kit.create(new RewriteFactory(), text).handler().orElseThrow();
   }
 
-  private Pipeline pipeline(Function<Request, CompletionStage<Message>> backend, String... directives)
+  /** A backend answering every query with {@code rcode} and no records. */
+  private static Function<Request, CompletionStage<Message>> answering(int rcode) {
+    return request -> Responses.completedError(request, rcode);
+  }
+
+  /** Rewrite directives in Corefile order, in front of a backend. */
+  private record Rewrites(TestBackend backend, Handler... handlers) {
+    Message run(Request request) {
+      return backend.run(request, handlers);
+    }
+
+    List<Request> reachedBackend() {
+      return backend.requests();
+    }
+  }
+
+  private Rewrites pipeline(Function<Request, CompletionStage<Message>> backend, String... directives)
       throws ConfigException {
     List<Handler> handlers = new ArrayList<>();
     for (String d : directives) {
       handlers.add(rewrite(d));
     }
-    return Pipeline.of(handlers, backend);
+    return new Rewrites(TestBackend.of(backend), handlers.toArray(Handler[]::new));
   }
 
-  private static String askedName(Pipeline p) {
+  private static String askedName(Rewrites p) {
     return p.reachedBackend().get(p.reachedBackend().size() - 1).qname().toString();
   }
 
   @Test
   void exactRewritesTheQueryAndMapsTheAnswerBack() throws Exception {
-    Pipeline p = pipeline(ECHO_A, "rewrite name exact red.example.org blue.example.org");
+    Rewrites p = pipeline(ECHO_A, "rewrite name exact red.example.org blue.example.org");
     Message m = p.run(Queries.request("red.example.org.", Type.A));
     assertEquals("blue.example.org.", askedName(p));
     assertEquals("red.example.org.", m.getQuestion().getName().toString());
@@ -83,23 +99,23 @@ class RewriteFactoryTest {
 
   @Test
   void twoArgumentsMeanExact() throws Exception {
-    Pipeline p = pipeline(ECHO_A, "rewrite name red.example.org blue.example.org");
+    Rewrites p = pipeline(ECHO_A, "rewrite name red.example.org blue.example.org");
     p.run(Queries.request("RED.example.org.", Type.A));
     assertEquals("blue.example.org.", askedName(p));
   }
 
   @Test
   void prefixSuffixAndSubstring() throws Exception {
-    Pipeline prefix = pipeline(ECHO_A, "rewrite name prefix foo bar");
+    Rewrites prefix = pipeline(ECHO_A, "rewrite name prefix foo bar");
     prefix.run(Queries.request("foo.example.org.", Type.A));
     assertEquals("bar.example.org.", askedName(prefix));
 
-    Pipeline suffix = pipeline(ECHO_A, "rewrite name suffix .schmoogle.com. .google.com. answer auto");
+    Rewrites suffix = pipeline(ECHO_A, "rewrite name suffix .schmoogle.com. .google.com. answer auto");
     Message m = suffix.run(Queries.request("www.schmoogle.com.", Type.A));
     assertEquals("www.google.com.", askedName(suffix));
     assertEquals("www.schmoogle.com.", m.getSection(Section.ANSWER).get(0).getName().toString());
 
-    Pipeline substring = pipeline(ECHO_A,
+    Rewrites substring = pipeline(ECHO_A,
         "rewrite name substring service.us-west-1.example.org service.us-west-1.consul");
     Message s = substring.run(Queries.request("ftp.service.us-west-1.example.org.", Type.A));
     assertEquals("ftp.service.us-west-1.consul.", askedName(substring));
@@ -110,7 +126,7 @@ class RewriteFactoryTest {
 
   @Test
   void regexWithGroupsAndAnswerNameRestoresTheName() throws Exception {
-    Pipeline p = pipeline(ECHO_A, """
+    Rewrites p = pipeline(ECHO_A, """
         rewrite stop {
             name regex (.*)-(us-west-1)\\.example\\.org {1}.service.{2}.consul
             answer name (.*)\\.service\\.(us-west-1)\\.consul {1}-{2}.example.org
@@ -123,7 +139,7 @@ class RewriteFactoryTest {
 
   @Test
   void regexAnswerAutoMapsTheRewrittenNameBack() throws Exception {
-    Pipeline p = pipeline(ECHO_A, "rewrite name regex ^(.*)\\.corp\\.$ {1}.example.org answer auto");
+    Rewrites p = pipeline(ECHO_A, "rewrite name regex ^(.*)\\.corp\\.$ {1}.example.org answer auto");
     Message m = p.run(Queries.request("db.corp.", Type.A));
     assertEquals("db.example.org.", askedName(p));
     assertEquals("db.corp.", m.getSection(Section.ANSWER).get(0).getName().toString());
@@ -133,7 +149,7 @@ class RewriteFactoryTest {
   void answerValueRewritesCnameTargets() throws Exception {
     Function<Request, CompletionStage<Message>> cname = request -> Responses.completed(Responses.answer(request,
         new CNAMERecord(request.qname(), DClass.IN, 30, Name.fromConstantString("web.service.consul."))));
-    Pipeline p = pipeline(cname,
+    Rewrites p = pipeline(cname,
         "rewrite name suffix .example.org .service.consul answer auto answer value (.*)\\.service\\.consul\\. {1}.example.org.");
     Message m = p.run(Queries.request("app.example.org.", Type.CNAME));
     CNAMERecord r = (CNAMERecord) m.getSection(Section.ANSWER).get(0);
@@ -143,12 +159,12 @@ class RewriteFactoryTest {
 
   @Test
   void stopEndsTheRulesAndContinueGoesOn() throws Exception {
-    Pipeline stopped = pipeline(ECHO_A,
+    Rewrites stopped = pipeline(ECHO_A,
         "rewrite stop name a.example.org b.example.org", "rewrite name b.example.org c.example.org");
     stopped.run(Queries.request("a.example.org.", Type.A));
     assertEquals("b.example.org.", askedName(stopped));
 
-    Pipeline continued = pipeline(ECHO_A,
+    Rewrites continued = pipeline(ECHO_A,
         "rewrite continue name a.example.org b.example.org", "rewrite name b.example.org c.example.org");
     Message m = continued.run(Queries.request("a.example.org.", Type.A));
     assertEquals("c.example.org.", askedName(continued));
@@ -159,12 +175,12 @@ class RewriteFactoryTest {
 
   @Test
   void typeAndClassRulesKeepTheAskedQuestion() throws Exception {
-    Pipeline type = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite type ANY HINFO");
+    Rewrites type = pipeline(answering(Rcode.NOERROR), "rewrite type ANY HINFO");
     Message m = type.run(Queries.request("x.example.org.", Type.ANY));
     assertEquals(Type.HINFO, type.reachedBackend().get(0).qtype());
     assertEquals(Type.ANY, m.getQuestion().getType());
 
-    Pipeline dclass = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite class CH IN");
+    Rewrites dclass = pipeline(answering(Rcode.NOERROR), "rewrite class CH IN");
     Message c = dclass.run(Queries.request(Queries.query("x.example.org.", Type.TXT, DClass.CH)));
     assertEquals(DClass.IN, dclass.reachedBackend().get(0).qclass());
     assertEquals(DClass.CH, c.getQuestion().getDClass());
@@ -186,28 +202,28 @@ class RewriteFactoryTest {
 
   @Test
   void rcodeRuleChangesTheResponseCode() throws Exception {
-    Pipeline p = pipeline(Pipeline.answering(Rcode.SERVFAIL), "rewrite rcode suffix .example.org SERVFAIL NOERROR");
+    Rewrites p = pipeline(answering(Rcode.SERVFAIL), "rewrite rcode suffix .example.org SERVFAIL NOERROR");
     assertEquals(Rcode.NOERROR, p.run(Queries.request("a.example.org.", Type.AAAA)).getRcode());
   }
 
   @Test
   void edns0LocalSetAppendReplaceUnset() throws Exception {
-    Pipeline set = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local set 0xffee 0x61626364");
+    Rewrites set = pipeline(answering(Rcode.NOERROR), "rewrite edns0 local set 0xffee 0x61626364");
     set.run(Queries.request("a.example.org.", Type.A));
     OPTRecord opt = set.reachedBackend().get(0).opt();
     List<EDNSOption> options = opt.getOptions(0xffee);
     assertEquals(1, options.size());
     assertArrayEquals("abcd".getBytes(), data(options.get(0)));
 
-    Pipeline clientIp = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local append 0xffef {client_ip}");
+    Rewrites clientIp = pipeline(answering(Rcode.NOERROR), "rewrite edns0 local append 0xffef {client_ip}");
     clientIp.run(Queries.request("a.example.org.", Type.A));
     assertArrayEquals(new byte[] {127, 0, 0, 1}, data(clientIp.reachedBackend().get(0).opt().getOptions(0xffef).get(0)));
 
-    Pipeline replace = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 local replace 0xffee abcd");
+    Rewrites replace = pipeline(answering(Rcode.NOERROR), "rewrite edns0 local replace 0xffee abcd");
     replace.run(Queries.request("a.example.org.", Type.A));
     assertNull(replace.reachedBackend().get(0).opt(), "replace adds nothing when the option is absent");
 
-    Pipeline chain = pipeline(Pipeline.answering(Rcode.NOERROR),
+    Rewrites chain = pipeline(answering(Rcode.NOERROR),
         "rewrite continue edns0 local set 0xffee abcd", "rewrite edns0 local unset 0xffee");
     chain.run(Queries.request("a.example.org.", Type.A));
     assertTrue(chain.reachedBackend().get(0).opt().getOptions(0xffee).isEmpty());
@@ -215,14 +231,14 @@ class RewriteFactoryTest {
 
   @Test
   void edns0NsidAddsAnEmptyNsidOption() throws Exception {
-    Pipeline p = pipeline(Pipeline.answering(Rcode.NOERROR), "rewrite edns0 nsid set");
+    Rewrites p = pipeline(answering(Rcode.NOERROR), "rewrite edns0 nsid set");
     p.run(Queries.request("a.example.org.", Type.A));
     assertEquals(1, p.reachedBackend().get(0).opt().getOptions(EDNSOption.Code.NSID).size());
   }
 
   @Test
   void anInvalidRewrittenNameIsServfail() throws Exception {
-    Pipeline p = pipeline(ECHO_A, "rewrite name regex (.*) {1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}");
+    Rewrites p = pipeline(ECHO_A, "rewrite name regex (.*) {1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}.{1}");
     String longLabel = "a".repeat(60);
     CompletionException e = assertThrows(CompletionException.class,
         () -> p.run(Queries.request(longLabel + "." + longLabel + ".", Type.A)));

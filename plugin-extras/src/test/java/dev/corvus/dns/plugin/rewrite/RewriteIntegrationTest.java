@@ -1,9 +1,10 @@
 package dev.corvus.dns.plugin.rewrite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class RewriteIntegrationTest {
             }
         }
         """.formatted(dir);
-    try (Corvus s = EmbeddedServer.start(corefile)) {
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       DnsClient c = new DnsClient(s.udpAddress());
       assertEquals("192.168.1.20", c.udp("nas.home.arpa.", Type.A).getSection(Section.ANSWER).get(0).rdataToString());
       assertEquals("printer.home.arpa.",
@@ -74,7 +75,9 @@ class RewriteIntegrationTest {
 
   @Test
   void regexErrorFailsServerStartWithItsLine() {
-    Exception e = EmbeddedServer.startupFailure(".:0 {\n any\n rewrite name regex ([a-z foo.example.org\n}\n");
+    String corefile = ".:0 {\n any\n rewrite name regex ([a-z foo.example.org\n}\n";
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(corefile).dnsPort(0).start().close());
     assertTrue(e.getMessage().contains(":3"), e.getMessage());
   }
 }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.Pipeline;
-import dev.corvus.dns.server.testkit.PluginTestKit;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.plugin.testing.TestBackend;
+import dev.corvus.dns.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.Queries;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -48,7 +48,7 @@ class TemplateFactoryTest {
           answer "{{ .Name }} 60 IN A {{ .Group.a }}.{{ .Group.b }}.{{ .Group.c }}.{{ .Group.d }}"
           fallthrough
         }""");
-    Message m = Pipeline.of(h).run(Queries.request("IP-10-1-2-3.example.", Type.A));
+    Message m = TestBackend.alone(h, Queries.request("IP-10-1-2-3.example.", Type.A));
     assertEquals(Rcode.NOERROR, m.getRcode());
     assertTrue(m.getHeader().getFlag(Flags.AA));
     Record a = m.getSection(Section.ANSWER).get(0);
@@ -64,7 +64,7 @@ class TemplateFactoryTest {
           match ^(?P<d>[0-9]*)[.](?P<c>[0-9]*)[.](?P<b>[0-9]*)[.](?P<a>[0-9]*)[.]in-addr[.]arpa[.]$
           answer "{{ .Name }} 60 IN PTR ip-{{ .Group.a }}-{{ .Group.b }}-{{ .Group.c }}-{{ .Group.d }}.example."
         }""");
-    Message m = Pipeline.of(h).run(Queries.request("4.3.2.1.in-addr.arpa.", Type.PTR));
+    Message m = TestBackend.alone(h, Queries.request("4.3.2.1.in-addr.arpa.", Type.PTR));
     assertTrue(section(m, Section.ANSWER).get(0).endsWith("PTR\tip-1-2-3-4.example."));
   }
 
@@ -76,7 +76,7 @@ class TemplateFactoryTest {
           rcode NXDOMAIN
           authority "{{ index .Match 2 }} 60 {{ .Class }} SOA ns.{{ .Zone }} hostmaster.{{ .Zone }} (1 60 60 60 60)"
         }""");
-    Message m = Pipeline.of(h).run(Queries.request("foo.invalid.", Type.AAAA));
+    Message m = TestBackend.alone(h, Queries.request("foo.invalid.", Type.AAAA));
     assertEquals(Rcode.NXDOMAIN, m.getRcode());
     assertEquals(Type.SOA, m.getSection(Section.AUTHORITY).get(0).getType());
     Record soa = m.getSection(Section.AUTHORITY).get(0);
@@ -92,7 +92,7 @@ class TemplateFactoryTest {
           answer "{{ .Name }} 5 IN TXT \\"{{ .Type }} from {{ .Remote }}\\""
           additional "extra.example. 5 IN A 192.0.2.9"
         }""");
-    Message m = Pipeline.of(h).run(Queries.request("who.example.", Type.TXT));
+    Message m = TestBackend.alone(h, Queries.request("who.example.", Type.TXT));
     assertTrue(section(m, Section.ANSWER).get(0).endsWith("\"TXT from 127.0.0.1\""), section(m, Section.ANSWER).toString());
     assertEquals(1, m.getSection(Section.ADDITIONAL).size());
   }
@@ -100,54 +100,55 @@ class TemplateFactoryTest {
   @Test
   void otherClassTypeOrZoneGoesOn() throws Exception {
     Handler h = template("template IN A example {\n answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n}");
-    Pipeline p = Pipeline.of(h, Pipeline.answering(Rcode.REFUSED));
-    assertEquals(Rcode.REFUSED, p.run(Queries.request("a.example.", Type.AAAA)).getRcode());
-    assertEquals(Rcode.REFUSED, p.run(Queries.request(Queries.query("a.example.", Type.A, DClass.CH))).getRcode());
-    assertEquals(Rcode.REFUSED, p.run(Queries.request("a.example.org.", Type.A)).getRcode());
-    assertEquals(Rcode.NOERROR, p.run(Queries.request("a.example.", Type.A)).getRcode());
-    assertEquals(3, p.reachedBackend().size());
+    TestBackend next = TestBackend.answering(Rcode.REFUSED);
+    assertEquals(Rcode.REFUSED, next.run(Queries.request("a.example.", Type.AAAA), h).getRcode());
+    assertEquals(Rcode.REFUSED, next.run(Queries.request(Queries.query("a.example.", Type.A, DClass.CH)), h).getRcode());
+    assertEquals(Rcode.REFUSED, next.run(Queries.request("a.example.org.", Type.A), h).getRcode());
+    assertEquals(Rcode.NOERROR, next.run(Queries.request("a.example.", Type.A), h).getRcode());
+    assertEquals(3, next.requests().size());
   }
 
   @Test
   void noMatchIsServfailWithoutFallthroughAndGoesOnWithIt() throws Exception {
     String body = "  match ^yes[.]\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n";
-    Pipeline strict = Pipeline.of(template("template IN A {\n" + body + "}"), Pipeline.answering(Rcode.REFUSED));
-    assertEquals(Rcode.SERVFAIL, strict.run(Queries.request("no.example.", Type.A)).getRcode());
-    Pipeline lenient = Pipeline.of(template("template IN A {\n" + body + "  fallthrough\n}"), Pipeline.answering(Rcode.REFUSED));
-    assertEquals(Rcode.REFUSED, lenient.run(Queries.request("no.example.", Type.A)).getRcode());
-    assertEquals(Rcode.NOERROR, lenient.run(Queries.request("yes.example.", Type.A)).getRcode());
+    Handler strict = template("template IN A {\n" + body + "}");
+    Handler lenient = template("template IN A {\n" + body + "  fallthrough\n}");
+    TestBackend next = TestBackend.answering(Rcode.REFUSED);
+    assertEquals(Rcode.SERVFAIL, next.run(Queries.request("no.example.", Type.A), strict).getRcode());
+    assertEquals(Rcode.REFUSED, next.run(Queries.request("no.example.", Type.A), lenient).getRcode());
+    assertEquals(Rcode.NOERROR, next.run(Queries.request("yes.example.", Type.A), lenient).getRcode());
   }
 
   @Test
   void chainedTemplatesFallThroughToTheNextOne() throws Exception {
     Handler first = template("template IN A {\n match ^a[.]\n answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n fallthrough\n}");
     Handler second = template("template IN A {\n match ^b[.]\n answer \"{{ .Name }} 60 IN A 192.0.2.2\"\n}");
-    Pipeline p = Pipeline.of(List.of(first, second), Pipeline.answering(Rcode.REFUSED));
-    assertTrue(section(p.run(Queries.request("b.example.", Type.A)), Section.ANSWER).get(0).endsWith("192.0.2.2"));
+    Message m = TestBackend.answering(Rcode.REFUSED).run(Queries.request("b.example.", Type.A), first, second);
+    assertTrue(section(m, Section.ANSWER).get(0).endsWith("192.0.2.2"));
   }
 
   @Test
   void rcodeServfailTemplate() throws Exception {
     Handler h = template("template ANY ANY {\n rcode SERVFAIL\n}");
-    assertEquals(Rcode.SERVFAIL, Pipeline.of(h).run(Queries.request("x.", Type.A)).getRcode());
+    assertEquals(Rcode.SERVFAIL, TestBackend.alone(h, Queries.request("x.", Type.A)).getRcode());
   }
 
   @Test
   void aRenderedRecordThatDoesNotParseIsServfailAndCounted() throws Exception {
     Handler h = template("template IN A {\n answer \"{{ .Name }} 60 IN A not-an-ip\"\n}");
     CompletionException e = assertThrows(CompletionException.class,
-        () -> Pipeline.of(h).run(Queries.request("x.example.", Type.A)));
+        () -> TestBackend.alone(h, Queries.request("x.example.", Type.A)));
     assertEquals(Rcode.SERVFAIL, ((DnsException) e.getCause()).rcode());
-    assertEquals(1.0, kit.metrics().value("coredns_template_rr_failures_total",
+    assertEquals(1.0, kit.metricValue("coredns_template_rr_failures_total",
         "dns://:53", ".", "", "IN", "A", "answer", "{{ .Name }} 60 IN A not-an-ip"));
-    assertEquals(1.0, kit.metrics().value("coredns_template_matches_total", "dns://:53", ".", "", "IN", "A"));
+    assertEquals(1.0, kit.metricValue("coredns_template_matches_total", "dns://:53", ".", "", "IN", "A"));
   }
 
   @Test
   void aMatchIndexBeyondTheGroupsIsATemplateFailure() throws Exception {
     Handler h = template("template IN A {\n answer \"{{ index .Match 3 }} 60 IN A 192.0.2.1\"\n}");
-    assertThrows(CompletionException.class, () -> Pipeline.of(h).run(Queries.request("x.example.", Type.A)));
-    assertEquals(1.0, kit.metrics().value("coredns_template_template_failures_total",
+    assertThrows(CompletionException.class, () -> TestBackend.alone(h, Queries.request("x.example.", Type.A)));
+    assertEquals(1.0, kit.metricValue("coredns_template_template_failures_total",
         "dns://:53", ".", "", "IN", "A", "answer", "{{ index .Match 3 }} 60 IN A 192.0.2.1"));
   }
 

@@ -1,9 +1,10 @@
 package dev.corvus.dns.plugin.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
+import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ class TemplateIntegrationTest {
           }
         }
         """;
-    try (Corvus s = EmbeddedServer.start(corefile)) {
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       DnsClient c = new DnsClient(s.udpAddress());
       assertEquals("192.0.2.1", c.udp("a.example.", Type.A).getSection(Section.ANSWER).get(0).rdataToString());
       Message nx = c.tcp("b.example.", Type.A);
@@ -42,9 +43,13 @@ class TemplateIntegrationTest {
 
   @Test
   void regexAndTemplateErrorsFailStartupWithTheirLine() {
-    Exception regex = EmbeddedServer.startupFailure(".:0 {\n template IN A {\n  match (unclosed\n }\n}\n");
+    String badRegex = ".:0 {\n template IN A {\n  match (unclosed\n }\n}\n";
+    ConfigException regex = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(badRegex).dnsPort(0).start().close());
     assertTrue(regex.getMessage().contains(":3"), regex.getMessage());
-    Exception action = EmbeddedServer.startupFailure(".:0 {\n template IN A {\n\n  answer \"{{ .Host }} 60 IN A 1.2.3.4\"\n }\n}\n");
+    String badAction = ".:0 {\n template IN A {\n\n  answer \"{{ .Host }} 60 IN A 1.2.3.4\"\n }\n}\n";
+    ConfigException action = assertThrows(ConfigException.class,
+        () -> Corvus.builder().corefile(badAction).dnsPort(0).start().close());
     assertTrue(action.getMessage().contains(":4"), action.getMessage());
   }
 }

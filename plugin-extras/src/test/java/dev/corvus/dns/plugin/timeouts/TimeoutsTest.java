@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.hosts.testkit.EmbeddedServer;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.DirectiveConfig;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.DirectiveConfig;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +36,9 @@ class TimeoutsTest {
 
   @Test
   void aServerWithTimeoutsServes() throws Exception {
-    try (Corvus s = EmbeddedServer.start(
-        ".:0 {\n timeouts {\n  read 10s\n }\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n")) {
+    String corefile =
+        ".:0 {\n timeouts {\n  read 10s\n }\n template IN A {\n  answer \"{{ .Name }} 60 IN A 192.0.2.1\"\n }\n}\n";
+    try (Corvus s = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
       assertEquals(Rcode.NOERROR, new DnsClient(s.tcpAddress()).tcp("example.org.", Type.A).getRcode());
     }
   }

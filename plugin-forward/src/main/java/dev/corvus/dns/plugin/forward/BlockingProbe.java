@@ -20,8 +20,9 @@ import org.xbill.DNS.Message;
 
 /**
  * One query to an upstream over blocking JDK sockets, for {@code corvus doctor}: it runs on a
- * plain thread before (and without) the plugin's own network client, and each probe opens and
- * closes its own socket.
+ * plain thread before (and without) the server's I/O loops, and each probe opens and closes its
+ * own socket. Its deadlines are real time ({@link System#nanoTime()}), as the socket timeouts
+ * they bound are.
  */
 final class BlockingProbe {
 

@@ -1,6 +1,11 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.config.ResolvConf;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One {@code TO} argument of the directive: an address, or a resolv.conf-style file. */
@@ -29,8 +34,27 @@ sealed interface Destination {
    * @param nameservers the upstreams it named when the configuration was read
    */
   record ResolvConfFile(Path file, List<UpstreamAddress> nameservers) implements Destination {
+
+    /** resolv.conf nameservers are plain DNS on its port, as CoreDNS reads them. */
+    private static final int DNS_PORT = 53;
+
     public ResolvConfFile {
       nameservers = List.copyOf(nameservers);
+    }
+
+    /**
+     * The nameservers {@code file} names now, in file order, as plain DNS upstreams on port 53
+     * (read with the toolkit's {@link ResolvConf}).
+     *
+     * @throws IOException when the file cannot be read
+     * @throws IllegalArgumentException when a nameserver is not an IP address
+     */
+    static List<UpstreamAddress> nameservers(Path file) throws IOException {
+      List<UpstreamAddress> upstreams = new ArrayList<>();
+      for (InetAddress nameserver : ResolvConf.read(file).nameservers()) {
+        upstreams.add(new UpstreamAddress(new InetSocketAddress(nameserver, DNS_PORT), false));
+      }
+      return List.copyOf(upstreams);
     }
 
     @Override

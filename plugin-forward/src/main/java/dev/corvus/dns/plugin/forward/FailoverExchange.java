@@ -1,5 +1,7 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.Ticker;
+import dev.corvus.dns.api.io.IoLoop;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,11 +13,11 @@ import org.xbill.DNS.Record;
  * One forwarded query, tried on the upstreams in policy order until one answers, following
  * CoreDNS's loop ({@code plugin/forward/forward.go}): upstreams that are down are skipped; when
  * all are down it counts a broken health check and either fails ({@code
- * failfast_all_unhealthy_upstreams}) or tries a random one; a failed attempt starts the
- * upstream's health check and moves on; attempts stop at the query's 5 s budget or after {@code
- * max_connect_attempts} failures (by default twice the number of upstreams). A truncated UDP
- * answer is asked again over TCP of the same upstream. Runs entirely in callbacks: nothing here
- * blocks.
+ * failfast_all_unhealthy_upstreams}) or tries a random one; a failed attempt (a timeout, or at
+ * once a port unreachable) starts the upstream's health check and moves on; attempts stop at the
+ * query's 5 s budget or after {@code max_connect_attempts} failures (by default twice the number
+ * of upstreams). A truncated UDP answer is asked again over TCP of the same upstream. Runs on one
+ * I/O loop, whose sockets carry every attempt, entirely in callbacks: nothing here blocks.
  *
  * <p>For an explanation ({@code notes} given) the same loop runs without bookkeeping: no metrics,
  * no health checks, no round-trip observations; each step becomes a note instead.
@@ -24,6 +26,8 @@ final class FailoverExchange {
 
   private final ForwardConfig config;
   private final ForwardMetrics metrics;
+  private final IoLoop loop;
+  private final Ticker ticker;
   private final List<Upstream> order;
   private final byte[] wire;
   private final Record question;
@@ -41,6 +45,7 @@ final class FailoverExchange {
   private Message lastAnswer;
 
   /**
+   * @param loop the loop whose sockets carry the attempts, where every step runs
    * @param order the upstreams in the order the policy chose for this query
    * @param query the query as it is sent (its ID is replaced per attempt)
    * @param protocol UDP or TCP, chosen from the client's transport and the options
@@ -49,31 +54,42 @@ final class FailoverExchange {
   FailoverExchange(
       ForwardConfig config,
       ForwardMetrics metrics,
+      IoLoop loop,
+      Ticker ticker,
       List<Upstream> order,
       Message query,
       UpstreamProtocol protocol,
-      long startNanos,
       ExplainNotes notes) {
     this.notes = notes;
     this.config = config;
     this.metrics = metrics;
+    this.loop = loop;
+    this.ticker = ticker;
     this.order = order;
     this.wire = query.toWire();
     this.question = query.getQuestion();
     this.protocol = protocol;
-    this.deadline = startNanos + ForwardConfig.QUERY_BUDGET.toNanos();
+    this.deadline = ticker.read() + ForwardConfig.QUERY_BUDGET.toNanos();
     this.maxAttempts = config.maxConnectAttempts() > 0 ? config.maxConnectAttempts() : 2 * order.size();
   }
 
-  /** Starts the exchange; the result is the first acceptable answer. */
+  /** Starts the exchange on its loop; the result is the first acceptable answer. */
   CompletableFuture<Message> run() {
-    next();
+    if (loop.inLoop()) {
+      next();
+    } else {
+      try {
+        loop.execute(this::next);
+      } catch (RuntimeException e) {
+        result.completeExceptionally(new UpstreamException("forward: no I/O loop to send on: " + e.getMessage(), e));
+      }
+    }
     return result;
   }
 
   private void next() {
     while (true) {
-      if (System.nanoTime() - deadline >= 0 || attempts >= maxAttempts) {
+      if (ticker.read() - deadline >= 0 || attempts >= maxAttempts) {
         finish();
         return;
       }
@@ -110,7 +126,7 @@ final class FailoverExchange {
   }
 
   private void send(Upstream upstream, UpstreamProtocol using) {
-    long remaining = deadline - System.nanoTime();
+    long remaining = deadline - ticker.read();
     if (remaining <= 0) {
       finish();
       return;
@@ -118,16 +134,16 @@ final class FailoverExchange {
     long timeout = Math.min(upstream.timeoutNanos(), remaining);
     if (notes == null) {
       upstream
-          .query(wire, question, using, timeout, remaining)
+          .query(loop, wire, question, using, timeout, remaining)
           .whenComplete((answer, error) -> onResult(upstream, using, answer, error));
       return;
     }
-    long start = System.nanoTime();
+    long start = ticker.read();
     upstream
-        .exchangeUncounted(wire, question, using, timeout, remaining)
+        .exchange(loop, wire, question, using, timeout, remaining, Purpose.EXPLANATION)
         .whenComplete(
             (answer, error) -> {
-              long elapsed = System.nanoTime() - start;
+              long elapsed = ticker.read() - start;
               if (error == null) {
                 notes.answered(upstream, using, answer, elapsed);
               } else if (!(Upstream.unwrap(error) instanceof UpstreamException.CachedConnectionClosed)) {

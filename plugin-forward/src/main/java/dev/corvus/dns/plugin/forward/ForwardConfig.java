@@ -1,9 +1,12 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.config.TlsFiles;
+import dev.corvus.dns.api.io.TlsClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.xbill.DNS.Name;
 
@@ -17,7 +20,11 @@ import org.xbill.DNS.Name;
  * @param preferUdp query upstreams over UDP even for TCP clients
  * @param expire how long an idle pooled TCP/TLS connection is kept
  * @param maxFails failed health checks after which an upstream is down; 0 never marks it down
- * @param tls TLS client settings for {@code tls://} upstreams
+ * @param tlsFiles the {@code tls} option's files: client certificate and key, CA
+ * @param tlsServerName the {@code tls_servername}: sent as SNI and verified in the upstream's
+ *     certificate; when empty the certificate must name the upstream's IP address
+ * @param tlsClient the TLS settings the server checked while the Corefile was read, present
+ *     exactly when an upstream is {@code tls://}
  * @param policy how upstreams are ordered per query
  * @param healthCheck how failed upstreams are probed
  * @param maxConcurrent queries in flight beyond which REFUSED is answered; 0 means no limit
@@ -36,7 +43,9 @@ record ForwardConfig(
     boolean preferUdp,
     Duration expire,
     int maxFails,
-    TlsSettings tls,
+    TlsFiles tlsFiles,
+    Optional<String> tlsServerName,
+    Optional<TlsClient> tlsClient,
     Policy policy,
     HealthCheckSettings healthCheck,
     int maxConcurrent,
@@ -62,7 +71,9 @@ record ForwardConfig(
     destinations = List.copyOf(destinations);
     except = List.copyOf(except);
     Objects.requireNonNull(expire, "expire");
-    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(tlsFiles, "tlsFiles");
+    Objects.requireNonNull(tlsServerName, "tlsServerName");
+    Objects.requireNonNull(tlsClient, "tlsClient");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(healthCheck, "healthCheck");
     nextRcodes = Set.copyOf(nextRcodes);
@@ -88,10 +99,5 @@ record ForwardConfig(
       }
     }
     return List.copyOf(all);
-  }
-
-  /** Whether any upstream speaks DNS over TLS. */
-  boolean usesTls() {
-    return upstreams().stream().anyMatch(UpstreamAddress::tls);
   }
 }

@@ -4,13 +4,14 @@ import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.config.TlsFiles;
+import dev.corvus.dns.api.io.IoLoops;
+import dev.corvus.dns.api.io.TlsClient;
+import dev.corvus.dns.api.net.HostPort;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,34 +95,47 @@ public final class ForwardFactory implements PluginFactory {
 
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    ForwardConfig parsed = parse(config);
-    SslContext sslContext = null;
-    if (parsed.usesTls()) {
-      try {
-        sslContext = TlsContexts.client(parsed.tls());
-      } catch (IOException | IllegalArgumentException e) {
-        throw config.error("tls: cannot build the TLS configuration: " + e.getMessage());
-      }
-    }
-    ForwardPlugin plugin = new ForwardPlugin(parsed, sslContext, context);
+    ForwardConfig parsed = parse(config, context.ioLoops());
+    ForwardPlugin plugin = new ForwardPlugin(parsed, context);
     context.inspectors().register(plugin.inspector());
     return plugin;
   }
 
-  /** Parses one occurrence of the directive. */
-  static ForwardConfig parse(ConfigReader config) throws ConfigException {
+  /**
+   * Parses one occurrence of the directive.
+   *
+   * @param loops checks the TLS settings while the Corefile is read ({@link IoLoops#tlsClient}),
+   *     so that {@code corvus check} reports a bad file at its line
+   */
+  static ForwardConfig parse(ConfigReader config, IoLoops loops) throws ConfigException {
     Name from = parseFrom(config, config.nextArg("FROM"));
     if (!config.hasNextArg()) {
       throw config.error("expected at least one TO address after FROM");
     }
     List<String> toArgs = config.remainingArgs();
+    List<Destination> destinations = new ArrayList<>();
+    for (String to : toArgs) {
+      Destination destination = parseDestination(config, to);
+      if (destination != null) {
+        destinations.add(destination);
+      }
+    }
+    List<UpstreamAddress> upstreams = ForwardConfig.distinctUpstreams(destinations);
+    if (upstreams.isEmpty()) {
+      throw config.error("no valid upstream addresses found in " + String.join(" ", toArgs));
+    }
+    if (upstreams.size() > ForwardConfig.MAX_UPSTREAMS) {
+      throw config.error(
+          "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + upstreams.size());
+    }
 
     List<Name> except = new ArrayList<>();
     boolean forceTcp = false;
     boolean preferUdp = false;
     Duration expire = ForwardConfig.DEFAULT_EXPIRE;
     int maxFails = ForwardConfig.DEFAULT_MAX_FAILS;
-    TlsSettings tls = TlsSettings.DEFAULT;
+    TlsFiles tlsFiles = TlsFiles.NONE;
+    TlsClient checkedFiles = null;
     Optional<String> serverName = Optional.empty();
     Policy policy = Policy.RANDOM;
     HealthCheckSettings healthCheck = HealthCheckSettings.DEFAULT;
@@ -158,7 +172,11 @@ public final class ForwardFactory implements PluginFactory {
           }
         }
         case "max_fails" -> maxFails = config.nextInt("INTEGER", 0, Integer.MAX_VALUE);
-        case "tls" -> tls = parseTls(config);
+        case "tls" -> {
+          tlsFiles = config.remainingTlsFiles();
+          // Checked here, so a certificate that does not load is reported at this line.
+          checkedFiles = tlsClient(config, loops, tlsFiles, Optional.empty(), "");
+        }
         case "tls_servername" -> serverName = Optional.of(config.nextArg("NAME"));
         case "policy" -> {
           String keyword = config.nextArg("POLICY");
@@ -192,24 +210,13 @@ public final class ForwardFactory implements PluginFactory {
         }
       }
     }
-    if (serverName.isPresent()) {
-      tls = tls.withServerName(serverName.get());
-    }
-
-    List<Destination> destinations = new ArrayList<>();
-    for (String to : toArgs) {
-      Destination destination = parseDestination(config, to);
-      if (destination != null) {
-        destinations.add(destination);
-      }
-    }
-    List<UpstreamAddress> upstreams = ForwardConfig.distinctUpstreams(destinations);
-    if (upstreams.isEmpty()) {
-      throw config.error("no valid upstream addresses found in " + String.join(" ", toArgs));
-    }
-    if (upstreams.size() > ForwardConfig.MAX_UPSTREAMS) {
-      throw config.error(
-          "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + upstreams.size());
+    Optional<TlsClient> tlsClient = Optional.empty();
+    if (upstreams.stream().anyMatch(UpstreamAddress::tls)) {
+      tlsClient =
+          Optional.of(
+              checkedFiles != null && serverName.isEmpty()
+                  ? checkedFiles
+                  : tlsClient(config, loops, tlsFiles, serverName, "tls: "));
     }
     return new ForwardConfig(
         from,
@@ -219,7 +226,9 @@ public final class ForwardFactory implements PluginFactory {
         preferUdp,
         expire,
         maxFails,
-        tls,
+        tlsFiles,
+        serverName,
+        tlsClient,
         policy,
         healthCheck,
         maxConcurrent,
@@ -228,6 +237,20 @@ public final class ForwardFactory implements PluginFactory {
         failover,
         maxConnectAttempts,
         readTimeout);
+  }
+
+  /**
+   * @param prefix what the error message starts with: nothing on the {@code tls} line, whose
+   *     option the error names already
+   */
+  private static TlsClient tlsClient(
+      ConfigReader config, IoLoops loops, TlsFiles files, Optional<String> serverName, String prefix)
+      throws ConfigException {
+    try {
+      return loops.tlsClient(files, serverName);
+    } catch (IllegalArgumentException e) {
+      throw config.error(prefix + e.getMessage());
+    }
   }
 
   private static Name parseFrom(ConfigReader config, String text) throws ConfigException {
@@ -256,7 +279,11 @@ public final class ForwardFactory implements PluginFactory {
     }
   }
 
-  /** One TO argument; {@code null} for a resolv.conf without nameservers (CoreDNS skips it). */
+  /**
+   * One TO argument: {@code [dns://|tls://]IP[:PORT]} (IPv6 in brackets when a port follows), read
+   * with {@link HostPort}, or a resolv.conf-style file; {@code null} for a file without
+   * nameservers (CoreDNS skips it).
+   */
   private static Destination parseDestination(ConfigReader config, String to)
       throws ConfigException {
     String rest = to;
@@ -276,9 +303,17 @@ public final class ForwardFactory implements PluginFactory {
     if (rest.isEmpty()) {
       throw config.error("invalid address: '" + to + "'");
     }
-    InetSocketAddress address = parseIpAndPort(rest, tls ? DNS_OVER_TLS_PORT : DNS_PORT);
-    if (address != null) {
-      return new Destination.Fixed(new UpstreamAddress(address, tls));
+    HostPort hostPort;
+    try {
+      hostPort = HostPort.parse(rest, tls ? DNS_OVER_TLS_PORT : DNS_PORT);
+    } catch (IllegalArgumentException e) {
+      hostPort = null; // not host[:port]: perhaps a file name with a colon
+    }
+    if (hostPort != null && hostPort.isAddressLiteral()) {
+      if (hostPort.port() == 0) {
+        throw config.error("port 0 is not a port to send queries to: '" + to + "'");
+      }
+      return new Destination.Fixed(new UpstreamAddress(hostPort.literalAddress(), tls));
     }
     if (rest.contains("%")) {
       throw config.error(
@@ -293,7 +328,7 @@ public final class ForwardFactory implements PluginFactory {
           "not an IP address or file: '" + to + "' (host names are not supported; use an IP)");
     }
     try {
-      List<UpstreamAddress> nameservers = ResolvConf.read(file);
+      List<UpstreamAddress> nameservers = Destination.ResolvConfFile.nameservers(file);
       if (nameservers.isEmpty()) {
         config.warn("no nameservers found in " + file + "; skipped until it names some");
       }
@@ -303,69 +338,6 @@ public final class ForwardFactory implements PluginFactory {
     } catch (IllegalArgumentException e) {
       throw config.error(file + ": " + e.getMessage());
     }
-  }
-
-  /** {@code IP}, {@code IP:PORT}, {@code [IPv6]:PORT} or {@code IPv6}; {@code null} if not an IP. */
-  static InetSocketAddress parseIpAndPort(String text, int defaultPort) {
-    String host = text;
-    String port = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        return null;
-      }
-      host = text.substring(1, close);
-      String after = text.substring(close + 1);
-      if (after.startsWith(":")) {
-        port = after.substring(1);
-      } else if (!after.isEmpty()) {
-        return null;
-      }
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = text.substring(text.indexOf(':') + 1);
-    }
-    InetAddress address;
-    try {
-      address = Names.parseAddressLiteral(host);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    int portNumber = defaultPort;
-    if (port != null) {
-      try {
-        portNumber = Integer.parseInt(port);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-      if (portNumber < 1 || portNumber > 65535) {
-        return null;
-      }
-    }
-    return new InetSocketAddress(address, portNumber);
-  }
-
-  private static TlsSettings parseTls(ConfigReader config) throws ConfigException {
-    List<Path> files = new ArrayList<>();
-    while (config.hasNextArg()) {
-      if (files.size() == 3) {
-        throw config.error("expected at most 3 arguments: CERT KEY CA");
-      }
-      Path file = config.nextPath("FILE");
-      if (!Files.isReadable(file)) {
-        throw config.error("cannot read " + file);
-      }
-      files.add(file);
-    }
-    return switch (files.size()) {
-      case 0 -> TlsSettings.DEFAULT;
-      case 1 -> new TlsSettings(Optional.empty(), Optional.empty(), Optional.of(files.get(0)), Optional.empty());
-      case 2 ->
-          new TlsSettings(Optional.of(files.get(0)), Optional.of(files.get(1)), Optional.empty(), Optional.empty());
-      default ->
-          new TlsSettings(
-              Optional.of(files.get(0)), Optional.of(files.get(1)), Optional.of(files.get(2)), Optional.empty());
-    };
   }
 
   private static HealthCheckSettings parseHealthCheck(ConfigReader config) throws ConfigException {

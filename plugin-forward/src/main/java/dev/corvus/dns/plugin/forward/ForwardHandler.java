@@ -4,7 +4,9 @@ import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.io.IoLoops;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,19 +29,27 @@ import org.xbill.DNS.Section;
  * starts a shared exchange, is not counted against {@code max_concurrent}, does not advance the
  * round-robin turn, and leaves the upstreams' health, round-trip estimates and metrics as they
  * were; it still asks the upstreams and says what happened in notes.
+ *
+ * <p>A query's attempts run on the I/O loop that called the handler, on that loop's sockets, so
+ * the answer reaches the client without a change of threads; a call from any other thread (a
+ * test, the server's own resolver) takes the next loop.
  */
 final class ForwardHandler implements Handler {
 
   private final ForwardConfig config;
   private final ForwardRuntime runtime;
+  private final IoLoops loops;
+  private final Ticker ticker;
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger robin = new AtomicInteger();
   private final SingleFlight<FlightKey, Message> flights = new SingleFlight<>();
   private final AtomicLong sharedAnswers = new AtomicLong();
 
-  ForwardHandler(ForwardConfig config, ForwardRuntime runtime) {
+  ForwardHandler(ForwardConfig config, ForwardRuntime runtime, IoLoops loops, Ticker ticker) {
     this.config = config;
     this.runtime = runtime;
+    this.loops = loops;
+    this.ticker = ticker;
   }
 
   @Override
@@ -102,10 +112,11 @@ final class ForwardHandler implements Handler {
         new FailoverExchange(
             config,
             started.metrics(),
+            loops.currentOrNext(),
+            ticker,
             order,
             request.message(),
             protocolFor(request.transport()),
-            System.nanoTime(),
             notes);
     return exchange.run()
         .handle((answer, error) -> respond(chain, request, answer, error))
@@ -144,10 +155,11 @@ final class ForwardHandler implements Handler {
         new FailoverExchange(
             config,
             started.metrics(),
+            loops.currentOrNext(),
+            ticker,
             order(upstreams, true),
             request.message(),
             protocolFor(request.transport()),
-            System.nanoTime(),
             null);
     return exchange.run();
   }

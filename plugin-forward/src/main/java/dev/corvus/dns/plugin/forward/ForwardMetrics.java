@@ -82,8 +82,8 @@ final class ForwardMetrics {
     droppedResponses =
         metrics.counter(
             "corvus_forward_dropped_responses_total",
-            "Upstream responses ignored because their source, ID or question did not match a query"
-                + " in flight (spoofing protection), or that did not parse.",
+            "Upstream responses ignored because their ID or question did not match a query in flight"
+                + " (spoofing protection), or that did not parse.",
             "to",
             "reason");
     upstreamHealthy =

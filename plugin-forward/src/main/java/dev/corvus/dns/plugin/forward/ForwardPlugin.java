@@ -4,39 +4,36 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.SelfCheck;
-import io.netty.handler.ssl.SslContext;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One configured {@code forward}: its handler, and the network client, upstreams, health checks
- * and resolv.conf watch it starts and stops. {@code corvus doctor} runs its {@link SelfCheck}
- * without starting it.
+ * One configured {@code forward}: its handler, and the upstreams, health checks and resolv.conf
+ * watch it starts and stops. Its sockets live on the server's I/O loops ({@link
+ * PluginContext#ioLoops()}); it has no threads of its own. {@code corvus doctor} runs its {@link
+ * SelfCheck} without starting it.
  */
 final class ForwardPlugin implements Plugin, SelfCheck {
 
   /** How often resolv.conf destinations are re-read. */
   static final Duration RESOLV_CONF_POLL = Duration.ofSeconds(1);
 
-  private static final int EVENT_LOOP_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
-
   private final ForwardConfig config;
-  private final SslContext sslContext;
   private final PluginContext context;
   private final ForwardRuntime runtime = new ForwardRuntime();
   private final ForwardHandler handler;
-  private UpstreamClient client;
   private UpstreamSet upstreams;
   private ScheduledFuture<?> watch;
 
-  ForwardPlugin(ForwardConfig config, SslContext sslContext, PluginContext context) {
+  ForwardPlugin(ForwardConfig config, PluginContext context) {
     this.config = config;
-    this.sslContext = sslContext;
     this.context = context;
-    this.handler = new ForwardHandler(config, runtime);
+    this.handler = new ForwardHandler(config, runtime, context.ioLoops(), context.ticker());
   }
 
   ForwardHandler forwardHandler() {
@@ -56,7 +53,7 @@ final class ForwardPlugin implements Plugin, SelfCheck {
 
   @Override
   public List<Finding> check(Duration timeout) {
-    return new ForwardSelfCheck(config, sslContext).check(timeout);
+    return new ForwardSelfCheck(config, context.ticker()).check(timeout);
   }
 
   @Override
@@ -65,19 +62,24 @@ final class ForwardPlugin implements Plugin, SelfCheck {
   }
 
   @Override
-  public synchronized void start() {
+  public synchronized CompletionStage<Void> start() {
     ForwardMetrics metrics = new ForwardMetrics(context.metrics());
-    client = new UpstreamClient(EVENT_LOOP_THREADS);
+    SecureRandom random = new SecureRandom();
     UpstreamProtocol probeProtocol = config.forceTcp() ? UpstreamProtocol.TCP : UpstreamProtocol.UDP;
     upstreams =
         new UpstreamSet(
             config.destinations(),
             address -> {
-              Upstream upstream = new Upstream(address, client, sslContext, config, metrics);
+              Upstream upstream = new Upstream(address, config, metrics, context.ticker(), random);
               if (config.maxFails() != 0) {
                 upstream.healthChecker(
                     new HealthChecker(
-                        upstream, config.healthCheck(), probeProtocol, config.readTimeout(), context.scheduler()));
+                        upstream,
+                        config.healthCheck(),
+                        probeProtocol,
+                        config.readTimeout(),
+                        context.ioLoops(),
+                        context.ticker()));
               }
               return upstream;
             });
@@ -86,6 +88,7 @@ final class ForwardPlugin implements Plugin, SelfCheck {
       watch = context.scheduler().scheduleWithFixedDelay(upstreams::refresh, period, period, TimeUnit.MILLISECONDS);
     }
     runtime.started(new ForwardRuntime.Started(upstreams, metrics));
+    return STARTED;
   }
 
   @Override
@@ -96,9 +99,6 @@ final class ForwardPlugin implements Plugin, SelfCheck {
     }
     if (upstreams != null) {
       upstreams.close();
-    }
-    if (client != null) {
-      client.close();
     }
   }
 }

@@ -1,14 +1,14 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
-import io.netty.handler.ssl.JdkSslContext;
-import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +34,13 @@ final class ForwardSelfCheck {
       "check the address, firewall, or that a DNS server listens there";
 
   private final ForwardConfig config;
-  private final SslContext sslContext;
+  private final Ticker ticker;
   private final BlockingProbe probe = new BlockingProbe();
+  private SSLContext tls;
 
-  ForwardSelfCheck(ForwardConfig config, SslContext sslContext) {
+  ForwardSelfCheck(ForwardConfig config, Ticker ticker) {
     this.config = config;
-    this.sslContext = sslContext;
+    this.ticker = ticker;
   }
 
   List<Finding> check(Duration timeout) {
@@ -79,7 +80,7 @@ final class ForwardSelfCheck {
     String subject = "resolv.conf " + path;
     List<UpstreamAddress> nameservers;
     try {
-      nameservers = ResolvConf.read(path);
+      nameservers = Destination.ResolvConfFile.nameservers(path);
     } catch (IOException | IllegalArgumentException e) {
       findings.add(
           Finding.problem(
@@ -134,14 +135,14 @@ final class ForwardSelfCheck {
   private Finding probe(UpstreamAddress upstream, UpstreamProtocol protocol, Message query, Duration timeout) {
     String over = protocol.name();
     String subject = "upstream " + upstream.label() + " over " + over;
-    long start = System.nanoTime();
+    long start = ticker.read();
     Message answer;
     try {
       answer =
           switch (protocol) {
             case UDP -> probe.udp(upstream.address(), query, timeout);
             case TCP -> probe.tcp(upstream.address(), query, timeout);
-            case TLS -> probe.tls(upstream.address(), query, timeout, jdkContext(), config.tls().serverName().orElse(null));
+            case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(), config.tlsServerName().orElse(null));
           };
     } catch (SocketTimeoutException e) {
       return Finding.problem(subject, "no answer over " + over + " within " + describe(timeout) + ": " + UNREACHABLE_ADVICE);
@@ -158,7 +159,7 @@ final class ForwardSelfCheck {
     } catch (IOException e) {
       return Finding.problem(subject, e + " over " + over + ": " + UNREACHABLE_ADVICE);
     }
-    String took = ExplainNotes.millis(System.nanoTime() - start);
+    String took = ExplainNotes.millis(ticker.read() - start);
     int rcode = answer.getRcode();
     if (rcode == Rcode.NOERROR || rcode == Rcode.NXDOMAIN) {
       return Finding.ok(subject, "answered " + Rcode.string(rcode) + " in " + took);
@@ -174,11 +175,20 @@ final class ForwardSelfCheck {
             + ": reachable, but it may not resolve for this host (check its recursion ACL)");
   }
 
-  private SSLContext jdkContext() throws SSLException {
-    if (sslContext instanceof JdkSslContext jdk) {
-      return jdk.context();
+  /**
+   * The JDK context of the blocking TLS probes, from the same files the forwarding path uses: the
+   * server's {@link dev.corvus.dns.api.io.TlsClient} is for its loops only, and {@code corvus
+   * doctor} has none.
+   */
+  private SSLContext tlsContext() throws SSLException {
+    if (tls == null) {
+      try {
+        tls = ProbeTls.context(config.tlsFiles());
+      } catch (IOException | GeneralSecurityException e) {
+        throw new SSLException("cannot load the tls files: " + e.getMessage(), e);
+      }
     }
-    throw new SSLException("no JDK TLS context for tls:// upstreams");
+    return tls;
   }
 
   /** {@code 2 s} or {@code 300 ms}. */

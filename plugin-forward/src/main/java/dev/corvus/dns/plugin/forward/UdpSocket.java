@@ -1,119 +1,79 @@
 package dev.corvus.dns.plugin.forward;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.collection.IntObjectHashMap;
+import dev.corvus.dns.api.io.DatagramConnection;
+import dev.corvus.dns.api.io.DatagramHandler;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * One long-lived UDP socket to one upstream, on a random ephemeral port, carrying many queries at
- * once. An answer completes the query waiting under its ID only when it comes from the
- * upstream's address and port and echoes the question (RFC 5452 §9); anything else is dropped
- * and counted, and the query goes on waiting. After {@link UdpLoopSockets} retires the socket it
- * takes no new queries and closes once the last one is answered or timed out. Confined to its
- * event loop: every method runs there.
+ * One long-lived UDP socket to one upstream on a random ephemeral port, carrying many queries at
+ * once. The socket is connected ({@link dev.corvus.dns.api.io.IoLoop#openDatagram}), so the
+ * kernel delivers only the upstream's datagrams, and reports an ICMP port unreachable at once:
+ * every query waiting here then fails immediately (and, for forwarded queries, the upstream
+ * counts one failure towards {@code max_fails}), so that the failover moves on without waiting
+ * for a timeout. An answer completes the query waiting under its ID only when it echoes the
+ * question (RFC 5452 §9); anything else is dropped and counted, and the query goes on waiting.
+ * After {@link UdpLoopSockets} retires the socket it takes no new queries and closes once the last
+ * one is answered or timed out. Confined to its loop: every method runs there.
  */
-final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
+final class UdpSocket implements DatagramHandler {
 
-  private final Upstream upstream;
+  private final UpstreamLoop link;
   private final UdpLoopSockets owner;
-  private final EventLoop loop;
-  private final InetSocketAddress target;
   private final long openedNanos;
-  private final int maxAnswer;
-  private final IntObjectHashMap<UdpExchange> pending = new IntObjectHashMap<>();
-  private ChannelFuture bound;
+  private final PendingQueries<UdpExchange> pending = new PendingQueries<>();
+  private DatagramConnection connection;
   private int uses;
   private boolean retired;
-  /** Whether a flush of the queries written since the last one is queued on the loop. */
-  private boolean flushQueued;
+  /** Failed or closed: the connection may still be null when that happened while opening. */
+  private boolean ended;
 
-  private UdpSocket(Upstream upstream, UdpLoopSockets owner, EventLoop loop, long now, int maxAnswer) {
-    this.upstream = upstream;
+  /** Why the socket ended, for queries sent after that. */
+  private UpstreamException endedWith;
+
+  /** A socket not opened yet: its owner files it first, then calls {@link #open()}. */
+  UdpSocket(UpstreamLoop link, UdpLoopSockets owner, long now) {
+    this.link = link;
     this.owner = owner;
-    this.loop = loop;
-    this.target = upstream.address().address();
     this.openedNanos = now;
-    this.maxAnswer = maxAnswer;
   }
 
-  static UdpSocket open(Upstream upstream, UdpLoopSockets owner, UpstreamClient client, EventLoop loop, long now) {
-    UdpSocket socket = new UdpSocket(upstream, owner, loop, now, client.maxUdpAnswer());
-    socket.bound = client.bindDatagram(loop, socket.target, socket);
-    return socket;
+  /** Opens the connected socket; a failure may be reported before this returns. */
+  void open() {
+    DatagramConnection opened = link.loop().openDatagram(link.upstream().address().address(), this);
+    connection = opened;
   }
 
   /** Whether a new query may use this socket: not retired, not failed, young enough. */
   boolean takesQueries(long now, int maxUses, long maxAgeNanos) {
-    return !retired
-        && uses < maxUses
-        && now - openedNanos < maxAgeNanos
-        && !(bound.isDone() && (!bound.isSuccess() || !bound.channel().isOpen()));
+    return !retired && !ended && uses < maxUses && now - openedNanos < maxAgeNanos;
   }
 
   /** Sends {@code wire} under a random ID free on this socket; {@code result} gets the answer. */
-  void send(byte[] wire, Record question, long timeoutNanos, CompletableFuture<Message> result) {
-    uses++;
-    int id = owner.randomId();
-    // Another query waiting under the same ID would make its answer ambiguous: pick another.
-    while (pending.containsKey(id)) {
-      id = owner.randomId();
-    }
-    UdpExchange exchange = new UdpExchange(id, question, result);
-    pending.put(id, exchange);
-    exchange.timer =
-        loop.schedule(
-            () -> fail(exchange, new UpstreamException.Timeout(upstream.label(), timeoutNanos)),
-            timeoutNanos,
-            TimeUnit.NANOSECONDS);
-    DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(exchange.query(wire)), target);
-    if (bound.isDone()) {
-      write(exchange, packet);
-    } else {
-      bound.addListener(f -> write(exchange, packet));
-    }
-  }
-
-  private void write(UdpExchange exchange, DatagramPacket packet) {
-    if (!bound.isSuccess()) {
-      packet.release();
-      fail(exchange, new UpstreamException(upstream.label() + ": bind failed", bound.cause()));
+  void send(byte[] wire, Record question, long timeoutNanos, Purpose purpose, CompletableFuture<Message> result) {
+    if (ended) {
+      result.completeExceptionally(endedWith);
       return;
     }
-    bound
-        .channel()
-        .write(packet)
-        .addListener(
-            (ChannelFuture w) -> {
-              if (!w.isSuccess()) {
-                fail(exchange, new UpstreamException(upstream.label() + ": send failed", w.cause()));
-              }
-            });
-    // The queries of one batch of client queries go out together (one sendmmsg) once the loop has
-    // handled that batch.
-    if (!flushQueued) {
-      flushQueued = true;
-      loop.execute(this::flush);
-    }
-  }
-
-  private void flush() {
-    flushQueued = false;
-    bound.channel().flush();
+    uses++;
+    int id = link.ids().nextFree(pending);
+    UdpExchange exchange = new UdpExchange(id, question, result, purpose.countsUnreachable());
+    pending.put(id, exchange);
+    exchange.timer =
+        TickerTimer.at(
+            link.loop(),
+            link.ticker(),
+            link.ticker().read() + timeoutNanos,
+            () -> fail(exchange, new UpstreamException.Timeout(link.upstream().label(), timeoutNanos)));
+    connection.send(exchange.query(wire));
   }
 
   /** The queries waiting for an answer on this socket. */
@@ -130,35 +90,30 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
   /** Fails every waiting query with {@code error} and closes the socket. */
   void close(UpstreamException error) {
     retired = true;
-    List<UdpExchange> waiting = new ArrayList<>(pending.values());
-    pending.clear();
-    for (UdpExchange exchange : waiting) {
-      exchange.timer.cancel(false);
-      exchange.result.completeExceptionally(error);
+    failAll(error);
+    if (connection != null) {
+      connection.close();
     }
-    bound.channel().close();
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    if (!UdpExchange.sameEndpoint(packet.sender(), target)) {
-      upstream.countDropped("source");
-      return;
-    }
-    ByteBuf content = packet.content();
-    if (content.readableBytes() < 12) {
+  public void received(ByteBuffer datagram) {
+    Upstream upstream = link.upstream();
+    int start = datagram.position();
+    int length = datagram.remaining();
+    if (length < 12) {
       upstream.countDropped("malformed");
       return;
     }
-    UdpExchange exchange = pending.get(content.getUnsignedShort(content.readerIndex()));
+    UdpExchange exchange = pending.get(((datagram.get(start) & 0xff) << 8) | (datagram.get(start + 1) & 0xff));
     if (exchange == null) {
       upstream.countDropped("id");
       return;
     }
-    if (content.readableBytes() >= maxAnswer) {
+    if (length >= connection.maxReceive()) {
       // Cut short by the receive buffer: unreadable as a whole, but its header and question are
       // there to check; asked again over TCP like a truncated answer.
-      if (!echoesQuestion(content, exchange.question)) {
+      if (!echoesQuestion(datagram, exchange.question)) {
         upstream.countDropped("question");
         return;
       }
@@ -167,7 +122,7 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
     }
     Message answer;
     try {
-      answer = new Message(content.nioBuffer());
+      answer = new Message(datagram);
     } catch (IOException e) {
       upstream.countDropped("malformed");
       return;
@@ -179,11 +134,75 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
     complete(exchange, answer);
   }
 
+  /**
+   * The kernel reported an error for the upstream (an ICMP port unreachable: nobody listens
+   * there), or the socket could not be bound. Every query waiting here fails at once; the socket
+   * is closed right after this call and its slot opens a new one for the next query.
+   */
+  @Override
+  public void failed(IOException cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    UpstreamException error = new UpstreamException.Unreachable(link.upstream().label(), cause);
+    endedWith = error;
+    owner.forget(this);
+    List<UdpExchange> waiting = pending.clear();
+    // One report is one failure of the upstream, however many queries shared the socket; a
+    // local failure (no port to bind) is not the upstream's.
+    if (isUpstreamUnreachable(cause) && waiting.stream().anyMatch(e -> e.countsFailure)) {
+      link.upstream().unreachable();
+    }
+    for (UdpExchange exchange : waiting) {
+      exchange.timer.cancel();
+      exchange.result.completeExceptionally(error);
+    }
+  }
+
+  @Override
+  public void closed() {
+    ended = true;
+    if (endedWith == null) {
+      endedWith = new UpstreamException(link.upstream().label() + ": socket closed");
+    }
+    owner.forget(this);
+    failAll(endedWith);
+  }
+
+  private static boolean isUpstreamUnreachable(IOException cause) {
+    return cause instanceof PortUnreachableException || cause instanceof NoRouteToHostException;
+  }
+
+  private void failAll(UpstreamException error) {
+    for (UdpExchange exchange : pending.clear()) {
+      exchange.timer.cancel();
+      exchange.result.completeExceptionally(error);
+    }
+  }
+
   private void complete(UdpExchange exchange, Message answer) {
     pending.remove(exchange.id);
-    exchange.timer.cancel(false);
+    exchange.timer.cancel();
     closeIfIdle();
     exchange.result.complete(answer);
+  }
+
+  private void fail(UdpExchange exchange, UpstreamException error) {
+    if (pending.get(exchange.id) != exchange) {
+      return;
+    }
+    pending.remove(exchange.id);
+    exchange.timer.cancel();
+    closeIfIdle();
+    exchange.result.completeExceptionally(error);
+  }
+
+  private void closeIfIdle() {
+    if (retired && pending.isEmpty() && !ended) {
+      owner.forget(this);
+      connection.close();
+    }
   }
 
   /**
@@ -191,16 +210,17 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
    * name compared case-insensitively (RFC 5452 §9): what the parsed path checks with {@link
    * AnswerCheck}, read from the raw bytes of an answer too long to parse.
    */
-  private static boolean echoesQuestion(ByteBuf answer, Record question) {
-    int start = answer.readerIndex();
+  private static boolean echoesQuestion(ByteBuffer answer, Record question) {
+    int start = answer.position();
     byte[] expected = question.toWire(Section.QUESTION);
-    if ((answer.getByte(start + 2) & 0x80) == 0 || answer.getUnsignedShort(start + 4) != 1
-        || answer.readableBytes() < 12 + expected.length) {
+    if ((answer.get(start + 2) & 0x80) == 0
+        || ((answer.get(start + 4) & 0xff) << 8 | (answer.get(start + 5) & 0xff)) != 1
+        || answer.remaining() < 12 + expected.length) {
       return false;
     }
     int nameLength = question.getName().length();
     for (int i = 0; i < expected.length; i++) {
-      byte actual = answer.getByte(start + 12 + i);
+      byte actual = answer.get(start + 12 + i);
       if (i < nameLength ? asciiLower(actual) != asciiLower(expected[i]) : actual != expected[i]) {
         return false;
       }
@@ -218,35 +238,5 @@ final class UdpSocket extends SimpleChannelInboundHandler<DatagramPacket> {
     answer.getHeader().setFlag(Flags.TC);
     answer.addRecord(exchange.question, Section.QUESTION);
     return answer;
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    owner.forget(this);
-    close(new UpstreamException(upstream.label() + ": socket closed"));
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // The socket is shared: after an error on it, no query can rely on it any more.
-    owner.forget(this);
-    close(new UpstreamException(upstream.label() + ": " + cause.getMessage(), cause));
-  }
-
-  private void fail(UdpExchange exchange, UpstreamException error) {
-    if (pending.get(exchange.id) != exchange) {
-      return;
-    }
-    pending.remove(exchange.id);
-    exchange.timer.cancel(false);
-    closeIfIdle();
-    exchange.result.completeExceptionally(error);
-  }
-
-  private void closeIfIdle() {
-    if (retired && pending.isEmpty()) {
-      owner.forget(this);
-      bound.channel().close();
-    }
   }
 }

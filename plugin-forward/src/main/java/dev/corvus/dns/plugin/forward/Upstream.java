@@ -1,59 +1,61 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.Ticker;
+import dev.corvus.dns.api.io.IoLoop;
+import dev.corvus.dns.api.io.TlsClient;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Gauge;
-import dev.corvus.dns.api.metrics.Histogram;
-import io.netty.handler.ssl.SslContext;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 
 /**
- * One upstream server while the plugin runs: its transports, its failure count (as CoreDNS
- * counts failed health checks), its round-trip estimate and its metrics.
+ * One upstream server while the plugin runs: its failure count (as CoreDNS counts failed health
+ * checks, plus the port unreachables the kernel reports for forwarded queries), its round-trip
+ * estimate, its metrics, and per I/O loop its sockets and connections ({@link UpstreamLoop}).
  */
 final class Upstream {
 
   private final UpstreamAddress address;
   private final String label;
-  private final UpstreamClient client;
+  private final ForwardConfig config;
   private final ForwardMetrics metrics;
+  private final Ticker ticker;
+  private final SecureRandom random;
   private final RttEstimator rtt;
-  private final StreamConnectionPool streams;
-  private final UdpSocketPool udp;
   private final AtomicInteger fails = new AtomicInteger();
   private final int maxFails;
   private final Counter.Child requests;
   private final Gauge.Child healthy;
   private final ConcurrentMap<String, Counter.Child> dropped = new ConcurrentHashMap<>();
+  private final ConcurrentMap<IoLoop, UpstreamLoop> loops = new ConcurrentHashMap<>();
   private volatile HealthChecker healthChecker;
+  private volatile boolean closed;
 
-  Upstream(
-      UpstreamAddress address,
-      UpstreamClient client,
-      SslContext sslContext,
-      ForwardConfig config,
-      ForwardMetrics metrics) {
+  /**
+   * @param random the generator the loops draw query IDs from
+   */
+  Upstream(UpstreamAddress address, ForwardConfig config, ForwardMetrics metrics, Ticker ticker, SecureRandom random) {
     this.address = address;
     this.label = address.label();
-    this.client = client;
+    this.config = config;
     this.metrics = metrics;
+    this.ticker = ticker;
+    this.random = random;
     this.maxFails = config.maxFails();
     this.rtt = new RttEstimator(config.readTimeout());
-    this.streams =
-        new StreamConnectionPool(
-            this,
-            client,
-            address.tls() ? UpstreamProtocol.TLS : UpstreamProtocol.TCP,
-            sslContext,
-            config.tls().serverName(),
-            config.expire(),
-            metrics);
-    this.udp = new UdpSocketPool(this, client);
     this.requests = metrics.requests.labels(label);
     this.healthy = metrics.upstreamHealthy.labels(label);
     healthy.set(1);
@@ -68,6 +70,11 @@ final class Upstream {
     return label;
   }
 
+  /** The TLS settings of a {@code tls://} upstream; empty for plain DNS. */
+  Optional<TlsClient> tls() {
+    return address.tls() ? config.tlsClient() : Optional.empty();
+  }
+
   void healthChecker(HealthChecker checker) {
     this.healthChecker = checker;
   }
@@ -80,12 +87,12 @@ final class Upstream {
     }
   }
 
-  /** Whether it has failed more than {@code max_fails} health checks in a row. */
+  /** Whether it has failed more than {@code max_fails} times in a row. */
   boolean isDown() {
     return maxFails != 0 && fails.get() > maxFails;
   }
 
-  /** Health checks failed in a row since the last success. */
+  /** Failures in a row since the last successful health check. */
   int consecutiveFails() {
     return fails.get();
   }
@@ -100,6 +107,16 @@ final class Upstream {
     fails.incrementAndGet();
     metrics.healthcheckFailures.labels(label).inc();
     metrics.proxyHealthcheckFailures.labels(ForwardMetrics.PROXY_NAME, label).inc();
+    healthy.set(isDown() ? 0 : 1);
+  }
+
+  /**
+   * The kernel reported the upstream's port unreachable for a forwarded query: nobody listens
+   * there. It counts towards {@code max_fails} as a failed health check does (without being one),
+   * so the upstream is marked down at once and the health checker brings it back.
+   */
+  void unreachable() {
+    fails.incrementAndGet();
     healthy.set(isDown() ? 0 : 1);
   }
 
@@ -120,17 +137,17 @@ final class Upstream {
   }
 
   /**
-   * A query of the forwarding path: {@link #exchange} plus the per-upstream metrics and the
-   * round-trip measurement.
+   * A forwarded query: {@link #exchange} plus the per-upstream metrics and the round-trip
+   * measurement. Call on {@code loop}.
    */
   CompletableFuture<Message> query(
-      byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
+      IoLoop loop, byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
     requests.inc();
-    long start = System.nanoTime();
-    return exchange(wire, question, protocol, timeoutNanos, budgetNanos)
+    long start = ticker.read();
+    return exchange(loop, wire, question, protocol, timeoutNanos, budgetNanos, Purpose.QUERY)
         .whenComplete(
             (answer, error) -> {
-              long elapsed = System.nanoTime() - start;
+              long elapsed = ticker.read() - start;
               if (error == null) {
                 rtt.observe(elapsed);
                 String rcode = Rcode.string(answer.getRcode());
@@ -145,71 +162,95 @@ final class Upstream {
   }
 
   /**
-   * Sends one query and completes with the matching answer, or exceptionally (an {@link
-   * UpstreamException}). The read timeout runs from the moment the query is written; setting up
-   * a TCP/TLS connection first may take up to {@code budgetNanos}, as CoreDNS's dial timeout is
-   * separate from its read timeout.
+   * Sends one query on {@code loop}'s sockets and completes with the matching answer, or
+   * exceptionally (an {@link UpstreamException}). The read timeout runs from the moment the query
+   * is sent; setting up a TCP/TLS connection first may take up to {@code budgetNanos}, as
+   * CoreDNS's dial timeout is separate from its read timeout. Call on {@code loop}: the answer
+   * completes there.
    *
    * @param wire the query in wire format; its ID is replaced with a random one
    * @param timeoutNanos how long to wait for the answer once the query is sent
    * @param budgetNanos how long the whole exchange may take, connection setup included
    */
   CompletableFuture<Message> exchange(
-      byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
-    return exchange(wire, question, protocol, timeoutNanos, budgetNanos, true);
-  }
-
-  /**
-   * {@link #exchange} for an explanation ({@code corvus explain}): the same transports, but not
-   * even the connection cache counters see it.
-   */
-  CompletableFuture<Message> exchangeUncounted(
-      byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
-    return exchange(wire, question, protocol, timeoutNanos, budgetNanos, false);
-  }
-
-  private CompletableFuture<Message> exchange(
+      IoLoop loop,
       byte[] wire,
       Record question,
       UpstreamProtocol protocol,
       long timeoutNanos,
       long budgetNanos,
-      boolean counted) {
-    if (protocol == UpstreamProtocol.UDP) {
-      return udp.send(wire, question, timeoutNanos);
-    }
+      Purpose purpose) {
     CompletableFuture<Message> result = new CompletableFuture<>();
-    long budget = Math.max(timeoutNanos, budgetNanos);
-    var timer =
-        client.schedule(() -> result.completeExceptionally(new UpstreamException.Timeout(label, budget)), budget);
-    result.whenComplete((answer, error) -> timer.cancel(false));
-    streams.send(wire, question, result, timeoutNanos, budget, counted);
+    if (closed) {
+      result.completeExceptionally(new UpstreamException(label + ": forward stopped"));
+      return result;
+    }
+    on(loop).exchange(wire, question, protocol, timeoutNanos, budgetNanos, purpose, result);
     return result;
   }
 
-  /** The UDP sockets of this upstream. */
-  UdpSocketPool udp() {
-    return udp;
+  private UpstreamLoop on(IoLoop loop) {
+    UpstreamLoop link = loops.get(loop);
+    if (link == null) {
+      link = new UpstreamLoop(this, loop, ticker, config, new QueryIds(random), metrics);
+      loops.put(loop, link);
+      if (closed) {
+        // close() ran meanwhile and did not see this loop's new entry.
+        link.close();
+      }
+    }
+    return link;
   }
 
-  /** Counts an answer that was ignored, by reason ({@code source}, {@code id}, ...). */
+  /** Counts an answer that was ignored, by reason ({@code id}, {@code question}, ...). */
   void countDropped(String reason) {
     dropped.computeIfAbsent(reason, r -> metrics.droppedResponses.labels(label, r)).inc();
   }
 
-  /** Stops health checks and closes pooled connections and sockets. */
+  /**
+   * The queries waiting for an answer on the UDP sockets of every loop, counted on each loop; an
+   * answer or a timeout removes a query, so this falls back to zero when the upstream is idle.
+   */
+  CompletableFuture<Integer> waitingUdp() {
+    return sumOverLoops(UpstreamLoop::waitingUdp);
+  }
+
+  /** The UDP sockets open on every loop, retired ones included, counted on each loop. */
+  CompletableFuture<Integer> openUdpSockets() {
+    return sumOverLoops(UpstreamLoop::openUdpSockets);
+  }
+
+  private CompletableFuture<Integer> sumOverLoops(ToIntFunction<UpstreamLoop> count) {
+    List<CompletableFuture<Integer>> counts = new ArrayList<>();
+    for (Map.Entry<IoLoop, UpstreamLoop> entry : loops.entrySet()) {
+      CompletableFuture<Integer> one = new CompletableFuture<>();
+      entry.getKey().execute(() -> one.complete(count.applyAsInt(entry.getValue())));
+      counts.add(one);
+    }
+    return CompletableFuture.allOf(counts.toArray(CompletableFuture[]::new))
+        .thenApply(done -> counts.stream().mapToInt(CompletableFuture::join).sum());
+  }
+
+  /** Stops health checks and closes every loop's sockets and connections. */
   void close() {
+    closed = true;
     HealthChecker checker = healthChecker;
     if (checker != null) {
       checker.stop();
     }
-    streams.close();
-    udp.close();
+    loops.forEach(
+        (loop, link) -> {
+          try {
+            loop.execute(link::close);
+          } catch (RejectedExecutionException e) {
+            // The loop has shut down and closed its sockets already.
+          }
+        });
   }
 
   static Throwable unwrap(Throwable error) {
     Throwable cause = error;
-    while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+    while (cause instanceof CompletionException && cause.getCause() != null) {
       cause = cause.getCause();
     }
     return cause;

@@ -22,6 +22,26 @@ class UpstreamException extends Exception {
   }
 
   /**
+   * The kernel reported that nobody listens at the upstream's address (an ICMP port or host
+   * unreachable on the connected UDP socket): the attempt fails at once instead of timing out.
+   */
+  static final class Unreachable extends UpstreamException {
+    private static final long serialVersionUID = 1L;
+
+    Unreachable(String upstream, java.io.IOException cause) {
+      super(upstream + ": " + describe(cause), cause);
+    }
+
+    private static String describe(java.io.IOException cause) {
+      if (cause instanceof java.net.PortUnreachableException) {
+        return "port unreachable (ICMP)";
+      }
+      String message = cause.getMessage();
+      return "unreachable (" + (message == null ? cause.getClass().getSimpleName() : message) + ")";
+    }
+  }
+
+  /**
    * A pooled connection was closed by the upstream before it answered; the query is sent again on
    * another connection, as CoreDNS retries on {@code ErrCachedClosed}.
    */

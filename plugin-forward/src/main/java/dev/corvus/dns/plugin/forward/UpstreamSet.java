@@ -62,7 +62,7 @@ final class UpstreamSet {
     boolean changed = false;
     for (Map.Entry<Path, List<UpstreamAddress>> entry : fileNameservers.entrySet()) {
       try {
-        List<UpstreamAddress> read = ResolvConf.read(entry.getKey());
+        List<UpstreamAddress> read = Destination.ResolvConfFile.nameservers(entry.getKey());
         if (!read.equals(entry.getValue())) {
           log.info("forward: {} now names {}", entry.getKey(), read);
           entry.setValue(read);

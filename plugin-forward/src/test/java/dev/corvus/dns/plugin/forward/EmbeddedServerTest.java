@@ -3,7 +3,6 @@ package dev.corvus.dns.plugin.forward;
 import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
@@ -14,19 +13,11 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
-/**
- * The plugin inside a real server started with the embedding API, queried over real sockets.
- * Skipped while the embedding API is still being implemented (it throws "in progress").
- */
+/** The plugin inside a real server started with the embedding API, queried over real sockets. */
 class EmbeddedServerTest {
 
   private static Corvus start(String corefile) throws Exception {
-    try {
-      return Corvus.builder().corefile(corefile).dnsPort(0).start();
-    } catch (IllegalStateException e) {
-      assumeTrue(!String.valueOf(e.getMessage()).contains("in progress"), "the embedding API is not implemented yet");
-      throw e;
-    }
+    return Corvus.builder().corefile(corefile).dnsPort(0).start();
   }
 
   @Test

@@ -14,13 +14,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -50,7 +56,10 @@ final class FaultyUpstream implements AutoCloseable {
     TRUNCATE_UDP,
     /** Over UDP answers with 5,000 bytes of TXT records added and no TC flag; over TCP answers plainly. */
     OVERSIZED_UDP,
-    /** Over UDP first sends a copy with a wrong ID and one from another port, then the answer. */
+    /**
+     * Over UDP first sends a copy with a wrong ID, one with the right ID but another question, and
+     * one from another port, then the answer.
+     */
     SPOOF_FIRST
   }
 
@@ -67,16 +76,17 @@ final class FaultyUpstream implements AutoCloseable {
   private final AtomicInteger tcpConnections = new AtomicInteger();
   private final AtomicInteger tcpQueries = new AtomicInteger();
   private final AtomicInteger tcpConnectionsClosedByClient = new AtomicInteger();
+  private final Future<?> udpServer;
   private volatile Mode mode = Mode.ANSWER;
   private volatile long delayMillis;
   private volatile boolean closed;
 
-  private FaultyUpstream(InetAddress answer, SSLContext tls) throws IOException {
+  private FaultyUpstream(InetAddress answer, SSLContext tls, int port) throws IOException {
     this.answer = answer;
     DatagramSocket boundUdp = null;
     ServerSocket boundTcp = null;
-    for (int attempt = 0; attempt < 20 && boundTcp == null; attempt++) {
-      boundUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    for (int attempt = 0; attempt < (port == 0 ? 20 : 1) && boundTcp == null; attempt++) {
+      boundUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       try {
         boundTcp = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
         boundTcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), boundUdp.getLocalPort()));
@@ -90,22 +100,31 @@ final class FaultyUpstream implements AutoCloseable {
     }
     this.udp = boundUdp;
     this.tcp = boundTcp;
-    workers.execute(this::serveUdp);
+    udpServer = workers.submit(this::serveUdp);
     workers.execute(this::acceptTcp);
   }
 
   /** A plain DNS upstream answering A queries with {@code answer}. */
   static FaultyUpstream start(String answer) throws IOException {
-    return new FaultyUpstream(InetAddress.getByName(answer), null);
+    return new FaultyUpstream(InetAddress.getByName(answer), null, 0);
+  }
+
+  /** A plain DNS upstream on {@code port} of 127.0.0.1 (an upstream coming back where it was). */
+  static FaultyUpstream startOn(String answer, int port) throws IOException {
+    return new FaultyUpstream(InetAddress.getByName(answer), null, port);
   }
 
   /** A DNS-over-TLS upstream (its TCP side speaks TLS) answering with {@code answer}. */
   static FaultyUpstream startTls(String answer, SSLContext tls) throws IOException {
-    return new FaultyUpstream(InetAddress.getByName(answer), tls);
+    return new FaultyUpstream(InetAddress.getByName(answer), tls, 0);
   }
 
   InetSocketAddress address() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort());
+  }
+
+  int port() {
+    return udp.getLocalPort();
   }
 
   /** {@code 127.0.0.1:PORT}, as written in a Corefile and in the {@code to} label. */
@@ -173,6 +192,12 @@ final class FaultyUpstream implements AutoCloseable {
         wrongId.removeAllRecords(Section.ANSWER);
         wrongId.addRecord(new ARecord(query.getQuestion().getName(), 1, 60, InetAddress.getByName("6.6.6.6")), Section.ANSWER);
         send(udp, wrongId.toWire(), client);
+        Message otherQuestion = wrongId.clone();
+        otherQuestion.getHeader().setID(query.getHeader().getID());
+        otherQuestion.removeAllRecords(Section.QUESTION);
+        otherQuestion.addRecord(
+            Record.newRecord(Name.fromConstantString("bank.attacker.example."), Type.A, DClass.IN), Section.QUESTION);
+        send(udp, otherQuestion.toWire(), client);
         try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
           send(other, wrongId.toWire().clone(), client);
           Message forgedPort = wrongId.clone();
@@ -292,10 +317,22 @@ final class FaultyUpstream implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops serving. Returns once the UDP socket is released: a thread blocked receiving on it keeps
+   * the socket alive until it wakes, and a datagram arriving meanwhile would still be taken (and
+   * left unanswered) instead of drawing an ICMP port unreachable.
+   */
   @Override
   public void close() {
     closed = true;
     udp.close();
+    try {
+      udpServer.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the UDP server thread did not stop", e);
+    }
     try {
       tcp.close();
     } catch (IOException e) {

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Responses;
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -98,6 +98,26 @@ class ForwardExplainTest {
       assertEquals("10.0.0.1", firstAddress(explained.response()));
       assertEquals(0, forward.plugin.forwardHandler().sharedAnswers());
       assertEquals(2, up.queries("slow.example."), "the explanation sent its own query");
+    }
+  }
+
+  @Test
+  void explainReportsAPortUnreachableWithoutCountingIt() throws Exception {
+    FaultyUpstream gone = FaultyUpstream.start("10.0.0.1");
+    String goneHostPort = gone.hostPort();
+    gone.close();
+    try (FaultyUpstream alive = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward = new ForwardHarness(
+            "forward . " + goneHostPort + " " + alive.hostPort() + " {\n policy sequential\n max_fails 1\n}")) {
+      PluginTestKit.Explained explained =
+          forward.kit.explain(forward.plugin, forward.kit.request("x.example.", Type.A), PluginTestKit.nxdomain());
+
+      assertEquals("10.0.0.2", firstAddress(explained.response()));
+      assertTrue(explained.notes().stream().anyMatch(n -> n.startsWith(goneHostPort + " over udp failed after ")
+          && n.endsWith(": port unreachable (ICMP); next attempt")), explained.notes().toString());
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      assertEquals(0, upstream.consecutiveFails(), "an explanation counts no failure");
+      assertEquals(0, forward.kit.scrape().sum("coredns_forward_requests_total"));
     }
   }
 

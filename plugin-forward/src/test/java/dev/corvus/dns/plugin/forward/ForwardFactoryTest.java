@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.server.testkit.DirectiveConfig;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.api.config.TlsFiles;
+import dev.corvus.dns.testkit.DirectiveConfig;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class ForwardFactoryTest {
   }
 
   private ForwardConfig parse(String text) throws ConfigException {
-    return ForwardFactory.parse(kit.config(text));
+    return ForwardFactory.parse(kit.config(text), kit.ioLoops());
   }
 
   @Test
@@ -91,7 +92,8 @@ class ForwardFactoryTest {
     assertTrue(config.preferUdp());
     assertEquals(Duration.ofSeconds(30), config.expire());
     assertEquals(5, config.maxFails());
-    assertEquals("dns.example.net", config.tls().serverName().orElseThrow());
+    assertEquals("dns.example.net", config.tlsServerName().orElseThrow());
+    assertEquals("dns.example.net", config.tlsClient().orElseThrow().serverName());
     assertEquals(Policy.ROUND_ROBIN, config.policy());
     assertEquals(new HealthCheckSettings(Duration.ofSeconds(2), false, Names.zone("health.example.org")), config.healthCheck());
     assertEquals(1000, config.maxConcurrent());
@@ -101,6 +103,61 @@ class ForwardFactoryTest {
     assertEquals(3, config.maxConnectAttempts());
     assertEquals(Duration.ofMillis(1500), config.readTimeout());
     assertEquals("[2001:db8:0:0:0:0:0:1]:853", config.upstreams().get(1).label().replace("2001:db8::1", "2001:db8:0:0:0:0:0:1"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "10.0.0.1              | 10.0.0.1   | 53   | false",
+        "10.0.0.1:5353         | 10.0.0.1   | 5353 | false",
+        "dns://10.0.0.1        | 10.0.0.1   | 53   | false",
+        "DNS://10.0.0.1:5300   | 10.0.0.1   | 5300 | false",
+        "tls://10.0.0.1        | 10.0.0.1   | 853  | true",
+        "tls://10.0.0.1:8853   | 10.0.0.1   | 8853 | true",
+        "::1                   | ::1        | 53   | false",
+        "[::1]                 | ::1        | 53   | false",
+        "[2001:db8::1]:5353    | 2001:db8::1 | 5353 | false",
+        "dns://[2001:db8::1]   | 2001:db8::1 | 53   | false",
+        "tls://[2001:db8::1]:8853 | 2001:db8::1 | 8853 | true",
+      })
+  void toAcceptsSchemesPortsAndBracketedIpv6(String to, String ip, int port, boolean tls) throws ConfigException {
+    assertEquals(
+        List.of(new UpstreamAddress(new InetSocketAddress(ip, port), tls)), parse("forward . " + to).upstreams());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "10.0.0.1:99999      | not an IP address or file: '10.0.0.1:99999'",
+        "10.0.0.1:0          | port 0 is not a port to send queries to",
+        "dns://example.org   | not an IP address: 'dns://example.org'",
+        "tls://1.1.1.1%dns.x | per-upstream TLS server names ('tls://1.1.1.1%dns.x') are not supported",
+        "dns://              | invalid address: 'dns://'",
+      })
+  void badToIsAnErrorAtTheDirectiveLine(String to, String expected) {
+    ConfigException error = assertThrows(ConfigException.class, () -> parse("forward . " + to + " {\n max_fails 1\n}"));
+    assertTrue(error.getMessage().startsWith("<test>:2: forward: " + expected), error.getMessage());
+  }
+
+  @Test
+  void tlsFilesTheServerCannotLoadAreAnErrorAtTheTlsLine() throws Exception {
+    Path notACertificate = Files.writeString(directory.resolve("ca.pem"), "not a certificate\n");
+    ConfigException error =
+        assertThrows(
+            ConfigException.class,
+            () -> parse("forward . tls://10.0.0.1 {\n max_fails 1\n tls " + notACertificate + "\n policy sequential\n}"));
+    assertTrue(error.getMessage().startsWith("<test>:4: forward: tls: "), error.getMessage());
+  }
+
+  @Test
+  void tlsUpstreamsGetTheTlsSettingsTheServerChecked() throws Exception {
+    ForwardConfig plain = parse("forward . 10.0.0.1");
+    assertEquals(TlsFiles.NONE, plain.tlsFiles());
+    assertTrue(plain.tlsClient().isEmpty(), "no tls:// upstream, no TLS settings");
+    ForwardConfig tls = parse("forward . tls://10.0.0.1");
+    assertEquals("", tls.tlsClient().orElseThrow().serverName(), "the system's CAs, the certificate checked against the IP");
   }
 
   @Test
@@ -146,7 +203,7 @@ class ForwardFactoryTest {
   @Test
   void resolvConfIsReadAtParseTime() throws Exception {
     Files.writeString(directory.resolve("resolv.conf"), "nameserver 10.1.1.1\nnameserver 10.1.1.2\n");
-    ForwardConfig config = ForwardFactory.parse(kit.baseDirectory(directory).config("forward . resolv.conf 10.1.1.1"));
+    ForwardConfig config = ForwardFactory.parse(kit.baseDirectory(directory).config("forward . resolv.conf 10.1.1.1"), kit.ioLoops());
     assertEquals(
         List.of(
             new UpstreamAddress(new InetSocketAddress("10.1.1.1", 53), false),
@@ -158,7 +215,7 @@ class ForwardFactoryTest {
   void resolvConfWithoutNameserversAndNothingElseIsAnError() throws Exception {
     Files.writeString(directory.resolve("empty.conf"), "search example.org\n");
     DirectiveConfig reader = kit.baseDirectory(directory).config("forward . empty.conf");
-    ConfigException error = assertThrows(ConfigException.class, () -> ForwardFactory.parse(reader));
+    ConfigException error = assertThrows(ConfigException.class, () -> ForwardFactory.parse(reader, kit.ioLoops()));
     assertTrue(error.getMessage().contains("no valid upstream addresses"), error.getMessage());
     assertEquals(1, reader.warnings().size());
   }
@@ -166,7 +223,7 @@ class ForwardFactoryTest {
   @Test
   void cidrFromUsesTheFirstZoneWithAWarning() throws ConfigException {
     DirectiveConfig reader = kit.config("forward 10.1.0.0/17 10.0.0.1");
-    assertEquals(Names.zone("0.1.10.in-addr.arpa"), ForwardFactory.parse(reader).from());
+    assertEquals(Names.zone("0.1.10.in-addr.arpa"), ForwardFactory.parse(reader, kit.ioLoops()).from());
     assertEquals(1, reader.warnings().size());
   }
 

@@ -1,14 +1,15 @@
 package dev.corvus.dns.plugin.forward;
 
 import static dev.corvus.dns.plugin.forward.ForwardHarness.await;
+import static dev.corvus.dns.plugin.forward.ForwardHarness.awaitTrue;
 import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Poll;
-import dev.corvus.dns.server.testkit.Queries;
+import dev.corvus.dns.testkit.ManualClock;
+import dev.corvus.dns.testkit.Queries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,13 +38,13 @@ class ForwardHandlerTest {
       assertEquals(query.getHeader().getID(), response.getHeader().getID());
       assertEquals("WwW.Example.ORG.", response.getQuestion().getName().toString());
       assertEquals(1, up.queries("www.example.org."));
-      assertEquals(1, forward.metrics().value("coredns_forward_requests_total", up.hostPort()));
-      assertEquals(1, forward.metrics().value("coredns_forward_responses_total", up.hostPort(), "NOERROR"));
+      assertEquals(1, forward.metricValue("coredns_forward_requests_total", up.hostPort()));
+      assertEquals(1, forward.metricValue("coredns_forward_responses_total", up.hostPort(), "NOERROR"));
       assertEquals(
           1,
           forward.kit.scrape().sum("coredns_proxy_request_duration_seconds_count",
               Map.of("proxy_name", "forward", "to", up.hostPort(), "rcode", "NOERROR")));
-      assertEquals(1, forward.metrics().value("corvus_forward_upstream_healthy", up.hostPort()));
+      assertEquals(1, forward.metricValue("corvus_forward_upstream_healthy", up.hostPort()));
     }
   }
 
@@ -148,50 +149,86 @@ class ForwardHandlerTest {
     }
   }
 
+  /**
+   * On the test's ticker: an attempt or a probe times out only when the ticker passes its
+   * timeout, and the next probe comes an interval later; so while the ticker stands still, an
+   * answer cannot have waited for a timeout.
+   */
   @Test
   void healthChecksMarkAnUpstreamDownAndBringItBack() throws Exception {
+    ManualClock clock = new ManualClock();
     try (FaultyUpstream flaky = FaultyUpstream.start("10.0.0.1");
         FaultyUpstream steady = FaultyUpstream.start("10.0.0.2");
         ForwardHarness forward =
             new ForwardHarness(
                 "forward . " + flaky.hostPort() + " " + steady.hostPort()
-                    + " {\n policy sequential\n read_timeout 300ms\n health_check 50ms\n max_fails 2\n}")) {
+                    + " {\n policy sequential\n read_timeout 300ms\n health_check 50ms\n max_fails 2\n}",
+                clock)) {
       flaky.mode(FaultyUpstream.Mode.DROP);
-      assertEquals("10.0.0.2", firstAddress(forward.query("x.example.", Type.A)));
-      assertTrue(
-          Poll.until(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 0),
-          "marked down after max_fails failed checks");
-      assertTrue(forward.metrics().value("coredns_forward_healthcheck_failures_total", flaky.hostPort()) >= 3);
+      CompletableFuture<Message> x = forward.send(Queries.query("x.example.", Type.A), Transport.UDP);
+      awaitTrue("x sent to the first upstream", () -> flaky.queries("x.example.") == 1);
+      forward.advance(Duration.ofMillis(300));
+      assertEquals("10.0.0.2", firstAddress(await(x)));
 
-      // While it is down, sequential goes straight to the healthy upstream: no timeout.
-      long start = System.nanoTime();
+      // The failed query started the health checks; each dropped probe is one failure.
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      for (int failed = 1; failed <= 3; failed++) {
+        int probes = failed;
+        awaitTrue("probe " + probes + " sent", () -> flaky.queries(".") == probes);
+        forward.advance(Duration.ofMillis(300));
+        awaitTrue("probe " + probes + " failed", () -> upstream.consecutiveFails() == probes);
+        if (failed < 3) {
+          forward.advance(Duration.ofMillis(50));
+        }
+      }
+      awaitTrue(
+          "down after more than max_fails failed checks",
+          () -> forward.metricValue("corvus_forward_upstream_healthy", flaky.hostPort()) == 0);
+      assertTrue(upstream.isDown());
+      assertEquals(3, forward.metricValue("coredns_forward_healthcheck_failures_total", flaky.hostPort()));
+
+      // While it is down, sequential goes straight to the healthy upstream: answered while the
+      // ticker stood still, so no attempt waited for a timeout.
       assertEquals("10.0.0.2", firstAddress(forward.query("y.example.", Type.A)));
-      assertTrue(System.nanoTime() - start < Duration.ofMillis(250).toNanos());
       assertEquals(0, flaky.queries("y.example."));
 
       flaky.mode(FaultyUpstream.Mode.ANSWER);
-      assertTrue(
-          Poll.until(Duration.ofSeconds(5), () -> forward.metrics().value("corvus_forward_upstream_healthy", flaky.hostPort()) == 1),
-          "a successful health check brings it back");
+      forward.advance(Duration.ofMillis(50));
+      awaitTrue(
+          "a successful health check brings it back",
+          () -> forward.metricValue("corvus_forward_upstream_healthy", flaky.hostPort()) == 1);
+      assertEquals(0, upstream.consecutiveFails());
       assertEquals("10.0.0.1", firstAddress(forward.query("z.example.", Type.A)));
     }
   }
 
   @Test
   void allUpstreamsDownFailsFastWithFailfast() throws Exception {
+    ManualClock clock = new ManualClock();
     try (FaultyUpstream dead = FaultyUpstream.start("10.0.0.1");
         ForwardHarness forward =
             new ForwardHarness(
                 "forward . " + dead.hostPort()
-                    + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n failfast_all_unhealthy_upstreams\n}")) {
+                    + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n failfast_all_unhealthy_upstreams\n}",
+                clock)) {
       dead.mode(FaultyUpstream.Mode.DROP);
-      assertEquals(Rcode.SERVFAIL, forward.query("a.example.", Type.A).getRcode());
-      assertTrue(Poll.until(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
-      long start = System.nanoTime();
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      CompletableFuture<Message> a = forward.send(Queries.query("a.example.", Type.A), Transport.UDP);
+      awaitTrue("first attempt sent", () -> dead.queries("a.example.") == 1);
+      forward.advance(Duration.ofMillis(200));
+      awaitTrue("second attempt and first probe sent", () -> dead.queries("a.example.") == 2 && dead.queries(".") == 1);
+      forward.advance(Duration.ofMillis(200));
+      assertEquals(Rcode.SERVFAIL, await(a).getRcode());
+      awaitTrue("first probe failed", () -> upstream.consecutiveFails() == 1);
+      forward.advance(Duration.ofMillis(30));
+      awaitTrue("second probe sent", () -> dead.queries(".") == 2);
+      forward.advance(Duration.ofMillis(200));
+      awaitTrue("down after two failed probes", upstream::isDown);
+
+      // Answered while the ticker stood still: nothing was waited for.
       assertEquals(Rcode.SERVFAIL, forward.query("b.example.", Type.A).getRcode());
-      assertTrue(System.nanoTime() - start < Duration.ofMillis(150).toNanos(), "answered without waiting");
       assertEquals(0, dead.queries("b.example."));
-      assertTrue(forward.metrics().value("coredns_forward_healthcheck_broken_total") >= 1);
+      assertTrue(forward.metricValue("coredns_forward_healthcheck_broken_total") >= 1);
     }
   }
 
@@ -203,12 +240,12 @@ class ForwardHandlerTest {
                 "forward . " + up.hostPort() + " {\n read_timeout 200ms\n health_check 30ms\n max_fails 1\n}")) {
       up.mode(FaultyUpstream.Mode.DROP);
       forward.query("a.example.", Type.A);
-      assertTrue(Poll.until(Duration.ofSeconds(5), () -> forward.plugin.upstreams().get(0).isDown()));
+      awaitTrue("marked down", () -> forward.plugin.upstreams().get(0).isDown());
       // Health checks keep failing, so it stays down, yet queries are still sent to it.
       up.mode(FaultyUpstream.Mode.DROP_HEALTH_CHECKS);
       assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
       assertTrue(forward.plugin.upstreams().get(0).isDown());
-      assertTrue(forward.metrics().value("coredns_forward_healthcheck_broken_total") >= 1);
+      assertTrue(forward.metricValue("coredns_forward_healthcheck_broken_total") >= 1);
     }
   }
 
@@ -239,20 +276,20 @@ class ForwardHandlerTest {
       assertEquals("10.0.0.1", firstAddress(forward.query("later.example.", Type.A)));
       assertEquals(11, up.tcpQueries());
       assertEquals(1, up.tcpConnections(), "one connection carried every query");
-      assertEquals(1, forward.metrics().value("coredns_proxy_conn_cache_misses_total", "forward", up.hostPort(), "tcp"));
-      assertEquals(10, forward.metrics().value("coredns_proxy_conn_cache_hits_total", "forward", up.hostPort(), "tcp"));
+      assertEquals(1, forward.metricValue("coredns_proxy_conn_cache_misses_total", "forward", up.hostPort(), "tcp"));
+      assertEquals(10, forward.metricValue("coredns_proxy_conn_cache_hits_total", "forward", up.hostPort(), "tcp"));
     }
   }
 
   @Test
   void idleConnectionsCloseAfterExpire() throws Exception {
+    ManualClock clock = new ManualClock();
     try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
         ForwardHarness forward =
-            new ForwardHarness("forward . " + up.hostPort() + " {\n force_tcp\n expire 100ms\n}")) {
+            new ForwardHarness("forward . " + up.hostPort() + " {\n force_tcp\n expire 100ms\n}", clock)) {
       assertEquals("10.0.0.1", firstAddress(forward.query("a.example.", Type.A)));
-      assertTrue(
-          Poll.until(Duration.ofSeconds(3), () -> up.tcpConnectionsClosedByClient() == 1),
-          "the idle connection was closed by the forwarder");
+      forward.advance(Duration.ofMillis(100));
+      awaitTrue("the idle connection was closed by the forwarder", () -> up.tcpConnectionsClosedByClient() == 1);
       assertEquals("10.0.0.1", firstAddress(forward.query("b.example.", Type.A)));
       assertEquals(2, up.tcpConnections(), "a new connection after the idle one expired");
     }
@@ -269,7 +306,7 @@ class ForwardHandlerTest {
       assertEquals(Rcode.REFUSED, third.getRcode());
       assertEquals("10.0.0.1", firstAddress(await(first)));
       assertEquals("10.0.0.1", firstAddress(await(second)));
-      assertEquals(1, forward.metrics().value("coredns_forward_max_concurrent_rejects_total"));
+      assertEquals(1, forward.metricValue("coredns_forward_max_concurrent_rejects_total"));
       assertEquals(0, up.queries("three.example."));
       up.delayMillis(0);
       assertEquals("10.0.0.1", firstAddress(forward.query("four.example.", Type.A)));
@@ -314,10 +351,12 @@ class ForwardHandlerTest {
         assertEquals(1, response.getSection(Section.ANSWER).size());
       }
       // Each exchange ends at the genuine answer; forged datagrams arriving before it are counted.
-      double byId = forward.metrics().value("corvus_forward_dropped_responses_total", up.hostPort(), "id");
-      double bySource = forward.metrics().value("corvus_forward_dropped_responses_total", up.hostPort(), "source");
+      double byId = forward.metricValue("corvus_forward_dropped_responses_total", up.hostPort(), "id");
+      double byQuestion = forward.metricValue("corvus_forward_dropped_responses_total", up.hostPort(), "question");
       assertTrue(byId >= 1, "wrong-ID answers counted: " + byId);
-      assertTrue(bySource >= 1, "wrong-port answers counted: " + bySource);
+      assertTrue(byQuestion >= 1, "answers to another question counted: " + byQuestion);
+      // The sockets are connected: the kernel drops datagrams from any other address or port.
+      assertEquals(0, forward.metricValue("corvus_forward_dropped_responses_total", up.hostPort(), "source"));
     }
   }
 
@@ -335,25 +374,30 @@ class ForwardHandlerTest {
       assertEquals(Rcode.SERVFAIL, plain.query("s.example.", Type.A).getRcode());
       assertEquals("10.0.0.2", firstAddress(failover.query("t.example.", Type.A)));
       // SERVFAIL is an answer: the upstream stays healthy.
-      assertEquals(0, plain.metrics().value("coredns_forward_healthcheck_failures_total", broken.hostPort()));
+      assertEquals(0, plain.metricValue("coredns_forward_healthcheck_failures_total", broken.hostPort()));
     }
   }
 
+  /** On the test's ticker, each attempt ends when the ticker passes the adaptive timeout, not read_timeout. */
   @Test
   void slowUpstreamTimesOutWithinTheAdaptiveTimeout() throws Exception {
+    ManualClock clock = new ManualClock();
     try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
         ForwardHarness forward =
-            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 1s\n health_check 5s\n}")) {
+            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 1s\n health_check 5s\n}", clock)) {
       for (int i = 0; i < 10; i++) {
         forward.query("warm" + i + ".example.", Type.A);
       }
       Upstream upstream = forward.plugin.upstreams().get(0);
-      assertTrue(upstream.timeoutNanos() < Duration.ofMillis(500).toNanos(), "timeout shrank with fast answers");
+      long first = upstream.timeoutNanos();
+      assertTrue(first < Duration.ofMillis(500).toNanos(), "timeout shrank with fast answers: " + first);
       up.delayMillis(2000);
-      long start = System.nanoTime();
-      assertEquals(Rcode.SERVFAIL, forward.query("slow.example.", Type.A).getRcode());
-      long elapsed = System.nanoTime() - start;
-      assertTrue(elapsed < Duration.ofMillis(1500).toNanos(), "two short attempts, not two 2 s waits: " + elapsed / 1_000_000);
+      CompletableFuture<Message> slow = forward.send(Queries.query("slow.example.", Type.A), Transport.UDP);
+      awaitTrue("first attempt sent", () -> up.queries("slow.example.") == 1);
+      forward.advance(Duration.ofNanos(first));
+      awaitTrue("the adaptive timeout ended the first attempt", () -> up.queries("slow.example.") == 2);
+      forward.advance(Duration.ofNanos(upstream.timeoutNanos()));
+      assertEquals(Rcode.SERVFAIL, await(slow).getRcode(), "two short attempts, not two 1 s waits");
     }
   }
 
@@ -375,8 +419,8 @@ class ForwardHandlerTest {
       int ports = up.udpSourcePorts();
       assertTrue(ports <= total / 100, "sockets shared by many queries: " + ports + " ports for " + total);
 
-      UdpSocketPool pool = forward.plugin.upstreams().get(0).udp();
-      assertEquals(0, pool.waiting(), "answered queries leave nothing waiting");
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      assertEquals(0, waitingUdp(upstream), "answered queries leave nothing waiting");
       up.mode(FaultyUpstream.Mode.DROP);
       List<CompletableFuture<Message>> unanswered = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
@@ -385,17 +429,66 @@ class ForwardHandlerTest {
       for (CompletableFuture<Message> answer : unanswered) {
         assertEquals(Rcode.SERVFAIL, await(answer).getRcode());
       }
-      assertTrue(
-          Poll.until(
-              Duration.ofSeconds(5),
-              () -> {
-                try {
-                  return pool.waiting() == 0;
-                } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
-                  throw new IllegalStateException(e);
-                }
-              }),
-          "timed-out queries leave nothing waiting");
+      awaitTrue("timed-out queries leave nothing waiting", () -> waitingUdp(upstream) == 0);
     }
   }
+
+  /** Sockets are replaced after MAX_AGE as the plugin's ticker counts it, whatever the real time. */
+  @Test
+  void udpSocketsAreReplacedOnceTheTickerSaysTheyAreOld() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
+        ForwardHarness forward = new ForwardHarness("forward . " + up.hostPort(), clock)) {
+      for (int i = 0; i < 100; i++) {
+        assertEquals("10.0.0.1", firstAddress(forward.query("young" + i + ".example.", Type.A)));
+      }
+      int young = up.udpSourcePorts();
+      assertTrue(young <= UdpLoopSockets.SOCKETS_PER_LOOP, "one loop, at most one port per slot: " + young);
+      forward.advance(UdpLoopSockets.MAX_AGE);
+      for (int i = 0; i < 100; i++) {
+        assertEquals("10.0.0.1", firstAddress(forward.query("old" + i + ".example.", Type.A)));
+      }
+      assertTrue(up.udpSourcePorts() > young, "old sockets replaced by new ports: " + up.udpSourcePorts());
+      assertTrue(
+          openUdpSockets(forward.plugin.upstreams().get(0)) <= UdpLoopSockets.SOCKETS_PER_LOOP,
+          "the retired sockets closed once idle");
+    }
+  }
+
+  /**
+   * Nobody listens at the first upstream: the kernel's port unreachable fails the attempt at once
+   * (the ticker never moves, so no timeout could have fired), the query is answered by the next
+   * upstream, and the report counts towards max_fails.
+   */
+  @Test
+  void portUnreachableFailsOverAtOnceAndCountsTowardsMaxFails() throws Exception {
+    ManualClock clock = new ManualClock();
+    FaultyUpstream gone = FaultyUpstream.start("10.0.0.1");
+    String goneHostPort = gone.hostPort();
+    gone.close();
+    try (FaultyUpstream alive = FaultyUpstream.start("10.0.0.2");
+        ForwardHarness forward =
+            new ForwardHarness(
+                "forward . " + goneHostPort + " " + alive.hostPort()
+                    + " {\n policy sequential\n max_fails 1\n health_check 5s\n}",
+                clock)) {
+      assertEquals("10.0.0.2", firstAddress(forward.query("a.example.", Type.A)));
+      Upstream upstream = forward.plugin.upstreams().get(0);
+      // The query's unreachable and its health check's both count: more than max_fails 1.
+      awaitTrue("marked down", () -> forward.metricValue("corvus_forward_upstream_healthy", goneHostPort) == 0);
+      assertTrue(upstream.isDown());
+      assertEquals(1, forward.metricValue("coredns_forward_healthcheck_failures_total", goneHostPort));
+      assertEquals("10.0.0.2", firstAddress(forward.query("b.example.", Type.A)));
+      assertEquals(2, alive.queries("a.example.") + alive.queries("b.example."));
+    }
+  }
+
+  private static int waitingUdp(Upstream upstream) {
+    return upstream.waitingUdp().join();
+  }
+
+  private static int openUdpSockets(Upstream upstream) {
+    return upstream.openUdpSockets().join();
+  }
+
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.Poll;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.time.Duration;

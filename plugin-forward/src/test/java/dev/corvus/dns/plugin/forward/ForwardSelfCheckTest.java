@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.plugin.SelfCheck;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
 import dev.corvus.dns.api.plugin.SelfCheck.Severity;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

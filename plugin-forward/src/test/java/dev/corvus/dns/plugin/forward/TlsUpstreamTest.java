@@ -31,7 +31,7 @@ class TlsUpstreamTest {
       assertEquals("10.0.0.7", firstAddress(forward.query("again.example.", Type.A)));
       assertEquals(1, up.tcpConnections(), "the TLS connection is reused");
       assertEquals(2, up.tcpQueries(), "both queries went over the TLS connection");
-      assertEquals(1, forward.metrics().value("coredns_proxy_conn_cache_hits_total", "forward", up.hostPort(), "tcp-tls"));
+      assertEquals(1, forward.metricValue("coredns_proxy_conn_cache_hits_total", "forward", up.hostPort(), "tcp-tls"));
     }
   }
 

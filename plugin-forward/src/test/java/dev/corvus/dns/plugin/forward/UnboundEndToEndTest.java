@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.Poll;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -118,7 +118,7 @@ class UnboundEndToEndTest {
       assertEquals("WWW.corvus.test.", aaaa.getQuestion().getName().toString());
       assertEquals(Rcode.NXDOMAIN, forward.query("missing.corvus.test.", Type.A).getRcode());
       assertTrue(
-          forward.metrics().value("coredns_forward_responses_total", "127.0.0.1:" + port, "NXDOMAIN") == 1);
+          forward.metricValue("coredns_forward_responses_total", "127.0.0.1:" + port, "NXDOMAIN") == 1);
     }
   }
 
@@ -127,9 +127,9 @@ class UnboundEndToEndTest {
     try (ForwardHarness tcp = new ForwardHarness("forward . 127.0.0.1:" + port + " {\n force_tcp\n}");
         ForwardHarness udp = new ForwardHarness("forward . 127.0.0.1:" + port + " {\n prefer_udp\n}")) {
       assertEquals("192.0.2.10", firstAddress(tcp.query("www.corvus.test.", Type.A, Transport.UDP)));
-      assertEquals(1, tcp.metrics().value("coredns_proxy_conn_cache_misses_total", "forward", "127.0.0.1:" + port, "tcp"));
+      assertEquals(1, tcp.metricValue("coredns_proxy_conn_cache_misses_total", "forward", "127.0.0.1:" + port, "tcp"));
       assertEquals("192.0.2.10", firstAddress(udp.query("www.corvus.test.", Type.A, Transport.TCP)));
-      assertEquals(0, udp.metrics().value("coredns_proxy_conn_cache_misses_total", "forward", "127.0.0.1:" + port, "tcp"));
+      assertEquals(0, udp.metricValue("coredns_proxy_conn_cache_misses_total", "forward", "127.0.0.1:" + port, "tcp"));
     }
   }
 }

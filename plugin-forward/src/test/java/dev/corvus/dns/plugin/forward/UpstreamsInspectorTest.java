@@ -54,7 +54,7 @@ class UpstreamsInspectorTest {
     Path resolvConf = directory.resolve("resolv.conf");
     Files.writeString(resolvConf, "nameserver 127.0.0.1\n");
     try (ForwardHarness forward =
-        new ForwardHarness("forward . resolv.conf tls://127.0.0.1:8853 {\n force_tcp\n}", directory, true)) {
+        new ForwardHarness("forward . resolv.conf tls://127.0.0.1:8853 {\n force_tcp\n}", directory)) {
       List<?> upstreams = (List<?>) inspect(forward).get("upstreams");
       Map<?, ?> fromFile = (Map<?, ?>) upstreams.get(0);
       assertEquals("127.0.0.1:53", fromFile.get("address"));

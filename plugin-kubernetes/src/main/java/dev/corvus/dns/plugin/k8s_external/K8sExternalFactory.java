@@ -1,7 +1,7 @@
 package dev.corvus.dns.plugin.k8s_external;
 
-import dev.corvus.dns.api.Fallthrough;
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
@@ -12,6 +12,7 @@ import dev.corvus.dns.plugin.kubernetes.ClusterDns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.Name;
 
 /**
@@ -40,7 +41,7 @@ public final class K8sExternalFactory implements PluginFactory {
       }
 
       @Override
-      public void start() {
+      public CompletionStage<Void> start() {
         ClusterDns cluster =
             context
                 .services()
@@ -48,6 +49,7 @@ public final class K8sExternalFactory implements PluginFactory {
                 .orElseThrow(
                     () -> new IllegalStateException("k8s_external needs the kubernetes plugin in the same configuration"));
         handler.cluster(cluster);
+        return Plugin.STARTED;
       }
     };
   }

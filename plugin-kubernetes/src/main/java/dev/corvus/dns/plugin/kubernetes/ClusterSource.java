@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /** Where the cluster's objects come from: an API server's informers or a directory of files. */
 interface ClusterSource extends AutoCloseable {
@@ -14,12 +15,19 @@ interface ClusterSource extends AutoCloseable {
   /** Whether every resource has been read completely at least once. */
   boolean hasSynced();
 
+  /**
+   * Completes when {@link #hasSynced()} first holds; never exceptionally (a source that cannot
+   * reach its objects keeps trying, and this stays incomplete).
+   */
+  CompletionStage<Void> firstSync();
+
   /** Starts watching pods if not already done (for {@code pods verified} and autopath). */
   void watchPods();
 
   /**
    * How long ago each resource was last known to be in sync with the source, by resource name
-   * ({@code services}, {@code endpointslices}, {@code namespaces}, {@code pods}).
+   * ({@code services}, {@code endpointslices}, {@code namespaces}, {@code pods}), measured on the
+   * plugin's monotonic ticker.
    */
   Map<String, Duration> syncAge();
 

@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import dev.corvus.dns.api.Ticker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,22 +52,29 @@ final class DirectorySource implements ClusterSource {
   private final ClusterIndex index;
   private final Projection projection;
   private final Clock clock;
+  private final Ticker ticker;
+  private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private Map<String, ServiceView> services = Map.of();
   private Map<String, EndpointSliceView> slices = Map.of();
   private Set<String> namespaces = Set.of();
   private Map<String, ClusterIndex.PodRef> pods = Map.of();
   private volatile boolean synced;
+  /** When the directory was last read, for operators. */
   private volatile Instant lastLoad;
+  /** The same on the ticker, for the age of the data. */
+  private volatile long lastLoadTick;
   private WatchService watchService;
   private Thread watcher;
 
-  DirectorySource(KubernetesConfig config, ClusterIndex index, Projection projection, Clock clock) {
+  DirectorySource(KubernetesConfig config, ClusterIndex index, Projection projection, Clock clock, Ticker ticker) {
     this.config = config;
     this.directory = ((KubernetesConfig.OfflineDirectory) config.apiSource()).directory();
     this.index = index;
     this.projection = projection;
     this.clock = clock;
+    this.ticker = ticker;
     this.lastLoad = clock.instant();
+    this.lastLoadTick = ticker.read();
   }
 
   @Override
@@ -121,7 +131,9 @@ final class DirectorySource implements ClusterSource {
     }
     apply(objects);
     lastLoad = clock.instant();
+    lastLoadTick = ticker.read();
     synced = true;
+    firstSync.complete(null);
   }
 
   private static List<Path> sorted(DirectoryStream<Path> files) {
@@ -253,13 +265,18 @@ final class DirectorySource implements ClusterSource {
   }
 
   @Override
+  public CompletionStage<Void> firstSync() {
+    return firstSync;
+  }
+
+  @Override
   public void watchPods() {
     // Pods in the directory are always read.
   }
 
   @Override
   public Map<String, Duration> syncAge() {
-    Duration age = Duration.between(lastLoad, clock.instant());
+    Duration age = Duration.ofNanos(ticker.read() - lastLoadTick);
     Map<String, Duration> ages = new LinkedHashMap<>();
     for (String resource : List.of("services", "endpointslices", "namespaces", "pods")) {
       ages.put(resource, age);

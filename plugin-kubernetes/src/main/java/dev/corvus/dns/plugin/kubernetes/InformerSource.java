@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import dev.corvus.dns.api.Ticker;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the API server goes away the informers keep retrying; the index keeps the last known
  * state meanwhile. A watch that comes back is logged and counted.
+ *
+ * <p>Stalls and the age of the data are measured on the plugin's monotonic {@link Ticker}, so
+ * setting the system clock neither replaces informers nor ages the data; the times operators read
+ * ({@link ResourceStatus}) are the wall clock's.
  */
 final class InformerSource implements ClusterSource {
 
@@ -53,11 +60,15 @@ final class InformerSource implements ClusterSource {
   private final Projection projection;
   private final KubernetesMetrics metrics;
   private final Clock clock;
+  private final Ticker ticker;
   private final ScheduledExecutorService scheduler;
   private final Duration listStall;
+  private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
   private volatile KubernetesClient client;
   private ScheduledFuture<?> monitor;
+  /** Set once {@link #start} has started every informer; before, a synced informer is not a synced source. */
+  private volatile boolean informing;
   private boolean podsWanted;
   private boolean closed;
 
@@ -71,11 +82,16 @@ final class InformerSource implements ClusterSource {
     final Consumer<T> upsert;
     final Consumer<T> delete;
     final Clock clock;
+    final Ticker ticker;
     volatile SharedIndexInformer<T> informer;
     volatile VersionStore<T> store;
-    /** When the current informer was started. */
-    volatile Instant started;
+    /** When the current informer was started, on the ticker. */
+    volatile long startedTick;
+    /** When the watch was last seen up (or the entry made), on the ticker and for operators. */
+    volatile long lastInSyncTick;
     volatile Instant lastInSync;
+    /** When the last object arrived (or the entry was made), on the ticker. */
+    volatile long lastEventTick;
     volatile Instant lastEvent;
     volatile Instant lastListed;
     volatile boolean watching;
@@ -83,13 +99,17 @@ final class InformerSource implements ClusterSource {
     volatile boolean synced;
 
     Watched(String resource, Informable<T> informable, Supplier<T> factory, Consumer<T> upsert,
-        Consumer<T> delete, Clock clock) {
+        Consumer<T> delete, Clock clock, Ticker ticker) {
       this.resource = resource;
       this.informable = informable;
       this.upsert = upsert;
       this.delete = delete;
       this.clock = clock;
+      this.ticker = ticker;
       this.lastInSync = clock.instant();
+      this.lastInSyncTick = ticker.read();
+      this.lastEventTick = lastInSyncTick;
+      this.startedTick = lastInSyncTick;
       this.store = new VersionStore<>(factory, this);
     }
 
@@ -110,6 +130,7 @@ final class InformerSource implements ClusterSource {
       } catch (RuntimeException e) {
         LOG.warn("kubernetes: {} {} not applied: {}", resource, Cache.metaNamespaceKeyFunc(object), e.toString());
       }
+      lastEventTick = ticker.read();
       lastEvent = clock.instant();
     }
 
@@ -129,13 +150,10 @@ final class InformerSource implements ClusterSource {
      * list whose response never completes leaves an informer waiting for ever, unsynced. A watch
      * that fabric8 is re-establishing is not a stall.
      */
-    boolean stalled(Instant now, Duration stall) {
-      Instant lastProgress = latest(started, latest(lastEvent, lastInSync));
-      return !watching && Duration.between(lastProgress, now).compareTo(stall) > 0;
-    }
-
-    private static Instant latest(Instant a, Instant b) {
-      return a == null || (b != null && b.isAfter(a)) ? b : a;
+    boolean stalled(long nowTick, Duration stall) {
+      // Differences of ticker readings only: the readings themselves may be negative.
+      long sinceProgress = Math.min(nowTick - startedTick, Math.min(nowTick - lastEventTick, nowTick - lastInSyncTick));
+      return !watching && sinceProgress > stall.toNanos();
     }
   }
 
@@ -146,9 +164,11 @@ final class InformerSource implements ClusterSource {
       Projection projection,
       KubernetesMetrics metrics,
       Clock clock,
+      Ticker ticker,
       ScheduledExecutorService scheduler,
       Duration listStall) {
     this.listStall = listStall;
+    this.ticker = ticker;
     this.config = config;
     this.api = (KubernetesConfig.ApiServer) config.apiSource();
     this.index = index;
@@ -202,6 +222,9 @@ final class InformerSource implements ClusterSource {
     monitor =
         scheduler.scheduleWithFixedDelay(
             this::checkWatchesSafely, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    informing = true;
+    // An informer may have synced while the next ones were being started.
+    noteSynced();
   }
 
   @Override
@@ -236,7 +259,7 @@ final class InformerSource implements ClusterSource {
       Consumer<T> delete) {
     // Keep only resource versions in fabric8's store, and no namespace index: the views in the
     // index are what DNS answers from, so anything more would only cost memory.
-    Watched<T> entry = new Watched<>(resource, informable, factory, upsert, delete, clock);
+    Watched<T> entry = new Watched<>(resource, informable, factory, upsert, delete, clock, ticker);
     watched.put(resource, entry);
     startInformer(entry);
   }
@@ -257,8 +280,17 @@ final class InformerSource implements ClusterSource {
     informer.itemStore(entry.store);
     informer.removeNamespaceIndex();
     entry.informer = informer;
-    entry.started = clock.instant();
-    informer.start();
+    entry.startedTick = ticker.read();
+    // fabric8 completes the start once the first list went through the store and the watch is
+    // up; the monitor checks too, for whatever that stage does not cover.
+    informer.start().whenComplete((started, failure) -> noteSynced());
+  }
+
+  /** Completes {@link #firstSync()} once every counted resource has synced. */
+  private void noteSynced() {
+    if (!firstSync.isDone() && hasSynced()) {
+      firstSync.complete(null);
+    }
   }
 
   /**
@@ -335,10 +367,12 @@ final class InformerSource implements ClusterSource {
       return;
     }
     Instant now = clock.instant();
+    long nowTick = ticker.read();
     for (Watched<?> w : watched.values()) {
       boolean watching = w.informer.isWatching();
       if (watching) {
         w.lastInSync = now;
+        w.lastInSyncTick = nowTick;
         if (!w.watching && w.everWatched) {
           LOG.info("kubernetes: {} watch re-established, re-listed from the API server", w.resource);
           w.lastListed = now;
@@ -351,7 +385,7 @@ final class InformerSource implements ClusterSource {
             w.resource);
       }
       w.watching = watching;
-      if (w.stalled(now, listStall)) {
+      if (w.stalled(nowTick, listStall)) {
         LOG.warn(
             "kubernetes: no {} watch and nothing received for {}; listing from the API server again",
             w.resource,
@@ -359,11 +393,12 @@ final class InformerSource implements ClusterSource {
         restartInformer(w);
       }
     }
+    noteSynced();
   }
 
   @Override
   public boolean hasSynced() {
-    if (watched.isEmpty()) {
+    if (!informing || watched.isEmpty()) {
       return false;
     }
     for (Watched<?> w : watched.values()) {
@@ -377,12 +412,16 @@ final class InformerSource implements ClusterSource {
   }
 
   @Override
+  public CompletionStage<Void> firstSync() {
+    return firstSync;
+  }
+
+  @Override
   public Map<String, Duration> syncAge() {
-    Instant now = clock.instant();
+    long now = ticker.read();
     Map<String, Duration> ages = new LinkedHashMap<>();
     for (Watched<?> w : watched.values()) {
-      Instant last = w.watching ? now : w.lastInSync;
-      ages.put(w.resource, Duration.between(last, now));
+      ages.put(w.resource, w.watching ? Duration.ZERO : Duration.ofNanos(now - w.lastInSyncTick));
     }
     return ages;
   }

@@ -1,21 +1,111 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.NamedCluster;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Builds the fabric8 client the way CoreDNS builds its client-go configuration: {@code endpoint}
  * (with {@code tls}) when given, else {@code kubeconfig} (with its context), else the pod's
- * service account.
+ * service account. {@link #checkUrl} and {@link #checkKubeconfig} check at configuration time
+ * what building the client at start would trip over, so that {@code corvus check} reports it
+ * with its line.
  */
 final class KubernetesClients {
 
+  private static final ObjectMapper KUBECONFIG =
+      new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
   private KubernetesClients() {}
+
+  /**
+   * Checks an API server URL as the client will take it: {@code http://} or {@code https://}
+   * with a host and an optional port; without a scheme, {@code https://} is implied (client-go
+   * and fabric8 both add it).
+   *
+   * @throws IllegalArgumentException saying what is wrong with {@code url}
+   */
+  static void checkUrl(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    boolean schemed = lower.startsWith("http://") || lower.startsWith("https://");
+    if (!schemed && lower.contains("://")) {
+      throw new IllegalArgumentException("invalid API server URL \"" + url + "\": expected http://HOST[:PORT] or https://HOST[:PORT]");
+    }
+    URI uri;
+    try {
+      uri = new URI(schemed ? url : "https://" + url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("invalid API server URL \"" + url + "\": " + e.getMessage(), e);
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("invalid API server URL \"" + url + "\": no valid host;"
+          + " expected http://HOST[:PORT] or https://HOST[:PORT]");
+    }
+    if (uri.getQuery() != null || uri.getFragment() != null) {
+      throw new IllegalArgumentException("invalid API server URL \"" + url + "\": a query or fragment has no place in it");
+    }
+  }
+
+  /**
+   * Checks that {@code kubeconfig} reads and parses, that it has the context the client will use
+   * ({@code context}, else its {@code current-context}), that the context's cluster is defined and
+   * that the cluster's server URL passes {@link #checkUrl}. Credentials are not looked at (an
+   * {@code exec} plugin would have to run); nothing is contacted.
+   *
+   * @throws IllegalArgumentException saying what is wrong, naming the file
+   */
+  static void checkKubeconfig(Path kubeconfig, String context) {
+    io.fabric8.kubernetes.api.model.Config parsed;
+    try {
+      parsed = KUBECONFIG.readValue(Files.readString(kubeconfig), io.fabric8.kubernetes.api.model.Config.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + " does not parse: " + e.getOriginalMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e, e);
+    }
+    if (parsed == null) {
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + " is empty");
+    }
+    String contextName = context != null ? context : parsed.getCurrentContext();
+    if (contextName == null || contextName.isEmpty()) {
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + " has no current-context; name one: kubeconfig "
+          + kubeconfig + " CONTEXT");
+    }
+    List<NamedContext> contexts = Objects.requireNonNullElse(parsed.getContexts(), List.of());
+    NamedContext named = contexts.stream().filter(c -> contextName.equals(c.getName())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + kubeconfig + " has no context \"" + contextName
+            + "\" (it has: " + String.join(", ", contexts.stream().map(NamedContext::getName).toList()) + ")"));
+    String clusterName = named.getContext() == null ? null : named.getContext().getCluster();
+    List<NamedCluster> clusters = Objects.requireNonNullElse(parsed.getClusters(), List.of());
+    NamedCluster cluster = clusters.stream().filter(c -> Objects.equals(clusterName, c.getName())).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("kubeconfig " + kubeconfig + ": context \"" + contextName
+            + "\" names cluster \"" + clusterName + "\", which the file does not define"));
+    String server = cluster.getCluster() == null ? null : cluster.getCluster().getServer();
+    if (server == null || server.isEmpty()) {
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": cluster \"" + clusterName + "\" has no server");
+    }
+    try {
+      checkUrl(server);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": cluster \"" + clusterName + "\": " + e.getMessage(), e);
+    }
+  }
 
   /** Reads the configuration (this does file I/O: call it from {@code start}) and builds a client. */
   static KubernetesClient create(KubernetesConfig.ApiServer api) throws IOException {
@@ -64,17 +154,13 @@ final class KubernetesClients {
     if (api.endpoint() != null) {
       ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.endpoint());
       if (api.tls() != null) {
-        builder
-            .withClientCertFile(api.tls().certificate().toString())
-            .withClientKeyFile(api.tls().key().toString())
-            .withCaCertFile(api.tls().certificateAuthority().toString());
+        api.tls().certificate().ifPresent(file -> builder.withClientCertFile(file.toString()));
+        api.tls().key().ifPresent(file -> builder.withClientKeyFile(file.toString()));
+        api.tls().ca().ifPresent(file -> builder.withCaCertFile(file.toString()));
       }
       config = builder.build();
     } else if (api.kubeconfig() != null) {
-      String text = Files.readString(api.kubeconfig());
-      config =
-          Config.fromKubeconfig(
-              api.kubeconfigContext(), text, api.kubeconfig().toAbsolutePath().toString());
+      config = Config.fromKubeconfig(api.kubeconfigContext(), api.kubeconfig().toAbsolutePath().toFile());
     } else {
       // In a pod: the service account token and CA, as client-go's InClusterConfig.
       config = Config.autoConfigure(null);

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Fallthrough;
+import dev.corvus.dns.api.config.TlsFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ import org.xbill.DNS.Name;
  * @param noEndpoints whether EndpointSlices are not watched at all ({@code noendpoints})
  * @param fallthrough the {@code fallthrough} zones
  * @param ignoreEmptyService whether ClusterIP Services without ready endpoints are NXDOMAIN
- * @param startupTimeout how long {@code start} waits for the first sync
+ * @param startupTimeout how long the server waits for the first sync before it serves anyway
  */
 record KubernetesConfig(
     List<Name> zones,
@@ -55,7 +56,7 @@ record KubernetesConfig(
    * kubeconfig}, else the pod's service account.
    *
    * @param endpoint the API server URL, or {@code null}
-   * @param tls client certificate, key and CA, or {@code null}
+   * @param tls client certificate, key and CA ({@code tls CERT KEY CACERT}), or {@code null}
    * @param kubeconfig the kubeconfig file, or {@code null}
    * @param kubeconfigContext the context to use, or {@code null} for the current one
    * @param qps {@code apiserver_qps}, or 0 when unset
@@ -79,6 +80,4 @@ record KubernetesConfig(
    */
   record OfflineDirectory(Path directory) implements ApiSource {}
 
-  /** The files of {@code tls CERT KEY CACERT}. */
-  record TlsFiles(Path certificate, Path key, Path certificateAuthority) {}
 }

@@ -1,23 +1,32 @@
 package dev.corvus.dns.plugin.kubernetes;
 
-import dev.corvus.dns.api.Fallthrough;
 import com.google.auto.service.AutoService;
+import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.xbill.DNS.Name;
 
 /**
  * {@code kubernetes [ZONES...] { ... }}: cluster DNS per the Kubernetes DNS specification, with
  * every option of CoreDNS's plugin plus Corvus's {@code offline DIR}. See the module README.
+ *
+ * <p>What start would trip over is an error here, at its option's line, so that {@code corvus
+ * check} finds it: the endpoint URL, the kubeconfig (read, parsed, its context and cluster's
+ * server), the {@code tls} files (read and parsed, the key matching the certificate) and the
+ * offline directory. Nothing is contacted.
  */
 @AutoService(PluginFactory.class)
 public final class KubernetesFactory implements PluginFactory {
@@ -51,11 +60,16 @@ public final class KubernetesFactory implements PluginFactory {
 
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-    return new KubernetesPlugin(parse(config), context);
+    return new KubernetesPlugin(parse(config, tls -> context.ioLoops().tlsClient(tls, Optional.empty())), context);
   }
 
-  /** Parses and validates the directive; no I/O. */
-  static KubernetesConfig parse(ConfigReader config) throws ConfigException {
+  /**
+   * Parses and validates the directive; reads the files it names, contacts nothing.
+   *
+   * @param tlsCheck checks the {@code tls} files' contents; throws {@link IllegalArgumentException}
+   *     with a message for the user
+   */
+  static KubernetesConfig parse(ConfigReader config, Consumer<TlsFiles> tlsCheck) throws ConfigException {
     List<Name> zones = config.remainingZonesOrServerZones();
     Name primary = null;
     for (Name zone : zones) {
@@ -68,7 +82,7 @@ public final class KubernetesFactory implements PluginFactory {
       throw config.error("non-reverse zone name must be used");
     }
     String endpoint = null;
-    KubernetesConfig.TlsFiles tls = null;
+    TlsFiles tls = null;
     Path kubeconfig = null;
     String kubeconfigContext = null;
     Path offline = null;
@@ -89,22 +103,22 @@ public final class KubernetesFactory implements PluginFactory {
       switch (config.option()) {
         case "endpoint" -> {
           List<String> urls = atLeastOne(config, "URL");
+          for (String url : urls) {
+            check(config, () -> KubernetesClients.checkUrl(url));
+          }
           endpoint = urls.get(0);
           if (urls.size() > 1) {
             config.warn("multiple endpoints are deprecated; only " + endpoint + " is used");
           }
         }
-        case "tls" -> {
-          Path cert = config.nextPath("CERT");
-          Path key = config.nextPath("KEY");
-          Path ca = config.nextPath("CACERT");
-          config.expectNoMoreArgs();
-          tls = new KubernetesConfig.TlsFiles(cert, key, ca);
-        }
+        case "tls" -> tls = tls(config, tlsCheck);
         case "kubeconfig" -> {
-          kubeconfig = config.nextPath("KUBECONFIG");
-          kubeconfigContext = config.hasNextArg() ? config.nextArg("CONTEXT") : null;
+          Path file = config.nextPath("KUBECONFIG");
+          String contextName = config.hasNextArg() ? config.nextArg("CONTEXT") : null;
           config.expectNoMoreArgs();
+          check(config, () -> KubernetesClients.checkKubeconfig(file, contextName));
+          kubeconfig = file;
+          kubeconfigContext = contextName;
         }
         case "namespaces" -> namespaces.addAll(atLeastOne(config, "NAMESPACE"));
         case "labels" -> labels = selector(config, "labels");
@@ -167,6 +181,9 @@ public final class KubernetesFactory implements PluginFactory {
         case "offline" -> {
           offline = config.nextPath("DIR");
           config.expectNoMoreArgs();
+          if (!Files.isDirectory(offline)) {
+            throw config.error("not a directory: " + offline);
+          }
         }
         default -> throw config.unknownOption(KNOWN_OPTIONS);
       }
@@ -199,6 +216,29 @@ public final class KubernetesFactory implements PluginFactory {
         fallthrough,
         ignoreEmptyService,
         startupTimeout);
+  }
+
+  /**
+   * {@code tls CERT KEY CACERT}: the three files CoreDNS takes, readable ({@link
+   * ConfigReader#remainingTlsFiles}) and valid ({@code tlsCheck}).
+   */
+  private static TlsFiles tls(ConfigReader config, Consumer<TlsFiles> tlsCheck) throws ConfigException {
+    TlsFiles files = config.remainingTlsFiles();
+    if (files.certificate().isEmpty() || files.ca().isEmpty()) {
+      int given = (files.certificate().isPresent() ? 2 : 0) + (files.ca().isPresent() ? 1 : 0);
+      throw config.error("expected CERT KEY CACERT, got " + given + " file" + (given == 1 ? "" : "s"));
+    }
+    check(config, () -> tlsCheck.accept(files));
+    return files;
+  }
+
+  /** Runs {@code check}, turning its {@link IllegalArgumentException} into an error at the current line. */
+  private static void check(ConfigReader config, Runnable check) throws ConfigException {
+    try {
+      check.run();
+    } catch (IllegalArgumentException e) {
+      throw config.error(e.getMessage());
+    }
   }
 
   static boolean isReverse(Name zone) {

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 final class KubernetesMetrics {
 
   /** CoreDNS: {@code prometheus.ExponentialBuckets(0.001, 2, 20)}, 1 ms to about 17 minutes. */
-  private static final double[] PROGRAMMING_BUCKETS = exponentialBuckets(0.001, 2, 20);
+  private static final List<Double> PROGRAMMING_BUCKETS = exponentialBuckets(0.001, 2, 20);
 
   /** The annotation the EndpointSlice controller sets to the time of the triggering change. */
   static final String LAST_CHANGE_TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time";
@@ -93,13 +93,13 @@ final class KubernetesMetrics {
         syncAge);
   }
 
-  private static double[] exponentialBuckets(double start, double factor, int count) {
-    double[] buckets = new double[count];
+  private static List<Double> exponentialBuckets(double start, double factor, int count) {
+    List<Double> buckets = new java.util.ArrayList<>(count);
     double value = start;
     for (int i = 0; i < count; i++) {
-      buckets[i] = value;
+      buckets.add(value);
       value *= factor;
     }
-    return buckets;
+    return List.copyOf(buckets);
   }
 }

@@ -1,6 +1,8 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Handler;
+import dev.corvus.dns.api.capability.PodNamespaceLookup;
+import dev.corvus.dns.api.metadata.MetadataProvider;
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
@@ -16,18 +18,22 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code kubernetes} directive at run time: starts its source (informers or the offline
- * directory) in {@link #start}, waits up to {@code startup_timeout} for the first sync (as CoreDNS
- * does) and serves from then on, ready or not; the {@code ready} plugin sees it ready once synced.
+ * directory) in {@link #start}, whose stage completes at the first sync or when {@code
+ * startup_timeout} ran out, whichever comes first (as CoreDNS, the server then serves, synced or
+ * not); the {@code ready} plugin sees it ready once synced.
  */
 final class KubernetesPlugin implements Plugin, SelfCheck {
 
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesPlugin.class);
-  private static final long SYNC_POLL_MILLIS = 20;
 
   /** Where CoreDNS, too, takes the host's search domains that autopath appends. */
   private static final java.nio.file.Path RESOLV_CONF = java.nio.file.Path.of("/etc/resolv.conf");
@@ -39,7 +45,10 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   private final KubernetesHandler handler;
   private final KubernetesMetrics metrics;
   private final PodNamespaces podNamespaces;
+  private final KubernetesMetadata metadata;
+  private final CompletableFuture<Void> startup = new CompletableFuture<>();
   private volatile ClusterSource source;
+  private volatile ScheduledFuture<?> startupTimeout;
   private volatile boolean podsWanted;
 
   KubernetesPlugin(KubernetesConfig config, PluginContext context) {
@@ -53,6 +62,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     // Every NXDOMAIN of the block is looked at, cache hits included, not only the ones this handler answers.
     context.observeResponses(searchPathMonitor);
     this.podNamespaces = new PodNamespaces(index, config.primaryZone(), this::watchPods);
+    this.metadata = new KubernetesMetadata(config.zones(), index);
     this.handler =
         new KubernetesHandler(
             config,
@@ -77,7 +87,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
       }
     });
     context.services().export(ClusterDns.class, index);
-    context.services().export(dev.corvus.dns.api.plugin.PodNamespaceLookup.class, podNamespaces);
+    context.services().export(PodNamespaceLookup.class, podNamespaces);
   }
 
   @Override
@@ -86,36 +96,58 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   }
 
   @Override
-  public void start() throws Exception {
+  public Optional<MetadataProvider> metadata() {
+    return Optional.of(metadata);
+  }
+
+  /**
+   * Starts the source and returns at once; the stage completes when the source first synced or
+   * {@code startup_timeout} ran out, whichever comes first, and never exceptionally: as CoreDNS,
+   * the server serves unsynced after the timeout (misses answer SERVFAIL until the first sync).
+   */
+  @Override
+  public CompletionStage<Void> start() throws Exception {
     finder.localAddresses(localAddresses());
     podNamespaces.hostSearch(PodNamespaces.searchDomains(RESOLV_CONF));
     Projection projection = new Projection(config.endpointPodNames());
     ClusterSource created =
         config.apiSource() instanceof KubernetesConfig.OfflineDirectory
-            ? new DirectorySource(config, index, projection, context.clock())
-            : new InformerSource(config, index, projection, metrics, context.clock(), context.scheduler(),
-                InformerSource.LIST_STALL);
+            ? new DirectorySource(config, index, projection, context.clock(), context.ticker())
+            : new InformerSource(config, index, projection, metrics, context.clock(), context.ticker(),
+                context.scheduler(), InformerSource.LIST_STALL);
     source = created;
     if (podsWanted) {
       created.watchPods();
     }
-    created.start();
+    startupTimeout = context.scheduler().schedule(
+        this::startupTimedOut, config.startupTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    try {
+      created.start();
+    } catch (Exception e) {
+      // The server stops only the plugins that started.
+      stop();
+      throw e;
+    }
     metrics.registerGauges(this::objectSamples, this::syncAgeSamples);
-    awaitFirstSync();
+    created.firstSync().thenRun(this::firstSynced);
+    return startup;
   }
 
-  private void awaitFirstSync() throws InterruptedException {
-    long deadline = System.nanoTime() + config.startupTimeout().toNanos();
-    while (!synced() && System.nanoTime() < deadline) {
-      Thread.sleep(SYNC_POLL_MILLIS);
+  private void firstSynced() {
+    ScheduledFuture<?> timeout = startupTimeout;
+    if (timeout != null) {
+      timeout.cancel(false);
     }
-    if (synced()) {
-      LOG.info(
-          "kubernetes: synced {} services, {} endpoint slices, {} namespaces",
-          index.serviceCount(),
-          index.sliceCount(),
-          index.namespaceCount());
-    } else {
+    LOG.info(
+        "kubernetes: synced {} services, {} endpoint slices, {} namespaces",
+        index.serviceCount(),
+        index.sliceCount(),
+        index.namespaceCount());
+    startup.complete(null);
+  }
+
+  private void startupTimedOut() {
+    if (!synced() && startup.complete(null)) {
       LOG.warn(
           "kubernetes: starting server with unsynced Kubernetes API after {}; misses answer SERVFAIL"
               + " until the first sync",
@@ -195,9 +227,15 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
 
   @Override
   public void stop() {
+    ScheduledFuture<?> timeout = startupTimeout;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
     ClusterSource current = source;
     if (current != null) {
       current.close();
     }
+    // A stopped plugin will not sync: nothing may wait for it.
+    startup.complete(null);
   }
 }

@@ -91,7 +91,7 @@ final class ObjectFiles {
     meta.setNamespace(text(metadata, "namespace"));
     if (metadata.has("labels")) {
       Map<String, String> labels = new LinkedHashMap<>();
-      metadata.path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+      metadata.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
       meta.setLabels(labels);
     }
     return meta;
@@ -110,7 +110,7 @@ final class ObjectFiles {
       serviceSpec.setExternalIPs(texts(spec.path("externalIPs")));
       if (spec.has("selector")) {
         Map<String, String> selector = new LinkedHashMap<>();
-        spec.path("selector").fields().forEachRemaining(e -> selector.put(e.getKey(), e.getValue().asText()));
+        spec.path("selector").properties().forEach(e -> selector.put(e.getKey(), e.getValue().asText()));
         serviceSpec.setSelector(selector);
       }
       serviceSpec.setPorts(list(spec.path("ports"), port -> {

@@ -1,15 +1,17 @@
 package dev.corvus.dns.plugin.kubernetes;
 
-import dev.corvus.dns.api.plugin.PodNamespaceLookup;
+import dev.corvus.dns.api.capability.PodNamespaceLookup;
+import dev.corvus.dns.api.config.ResolvConf;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.TextParseException;
 
 /**
  * The {@link PodNamespaceLookup} {@code autopath @kubernetes} uses: the namespace of a client pod
@@ -19,6 +21,8 @@ import org.xbill.DNS.TextParseException;
  * watches them only when autopath (or {@code pods verified}) needs them.
  */
 final class PodNamespaces implements PodNamespaceLookup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PodNamespaces.class);
 
   private final ClusterIndex index;
   private final Name zone;
@@ -55,29 +59,18 @@ final class PodNamespaces implements PodNamespaceLookup {
   }
 
   /**
-   * The search domains of a resolv.conf: the last {@code search} or {@code domain} line wins, as
-   * the resolver reads it (resolv.conf(5)); none when the file is missing.
+   * The search domains of the server's resolv.conf ({@link ResolvConf}: the last {@code search}
+   * or {@code domain} line wins); none when the file is missing or cannot be read, which is
+   * logged.
    */
   static List<Name> searchDomains(Path resolvConf) {
-    List<Name> domains = List.of();
     try {
-      for (String line : Files.readAllLines(resolvConf)) {
-        String[] fields = line.trim().split("\\s+");
-        if (fields.length > 1 && (fields[0].equals("search") || fields[0].equals("domain"))) {
-          List<Name> parsed = new ArrayList<>();
-          for (int i = 1; i < fields.length && !fields[i].startsWith("#") && !fields[i].startsWith(";"); i++) {
-            try {
-              parsed.add(Name.fromString(fields[i], Name.root));
-            } catch (TextParseException e) {
-              // resolv.conf(5) resolvers skip a domain they cannot parse
-            }
-          }
-          domains = parsed;
-        }
-      }
-    } catch (IOException e) {
+      return ResolvConf.read(resolvConf).search();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("kubernetes: no host search domains for autopath: cannot read {}: {}", resolvConf, e.getMessage());
       return List.of();
     }
-    return domains;
   }
 }

@@ -118,7 +118,7 @@ class K8sExternalTest {
         notes(server.explain("nope.shop.example.org.", Type.A, client)));
   }
 
-  private static List<String> notes(dev.corvus.dns.api.plugin.Explanation explanation) {
+  private static List<String> notes(dev.corvus.dns.api.capability.Explanation explanation) {
     return explanation.steps().stream()
         .filter(step -> step.directive().equals("k8s_external"))
         .flatMap(step -> step.notes().stream())

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -60,18 +63,19 @@ final class Dns {
     assertEquals(Rcode.string(expected), Rcode.string(message.getRcode()), () -> "response:\n" + message);
   }
 
-  /** Queries until {@code condition} holds or {@code millis} pass; fails with the last answer. */
-  Message awaitAnswer(String name, int type, long millis, Predicate<Message> condition) {
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    Message last = null;
-    while (System.nanoTime() < deadline) {
-      last = query(name, type);
-      if (condition.test(last)) {
-        return last;
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll interval, not a wait for a state
+  /**
+   * Queries until {@code condition} holds or {@code millis} pass (the change comes from the API
+   * server, through the plugin's watch); fails with the last answer.
+   */
+  Message awaitAnswer(String name, int type, long millis, Predicate<Message> condition) throws InterruptedException {
+    AtomicReference<Message> last = new AtomicReference<>();
+    boolean matched = Poll.until(Duration.ofMillis(millis), () -> {
+      last.set(query(name, type));
+      return condition.test(last.get());
+    });
+    if (!matched) {
+      fail("no matching answer for " + name + " within " + millis + " ms; last:\n" + last.get());
     }
-    fail("no matching answer for " + name + " within " + millis + " ms; last:\n" + last);
-    return last;
+    return last.get();
   }
 }

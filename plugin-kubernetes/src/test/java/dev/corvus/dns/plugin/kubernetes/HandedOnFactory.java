@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.kubernetes;
 
-import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
@@ -21,10 +20,10 @@ import org.xbill.DNS.Type;
 /**
  * Test-only directive {@code handed_on}, placed right after {@code kubernetes}: answers whatever
  * reaches it with recognisable records, so tests see what kubernetes handed on (fallthrough) and
- * what ExternalName targets resolve to through the server.
+ * what ExternalName targets resolve to through the server. Register an instance with {@code
+ * Corvus.builder().plugin(new HandedOnFactory())}.
  */
-@AutoService(PluginFactory.class)
-public final class HandedOnFactory implements PluginFactory {
+final class HandedOnFactory implements PluginFactory {
 
   static final Name PTR_TARGET = Name.fromConstantString("handed-on.test.");
   static final String V4 = "192.0.2.1";

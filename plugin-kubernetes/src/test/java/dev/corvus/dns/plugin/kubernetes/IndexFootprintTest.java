@@ -63,8 +63,7 @@ class IndexFootprintTest {
     for (int i = 0; i < requests.length; i++) {
       org.xbill.DNS.Message m = dev.corvus.dns.server.client.DnsClient.newQuery(
           "svc-" + random.nextInt(100) + ".ns-" + random.nextInt(100) + ".svc.cluster.local.", org.xbill.DNS.Type.A);
-      requests[i] = dev.corvus.dns.api.Request.of(m, new java.net.InetSocketAddress("127.0.0.1", 5353),
-          dev.corvus.dns.api.Transport.UDP, org.xbill.DNS.Name.root, "dns://:53", new dev.corvus.dns.api.QueryContext(0));
+      requests[i] = dev.corvus.dns.testkit.Queries.request(m);
     }
     long answers = 0;
     long start = 0;
@@ -73,22 +72,9 @@ class IndexFootprintTest {
         start = System.nanoTime();
       }
       dev.corvus.dns.api.Request request = requests[i % requests.length];
-      org.xbill.DNS.Message response = handler.handle(new dev.corvus.dns.api.Chain() {
-        @Override
-        public dev.corvus.dns.api.Request request() {
-          return request;
-        }
-
-        @Override
-        public java.util.concurrent.CompletionStage<org.xbill.DNS.Message> proceed(dev.corvus.dns.api.Request r) {
-          throw new AssertionError("not handed on");
-        }
-
-        @Override
-        public boolean hasNext() {
-          return false;
-        }
-      }).toCompletableFuture().join();
+      org.xbill.DNS.Message response = handler.handle(dev.corvus.dns.testkit.PluginTestKit.chain(request, chain -> {
+        throw new AssertionError("not handed on");
+      })).toCompletableFuture().join();
       answers += response.getSection(org.xbill.DNS.Section.ANSWER).size();
     }
     double nanos = (System.nanoTime() - start) / (n / 2.0);

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.Fallthrough;
+import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
-import dev.corvus.dns.server.testkit.MetricsText;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.ManualClock;
+import dev.corvus.dns.testkit.MetricsText;
+import dev.corvus.dns.testkit.Poll;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
@@ -98,6 +101,65 @@ class InformerStallTest {
     }
   }
 
+  @Test
+  void aStallIsMeasuredOnTheTicker() throws Exception {
+    try (MockApiServer api = new MockApiServer(crud -> new Dispatcher() {
+      @Override
+      public MockResponse dispatch(RecordedRequest request) {
+        MockResponse response = crud.dispatch(request);
+        boolean namespaceList = request.getPath().startsWith("/api/v1/namespaces?")
+            && !request.getPath().contains("watch=true");
+        return namespaceList ? response.setBodyDelay(Duration.ofHours(1)) : response;
+      }
+
+      @Override
+      public void shutdown() {
+        crud.shutdown();
+      }
+    })) {
+      Fixtures.populate(api.client());
+      ManualClock ticker = new ManualClock();
+      try (Informers informers = new Informers(api, ticker, Duration.ofMinutes(1))) {
+        informers.source.start();
+        assertTrue(Poll.until(WAIT, () -> informers.source.resourceStatus().stream()
+                .filter(status -> status.resource().equals("services")).allMatch(ClusterSource.ResourceStatus::connected)),
+            "the services are watched; the namespaces list hangs");
+        assertEquals(0, informers.scrape().sum("corvus_kubernetes_informer_restarts_total"),
+            "no stall while the ticker stands, however long the list takes");
+
+        ticker.advance(Duration.ofSeconds(61));
+
+        assertTrue(Poll.until(WAIT, () -> informers.scrape().sum("corvus_kubernetes_informer_restarts_total",
+            Map.of("resource", "namespaces")) >= 1), "a minute on the ticker without progress is a stall");
+        assertEquals(0, informers.scrape().sum("corvus_kubernetes_informer_restarts_total", Map.of("resource", "services")),
+            "a watching informer is never stalled");
+      }
+    }
+  }
+
+  @Test
+  void theAgeOfTheDataIsMeasuredOnTheTicker() throws Exception {
+    try (MockApiServer api = new MockApiServer()) {
+      Fixtures.populate(api.client());
+      ManualClock ticker = new ManualClock();
+      try (Informers informers = new Informers(api, ticker, Duration.ofHours(1))) {
+        InformerSource source = informers.source;
+        source.start();
+        source.firstSync().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertTrue(Poll.until(WAIT, () -> source.resourceStatus().stream().allMatch(ClusterSource.ResourceStatus::connected)));
+        assertEquals(Duration.ZERO, source.syncAge().get("services"));
+
+        api.stop();
+        assertTrue(Poll.until(WAIT, () -> source.resourceStatus().stream().noneMatch(ClusterSource.ResourceStatus::connected)),
+            "every watch lost");
+        assertEquals(Duration.ZERO, source.syncAge().get("services"), "the ticker has not moved, whatever the wall clock did");
+        ticker.advance(Duration.ofSeconds(42));
+        assertEquals(Duration.ofSeconds(42), source.syncAge().get("services"));
+        api.restart();
+      }
+    }
+  }
+
   /** An informer source on {@code api} with the short stall time, its index, metrics and scheduler. */
   private static final class Informers implements AutoCloseable {
     final Clock clock = Clock.systemUTC();
@@ -107,8 +169,12 @@ class InformerStallTest {
     final InformerSource source;
 
     Informers(MockApiServer api) {
+      this(api, Ticker.system(), STALL);
+    }
+
+    Informers(MockApiServer api, Ticker ticker, Duration stall) {
       source = new InformerSource(config(api.url()), index, new Projection(false),
-          new KubernetesMetrics(metrics, clock), clock, scheduler, STALL);
+          new KubernetesMetrics(metrics, clock), clock, ticker, scheduler, stall);
     }
 
     MetricsText scrape() {

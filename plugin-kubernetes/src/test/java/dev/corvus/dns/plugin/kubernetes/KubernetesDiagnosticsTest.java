@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.api.plugin.Explanation;
+import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.server.Corvus;
-import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.testkit.MetricsText;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -53,6 +53,7 @@ class KubernetesDiagnosticsTest {
     fallthroughServer = Corvus.builder()
         .corefile(".:0 {\n  kubernetes cluster.local {\n    endpoint " + api.url()
             + "\n    pods insecure\n    fallthrough\n  }\n  handed_on\n}\n")
+        .plugin(new HandedOnFactory())
         .dnsPort(0)
         .start();
   }
@@ -112,7 +113,7 @@ class KubernetesDiagnosticsTest {
             + "\n    namespaces team-a\n  }\n}\n")
         .dnsPort(0)
         .start()) {
-      assertTrue(dev.corvus.dns.server.testkit.Poll.until(Duration.ofSeconds(10), restricted::isReady), "synced");
+      assertTrue(dev.corvus.dns.testkit.Poll.until(Duration.ofSeconds(10), restricted::isReady), "synced");
       List<String> notes = notes(restricted, "1.0.96.10.in-addr.arpa.", Type.PTR);
       assertNote(notes, "no service or endpoint has address 10.96.0.1: NXDOMAIN");
       assertTrue(notes.stream().noneMatch(n -> n.contains("default/kubernetes")), notes::toString);

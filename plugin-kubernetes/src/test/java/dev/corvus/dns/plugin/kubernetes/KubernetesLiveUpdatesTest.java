@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
-import dev.corvus.dns.server.testkit.Poll;
+import dev.corvus.dns.testkit.Poll;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -69,9 +71,9 @@ class KubernetesLiveUpdatesTest {
         assertTrue(rdata(dns.query("db.team-a.svc.cluster.local.", Type.A)).contains("10.244.4.40"));
         // The latency is observed right after the index is updated, so it may trail the answer.
         String expected = "coredns_kubernetes_dns_programming_duration_seconds_count{service_kind=\"headless_with_selector\"} 1";
-        Poll.until(java.time.Duration.ofSeconds(5), () -> server.scrapeMetrics().contains(expected));
+        assertTrue(Poll.until(Duration.ofSeconds(5), () -> server.scrapeMetrics().contains(expected)),
+            server::scrapeMetrics);
         String metrics = server.scrapeMetrics();
-        assertTrue(metrics.contains(expected), metrics);
         assertTrue(metrics.contains("corvus_kubernetes_objects{resource=\"services\"} 8"), metrics);
 
         api.client().discovery().v1().endpointSlices().inNamespace("team-a").withName("db-4").delete();
@@ -118,29 +120,25 @@ class KubernetesLiveUpdatesTest {
       Fixtures.populate(api.client());
       Dns dns = new Dns(server);
       dns.awaitAnswer("web.team-a.svc.cluster.local.", Type.A, 20_000, r -> rdata(r).equals(List.of("10.96.1.1")));
-      long deadline = System.nanoTime() + 5_000_000_000L;
-      while (!server.isReady() && System.nanoTime() < deadline) {
-        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-      }
-      assertTrue(server.isReady());
+      assertTrue(Poll.until(Duration.ofSeconds(5), server::isReady), "ready once synced");
     } finally {
       api.close();
     }
   }
 
   /** Polls the scrape until the sample {@code series} satisfies {@code condition}. */
-  private static String awaitMetric(Corvus server, String series, java.util.function.DoublePredicate condition) {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = server.scrapeMetrics();
-      for (String line : last.split("\n")) {
+  private static void awaitMetric(Corvus server, String series, java.util.function.DoublePredicate condition)
+      throws InterruptedException {
+    AtomicReference<String> last = new AtomicReference<>("");
+    boolean matched = Poll.until(Duration.ofSeconds(20), () -> {
+      last.set(server.scrapeMetrics());
+      for (String line : last.get().split("\n")) {
         if (line.startsWith(series + " ") && condition.test(Double.parseDouble(line.substring(series.length() + 1)))) {
-          return line;
+          return true;
         }
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
-    }
-    throw new AssertionError("metric " + series + " never matched; last scrape:\n" + last);
+      return false;
+    });
+    assertTrue(matched, () -> "metric " + series + " never matched; last scrape:\n" + last.get());
   }
 }

@@ -145,6 +145,7 @@ class KubernetesOptionsTest {
     try (Corvus s =
         Corvus.builder()
             .corefile(".:0 {\n  kubernetes cluster.local {\n    endpoint " + api.url() + "\n    fallthrough\n  }\n  handed_on\n}\n")
+            .plugin(new HandedOnFactory())
             .dnsPort(0)
             .start()) {
       Dns dns = new Dns(s);

@@ -44,6 +44,7 @@ class KubernetesRecordsTest {
                     + "  }\n"
                     + "  handed_on\n"
                     + "}\n")
+            .plugin(new HandedOnFactory())
             .dnsPort(0)
             .start();
     dns = new Dns(server);

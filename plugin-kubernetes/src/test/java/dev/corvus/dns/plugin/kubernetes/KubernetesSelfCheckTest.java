@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.api.plugin.SelfCheck;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
 import dev.corvus.dns.api.plugin.SelfCheck.Severity;
-import dev.corvus.dns.server.testkit.PluginTestKit;
+import dev.corvus.dns.testkit.PluginTestKit;
 import io.fabric8.kubernetes.api.model.NamespaceListBuilder;
 import io.fabric8.kubernetes.api.model.ServiceListBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
@@ -145,9 +145,12 @@ class KubernetesSelfCheckTest {
     assertEquals(Severity.PROBLEM, broken.severity());
     assertTrue(broken.detail().startsWith("1 of 2 files do not parse; fix or remove them: broken.yaml: "), broken::detail);
 
-    Path missing = dir.resolve("missing");
-    SelfCheck absent = (SelfCheck) kit.create(new KubernetesFactory(), "kubernetes cluster.local {\n  offline " + missing + "\n}");
-    assertEquals(List.of(Finding.problem("offline directory " + missing,
+    // A directory missing when the configuration is read is a configuration error; one removed
+    // afterwards is what doctor finds.
+    Path removed = Files.createDirectory(dir.resolve("removed"));
+    SelfCheck absent = (SelfCheck) kit.create(new KubernetesFactory(), "kubernetes cluster.local {\n  offline " + removed + "\n}");
+    Files.delete(removed);
+    assertEquals(List.of(Finding.problem("offline directory " + removed,
         "not a directory; create it or fix the offline option")), absent.check(TIMEOUT));
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.metrics.PrometheusMetrics;
-import dev.corvus.dns.server.testkit.MetricsText;
+import dev.corvus.dns.testkit.MetricsText;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

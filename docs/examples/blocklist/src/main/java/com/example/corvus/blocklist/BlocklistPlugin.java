@@ -8,6 +8,7 @@ import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.ReadinessProvider;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -50,13 +51,17 @@ final class BlocklistPlugin implements Plugin, ReadinessProvider {
     return Optional.of(handler);
   }
 
-  /** Reads the file on the server's scheduler, now and then every {@code refresh}. */
+  /**
+   * Reads the file on the server's scheduler, now and then every {@code refresh}; serving does
+   * not wait for it (readiness does).
+   */
   @Override
-  public void start() {
+  public CompletionStage<Void> start() {
     long refreshMillis = config.refresh().toMillis();
     reading = refreshMillis == 0
         ? scheduler.schedule(this::read, 0, TimeUnit.MILLISECONDS)
         : scheduler.scheduleWithFixedDelay(this::read, 0, refreshMillis, TimeUnit.MILLISECONDS);
+    return STARTED;
   }
 
   @Override

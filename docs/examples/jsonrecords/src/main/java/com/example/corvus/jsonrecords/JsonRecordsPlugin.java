@@ -6,6 +6,7 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.plugin.Plugin;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,8 +33,9 @@ final class JsonRecordsPlugin implements Plugin {
     return Optional.of(handler);
   }
 
+  /** Reads the file before the server serves: its records are the plugin's whole state. */
   @Override
-  public void start() throws IOException {
+  public CompletionStage<Void> start() throws IOException {
     RecordTable read;
     try {
       read = RecordTable.read(config.file(), config.ttl().toSeconds());
@@ -48,5 +50,6 @@ final class JsonRecordsPlugin implements Plugin {
     table.set(read);
     LOG.info("jsonrecords: {} {} from {} (read with Jackson {})", read.size(),
         read.size() == 1 ? "name" : "names", config.file(), RecordTable.jacksonVersion());
+    return STARTED;
   }
 }

@@ -1,0 +1,47 @@
+package dev.corvus.dns.api.io;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+
+/**
+ * One I/O thread of the server: an executor, timers, and sockets whose callbacks all run on this
+ * thread. Sockets opened here must be used from here ({@link #inLoop()}); hand work over with
+ * {@link #execute}. A plugin must never block this thread.
+ */
+public interface IoLoop extends Executor {
+
+  /** Whether the calling thread is this loop's thread. */
+  boolean inLoop();
+
+  /**
+   * Runs {@code task} on this loop after {@code delayNanos}.
+   *
+   * @return a handle to cancel the task before it runs
+   */
+  Scheduled schedule(Runnable task, long delayNanos);
+
+  /**
+   * Opens a UDP socket on a random ephemeral port (the kernel picks it: with a random query ID,
+   * RFC 5452's defence against forged answers), connected to {@code remote}: the kernel delivers
+   * only {@code remote}'s datagrams and reports ICMP errors for it (port unreachable: nobody
+   * listens), which arrive at {@link DatagramHandler#failed} at once instead of as a timeout. Sends
+   * made before the socket is bound wait for it. Call on this loop. When binding fails at once,
+   * the handler is told ({@code failed}, then {@code closed}) before this method returns.
+   */
+  DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler);
+
+  /**
+   * Opens a TCP connection (with TLS when {@code options} say so) to {@code remote} carrying DNS
+   * messages with the two-byte length prefix of RFC 1035 §4.2.2, which the connection adds and
+   * strips. Sends made before the connection (and its handshake) is up wait for it. Call on this
+   * loop. When connecting fails at once, the handler's {@code closed} is called before this method
+   * returns.
+   */
+  StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler);
+
+  /** A task scheduled on a loop. */
+  interface Scheduled {
+    /** Cancels the task unless it ran already; harmless after it ran. */
+    void cancel();
+  }
+}

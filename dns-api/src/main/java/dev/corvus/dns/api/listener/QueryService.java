@@ -1,0 +1,37 @@
+package dev.corvus.dns.api.listener;
+
+import dev.corvus.dns.api.Transport;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The server's query path as a listener uses it: bytes in, bytes out. It parses the query, routes
+ * it to the server block of the configuration being served, runs the chain, and encodes the
+ * response (for a datagram transport truncated to the client's payload size). Malformed input
+ * gets FORMERR or is dropped and counted; nothing a client sends makes it throw.
+ */
+public interface QueryService {
+
+  /**
+   * Runs one query. May answer before it returns (answers from memory) or later, from any thread.
+   *
+   * @param wire the query, from its position to its limit; read only during this call
+   * @param client the client's address (for acl, view, logs)
+   * @param transport how the query arrived, e.g. {@link Transport#HTTPS}
+   * @param sink receives the response exactly once
+   */
+  void query(ByteBuffer wire, InetSocketAddress client, Transport transport, ResponseSink sink);
+
+  /** Receives the response to one query. */
+  interface ResponseSink {
+    /** The encoded response, to send to the client as it is. */
+    void respond(byte[] wire);
+
+    /**
+     * No response: the query was dropped (malformed beyond a header, refused by policy, shed under
+     * load). A transport whose client waits for an answer closes the stream or answers with its
+     * own error.
+     */
+    void drop();
+  }
+}

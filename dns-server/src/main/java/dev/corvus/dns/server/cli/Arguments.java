@@ -1,0 +1,53 @@
+package dev.corvus.dns.server.cli;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A command line read against a {@link CommandSyntax}: every value already of its kind, so a
+ * command reads no raw text.
+ */
+final class Arguments {
+
+  private final Map<Option<?>, Object> options;
+  private final Map<Operand<?>, Object> operands;
+  private final Map<String, String> parameters;
+  private final boolean helpRequested;
+
+  Arguments(Map<Option<?>, Object> options, Map<Operand<?>, Object> operands, Map<String, String> parameters,
+      boolean helpRequested) {
+    this.options = new IdentityHashMap<>(options);
+    this.operands = new IdentityHashMap<>(operands);
+    this.parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    this.helpRequested = helpRequested;
+  }
+
+  /** The option's value, or its default when it was not given. */
+  @SuppressWarnings("unchecked") // values are stored by the option that read them
+  <T> T get(Option<T> option) {
+    return options.containsKey(option) ? (T) options.get(option) : option.defaultValue();
+  }
+
+  boolean has(Option<?> option) {
+    return options.containsKey(option);
+  }
+
+  /** The operand's value, empty when an optional operand was not given. */
+  @SuppressWarnings("unchecked") // values are stored by the operand that read them
+  <T> Optional<T> get(Operand<T> operand) {
+    return Optional.ofNullable((T) operands.get(operand));
+  }
+
+  /** The {@code KEY=VALUE} arguments, in the order given. */
+  Map<String, String> parameters() {
+    return parameters;
+  }
+
+  /** Whether {@code -h}, {@code -help} or {@code --help} was given. */
+  boolean helpRequested() {
+    return helpRequested;
+  }
+}

@@ -1,0 +1,232 @@
+package dev.corvus.dns.server.routing;
+
+import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.io.IoLoop;
+import dev.corvus.dns.api.metadata.MetadataSink;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * The server's {@link QueryContext}: what handlers may read and add, and what only the server
+ * records — the responding directive, the metadata collected for the block, the wire form
+ * offered for the response, and the listeners it fires once the response is written.
+ */
+public final class ServerQueryContext implements QueryContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServerQueryContext.class);
+
+  private final long startNanos;
+  private final boolean explaining;
+  private final boolean overloaded;
+  private final IoLoop loop;
+  private volatile String respondedBy = "";
+  /** Attributes as key, value, key, value...: a query carries a handful at most. */
+  private Object[] attributes;
+  private int attributeCount;
+  private List<ResponseListener> listeners;
+  private Map<String, Metadatum> metadata;
+  private WireForm wireForm;
+
+  /**
+   * @param startNanos when the query was read
+   * @param explaining whether the query is a side-effect-free explanation
+   * @param overloaded whether the server was at its in-flight bound when the query arrived
+   * @param loop the I/O loop the query arrived on
+   */
+  public ServerQueryContext(long startNanos, boolean explaining, boolean overloaded, IoLoop loop) {
+    this.startNanos = startNanos;
+    this.explaining = explaining;
+    this.overloaded = overloaded;
+    this.loop = loop;
+  }
+
+  @Override
+  public long startNanos() {
+    return startNanos;
+  }
+
+  @Override
+  public boolean explaining() {
+    return explaining;
+  }
+
+  @Override
+  public boolean overloaded() {
+    return overloaded;
+  }
+
+  @Override
+  public IoLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public String respondedBy() {
+    return respondedBy;
+  }
+
+  /**
+   * Records the directive that produced the response; the server's chain calls it (and the test
+   * kit's chain harness, which plays the server's part).
+   */
+  public void respondedBy(String directive) {
+    this.respondedBy = directive;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public synchronized <T> T get(Key<T> key) {
+    for (int i = 0; i < attributeCount; i += 2) {
+      if (attributes[i].equals(key)) {
+        return (T) attributes[i + 1];
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public synchronized <T> void put(Key<T> key, T value) {
+    for (int i = 0; i < attributeCount; i += 2) {
+      if (attributes[i].equals(key)) {
+        attributes[i + 1] = value;
+        return;
+      }
+    }
+    if (attributes == null) {
+      attributes = new Object[4];
+    } else if (attributeCount == attributes.length) {
+      attributes = java.util.Arrays.copyOf(attributes, attributeCount * 2);
+    }
+    attributes[attributeCount++] = key;
+    attributes[attributeCount++] = value;
+  }
+
+  @Override
+  public synchronized void onWritten(ResponseListener listener) {
+    if (listeners == null) {
+      listeners = new ArrayList<>(2);
+    }
+    listeners.add(listener);
+  }
+
+  /**
+   * Tells every listener about the response; called once by the server after writing, on the
+   * query's loop.
+   *
+   * @param response the response as sent, or {@code null} when the query was dropped
+   * @param wireBytes its size on the wire
+   */
+  public void fireWritten(Message response, int wireBytes) {
+    List<ResponseListener> list;
+    synchronized (this) {
+      list = listeners;
+      listeners = null;
+    }
+    if (list == null) {
+      return;
+    }
+    for (ResponseListener listener : list) {
+      try {
+        listener.written(response, wireBytes);
+      } catch (RuntimeException e) {
+        LOG.warn("a response listener failed: {}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public synchronized Optional<String> metadata(String label) {
+    Metadatum value = metadata == null ? null : metadata.get(label);
+    return value == null ? Optional.empty() : Optional.ofNullable(value.get());
+  }
+
+  /** Where the {@code metadata} directive's providers publish this query's labels. */
+  public MetadataSink metadataSink() {
+    return (label, value) -> {
+      synchronized (this) {
+        if (metadata == null) {
+          metadata = new HashMap<>();
+        }
+        metadata.put(label, new Metadatum(value));
+      }
+    };
+  }
+
+  @Override
+  public synchronized void offerWireForm(Message response, byte[] wire) {
+    if (wire.length >= Header.LENGTH) {
+      wireForm = new WireForm(response, wire, snapshot(response));
+    }
+  }
+
+  /**
+   * The wire form offered for {@code response} when {@code response} is the message it was
+   * offered for and nothing changed it since; {@code null} otherwise. The ID in it is not the
+   * query's; callers copy it and leave the returned array as it is.
+   */
+  public synchronized byte[] wireFormOf(Message response) {
+    WireForm form = wireForm;
+    if (form == null || form.message() != response) {
+      return null;
+    }
+    byte[] header = response.getHeader().toWire();
+    // Flags, opcode, rcode and the four counts; the ID is the server's to set.
+    for (int i = 2; i < Header.LENGTH; i++) {
+      if (header[i] != form.wire()[i]) {
+        return null;
+      }
+    }
+    Record[][] now = snapshot(response);
+    for (int section = 0; section < now.length; section++) {
+      Record[] was = form.records()[section];
+      if (was.length != now[section].length) {
+        return null;
+      }
+      for (int i = 0; i < was.length; i++) {
+        if (was[i] != now[section][i]) {
+          return null;
+        }
+      }
+    }
+    return form.wire();
+  }
+
+  private static Record[][] snapshot(Message message) {
+    Record[][] records = new Record[Section.ADDITIONAL + 1][];
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      records[section] = message.getSection(section).toArray(Record[]::new);
+    }
+    return records;
+  }
+
+  /** The wire form offered for a message, with the records the message held then. */
+  private record WireForm(Message message, byte[] wire, Record[][] records) {}
+
+  /** A published label, computed at most once. */
+  private static final class Metadatum {
+    private Supplier<String> supplier;
+    private String value;
+
+    Metadatum(Supplier<String> supplier) {
+      this.supplier = supplier;
+    }
+
+    String get() {
+      if (supplier != null) {
+        value = supplier.get();
+        supplier = null;
+      }
+      return value;
+    }
+  }
+}

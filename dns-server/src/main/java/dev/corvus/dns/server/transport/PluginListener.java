@@ -1,0 +1,79 @@
+package dev.corvus.dns.server.transport;
+
+import dev.corvus.dns.api.config.TlsFiles;
+import dev.corvus.dns.api.listener.Listener;
+import dev.corvus.dns.api.listener.ListenerFactory;
+import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.QueryService;
+import dev.corvus.dns.server.io.NettyIoLoops;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A listener of a scheme a plugin provides ({@code https://}, {@code quic://}...): the plugin
+ * reads queries in its protocol; the server's {@link QueryExecutor} answers them from the routes
+ * of the configuration being served, which a reload swaps.
+ */
+public final class PluginListener implements BoundListener {
+
+  private final ListenerKey key;
+  private final AtomicReference<RouteTable> routes;
+  private final Listener listener;
+
+  private PluginListener(ListenerKey key, AtomicReference<RouteTable> routes, Listener listener) {
+    this.key = key;
+    this.routes = routes;
+    this.listener = listener;
+  }
+
+  /**
+   * Binds the plugin's listener for {@code key}.
+   *
+   * @throws IOException when the plugin cannot bind the address
+   */
+  public static PluginListener bind(ListenerKey key, ListenerFactory factory, InetSocketAddress address,
+      Optional<TlsFiles> tls, NettyIoLoops loops, QueryExecutor executor, RouteTable initial) throws IOException {
+    AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
+    QueryService queries = (wire, client, transport, sink) ->
+        executor.execute(wire, client, transport, loops.currentOrNext(), routes::get, sink);
+    Listener listener;
+    try {
+      listener = factory.bind(new ListenerSpec(address, key.label(), tls, loops), queries);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot listen on " + key.label() + ": " + e.getMessage(), e);
+    }
+    return new PluginListener(key, routes, listener);
+  }
+
+  @Override
+  public ListenerKey key() {
+    return key;
+  }
+
+  @Override
+  public void swap(RouteTable table) {
+    routes.set(table);
+  }
+
+  @Override
+  public InetSocketAddress udpAddress() {
+    return null;
+  }
+
+  @Override
+  public InetSocketAddress streamAddress() {
+    return listener.boundAddress();
+  }
+
+  @Override
+  public void stopReading() {
+    listener.stopReading();
+  }
+
+  @Override
+  public void close() {
+    listener.close();
+  }
+}
