@@ -1,17 +1,10 @@
 package dev.corvus.dns.server.cli;
 
-import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.metrics.Metrics;
-import dev.corvus.dns.api.plugin.HttpEndpoints;
-import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.server.Corvus;
-import dev.corvus.dns.server.config.ConfigurationBuilder;
+import dev.corvus.dns.server.config.CorefileCheck;
+import dev.corvus.dns.server.config.OfflineServices;
 import dev.corvus.dns.server.config.RuntimeServices;
-import dev.corvus.dns.server.corefile.Corefile;
-import dev.corvus.dns.server.io.CheckOnlyIoLoops;
-import dev.corvus.dns.server.lifecycle.CorefileSource;
-import dev.corvus.dns.server.metrics.PrometheusMetrics;
 import dev.corvus.dns.server.plugin.LoadedFactory;
 import dev.corvus.dns.server.plugin.PluginCatalog;
 import dev.corvus.dns.server.plugin.PluginLoadingException;
@@ -20,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -166,29 +158,22 @@ public final class Main {
 
   private int check(Arguments arguments) {
     Path conf = arguments.get(CommandLine.CONF);
-    return offline(arguments, (catalog, services) -> {
-      Corefile corefile;
-      CorefileSource source = CorefileSource.ofFile(conf);
-      try {
-        corefile = source.parse(environment, arguments.get(CommandLine.DNS_PORT));
-      } catch (ConfigException e) {
-        err.println(e.getMessage());
-        return 1;
-      } catch (IOException e) {
-        err.println("corvus check: cannot read " + conf + ": " + Failures.describe(e));
-        return 1;
-      }
-      List<ConfigException> errors =
-          new ConfigurationBuilder(catalog, services).check(corefile, source.baseDirectory()).errors();
-      errors.forEach(e -> err.println(e.getMessage()));
-      catalog.refused().forEach(err::println);
-      if (!errors.isEmpty()) {
-        return 1;
-      }
-      out.println(conf + ": OK (" + corefile.blocks().size() + " server block"
-          + (corefile.blocks().size() == 1 ? "" : "s") + ")");
-      return 0;
-    });
+    CorefileCheck.Result result;
+    try {
+      result = CorefileCheck.check(conf, pluginDirectory(arguments), environment,
+          arguments.get(CommandLine.DNS_PORT));
+    } catch (IOException e) {
+      err.println("corvus check: cannot read " + conf + ": " + Failures.describe(e));
+      return 1;
+    }
+    result.errors().forEach(err::println);
+    result.refusedPlugins().forEach(err::println);
+    if (!result.valid()) {
+      return 1;
+    }
+    out.println(conf + ": OK (" + result.serverBlocks() + " server block"
+        + (result.serverBlocks() == 1 ? "" : "s") + ")");
+    return 0;
   }
 
   private int doctor(Arguments arguments) {
@@ -214,21 +199,10 @@ public final class Main {
     }
     ScheduledExecutorService idle = Executors.newSingleThreadScheduledExecutor();
     try {
-      return command.run(catalog, inertServices(idle));
+      return command.run(catalog, OfflineServices.create(idle));
     } finally {
       idle.shutdownNow();
     }
-  }
-
-  /** Services for validation only: creating plugins must not bind, reload or schedule. */
-  private static RuntimeServices inertServices(ScheduledExecutorService idle) {
-    Metrics metrics = new PrometheusMetrics();
-    HttpEndpoints http = (address, path, route) -> {
-      throw new IllegalStateException("corvus check binds no port");
-    };
-    ServerControl control = new InertServerControl();
-    return new RuntimeServices(metrics, http, control, idle, Clock.systemUTC(), Ticker.system(),
-        new CheckOnlyIoLoops(), () -> false);
   }
 
   private int plugins(Arguments arguments) {

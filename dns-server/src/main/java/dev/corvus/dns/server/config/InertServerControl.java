@@ -1,4 +1,4 @@
-package dev.corvus.dns.server.cli;
+package dev.corvus.dns.server.config;
 
 import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.plugin.Inspector;
