@@ -132,6 +132,9 @@ public final class ConfigurationBuilder {
         tls = settings;
       }
     }
+    // The block's bind addresses (empty without bind), for plugins that name this server in answers
+    // as CoreDNS does with its bound IPs (kubernetes' apex NS); a JDK type, as dns-api has none.
+    context.services().export(InetAddress[].class, bind.toArray(new InetAddress[0]));
     for (ServerKey key : block.keys()) {
       if (key.scheme() == Scheme.TLS && tls == null) {
         throw new ConfigException(key.location(), null,

@@ -87,7 +87,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
 
   @Override
   public void start() throws Exception {
-    finder.localAddresses(localAddresses());
+    finder.localAddresses(serverAddresses());
     podNamespaces.hostSearch(PodNamespaces.searchDomains(RESOLV_CONF));
     Projection projection = new Projection(config.endpointPodNames());
     ClusterSource created =
@@ -158,6 +158,19 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
       samples.add(new Metrics.Sample(List.of(age.getKey()), age.getValue().toMillis() / 1000.0));
     }
     return samples;
+  }
+
+  /**
+   * The addresses the apex NS records stand for, as CoreDNS's bound IPs: the server block's {@code
+   * bind} addresses (the server exports them as {@code InetAddress[]}, empty without {@code bind}),
+   * else the machine's.
+   */
+  private List<InetAddress> serverAddresses() {
+    List<InetAddress> bound = context.services().lookup(InetAddress[].class).stream()
+        .flatMap(java.util.Arrays::stream)
+        .filter(address -> !address.isAnyLocalAddress())
+        .toList();
+    return bound.isEmpty() ? localAddresses() : bound;
   }
 
   /**
