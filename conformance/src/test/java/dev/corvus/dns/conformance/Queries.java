@@ -1,0 +1,38 @@
+package dev.corvus.dns.conformance;
+
+import dev.corvus.dns.conformance.ConformanceFile.CaseSpec;
+import java.util.concurrent.ThreadLocalRandom;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/** The query a case sends, built as CoreDNS's {@code test.Case.Msg} builds it. */
+final class Queries {
+
+  private Queries() {}
+
+  static Message of(CaseSpec c) throws TextParseException {
+    int type = Type.value(c.qtype());
+    if (type < 0) {
+      throw new IllegalArgumentException("unknown type " + c.qtype());
+    }
+    int dclass = c.qclass() == null ? DClass.IN : DClass.value(c.qclass());
+    Message query = Message.newQuery(Record.newRecord(Name.fromString(c.qname(), Name.root), type, dclass));
+    query.getHeader().setID(ThreadLocalRandom.current().nextInt(0x10000));
+    // miekg/dns's SetQuestion asks for recursion
+    query.getHeader().setFlag(Flags.RD);
+    if (c.doBit()) {
+      query.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+    } else if (c.bufsize() != null) {
+      query.addRecord(new OPTRecord(c.bufsize(), 0, 0), Section.ADDITIONAL);
+    }
+    return query;
+  }
+}
