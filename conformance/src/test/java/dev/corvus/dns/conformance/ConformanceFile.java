@@ -51,9 +51,15 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
 
   /**
    * An upstream stub: answers each query from the first entry whose name and type match (case
-   * insensitive), otherwise with {@code fallback}, otherwise REFUSED.
+   * insensitive), otherwise with {@code fallback}, otherwise, with {@code echo}, with a TXT record
+   * describing the query it received, otherwise REFUSED.
+   *
+   * @param echo answer unmatched queries with {@code QNAME 5 IN TXT "QNAME TYPE CLASS" "EDNS"
+   *     "CODE:HEX"...}, where EDNS is {@code no edns}, {@code edns} or {@code edns do}, followed by
+   *     the query's EDNS0 options: the query as the plugins before {@code forward} left it, as
+   *     CoreDNS's tests see it through their echoing next handler ({@code msgPrinter})
    */
-  record StubSpec(List<StubAnswer> answers, StubAnswer fallback) {
+  record StubSpec(List<StubAnswer> answers, StubAnswer fallback, boolean echo) {
 
     StubSpec {
       answers = answers == null ? List.of() : List.copyOf(answers);
@@ -86,7 +92,10 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    *     {@code test.Case} does)
    * @param bufsize an EDNS0 buffer size to advertise without DO
    * @param client the client's source address (a loopback address), 127.0.0.1 by default
+   * @param options EDNS0 options the query carries, as {@code CODE:HEX} (implies EDNS0)
    * @param rcode the expected rcode mnemonic, NOERROR by default
+   * @param question the question the response must carry, as {@code NAME TYPE}, when the CoreDNS
+   *     test checks it
    * @param answer expected answer records in zone-file syntax; a TTL of 303 matches any TTL, as in
    *     CoreDNS's test helpers
    * @param ns expected authority records
@@ -111,7 +120,9 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       @JsonProperty("do") boolean doBit,
       Integer bufsize,
       String client,
+      List<String> options,
       String rcode,
+      String question,
       List<String> answer,
       List<String> ns,
       List<String> extra,

@@ -1,10 +1,15 @@
 package dev.corvus.dns.conformance;
 
 import dev.corvus.dns.conformance.ConformanceFile.CaseSpec;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -28,10 +33,18 @@ final class Queries {
     query.getHeader().setID(ThreadLocalRandom.current().nextInt(0x10000));
     // miekg/dns's SetQuestion asks for recursion
     query.getHeader().setFlag(Flags.RD);
+    List<EDNSOption> options = new ArrayList<>();
+    if (c.options() != null) {
+      for (String option : c.options()) {
+        int colon = option.indexOf(':');
+        options.add(new GenericEDNSOption(Integer.decode(option.substring(0, colon)),
+            HexFormat.of().parseHex(option.substring(colon + 1))));
+      }
+    }
     if (c.doBit()) {
-      query.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
-    } else if (c.bufsize() != null) {
-      query.addRecord(new OPTRecord(c.bufsize(), 0, 0), Section.ADDITIONAL);
+      query.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO, options), Section.ADDITIONAL);
+    } else if (c.bufsize() != null || c.options() != null) {
+      query.addRecord(new OPTRecord(c.bufsize() == null ? 4096 : c.bufsize(), 0, 0, 0, options), Section.ADDITIONAL);
     }
     return query;
   }

@@ -37,6 +37,13 @@ final class ResponseCheck {
         problems.add("rcode " + Rcode.string(rcode) + ", expected " + want);
       }
     }
+    if (expected.question() != null) {
+      Record q = response.getQuestion();
+      String actual = q == null ? "(none)" : q.getName() + " " + Type.string(q.getType());
+      if (!actual.equals(expected.question())) {
+        problems.add("question " + actual + ", expected " + expected.question());
+      }
+    }
     for (Map.Entry<String, Boolean> flag : expected.flags().entrySet()) {
       boolean set = response.getHeader().getFlag(Flags.value(flag.getKey().toLowerCase(Locale.ROOT)));
       if (set != flag.getValue()) {

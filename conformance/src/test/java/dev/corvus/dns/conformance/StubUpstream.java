@@ -12,15 +12,22 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -132,6 +139,13 @@ final class StubUpstream implements AutoCloseable {
       reply.getHeader().setFlag(Flags.RD);
     }
     reply.addRecord(question, Section.QUESTION);
+    if (entry == null && spec.echo()) {
+      reply.addRecord(echo(query), Section.ANSWER);
+      if (query.getOPT() != null) {
+        reply.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+      }
+      return reply.toWire();
+    }
     if (entry == null) {
       reply.getHeader().setRcode(Rcode.REFUSED);
       return reply.toWire();
@@ -151,9 +165,27 @@ final class StubUpstream implements AutoCloseable {
     add(reply, entry.ns(), Section.AUTHORITY);
     add(reply, entry.extra(), Section.ADDITIONAL);
     if (query.getOPT() != null) {
-      reply.addRecord(new org.xbill.DNS.OPTRecord(4096, 0, 0), Section.ADDITIONAL);
+      reply.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
     }
     return reply.toWire();
+  }
+
+  /** A TXT record saying what the query was: question, EDNS0 and its options. */
+  private static Record echo(Message query) throws IOException {
+    Record q = query.getQuestion();
+    List<String> strings = new ArrayList<>();
+    strings.add(q.getName() + " " + Type.string(q.getType()) + " " + DClass.string(q.getDClass()));
+    OPTRecord opt = query.getOPT();
+    if (opt == null) {
+      strings.add("no edns");
+    } else {
+      strings.add((opt.getFlags() & ExtendedFlags.DO) != 0 ? "edns do" : "edns");
+      for (EDNSOption option : opt.getOptions()) {
+        byte[] wire = option.toWire(); // code, length, data
+        strings.add(option.getCode() + ":" + HexFormat.of().formatHex(wire, 4, wire.length));
+      }
+    }
+    return new TXTRecord(q.getName(), DClass.IN, 5, strings);
   }
 
   private StubAnswer find(Record question) {
