@@ -40,7 +40,7 @@ class HostsIntegrationTest {
   @Test
   void malformedHostsFileFailsStartupWithFileAndLine() throws Exception {
     Path hosts = dir.resolve("hosts");
-    Files.writeString(hosts, "10.0.0.5 web.example.org\n300.1.1.1 bad.example.org\n");
+    Files.writeString(hosts, "10.0.0.5 web.example.org\n10.0.0.6 " + "c".repeat(64) + ".example.org\n");
     Exception e = EmbeddedServer.startupFailure(".:0 {\n hosts " + hosts + "\n}\n");
     assertTrue(e.getMessage().contains(hosts + ":2"), e.getMessage());
   }
