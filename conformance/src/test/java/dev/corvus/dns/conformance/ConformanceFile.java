@@ -105,6 +105,9 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    * @param ordered whether the sections must be in the listed order (the CoreDNS test checks order)
    * @param cnameOrder whether no CNAME may follow a record of its target in the answer section
    *     (CoreDNS's {@code test.CNAMEOrder})
+   * @param typeOrder groups of types (e.g. {@code CNAME}, {@code A AAAA}, {@code MX}) that the answer
+   *     and additional sections must list in this order, whatever the order within a group (other
+   *     types may only come last), as CoreDNS's loadbalance tests check
    * @param check which parts are compared, all of rcode, answer, ns, extra by default (some CoreDNS
    *     tests compare the rcode only)
    * @param transports restricts the case to {@code udp} or {@code tcp}
@@ -130,6 +133,7 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       OptSpec opt,
       boolean ordered,
       @JsonProperty("cname_order") boolean cnameOrder,
+      @JsonProperty("type_order") List<String> typeOrder,
       List<String> check,
       List<String> transports,
       String excluded,

@@ -59,7 +59,29 @@ final class ResponseCheck {
     if (expected.cnameOrder()) {
       checkCnameOrder(response.getSection(Section.ANSWER), problems);
     }
+    if (expected.typeOrder() != null) {
+      checkTypeOrder(expected.typeOrder(), "answer", records(response, Section.ANSWER), problems);
+      checkTypeOrder(expected.typeOrder(), "extra", records(response, Section.ADDITIONAL), problems);
+    }
     return problems;
+  }
+
+  /** Records in groups of types, group by group; a type in no group ends the check's order. */
+  private static void checkTypeOrder(List<String> groups, String section, List<Record> records, List<String> problems) {
+    int current = 0;
+    for (Record r : records) {
+      int group = groups.size();
+      for (int i = 0; i < groups.size(); i++) {
+        if (List.of(groups.get(i).split(" ")).contains(Type.string(r.getType()))) {
+          group = i;
+        }
+      }
+      if (group < current) {
+        problems.add(section + " section not in the order " + groups + ": " + render(records));
+        return;
+      }
+      current = group;
+    }
   }
 
   /** CoreDNS's {@code test.CNAMEOrder}: a CNAME never comes after a record of its target. */
