@@ -110,6 +110,8 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    *     types may only come last), as CoreDNS's loadbalance tests check
    * @param check which parts are compared, all of rcode, answer, ns, extra by default (some CoreDNS
    *     tests compare the rcode only)
+   * @param noResponse the server must not answer (CoreDNS's acl drop): no datagram within a short
+   *     wait over UDP, the connection closed or silent over TCP
    * @param transports restricts the case to {@code udp} or {@code tcp}
    * @param excluded why the case is not run; reported as aborted
    * @param deviation a deliberate difference from CoreDNS (docs/migration.md); the expectations are
@@ -135,6 +137,7 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       @JsonProperty("cname_order") boolean cnameOrder,
       @JsonProperty("type_order") List<String> typeOrder,
       List<String> check,
+      @JsonProperty("no_response") boolean noResponse,
       List<String> transports,
       String excluded,
       String deviation) {

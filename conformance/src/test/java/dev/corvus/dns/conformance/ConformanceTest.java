@@ -120,6 +120,11 @@ class ConformanceTest {
       ServerUnderTest running = server.get();
       InetAddress from = InetAddress.getByName(c.client() == null ? "127.0.0.1" : c.client());
       Message query = Queries.of(c);
+      if (c.noResponse()) {
+        expectSilence(running, from, query, transport);
+        counts.record(directive, transport, Outcome.PASSED);
+        return;
+      }
       Message response = transport.equals("udp")
           ? DnsExchange.udp(toward(running.udpAddress(), from), from, query)
           : DnsExchange.tcp(toward(running.tcpAddress(), from), from, query);
@@ -133,6 +138,19 @@ class ConformanceTest {
     } catch (Exception | AssertionError e) {
       counts.record(directive, transport, Outcome.FAILED);
       throw e;
+    }
+  }
+
+  /** A dropped query: nothing comes back within a short wait (TCP: or the connection closes). */
+  private static void expectSilence(ServerUnderTest running, InetAddress from, Message query, String transport)
+      throws IOException {
+    try {
+      Message answer = transport.equals("udp")
+          ? DnsExchange.udp(toward(running.udpAddress(), from), from, query, DnsExchange.SILENCE_MILLIS)
+          : DnsExchange.tcp(toward(running.tcpAddress(), from), from, query, DnsExchange.SILENCE_MILLIS);
+      Assertions.fail("expected no response, got:\n" + answer);
+    } catch (java.net.SocketTimeoutException | java.io.EOFException | java.net.SocketException e) {
+      // dropped, as expected
     }
   }
 
