@@ -179,7 +179,7 @@ final class StubUpstream implements AutoCloseable {
     if (opt == null) {
       strings.add("no edns");
     } else {
-      strings.add((opt.getFlags() & ExtendedFlags.DO) != 0 ? "edns do" : "edns");
+      strings.add(((opt.getFlags() & ExtendedFlags.DO) != 0 ? "edns do " : "edns ") + opt.getPayloadSize());
       for (EDNSOption option : opt.getOptions()) {
         byte[] wire = option.toWire(); // code, length, data
         strings.add(option.getCode() + ":" + HexFormat.of().formatHex(wire, 4, wire.length));
