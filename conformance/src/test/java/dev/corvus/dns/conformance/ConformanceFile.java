@@ -71,10 +71,13 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    *
    * @param qname the name it answers, {@code null} for any
    * @param qtype the type it answers, {@code null} for any
+   * @param times how many queries it answers before it is skipped; unlimited when absent (a cache
+   *     case sees whether its second query reached the upstream)
    */
   record StubAnswer(
       String qname,
       String qtype,
+      Integer times,
       String rcode,
       Map<String, Boolean> flags,
       List<String> answer,
@@ -92,6 +95,7 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    *     {@code test.Case} does)
    * @param bufsize an EDNS0 buffer size to advertise without DO
    * @param client the client's source address (a loopback address), 127.0.0.1 by default
+   * @param queryFlags header flags the query sets besides RD, e.g. {@code cd}, {@code ad}
    * @param options EDNS0 options the query carries, as {@code CODE:HEX} (implies EDNS0)
    * @param rcode the expected rcode mnemonic, NOERROR by default
    * @param question the question the response must carry, as {@code NAME TYPE}, when the CoreDNS
@@ -127,6 +131,7 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       @JsonProperty("do") boolean doBit,
       Integer bufsize,
       String client,
+      @JsonProperty("query_flags") List<String> queryFlags,
       List<String> options,
       String rcode,
       String question,

@@ -33,6 +33,11 @@ final class Queries {
     query.getHeader().setID(ThreadLocalRandom.current().nextInt(0x10000));
     // miekg/dns's SetQuestion asks for recursion
     query.getHeader().setFlag(Flags.RD);
+    if (c.queryFlags() != null) {
+      for (String flag : c.queryFlags()) {
+        query.getHeader().setFlag(Flags.value(flag.toLowerCase(java.util.Locale.ROOT)));
+      }
+    }
     List<EDNSOption> options = new ArrayList<>();
     if (c.options() != null) {
       for (String option : c.options()) {

@@ -37,6 +37,8 @@ import org.xbill.DNS.Type;
 final class StubUpstream implements AutoCloseable {
 
   private final StubSpec spec;
+  /** How often each entry answered, for entries with {@code times}; by identity, entries may be equal. */
+  private final Map<StubAnswer, Integer> used = new java.util.IdentityHashMap<>();
   private final DatagramSocket udp;
   private final ServerSocket tcp;
 
@@ -144,11 +146,11 @@ final class StubUpstream implements AutoCloseable {
       if (query.getOPT() != null) {
         reply.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
       }
-      return reply.toWire();
+      return uncompressed(reply);
     }
     if (entry == null) {
       reply.getHeader().setRcode(Rcode.REFUSED);
-      return reply.toWire();
+      return uncompressed(reply);
     }
     reply.getHeader().setRcode(entry.rcode() == null ? Rcode.NOERROR : Rcode.value(entry.rcode()));
     if (entry.flags() != null) {
@@ -167,7 +169,22 @@ final class StubUpstream implements AutoCloseable {
     if (query.getOPT() != null) {
       reply.addRecord(new OPTRecord(4096, 0, 0), Section.ADDITIONAL);
     }
-    return reply.toWire();
+    return uncompressed(reply);
+  }
+
+  /**
+   * The reply without name compression: dnsjava compresses names that differ only in case against
+   * each other, which would give the records the question's spelling.
+   */
+  private static byte[] uncompressed(Message reply) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.writeBytes(reply.getHeader().toWire());
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      for (Record r : reply.getSection(section)) {
+        out.writeBytes(r.toWire(section));
+      }
+    }
+    return out.toByteArray();
   }
 
   /** A TXT record saying what the query was: question, EDNS0 and its options. */
@@ -188,12 +205,15 @@ final class StubUpstream implements AutoCloseable {
     return new TXTRecord(q.getName(), DClass.IN, 5, strings);
   }
 
-  private StubAnswer find(Record question) {
+  private synchronized StubAnswer find(Record question) {
     for (StubAnswer entry : spec.answers()) {
       boolean name = entry.qname() == null || entry.qname().equalsIgnoreCase(question.getName().toString());
       boolean type = entry.qtype() == null || Type.value(entry.qtype()) == question.getType();
       if (name && type) {
-        return entry;
+        int answered = used.merge(entry, 1, Integer::sum);
+        if (entry.times() == null || answered <= entry.times()) {
+          return entry;
+        }
       }
     }
     return spec.fallback();
