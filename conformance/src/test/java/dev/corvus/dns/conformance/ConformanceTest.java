@@ -81,17 +81,26 @@ class ConformanceTest {
     for (ExcludedTest excluded : file.excluded()) {
       nodes.add(dynamicTest(excluded.test() + " (excluded)", () -> {
         counts.excludedFunction(directive);
+        counts.exclusion(directive, fileName(file) + " " + excluded.test(), excluded.reason());
         Assumptions.abort(excluded.reason());
       }));
     }
     for (ServerSpec server : file.servers()) {
-      nodes.add(dynamicContainer(server.test(), path.toUri(), serverCases(directive, server)));
+      nodes.add(dynamicContainer(server.test(), path.toUri(), serverCases(directive, fileName(file), server)));
     }
     return dynamicContainer(file.source(), path.toUri(), nodes.stream());
   }
 
-  /** The server starts with its first case and stops when JUnit closes the stream. */
-  private Stream<DynamicNode> serverCases(String directive, ServerSpec spec) {
+  /** The CoreDNS test file's name, e.g. {@code lookup_test.go}. */
+  private static String fileName(ConformanceFile file) {
+    return file.source().substring(file.source().lastIndexOf('/') + 1);
+  }
+
+  /**
+   * One dynamic test per case and transport; the server starts with its first case and stops when
+   * JUnit closes the stream. A server that must be rejected at start-up is one test.
+   */
+  private Stream<DynamicNode> serverCases(String directive, String source, ServerSpec spec) {
     Path directory = temp.resolve("server-" + servers.incrementAndGet());
     if (spec.fails() != null) {
       return Stream.of(dynamicTest("[start] rejected: " + spec.fails(), () -> {
@@ -107,13 +116,14 @@ class ConformanceTest {
     LazyServer server = new LazyServer(spec, directory);
     return spec.cases().stream()
         .flatMap(c -> c.transports().stream().map(transport -> (DynamicNode) dynamicTest(
-            "[" + transport + "] " + c.title(), () -> run(directive, server, c, transport))))
+            "[" + transport + "] " + c.title(), () -> run(directive, source, server, c, transport))))
         .onClose(server::close);
   }
 
-  private void run(String directive, LazyServer server, CaseSpec c, String transport) throws Exception {
+  private void run(String directive, String source, LazyServer server, CaseSpec c, String transport) throws Exception {
     if (c.excluded() != null) {
       counts.record(directive, transport, Outcome.EXCLUDED);
+      counts.exclusion(directive, source + " " + c.title(), c.excluded());
       Assumptions.abort(c.excluded());
     }
     try {
@@ -167,7 +177,7 @@ class ConformanceTest {
     System.out.println("CoreDNS conformance, cases per directive and transport:\n" + table);
     Path summary = Path.of("target", "conformance-summary.md");
     Files.createDirectories(summary.getParent());
-    Files.writeString(summary, table, StandardCharsets.UTF_8);
+    Files.writeString(summary, table + "\n## Excluded\n" + counts.exclusionList(), StandardCharsets.UTF_8);
   }
 
   /** Starts the server on first use, so that a data file's server runs only while its cases do. */

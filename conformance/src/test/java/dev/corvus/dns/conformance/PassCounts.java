@@ -13,6 +13,8 @@ final class PassCounts {
 
   private final Map<String, Map<String, EnumMap<Outcome, Integer>>> counts = new ConcurrentHashMap<>();
   private final Map<String, Integer> excludedFunctions = new ConcurrentHashMap<>();
+  /** directive, then reason, then what was left out under it (in order of appearance). */
+  private final Map<String, Map<String, java.util.Set<String>>> exclusions = new TreeMap<>();
 
   synchronized void record(String directive, String transport, Outcome outcome) {
     counts.computeIfAbsent(directive, d -> new TreeMap<>())
@@ -22,6 +24,26 @@ final class PassCounts {
 
   synchronized void excludedFunction(String directive) {
     excludedFunctions.merge(directive, 1, Integer::sum);
+  }
+
+  /** Notes what was left out and why, for the list of exclusions. */
+  synchronized void exclusion(String directive, String what, String reason) {
+    exclusions.computeIfAbsent(directive, d -> new java.util.LinkedHashMap<>())
+        .computeIfAbsent(reason, r -> new java.util.LinkedHashSet<>())
+        .add(what);
+  }
+
+  /** The exclusions as Markdown: per directive, each reason with what it covers. */
+  synchronized String exclusionList() {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Map<String, java.util.Set<String>>> directive : exclusions.entrySet()) {
+      out.append("\n### ").append(directive.getKey()).append("\n\n");
+      for (Map.Entry<String, java.util.Set<String>> reason : directive.getValue().entrySet()) {
+        out.append("- ").append(reason.getKey()).append(": ")
+            .append(String.join(", ", reason.getValue())).append("\n");
+      }
+    }
+    return out.toString();
   }
 
   /** A Markdown table: per directive and transport, passed (deviations among them), failed, excluded. */
