@@ -1,10 +1,8 @@
 package dev.corvus.dns.server.transport;
 
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DNSOutput;
 import org.xbill.DNS.Message;
@@ -15,6 +13,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -39,9 +38,12 @@ final class ResponseEncoder {
   private static final int HEADER_LENGTH = 12;
   private static final int MAX_POINTER = 0x3FFF;
   private static final int[] SECTIONS = {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL};
+  /** Common types without domain names in their RDATA, whose canonical form is their wire form. */
+  private static final Set<Integer> NAMELESS_RDATA = Set.of(Type.A, Type.AAAA, Type.TXT, Type.SPF, Type.CAA,
+      Type.HINFO, Type.SSHFP, Type.TLSA, Type.DS, Type.DNSKEY, Type.NSEC3, Type.NSEC3PARAM, Type.URI);
 
-  private final DNSOutput out = new DNSOutput();
-  private final Map<ByteBuffer, Integer> written = new HashMap<>();
+  private final DNSOutput out = new DNSOutput(512);
+  private final Suffixes written = new Suffixes();
 
   private ResponseEncoder() {}
 
@@ -71,22 +73,26 @@ final class ResponseEncoder {
     boolean referral = response.getSection(Section.ANSWER).isEmpty();
     List<Record> authority = response.getSection(Section.AUTHORITY);
     for (int section : SECTIONS) {
-      for (List<Record> rrset : rrsets(response.getSection(section))) {
-        boolean required = section != Section.ADDITIONAL || (referral && isInDomainGlue(rrset.get(0), authority));
+      List<Record> records = response.getSection(section);
+      for (int start = 0, end; start < records.size(); start = end) {
+        end = endOfRrset(records, start);
+        Record first = records.get(start);
+        if (first.getType() == Type.OPT) {
+          continue;
+        }
+        boolean required = section != Section.ADDITIONAL || (referral && isInDomainGlue(first, authority));
         if (!full) {
           int mark = out.current();
           int entries = written.size();
-          for (Record r : rrset) {
-            writeRecord(r);
+          for (int i = start; i < end; i++) {
+            writeRecord(records.get(i));
           }
           if (out.current() <= limit) {
-            counts[section] += rrset.size();
+            counts[section] += end - start;
             continue;
           }
           out.jump(mark);
-          if (written.size() != entries) {
-            written.values().removeIf(position -> position >= mark);
-          }
+          written.truncate(entries);
           full = true;
         }
         truncated |= required;
@@ -107,21 +113,14 @@ final class ResponseEncoder {
     return wire;
   }
 
-  /** Consecutive records of one name, type and class, as dnsjava groups them. */
-  private static List<List<Record>> rrsets(List<Record> records) {
-    List<List<Record>> sets = new ArrayList<>();
-    List<Record> current = null;
-    for (Record r : records) {
-      if (r.getType() == Type.OPT) {
-        continue;
-      }
-      if (current == null || !r.sameRRset(current.get(0))) {
-        current = new ArrayList<>();
-        sets.add(current);
-      }
-      current.add(r);
+  /** The end of the run of records of one name, type and class starting at {@code start}, as dnsjava groups them. */
+  private static int endOfRrset(List<Record> records, int start) {
+    Record first = records.get(start);
+    int end = start + 1;
+    while (end < records.size() && first.getType() != Type.OPT && records.get(end).sameRRset(first)) {
+      end++;
     }
-    return sets;
+    return end;
   }
 
   /** An address of a name server the authority section delegates to, below the delegated name. */
@@ -153,6 +152,13 @@ final class ResponseEncoder {
       case Type.NS -> writeName(((NSRecord) r).getTarget());
       case Type.CNAME -> writeName(((CNAMERecord) r).getTarget());
       case Type.PTR -> writeName(((PTRRecord) r).getTarget());
+      case Type.SRV -> {
+        SRVRecord srv = (SRVRecord) r;
+        out.writeU16(srv.getPriority());
+        out.writeU16(srv.getWeight());
+        out.writeU16(srv.getPort());
+        writeUncompressedName(srv.getTarget()); // RFC 2782
+      }
       case Type.MX -> {
         MXRecord mx = (MXRecord) r;
         out.writeU16(mx.getPriority());
@@ -169,6 +175,10 @@ final class ResponseEncoder {
         out.writeU32(soa.getMinimum());
       }
       default -> {
+        if (NAMELESS_RDATA.contains(r.getType())) {
+          out.writeByteArray(r.rdataToWireCanonical());
+          return;
+        }
         byte[] whole = r.toWire(Section.ANSWER);
         int rdata = r.getName().length() + 10;
         int start = out.current();
@@ -187,7 +197,6 @@ final class ResponseEncoder {
    */
   private static int uncompressedNameOffset(Record r, byte[] wire, int rdata) {
     return switch (r.getType()) {
-      case Type.SRV -> 6; // priority, weight, port
       case Type.SVCB, Type.HTTPS -> 2; // priority
       case Type.DNAME -> 0;
       case Type.NAPTR -> {
@@ -204,16 +213,16 @@ final class ResponseEncoder {
   /** Writes {@code name}, its longest suffix written before (spelled alike) as a pointer. */
   private void writeName(Name name) {
     byte[] wire = name.toWire();
+    int[] hashes = Suffixes.hashes(wire);
     int at = 0;
-    while (wire[at] != 0) {
-      ByteBuffer suffix = ByteBuffer.wrap(wire, at, wire.length - at);
-      Integer earlier = written.get(suffix);
-      if (earlier != null) {
+    for (int label = 0; wire[at] != 0; label++) {
+      int earlier = written.find(wire, at, hashes[label]);
+      if (earlier >= 0) {
         out.writeU16(0xC000 | earlier);
         return;
       }
       if (out.current() <= MAX_POINTER) {
-        written.putIfAbsent(suffix, out.current());
+        written.add(wire, at, hashes[label], out.current());
       }
       int length = (wire[at] & 0xff) + 1;
       out.writeByteArray(wire, at, length);
@@ -222,17 +231,96 @@ final class ResponseEncoder {
     out.writeU8(0);
   }
 
+  /** Writes {@code name} without compression, making its suffixes compression targets. */
+  private void writeUncompressedName(Name name) {
+    byte[] wire = name.toWire();
+    remember(wire, 0, out.current());
+    out.writeByteArray(wire);
+  }
+
   /** Makes the uncompressed name at {@code wire[at]}, written at {@code position}, a compression target. */
   private void remember(byte[] wire, int at, int position) {
     int end = at;
     while (wire[end] != 0) {
       end += (wire[end] & 0xff) + 1;
     }
-    while (wire[at] != 0 && position <= MAX_POINTER) {
-      written.putIfAbsent(ByteBuffer.wrap(wire, at, end + 1 - at), position);
-      int length = (wire[at] & 0xff) + 1;
-      at += length;
-      position += length;
+    byte[] name = at == 0 && end + 1 == wire.length ? wire : Arrays.copyOfRange(wire, at, end + 1);
+    int[] hashes = Suffixes.hashes(name);
+    for (int label = 0, offset = 0; name[offset] != 0 && position + offset <= MAX_POINTER; label++) {
+      if (written.find(name, offset, hashes[label]) < 0) {
+        written.add(name, offset, hashes[label], position + offset);
+      }
+      offset += (name[offset] & 0xff) + 1;
+    }
+  }
+
+  /**
+   * The name suffixes written so far with their positions, compared byte for byte (so case
+   * matters). A response holds a few dozen, so a scan over hashes beats a hash map's allocations.
+   */
+  private static final class Suffixes {
+    private byte[][] names = new byte[32][];
+    private int[] offsets = new int[32];
+    private int[] hashes = new int[32];
+    private int[] positions = new int[32];
+    private int size;
+
+    /** The hash of each suffix of an uncompressed name, from the whole name to its last label. */
+    static int[] hashes(byte[] wire) {
+      int labels = 0;
+      for (int at = 0; wire[at] != 0; at += (wire[at] & 0xff) + 1) {
+        labels++;
+      }
+      int[] starts = new int[labels];
+      for (int i = 0, at = 0; i < labels; i++, at += (wire[at] & 0xff) + 1) {
+        starts[i] = at;
+      }
+      int[] out = new int[labels];
+      int hash = 0;
+      for (int i = labels - 1; i >= 0; i--) {
+        int length = wire[starts[i]] & 0xff;
+        for (int j = 0; j <= length; j++) {
+          hash = 31 * hash + wire[starts[i] + j];
+        }
+        out[i] = hash;
+      }
+      return out;
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** The position of the suffix at {@code wire[at]}, or -1. */
+    int find(byte[] wire, int at, int hash) {
+      int length = wire.length - at;
+      for (int i = 0; i < size; i++) {
+        if (hashes[i] == hash && names[i].length - offsets[i] == length
+            && Arrays.equals(names[i], offsets[i], names[i].length, wire, at, wire.length)) {
+          return positions[i];
+        }
+      }
+      return -1;
+    }
+
+    void add(byte[] wire, int at, int hash, int position) {
+      if (size == names.length) {
+        int grown = size * 2;
+        names = Arrays.copyOf(names, grown);
+        offsets = Arrays.copyOf(offsets, grown);
+        hashes = Arrays.copyOf(hashes, grown);
+        positions = Arrays.copyOf(positions, grown);
+      }
+      names[size] = wire;
+      offsets[size] = at;
+      hashes[size] = hash;
+      positions[size] = position;
+      size++;
+    }
+
+    /** Forgets the suffixes added after the first {@code keep}. */
+    void truncate(int keep) {
+      size = keep;
     }
   }
 }
