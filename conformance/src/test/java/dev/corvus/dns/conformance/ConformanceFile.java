@@ -55,9 +55,10 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    * describing the query it received, otherwise REFUSED.
    *
    * @param echo answer unmatched queries with {@code QNAME 5 IN TXT "QNAME TYPE CLASS" "EDNS"
-   *     "CODE:HEX"...}, where EDNS is {@code no edns}, or {@code edns SIZE} or {@code edns do SIZE}
-   *     with the advertised UDP payload size, followed by the query's EDNS0 options: the query as the plugins before {@code forward} left it, as
-   *     CoreDNS's tests see it through their echoing next handler ({@code msgPrinter})
+   *     "CODE:HEX"...}, where EDNS is {@code no edns}, {@code edns SIZE} or {@code edns do SIZE}
+   *     with the advertised UDP payload size, followed by the query's EDNS0 options: the query as
+   *     the plugins before {@code forward} left it, as CoreDNS's tests see it through their echoing
+   *     next handler ({@code msgPrinter})
    */
   record StubSpec(List<StubAnswer> answers, StubAnswer fallback, boolean echo) {
 
