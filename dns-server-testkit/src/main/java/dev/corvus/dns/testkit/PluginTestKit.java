@@ -235,7 +235,7 @@ public final class PluginTestKit implements AutoCloseable {
     };
     return new BlockPluginContext(pluginMetrics, readiness, registry, query -> resolver.resolve(query),
         this::serve, services.inspectors(), observers, scheduler, clock, ticker, ioLoops(), Queries.SERVER,
-        Map.of(ServerControl.class, control), declared, directive);
+        List.of(), Map.of(ServerControl.class, control), declared, directive);
   }
 
   /** The kit's I/O loops: one real event loop, started the first time a plugin asks for one. */

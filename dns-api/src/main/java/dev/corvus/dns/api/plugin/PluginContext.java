@@ -3,7 +3,9 @@ package dev.corvus.dns.api.plugin;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.io.IoLoops;
 import dev.corvus.dns.api.metrics.Metrics;
+import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -63,6 +65,14 @@ public interface PluginContext {
    * The server block's listener as CoreDNS labels metrics with it, e.g. {@code dns://:53}.
    */
   String serverLabel();
+
+  /**
+   * The addresses the server block listens on, from its {@code bind} directive; empty when it
+   * listens on every address. For plugins that name this server in answers, as CoreDNS's
+   * kubernetes plugin does in the zone's NS records. Known once the whole block is read: call it
+   * from {@link Plugin#start} on.
+   */
+  List<InetAddress> bindAddresses();
 
   /**
    * A capability beyond the general SPI (see {@code dev.corvus.dns.api.capability}), granted

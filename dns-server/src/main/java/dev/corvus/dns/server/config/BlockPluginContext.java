@@ -10,6 +10,7 @@ import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.api.plugin.ResponseObserver;
 import dev.corvus.dns.api.plugin.ServiceRegistry;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param ticker the monotonic clock
  * @param ioLoops the I/O loops
  * @param serverLabel the block's {@code server} label
+ * @param bind the block's {@code bind} addresses, filled in once the block is read
  * @param offered the capabilities the server offers, by type
  * @param declared the capabilities the directive's factory declared
  * @param directive the directive, for error messages
@@ -40,7 +42,13 @@ import java.util.concurrent.ScheduledExecutorService;
 public record BlockPluginContext(Metrics metrics, Readiness readiness, ServiceRegistry services,
     Resolver resolver, HttpEndpoints http, Inspectors inspectors, List<ResponseObserver> observers,
     ScheduledExecutorService scheduler, Clock clock, Ticker ticker, IoLoops ioLoops, String serverLabel,
-    Map<Class<?>, Object> offered, Set<Class<?>> declared, String directive) implements PluginContext {
+    List<InetAddress> bind, Map<Class<?>, Object> offered, Set<Class<?>> declared, String directive)
+    implements PluginContext {
+
+  @Override
+  public List<InetAddress> bindAddresses() {
+    return List.copyOf(bind);
+  }
 
   @Override
   public void observeResponses(ResponseObserver observer) {

@@ -103,12 +103,13 @@ public final class ConfigurationBuilder {
     for (int i = 0; i < corefile.blocks().size(); i++) {
       ServerBlock block = corefile.blocks().get(i);
       List<ResponseObserver> observers = new CopyOnWriteArrayList<>();
+      List<InetAddress> bind = new CopyOnWriteArrayList<>();
       int index = i;
       ContextFactory contexts = (directive, declared) -> new BlockPluginContext(metrics, readiness,
           generation.services(index), resolver, services.http(), generation.inspectors(), observers,
           sharedScheduler, services.clock(), services.ticker(), services.ioLoops(), serverLabel(block),
-          offered, declared, directive);
-      blocks.add(buildBlock(block, baseDirectory, contexts, observers, errors));
+          bind, offered, declared, directive);
+      blocks.add(buildBlock(block, baseDirectory, contexts, observers, bind, errors));
     }
     return new ServerConfiguration(corefile, List.copyOf(blocks), readiness, resolver, generation, metrics);
   }
@@ -120,7 +121,8 @@ public final class ConfigurationBuilder {
   }
 
   private BlockPlan buildBlock(ServerBlock block, Path baseDirectory, ContextFactory contexts,
-      List<ResponseObserver> observers, List<ConfigException> errors) throws ConfigException {
+      List<ResponseObserver> observers, List<InetAddress> bind, List<ConfigException> errors)
+      throws ConfigException {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -145,7 +147,6 @@ public final class ConfigurationBuilder {
       }
     }
     List<Pipeline.Step> steps = new ArrayList<>();
-    List<InetAddress> bind = new ArrayList<>();
     TlsSettings tls = null;
     for (ConfiguredPlugin configured : plugins) {
       configured.plugin().handler()

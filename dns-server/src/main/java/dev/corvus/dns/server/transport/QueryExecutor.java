@@ -339,7 +339,7 @@ public final class QueryExecutor {
           responseOpt == null ? java.util.List.of() : responseOpt.getOptions()), Section.ADDITIONAL);
     }
     int limit = transport.isDatagram() ? udpPayloadSize : MAX_TCP_MESSAGE;
-    return response.toWire(limit);
+    return ResponseEncoder.encode(response, limit);
   }
 
   /**

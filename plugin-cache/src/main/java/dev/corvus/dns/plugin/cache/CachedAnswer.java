@@ -64,9 +64,9 @@ final class CachedAnswer {
   }
 
   /**
-   * A whole reply and where its patchable parts stand: names equal but for case have the same
-   * length, so a hit can write the client's question over the stored one and the compression
-   * pointers stay valid.
+   * A whole reply and where its patchable parts stand. Only a hit whose question is spelled exactly
+   * as the stored one reuses it: the answer's names may be compressed against the question, and
+   * another spelling would change their case (CoreDNS answers with the stored records' spelling).
    */
   private record WireTemplate(byte[] wire, int questionNameLength, int[] ttlOffsets) {
 
@@ -84,6 +84,33 @@ final class CachedAnswer {
       }
       return Arrays.equals(wire, from, wire.length, other.wire, from, wire.length);
     }
+  }
+
+  /**
+   * Whether {@code wire} reads back with every name spelled as in {@code reply}: dnsjava compresses
+   * names that differ only in case against each other, which would serve a record in the spelling
+   * of another name (e.g. the question's); such replies are encoded afresh on every hit.
+   */
+  private static boolean spelledAsStored(byte[] wire, Message reply) {
+    Message decoded;
+    try {
+      decoded = new Message(wire);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+    for (int section : new int[] {Section.QUESTION, Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      List<Record> stored = reply.getSection(section);
+      List<Record> read = decoded.getSection(section);
+      for (int i = 0; i < stored.size(); i++) {
+        Record a = stored.get(i);
+        Record b = read.get(i);
+        if (!a.getName().toString().equals(b.getName().toString())
+            || (section != Section.QUESTION && !a.rdataToString().equals(b.rdataToString()))) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private CachedAnswer(StoredRecord[][] records, WireTemplate template, ResponseKind kind, Header header,
@@ -126,7 +153,9 @@ final class CachedAnswer {
     WireTemplate template = null;
     if (question != null) {
       byte[] wire = reply.toWire();
-      template = new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
+      if (spelledAsStored(wire, reply)) {
+        template = new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
+      }
     }
     return new CachedAnswer(records, template, kind, response.getHeader(), nowNanos, ttlSeconds);
   }
@@ -190,14 +219,15 @@ final class CachedAnswer {
   /** {@code reply} with its wire form patched from the template, when the question fits it. */
   private Message preEncoded(Message reply, long ttl, Request request) {
     byte[] questionName = request.qname().toWire();
-    if (template == null || template.questionNameLength() != questionName.length) {
+    if (template == null || template.questionNameLength() != questionName.length
+        || !Arrays.equals(template.wire(), Header.LENGTH, Header.LENGTH + questionName.length,
+            questionName, 0, questionName.length)) {
       return reply;
     }
     byte[] wire = template.wire().clone();
     byte[] header = reply.getHeader().toWire();
     wire[2] = header[2];
     wire[3] = header[3];
-    System.arraycopy(questionName, 0, wire, Header.LENGTH, questionName.length);
     for (int offset : template.ttlOffsets()) {
       wire[offset] = (byte) (ttl >>> 24);
       wire[offset + 1] = (byte) (ttl >>> 16);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -565,7 +566,7 @@ class CacheHandlerTest {
     h.upstream.answer(NAME, Type.A, Answers.counting(300));
     h.ask(NAME, Type.A);
     h.advance(10);
-    Request request = Queries.request(DnsClient.newQuery("wWw.Example.ORG.", Type.A));
+    Request request = Queries.request(DnsClient.newQuery(NAME, Type.A));
 
     Message hit = h.ask(request);
 
@@ -575,6 +576,13 @@ class CacheHandlerTest {
     // Everything but the ID, which the server patches in with the OPT record.
     assertArrayEquals(Arrays.copyOfRange(encoded, 2, encoded.length), Arrays.copyOfRange(offered, 2, offered.length));
     assertEquals(290, ttl(hit));
+
+    // Spelled otherwise, the stored wire form would give the answer the question's spelling (its
+    // owner is compressed against the question): such a hit is encoded afresh.
+    Request otherCase = Queries.request(DnsClient.newQuery("wWw.Example.ORG.", Type.A));
+    Message mixed = h.ask(otherCase);
+    assertNull(Queries.context(otherCase).wireFormOf(mixed));
+    assertEquals(290, ttl(mixed));
   }
 
   @Test

@@ -64,6 +64,6 @@ public final class FileFactory implements PluginFactory {
         throw config.error(e.getMessage());
       }
     }
-    return new FilePlugin(fileConfig, new FileHandler(fileConfig, loaded), context);
+    return new FilePlugin(fileConfig, new FileHandler(fileConfig, loaded, context.resolver()), context);
   }
 }

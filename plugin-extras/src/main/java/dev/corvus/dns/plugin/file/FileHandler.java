@@ -5,12 +5,21 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.plugin.Resolver;
+import dev.corvus.dns.plugin.file.ZoneLookup.Outcome;
+import dev.corvus.dns.plugin.file.ZoneLookup.ZoneAnswer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -22,10 +31,16 @@ final class FileHandler implements Handler {
 
   private final FileConfig config;
   private final Map<Name, ZoneData> zones;
+  private final Resolver resolver;
 
-  FileHandler(FileConfig config, Map<Name, ZoneData> zones) {
+  /**
+   * @param resolver asks the server for CNAME targets outside the zone, as CoreDNS's {@code file}
+   *     does through its upstream
+   */
+  FileHandler(FileConfig config, Map<Name, ZoneData> zones, Resolver resolver) {
     this.config = config;
     this.zones = new ConcurrentHashMap<>(zones);
+    this.resolver = resolver;
   }
 
   /** Swaps in a reloaded zone; queries see the old or the new one, never a mix. */
@@ -48,10 +63,77 @@ final class FileHandler implements Handler {
     if (request.qtype() == Type.AXFR || request.qtype() == Type.IXFR) {
       return Responses.completedError(request, Rcode.REFUSED);
     }
-    ZoneLookup.Result result = ZoneLookup.lookup(zones.get(origin), request);
-    if (result.outcome() == ZoneLookup.Outcome.NXDOMAIN && config.fallthrough().covers(request.qname())) {
+    ZoneData zone = zones.get(origin);
+    ZoneAnswer found = ZoneLookup.lookup(zone, request.qname(), request.qtype());
+    if (fallsThrough(found, request)) {
       return chain.proceed(request);
     }
-    return Responses.completed(result.response());
+    if (found.outcome() == Outcome.EXTERNAL) {
+      return resolveTarget(chain, zone, found);
+    }
+    int rcode = found.outcome() == Outcome.NXDOMAIN ? Rcode.NXDOMAIN : Rcode.NOERROR;
+    // RFC 1034 §4.3.2: a referral is not authoritative; an alias before it is
+    boolean authoritative = found.outcome() != Outcome.REFERRAL || !found.answer().isEmpty();
+    return Responses.completed(
+        response(request, rcode, authoritative, found.answer(), found.authority(), found.additional()));
+  }
+
+  /**
+   * CoreDNS falls through when it has no answer for a name that does not exist, and for an empty
+   * non-terminal (its lookup reports those as a success without records).
+   */
+  private boolean fallsThrough(ZoneAnswer found, Request request) {
+    boolean missing = found.outcome() == Outcome.NXDOMAIN || found.outcome() == Outcome.EMPTY_NON_TERMINAL;
+    return missing && found.answer().isEmpty() && config.fallthrough().covers(request.qname());
+  }
+
+  /**
+   * Asks the server for the target of an alias that leaves the zone and appends its answer, with
+   * the rcode of the target's lookup (RFC 6604 §3). A query that came through the server itself is
+   * not resolved further, so that aliases between zones cannot loop; an explanation does not send
+   * real queries.
+   */
+  private CompletionStage<Message> resolveTarget(Chain chain, ZoneData zone, ZoneAnswer found) {
+    Request request = chain.request();
+    if (request.transport() == Transport.INTERNAL || chain.explaining()) {
+      chain.note("alias target " + found.external() + " is outside the zone: not resolved here");
+      return Responses.completed(response(request, Rcode.NOERROR, true, found.answer(), ZoneLookup.apexNs(zone),
+          ZoneLookup.additionalFor(zone, found.answer())));
+    }
+    Message lookup = Message.newQuery(Record.newRecord(found.external(), request.qtype(), request.qclass()));
+    lookup.getHeader().setFlag(Flags.RD);
+    return resolver.resolve(lookup).handle((target, failure) -> {
+      List<Record> answer = new ArrayList<>(found.answer());
+      int rcode = failure != null || target == null ? Rcode.SERVFAIL : target.getRcode();
+      if (failure == null && target != null) {
+        answer.addAll(target.getSection(Section.ANSWER));
+      }
+      // CoreDNS's file plugin: NXDOMAIN and an empty NOERROR carry the SOA, anything else the apex NS
+      boolean negative = rcode == Rcode.NXDOMAIN || (rcode == Rcode.NOERROR && answer.size() == found.answer().size());
+      List<Record> authority = negative ? List.of(zone.soa()) : ZoneLookup.apexNs(zone);
+      int answered = rcode == Rcode.NXDOMAIN || rcode == Rcode.SERVFAIL ? rcode : Rcode.NOERROR;
+      return response(request, answered, true, answer, authority, ZoneLookup.additionalFor(zone, answer));
+    });
+  }
+
+  private static Message response(Request request, int rcode, boolean authoritative, List<Record> answer,
+      List<Record> authority, List<Record> additional) {
+    Message response = Responses.reply(request);
+    if (authoritative) {
+      response.getHeader().setFlag(Flags.AA);
+    }
+    response.getHeader().setRcode(rcode);
+    for (Record r : answer) {
+      response.addRecord(r, Section.ANSWER);
+    }
+    for (Record r : authority) {
+      response.addRecord(r, Section.AUTHORITY);
+    }
+    for (Record r : additional) {
+      if (!response.findRecord(r, Section.ADDITIONAL)) {
+        response.addRecord(r, Section.ADDITIONAL);
+      }
+    }
+    return response;
   }
 }

@@ -2,20 +2,33 @@ package dev.corvus.dns.plugin.file;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.HTTPSRecord;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRset;
-import org.xbill.DNS.Zone;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SVCBBase;
+import org.xbill.DNS.SVCBRecord;
+import org.xbill.DNS.Type;
 
 /**
- * One zone loaded from a master file, with the names that exist in it (owners and the empty
- * non-terminals above them, which answer NODATA rather than NXDOMAIN per RFC 8020 §2).
+ * One zone loaded from a master file: its records by owner name and type, and the names that
+ * exist without records of their own (empty non-terminals, RFC 4592 §2.2.2).
  *
- * @param zone the records, as dnsjava indexes them
- * @param existingNames every owner name and each of its ancestors up to the origin
+ * <p>Names are normalised as CoreDNS's {@code file} plugin stores them, so that answers carry the
+ * same spelling: owner names in lower case except those of SRV records, and the targets of CNAME,
+ * MX, NS, SVCB and HTTPS records and the SOA's names in lower case.
  */
-record ZoneData(Zone zone, Set<Name> existingNames) {
+final class ZoneData {
 
   /** A master file that does not parse or does not make a zone. */
   static final class ZoneFileException extends Exception {
@@ -26,44 +39,139 @@ record ZoneData(Zone zone, Set<Name> existingNames) {
     }
   }
 
+  private final Name origin;
+  private final SOARecord soa;
+  private final Map<Name, Map<Integer, List<Record>>> nodes;
+  private final Set<Name> nonTerminals;
+
+  private ZoneData(Name origin, SOARecord soa, Map<Name, Map<Integer, List<Record>>> nodes, Set<Name> nonTerminals) {
+    this.origin = origin;
+    this.soa = soa;
+    this.nodes = nodes;
+    this.nonTerminals = nonTerminals;
+  }
+
   /**
-   * Reads {@code file} as zone {@code origin}.
+   * Reads {@code file} as zone {@code origin}. Records outside the zone are ignored.
    *
    * @throws ZoneFileException naming {@code file:line} for syntax errors, or the file for a
-   *     missing SOA or NS at the origin
+   *     missing SOA or a record type the plugin cannot serve
    */
   static ZoneData load(Path file, Name origin) throws ZoneFileException {
-    Zone zone;
-    try {
-      zone = new Zone(origin, file.toString());
+    Map<Name, Map<Integer, List<Record>>> nodes = new HashMap<>();
+    SOARecord soa = null;
+    try (Master master = new Master(file.toString(), origin)) {
+      for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+        if (r.getType() == Type.NSEC3 || r.getType() == Type.NSEC3PARAM) {
+          // CoreDNS refuses these zones too: NSEC3 denial of existence is not implemented
+          throw new ZoneFileException(file + ": zone " + origin + ": NSEC3 zones are not supported", null);
+        }
+        if (!r.getName().subdomain(origin)) {
+          continue;
+        }
+        Record stored = normalised(r);
+        if (stored instanceof SOARecord s && stored.getName().equals(origin) && soa == null) {
+          soa = s;
+        }
+        nodes.computeIfAbsent(stored.getName(), n -> new HashMap<>())
+            .computeIfAbsent(stored.getType(), t -> new ArrayList<>())
+            .add(stored);
+      }
     } catch (IOException | RuntimeException e) {
-      String message = String.valueOf(e.getMessage());
-      // dnsjava's tokenizer prefixes "name:line: " with the bare file name; other failures (no
-      // SOA, no NS at the origin, unreadable file) only say what, so the path is added
-      String bareName = file.getFileName() + ":";
-      throw new ZoneFileException(
-          message.startsWith(bareName)
-              ? file + message.substring(bareName.length() - 1)
-              : file + ": zone " + origin + ": " + message,
-          e);
+      throw new ZoneFileException(located(file, origin, e), e);
     }
-    Set<Name> names = new HashSet<>();
-    for (RRset set : zone) {
-      Name name = set.getName();
-      while (name.subdomain(origin) && names.add(name) && !name.equals(origin)) {
-        name = new Name(name, 1);
+    if (soa == null) {
+      throw new ZoneFileException(file + ": zone " + origin + ": no SOA record at the origin", null);
+    }
+    Set<Name> nonTerminals = new HashSet<>();
+    for (Name owner : nodes.keySet()) {
+      for (Name name = parent(owner); name != null && name.subdomain(origin) && nonTerminals.add(name); name = parent(name)) {
+        if (name.equals(origin)) {
+          break;
+        }
       }
     }
-    return new ZoneData(zone, Set.copyOf(names));
+    nodes.replaceAll((name, types) -> {
+      types.replaceAll((type, records) -> List.copyOf(records));
+      return Map.copyOf(types);
+    });
+    return new ZoneData(origin, soa, Map.copyOf(nodes), Set.copyOf(nonTerminals));
+  }
+
+  /** dnsjava's tokenizer prefixes "name:line: " with the bare file name; other failures do not. */
+  private static String located(Path file, Name origin, Exception e) {
+    String message = String.valueOf(e.getMessage());
+    String bareName = file.getFileName() + ":";
+    return message.startsWith(bareName)
+        ? file + message.substring(bareName.length() - 1)
+        : file + ": zone " + origin + ": " + message;
+  }
+
+  private static Record normalised(Record r) {
+    Name owner = r.getType() == Type.SRV ? r.getName() : r.getName().canonicalize();
+    Record lowered = switch (r.getType()) {
+      case Type.CNAME -> new CNAMERecord(owner, r.getDClass(), r.getTTL(), ((CNAMERecord) r).getTarget().canonicalize());
+      case Type.NS -> new NSRecord(owner, r.getDClass(), r.getTTL(), ((NSRecord) r).getTarget().canonicalize());
+      case Type.MX -> {
+        MXRecord mx = (MXRecord) r;
+        yield new MXRecord(owner, r.getDClass(), r.getTTL(), mx.getPriority(), mx.getTarget().canonicalize());
+      }
+      case Type.SOA -> {
+        SOARecord s = (SOARecord) r;
+        yield new SOARecord(owner, r.getDClass(), r.getTTL(), s.getHost().canonicalize(), s.getAdmin().canonicalize(),
+            s.getSerial(), s.getRefresh(), s.getRetry(), s.getExpire(), s.getMinimum());
+      }
+      case Type.SVCB -> {
+        SVCBRecord s = (SVCBRecord) r;
+        yield new SVCBRecord(owner, r.getDClass(), r.getTTL(), s.getSvcPriority(), s.getTargetName().canonicalize(),
+            params(s));
+      }
+      case Type.HTTPS -> {
+        HTTPSRecord s = (HTTPSRecord) r;
+        yield new HTTPSRecord(owner, r.getDClass(), r.getTTL(), s.getSvcPriority(), s.getTargetName().canonicalize(),
+            params(s));
+      }
+      default -> r;
+    };
+    return lowered.getName() == owner ? lowered : lowered.withName(owner);
+  }
+
+  private static List<SVCBBase.ParameterBase> params(SVCBBase record) {
+    return record.getSvcParamKeys().stream().map(record::getSvcParamValue).toList();
+  }
+
+  private static Name parent(Name name) {
+    return name.labels() <= 1 ? null : new Name(name, 1);
   }
 
   /** The zone's origin. */
   Name origin() {
-    return zone.getOrigin();
+    return origin;
+  }
+
+  /** The SOA record at the origin, for negative answers. */
+  SOARecord soa() {
+    return soa;
   }
 
   /** The SOA serial, to notice a changed file. */
   long serial() {
-    return zone.getSOA().getSerial();
+    return soa.getSerial();
+  }
+
+  /** The records of {@code type} owned by {@code name}; empty when there are none. */
+  List<Record> records(Name name, int type) {
+    Map<Integer, List<Record>> node = nodes.get(name);
+    return node == null ? List.of() : node.getOrDefault(type, List.of());
+  }
+
+  /** Whether {@code name} owns records. */
+  boolean hasRecords(Name name) {
+    return nodes.containsKey(name);
+  }
+
+  /** Whether {@code name} exists: it owns records or a name below it does (RFC 4592 §2.2.2). */
+  boolean exists(Name name) {
+    return nodes.containsKey(name) || nonTerminals.contains(name);
   }
 }

@@ -1,179 +1,258 @@
 package dev.corvus.dns.plugin.file;
 
-import dev.corvus.dns.api.Request;
-import dev.corvus.dns.api.Responses;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DNAMERecord;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
+import org.xbill.DNS.HTTPSRecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.NameTooLongException;
-import org.xbill.DNS.RRset;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.SetResponse;
+import org.xbill.DNS.SVCBRecord;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.Zone;
 
 /**
- * Builds the authoritative response for one query from one zone, as CoreDNS's {@code file}
- * plugin does: answers with the apex NS in authority and in-zone addresses of NS, MX and SRV
- * targets in additional; CNAMEs chased inside the zone; referrals with glue and without AA;
- * NXDOMAIN and NODATA with the SOA.
+ * The authoritative lookup of RFC 1034 §4.3.2 in one zone, as CoreDNS's {@code file} plugin
+ * answers it:
+ *
+ * <ol>
+ *   <li>Walk down from the origin towards the query name. A DNAME above the name substitutes it
+ *       (RFC 6672 §3.3); a zone cut (NS below the origin) makes a referral; the first name that does
+ *       not exist ends the walk, its parent being the closest encloser (RFC 4592 §3.3.1). Names exist
+ *       when they own records or a name below them does (empty non-terminals).
+ *   <li>If the query name exists: its CNAME (unless CNAME was asked), its records of the type, or
+ *       NODATA.
+ *   <li>If not: the wildcard {@code *.<closest encloser>}, and only that one, is the source of
+ *       synthesis; it answers with its CNAME or its records of the type (owner: the query name), or
+ *       NODATA when it owns neither, or is itself empty. Without it: NXDOMAIN.
+ *   <li>An alias inside the zone is followed (with the target's lookup from the start); one leaving
+ *       the zone is left to the server ({@link Outcome#EXTERNAL}).
+ * </ol>
  */
 final class ZoneLookup {
 
-  /** How many CNAMEs are followed before giving up on a chain (loops included). */
-  private static final int MAX_CHASE = 8;
+  /** How many aliases are followed before the chain so far is the answer. */
+  static final int MAX_CHASE = 8;
 
-  /** What happened, so the handler can decide on fallthrough. */
-  enum Outcome { ANSWER, NODATA, NXDOMAIN, REFERRAL }
+  private static final Name WILDCARD = Name.fromConstantString("*");
 
-  /** The response and how it came about. */
-  record Result(Message response, Outcome outcome) {}
+  /** How a lookup ended. */
+  enum Outcome {
+    /** The records of the type (after any aliases). */
+    ANSWER,
+    /** The name exists, without records of the type. */
+    NODATA,
+    /** The name exists only because names below it do; CoreDNS's {@code fallthrough} passes it on. */
+    EMPTY_NON_TERMINAL,
+    /** The name does not exist. */
+    NXDOMAIN,
+    /** The name is at or below a zone cut. */
+    REFERRAL,
+    /** An alias leads out of the zone: the server must be asked for {@link ZoneAnswer#external()}. */
+    EXTERNAL
+  }
+
+  /**
+   * What the zone answers.
+   *
+   * @param answer the answer section: aliases followed, then the records found
+   * @param authority the apex NS, the SOA (negative answers) or the zone cut's NS (referrals)
+   * @param additional addresses of in-zone targets (MX, SRV, SVCB, HTTPS) or of name servers
+   * @param external the name to resolve through the server, for {@link Outcome#EXTERNAL}
+   */
+  record ZoneAnswer(Outcome outcome, List<Record> answer, List<Record> authority, List<Record> additional,
+      Name external) {}
+
+  /** One name's lookup, before any alias is followed. */
+  private sealed interface Step {
+    record Found(List<Record> records) implements Step {}
+
+    record Alias(List<Record> records, Name target) implements Step {}
+
+    record NoData(boolean emptyNonTerminal) implements Step {}
+
+    record NameError() implements Step {}
+
+    record Referral(List<Record> ns) implements Step {}
+  }
 
   private ZoneLookup() {}
 
-  static Result lookup(ZoneData data, Request request) {
-    Zone zone = data.zone();
-    Message response = Responses.answer(request);
-    Name qname = request.qname();
-    int qtype = request.qtype();
+  /** Answers {@code qname} and {@code qtype} from {@code zone}; the name must be in the zone. */
+  static ZoneAnswer lookup(ZoneData zone, Name qname, int qtype) {
     List<Record> answer = new ArrayList<>();
-    Set<Name> seen = new LinkedHashSet<>();
-    for (int step = 0; step <= MAX_CHASE; step++) {
-      if (!seen.add(qname)) {
-        break; // a CNAME loop: answer with the chain so far, as CoreDNS does
+    Set<Name> seen = new HashSet<>();
+    Name name = qname;
+    while (true) {
+      Step step = step(zone, name, qtype);
+      if (step instanceof Step.Found found) {
+        answer.addAll(found.records());
+        boolean apexNs = answer.size() == found.records().size() && qtype == Type.NS && name.equals(zone.origin());
+        // CoreDNS: the apex NS answer carries the servers' addresses and no authority section
+        return apexNs
+            ? new ZoneAnswer(Outcome.ANSWER, answer, List.of(), addresses(zone, nsTargets(answer)), null)
+            : new ZoneAnswer(Outcome.ANSWER, answer, apexNs(zone), addresses(zone, targets(zone, answer)), null);
       }
-      SetResponse found = zone.findRecords(qname, qtype);
-      if (found.isCNAME() && qtype != Type.CNAME) {
-        CNAMERecord cname = found.getCNAME();
-        answer.add(withOwner(cname, qname));
-        qname = cname.getTarget();
-        if (!qname.subdomain(zone.getOrigin())) {
-          break; // outside the zone: the client resolves the target itself
+      if (step instanceof Step.Alias alias) {
+        answer.addAll(alias.records());
+        seen.add(name);
+        Name target = alias.target();
+        if (!target.subdomain(zone.origin())) {
+          return new ZoneAnswer(Outcome.EXTERNAL, answer, List.of(), List.of(), target);
         }
+        if (seen.contains(target) || seen.size() > MAX_CHASE) {
+          // a loop or a long chain: the chain so far
+          return new ZoneAnswer(Outcome.ANSWER, answer, apexNs(zone), addresses(zone, targets(zone, answer)), null);
+        }
+        name = target;
         continue;
       }
-      if (found.isDNAME()) {
-        DNAMERecord dname = found.getDNAME();
-        answer.add(dname);
-        try {
-          Name target = qname.fromDNAME(dname);
-          answer.add(new CNAMERecord(qname, dname.getDClass(), dname.getTTL(), target));
-          qname = target;
-        } catch (NameTooLongException e) {
-          return finish(response, answer, Rcode.YXDOMAIN, Outcome.ANSWER);
-        }
-        if (!qname.subdomain(zone.getOrigin())) {
-          break;
-        }
-        continue;
+      if (step instanceof Step.Referral referral) {
+        return new ZoneAnswer(Outcome.REFERRAL, answer, referral.ns(), addresses(zone, nsTargets(referral.ns())), null);
       }
-      if (found.isDelegation()) {
-        RRset ns = found.getNS();
-        addAll(response, ns, Section.AUTHORITY);
-        addGlue(zone, response, ns);
-        if (answer.isEmpty()) {
-          // RFC 1034 §4.3.2: a referral is not authoritative
-          response.getHeader().unsetFlag(Flags.AA);
-        }
-        return finish(response, answer, Rcode.NOERROR, Outcome.REFERRAL);
+      if (step instanceof Step.NoData noData) {
+        Outcome outcome = noData.emptyNonTerminal() ? Outcome.EMPTY_NON_TERMINAL : Outcome.NODATA;
+        return new ZoneAnswer(outcome, answer, List.of(zone.soa()), addresses(zone, targets(zone, answer)), null);
       }
-      if (found.isSuccessful()) {
-        for (RRset set : found.answers()) {
-          for (Record r : set.rrs(false)) {
-            answer.add(withOwner(r, qname));
-          }
-        }
-        if (qtype == Type.NS && qname.equals(zone.getOrigin())) {
-          addGlue(zone, response, zone.getNS());
-        } else {
-          addAll(response, zone.getNS(), Section.AUTHORITY);
-          addTargetAddresses(zone, response, found.answers());
-        }
-        return finish(response, answer, Rcode.NOERROR, Outcome.ANSWER);
-      }
-      response.addRecord(zone.getSOA(), Section.AUTHORITY);
-      boolean exists = !found.isNXDOMAIN() || data.existingNames().contains(qname);
-      if (!exists && answer.isEmpty()) {
-        return finish(response, answer, Rcode.NXDOMAIN, Outcome.NXDOMAIN);
-      }
-      // RFC 6604 §3: at the end of a CNAME chain the rcode is that of the last name
-      return finish(response, answer, exists ? Rcode.NOERROR : Rcode.NXDOMAIN,
-          answer.isEmpty() ? Outcome.NODATA : Outcome.ANSWER);
+      // RFC 6604 §3: after aliases the rcode is that of the last name
+      return new ZoneAnswer(Outcome.NXDOMAIN, answer, List.of(zone.soa()), addresses(zone, targets(zone, answer)), null);
     }
-    addAll(response, zone.getNS(), Section.AUTHORITY);
-    return finish(response, answer, Rcode.NOERROR, Outcome.ANSWER);
   }
 
-  private static Result finish(Message response, List<Record> answer, int rcode, Outcome outcome) {
+  /**
+   * The records that answer the final step of a chain the server resolved: additional addresses
+   * of in-zone targets among {@code answer}.
+   */
+  static List<Record> additionalFor(ZoneData zone, List<Record> answer) {
+    return addresses(zone, targets(zone, answer));
+  }
+
+  /** The apex NS records, the authority section of positive answers. */
+  static List<Record> apexNs(ZoneData zone) {
+    return zone.records(zone.origin(), Type.NS);
+  }
+
+  private static Step step(ZoneData zone, Name qname, int qtype) {
+    Name origin = zone.origin();
+    int below = qname.labels() - origin.labels();
+    Name encloser = origin;
+    for (int depth = 0; depth <= below; depth++) {
+      Name name = depth == below ? qname : new Name(qname, below - depth);
+      if (!zone.exists(name)) {
+        return wildcard(zone, qname, qtype, encloser);
+      }
+      encloser = name;
+      if (depth < below) {
+        List<Record> dname = zone.records(name, Type.DNAME);
+        if (!dname.isEmpty()) {
+          return substitute(qname, qtype, (DNAMERecord) dname.get(0));
+        }
+      }
+      List<Record> ns = zone.records(name, Type.NS);
+      // a DS query for the cut itself is answered by this (the parent) zone, RFC 4035 §3.1.4.1
+      if (depth > 0 && !ns.isEmpty() && !(qtype == Type.DS && depth == below)) {
+        return new Step.Referral(ns);
+      }
+    }
+    if (!zone.hasRecords(qname)) {
+      return new Step.NoData(true);
+    }
+    return typed(zone, qname, qtype, null);
+  }
+
+  /** RFC 4592 §3.3.1: only {@code *.<closest encloser>} may synthesize the answer. */
+  private static Step wildcard(ZoneData zone, Name qname, int qtype, Name encloser) {
+    Name source;
+    try {
+      source = Name.concatenate(WILDCARD, encloser);
+    } catch (NameTooLongException e) {
+      return new Step.NameError();
+    }
+    if (!zone.exists(source)) {
+      return new Step.NameError();
+    }
+    if (!zone.hasRecords(source)) {
+      return new Step.NoData(false); // an empty non-terminal wildcard matches, with no data
+    }
+    return typed(zone, source, qtype, qname.canonicalize());
+  }
+
+  /** The CNAME or the records of {@code qtype} at {@code name}, owned by {@code owner} when synthesized. */
+  private static Step typed(ZoneData zone, Name name, int qtype, Name owner) {
+    if (qtype != Type.CNAME) {
+      List<Record> cname = zone.records(name, Type.CNAME);
+      if (!cname.isEmpty()) {
+        return new Step.Alias(owned(cname, owner), ((CNAMERecord) cname.get(0)).getTarget());
+      }
+    }
+    List<Record> records = zone.records(name, qtype);
+    return records.isEmpty() ? new Step.NoData(false) : new Step.Found(owned(records, owner));
+  }
+
+  /** RFC 6672 §2.2: the DNAME and the CNAME it synthesizes; a CNAME query gets both and no more. */
+  private static Step substitute(Name qname, int qtype, DNAMERecord dname) {
+    Name owner = qname.canonicalize();
+    Name target;
+    try {
+      target = owner.fromDNAME(dname);
+    } catch (NameTooLongException e) {
+      // RFC 6672 §2.2 would answer YXDOMAIN; the name cannot exist
+      return new Step.NameError();
+    }
+    List<Record> records = List.of(dname, new CNAMERecord(owner, dname.getDClass(), dname.getTTL(), target));
+    return qtype == Type.CNAME ? new Step.Found(records) : new Step.Alias(records, target);
+  }
+
+  private static List<Record> owned(List<Record> records, Name owner) {
+    if (owner == null) {
+      return records;
+    }
+    List<Record> out = new ArrayList<>(records.size());
+    for (Record r : records) {
+      out.add(r.withName(owner));
+    }
+    return out;
+  }
+
+  /** Targets that get their addresses in the additional section (CoreDNS: MX, SRV, SVCB, HTTPS). */
+  private static Set<Name> targets(ZoneData zone, List<Record> answer) {
+    Set<Name> targets = new LinkedHashSet<>();
     for (Record r : answer) {
-      response.addRecord(r, Section.ANSWER);
-    }
-    response.getHeader().setRcode(rcode);
-    return new Result(response, outcome);
-  }
-
-  /** Wildcard answers are synthesized with the queried name as owner (RFC 4592 §3.3.1). */
-  private static Record withOwner(Record r, Name owner) {
-    return r.getName().equals(owner) ? r : r.withName(owner);
-  }
-
-  private static void addAll(Message response, RRset set, int section) {
-    if (set != null) {
-      for (Record r : set.rrs(false)) {
-        response.addRecord(r, section);
+      Name target = switch (r.getType()) {
+        case Type.MX -> ((MXRecord) r).getTarget();
+        case Type.SRV -> ((SRVRecord) r).getTarget();
+        case Type.SVCB -> ((SVCBRecord) r).getTargetName();
+        case Type.HTTPS -> ((HTTPSRecord) r).getTargetName();
+        default -> null;
+      };
+      if (target != null && target.subdomain(zone.origin())) {
+        targets.add(target);
       }
     }
+    return targets;
   }
 
-  private static void addGlue(Zone zone, Message response, RRset ns) {
-    if (ns == null) {
-      return;
+  private static Set<Name> nsTargets(List<Record> ns) {
+    Set<Name> targets = new LinkedHashSet<>();
+    for (Record r : ns) {
+      targets.add(((NSRecord) r).getTarget());
     }
-    for (Record r : ns.rrs(false)) {
-      addAddresses(zone, response, ((NSRecord) r).getTarget());
-    }
+    return targets;
   }
 
-  private static void addTargetAddresses(Zone zone, Message response, List<RRset> answers) {
-    for (RRset set : answers) {
-      for (Record r : set.rrs(false)) {
-        Name target = switch (r.getType()) {
-          case Type.MX -> ((MXRecord) r).getTarget();
-          case Type.SRV -> ((SRVRecord) r).getTarget();
-          case Type.NS -> ((NSRecord) r).getTarget();
-          default -> null;
-        };
-        if (target != null) {
-          addAddresses(zone, response, target);
-        }
-      }
+  /** The A and AAAA records the zone holds for {@code names} (exact names, no wildcards). */
+  private static List<Record> addresses(ZoneData zone, Set<Name> names) {
+    List<Record> out = new ArrayList<>();
+    for (Name name : names) {
+      out.addAll(zone.records(name, Type.A));
+      out.addAll(zone.records(name, Type.AAAA));
     }
-  }
-
-  private static void addAddresses(Zone zone, Message response, Name target) {
-    if (!target.subdomain(zone.getOrigin())) {
-      return;
-    }
-    for (int type : new int[] {Type.A, Type.AAAA}) {
-      RRset set = zone.findExactMatch(target, type);
-      if (set != null) {
-        for (Record r : set.rrs(false)) {
-          if (!response.findRecord(r, Section.ADDITIONAL)) {
-            response.addRecord(r, Section.ADDITIONAL);
-          }
-        }
-      }
-    }
+    return out;
   }
 }

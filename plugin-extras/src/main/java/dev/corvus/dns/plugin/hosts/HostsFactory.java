@@ -67,7 +67,7 @@ public final class HostsFactory implements PluginFactory {
           SourceLine line = new SourceLine(String.join(" ", words), config.location().toString());
           try {
             // Checked here, while the reader stands on the entry's own line.
-            HostsTable.parse(List.of(line), zones, reverse);
+            HostsTable.parse(List.of(line), zones, reverse, true);
           } catch (HostsTable.MalformedLineException e) {
             throw config.error(e.detail());
           }
@@ -80,7 +80,7 @@ public final class HostsFactory implements PluginFactory {
     }
     HostsTable inlineTable;
     try {
-      inlineTable = HostsTable.parse(inline, zones, reverse);
+      inlineTable = HostsTable.parse(inline, zones, reverse, true);
     } catch (HostsTable.MalformedLineException e) {
       throw config.error(e.getMessage());
     }

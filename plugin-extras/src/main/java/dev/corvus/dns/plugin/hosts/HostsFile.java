@@ -66,7 +66,7 @@ final class HostsFile {
     for (int i = 0; i < text.size(); i++) {
       lines.add(new SourceLine(text.get(i), path + ":" + (i + 1)));
     }
-    HostsTable parsed = HostsTable.parse(lines, zones, reverse);
+    HostsTable parsed = HostsTable.parse(lines, zones, reverse, false);
     table = parsed;
     mtime = attributes.lastModifiedTime();
     size = attributes.size();

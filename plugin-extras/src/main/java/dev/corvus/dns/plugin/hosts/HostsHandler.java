@@ -41,6 +41,8 @@ final class HostsHandler implements Handler {
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
     Name qname = request.qname();
+    // CoreDNS answers with the lower-cased query name as owner
+    Name owner = qname.canonicalize();
     int qtype = request.qtype();
     boolean inZones = Names.inAny(qname, config.zones());
     // PTR names need not be in the plugin's zones (CoreDNS)
@@ -55,13 +57,13 @@ final class HostsHandler implements Handler {
           return chain.proceed(request);
         }
         for (Name target : names) {
-          answers.add(new PTRRecord(qname, DClass.IN, config.ttl(), target));
+          answers.add(new PTRRecord(owner, DClass.IN, config.ttl(), target));
         }
       }
       case Type.A -> addresses(request.lowerName(), true)
-          .forEach(a -> answers.add(new ARecord(qname, DClass.IN, config.ttl(), a)));
+          .forEach(a -> answers.add(new ARecord(owner, DClass.IN, config.ttl(), a)));
       case Type.AAAA -> addresses(request.lowerName(), false)
-          .forEach(a -> answers.add(new AAAARecord(qname, DClass.IN, config.ttl(), a)));
+          .forEach(a -> answers.add(new AAAARecord(owner, DClass.IN, config.ttl(), a)));
       default -> {
         if (config.fallthroughUnsupported() && config.fallthrough().covers(qname)) {
           return chain.proceed(request);

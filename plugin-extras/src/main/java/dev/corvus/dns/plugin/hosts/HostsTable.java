@@ -64,12 +64,15 @@ final class HostsTable {
 
   /**
    * Parses hosts(5) lines: {@code ADDRESS NAME [ALIASES...]}, {@code #} comments. Names outside
-   * {@code zones} are left out, as CoreDNS does; a line with an address but no name, or whose
-   * address or name does not parse, is an error naming its location.
+   * {@code zones} are left out, as CoreDNS does; a name that does not parse is an error naming its
+   * location.
    *
    * @param reverseRecords whether to index PTR records for the addresses (not {@code no_reverse})
+   * @param strict whether a line with a single field or a first field that is not an IP address is
+   *     an error (the Corefile's inline entries) or skipped, as CoreDNS skips them (a hosts file,
+   *     often the system's)
    */
-  static HostsTable parse(List<SourceLine> lines, Collection<Name> zones, boolean reverseRecords)
+  static HostsTable parse(List<SourceLine> lines, Collection<Name> zones, boolean reverseRecords, boolean strict)
       throws MalformedLineException {
     Map<String, List<InetAddress>> v4 = new HashMap<>();
     Map<String, List<InetAddress>> v6 = new HashMap<>();
@@ -88,10 +91,19 @@ final class HostsTable {
         continue;
       }
       if (fields.length < 2) {
+        if (!strict) {
+          continue;
+        }
         throw new MalformedLineException(
             line.location(), "expected ADDRESS NAME [ALIASES...], got \"" + text.trim() + "\"");
       }
-      InetAddress address = parseAddress(fields[0], line.location());
+      InetAddress address = parseAddress(fields[0]);
+      if (address == null) {
+        if (!strict) {
+          continue;
+        }
+        throw new MalformedLineException(line.location(), "\"" + fields[0] + "\" is not an IP address");
+      }
       boolean isV4 = address instanceof Inet4Address;
       for (int i = 1; i < fields.length; i++) {
         Name name = parseName(fields[i], line.location());
@@ -113,14 +125,15 @@ final class HostsTable {
     return new HostsTable(freeze(v4), freeze(v6), freeze(wildV4), freeze(wildV6), freezeNames(reverse), entries);
   }
 
-  private static InetAddress parseAddress(String text, String location) throws MalformedLineException {
+  /** The address of a line, or {@code null} when its first field is not one. */
+  private static InetAddress parseAddress(String text) {
     // hosts(5) allows an IPv6 zone index (fe80::1%eth0); DNS has no use for it
     int percent = text.indexOf('%');
     String literal = percent >= 0 ? text.substring(0, percent) : text;
     try {
       return Names.parseAddressLiteral(literal);
     } catch (IllegalArgumentException e) {
-      throw new MalformedLineException(location, "\"" + text + "\" is not an IP address");
+      return null;
     }
   }
 

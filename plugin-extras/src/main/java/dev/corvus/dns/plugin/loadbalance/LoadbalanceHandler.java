@@ -24,8 +24,9 @@ import org.xbill.DNS.Type;
  * round_robin: CNAMEs first (some stub resolvers, glibc's among them, need them before the
  * addresses), then the other records, then the shuffled addresses, then the shuffled MX. With
  * {@code prefer}, addresses in the preferred networks then move to the front, network by network.
- * The {@code weighted} policy instead leaves the order alone and moves one address of the answer
- * to the top, chosen at random in proportion to its weight. {@code limit_answers} then cuts the
+ * The {@code weighted} policy groups the answer and additional sections of A, AAAA and SRV
+ * responses the same way but, instead of shuffling the addresses, swaps one of them, chosen at
+ * random in proportion to its weight, to the front of the addresses. {@code limit_answers} then cuts the
  * answer section. The response from the rest of the chain is copied, never changed: a cache may
  * hold it.
  */
@@ -59,7 +60,7 @@ final class LoadbalanceHandler implements Handler {
       List<Record> records = response.getSection(section);
       boolean cut = section == Section.ANSWER && config.limitAnswers() > 0
           && records.size() > config.limitAnswers();
-      if (records.size() < 2 || (config.weighted() && section != Section.ANSWER)) {
+      if (records.size() < 2 || (config.weighted() && !weightedApplies(question, section))) {
         continue;
       }
       List<Record> reordered = config.weighted() ? weighted(records) : roundRobin(records);
@@ -80,33 +81,54 @@ final class LoadbalanceHandler implements Handler {
     return out == null ? response : out;
   }
 
-  /** CoreDNS's weighted policy: one address, picked by weight, moves to the first address slot. */
+  /** CoreDNS weighs the answer and additional sections of A, AAAA and SRV responses only. */
+  private static boolean weightedApplies(Record question, int section) {
+    int qtype = question == null ? -1 : question.getType();
+    return section != Section.AUTHORITY && (qtype == Type.A || qtype == Type.AAAA || qtype == Type.SRV);
+  }
+
+  /**
+   * CoreDNS's weighted policy: round_robin's groups (CNAMEs, others, addresses, MX), the address
+   * picked by weight swapped to the front of the addresses; without addresses nothing moves.
+   */
   private List<Record> weighted(List<Record> in) {
+    List<Record> cname = new ArrayList<>();
+    List<Record> address = new ArrayList<>();
+    List<Record> mx = new ArrayList<>();
+    List<Record> rest = new ArrayList<>();
+    for (Record r : in) {
+      switch (r.getType()) {
+        case Type.CNAME -> cname.add(r);
+        case Type.A, Type.AAAA -> address.add(r);
+        case Type.MX -> mx.add(r);
+        default -> rest.add(r);
+      }
+    }
+    if (address.isEmpty()) {
+      return new ArrayList<>(in);
+    }
     Weights table = weights.get();
     int total = 0;
-    int[] cumulative = new int[in.size()];
-    int firstAddress = -1;
-    for (int i = 0; i < in.size(); i++) {
-      Record r = in.get(i);
-      if (r.getType() == Type.A || r.getType() == Type.AAAA) {
-        if (firstAddress < 0) {
-          firstAddress = i;
-        }
-        total += table.weight(Names.lowerCase(r.getName()), addressOf(r));
-      }
+    int[] cumulative = new int[address.size()];
+    for (int i = 0; i < address.size(); i++) {
+      Record r = address.get(i);
+      total += table.weight(Names.lowerCase(r.getName()), addressOf(r));
       cumulative[i] = total;
     }
-    List<Record> out = new ArrayList<>(in);
-    if (firstAddress < 0 || total == 0) {
-      return out;
-    }
-    int pick = ThreadLocalRandom.current().nextInt(total);
-    for (int i = firstAddress; i < in.size(); i++) {
-      if (pick < cumulative[i]) {
-        out.add(firstAddress, out.remove(i));
-        break;
+    if (total > 0) {
+      int pick = ThreadLocalRandom.current().nextInt(total);
+      for (int i = 0; i < address.size(); i++) {
+        if (pick < cumulative[i]) {
+          Collections.swap(address, 0, i);
+          break;
+        }
       }
     }
+    List<Record> out = new ArrayList<>(in.size());
+    out.addAll(cname);
+    out.addAll(rest);
+    out.addAll(address);
+    out.addAll(mx);
     return out;
   }
 

@@ -17,7 +17,7 @@ import org.xbill.DNS.Section;
  * {@code edns0 local|nsid set|append|replace|unset ...}: changes an EDNS0 option of the query.
  * {@code set} replaces an option with the same code or adds one, {@code append} adds one only
  * when none exists, {@code replace} only changes an existing one, {@code unset} removes it. A
- * query without EDNS0 gets an OPT record when an option is added.
+ * query without EDNS0 gets an OPT record whatever the rule does, as in CoreDNS.
  *
  * @param action what to do with the option
  * @param code the option code (0xffee for a local option, 3 for NSID)
@@ -95,13 +95,19 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
       case APPEND -> !exists;
       case REPLACE, UNSET -> exists;
     };
-    if (!changes) {
-      return null;
+    // CoreDNS: unset counts as done for stop even when there was nothing to remove
+    boolean matched = changes || action == Action.UNSET;
+    if (!changes && opt != null) {
+      return matched ? new Rewrite(request.message(), List.of(), true) : null;
     }
-    options.removeIf(o -> o.getCode() == code);
-    if (action != Action.UNSET) {
-      options.add(new GenericEDNSOption(code, data.apply(request)));
+    if (changes) {
+      options.removeIf(o -> o.getCode() == code);
+      if (action != Action.UNSET) {
+        options.add(new GenericEDNSOption(code, data.apply(request)));
+      }
     }
+    // CoreDNS gives the query an OPT record before the rule looks at it, so a query without EDNS0
+    // goes on with one even when the rule changed nothing
     OPTRecord replaced = opt == null
         ? new OPTRecord(ADDED_PAYLOAD_SIZE, 0, 0, 0, options)
         : new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(), options);
@@ -112,6 +118,6 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
       }
     }
     query.addRecord(replaced, Section.ADDITIONAL);
-    return new Rewrite(query, List.of());
+    return new Rewrite(query, List.of(), matched);
   }
 }

@@ -6,6 +6,7 @@ import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DNAMERecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.NAPTRRecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
@@ -18,7 +19,7 @@ import org.xbill.DNS.Type;
 /**
  * Response rules that rewrite names in the answer, authority and additional sections: owner names
  * ({@code answer name}) or the names records point to ({@code answer value}: CNAME, DNAME, NS,
- * PTR, MX, SRV, SOA, as CoreDNS lists them).
+ * PTR, MX, SRV, NAPTR's replacement and SOA's primary name server, as CoreDNS's reverter does).
  */
 final class ResponseNames {
 
@@ -77,12 +78,15 @@ final class ResponseNames {
             t -> new SRVRecord(owner, dclass, ttl, srv.getPriority(), srv.getWeight(), srv.getPort(), t));
       }
       case Type.SOA -> {
+        // CoreDNS rewrites the primary name server only; the mailbox is left alone
         SOARecord soa = (SOARecord) r;
-        Name host = rewriter.rewrite(soa.getHost());
-        Name admin = rewriter.rewrite(soa.getAdmin());
-        yield host == null && admin == null ? r : new SOARecord(owner, dclass, ttl,
-            host == null ? soa.getHost() : host, admin == null ? soa.getAdmin() : admin,
-            soa.getSerial(), soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+        yield orSame(r, rewriter.rewrite(soa.getHost()), t -> new SOARecord(owner, dclass, ttl, t, soa.getAdmin(),
+            soa.getSerial(), soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum()));
+      }
+      case Type.NAPTR -> {
+        NAPTRRecord naptr = (NAPTRRecord) r;
+        yield orSame(r, rewriter.rewrite(naptr.getReplacement()), t -> new NAPTRRecord(owner, dclass, ttl,
+            naptr.getOrder(), naptr.getPreference(), naptr.getFlags(), naptr.getService(), naptr.getRegexp(), t));
       }
       default -> r;
     };

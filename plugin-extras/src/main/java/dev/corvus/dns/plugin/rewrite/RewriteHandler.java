@@ -57,9 +57,9 @@ final class RewriteHandler implements Handler {
       chain.note("rule matched: asks for " + rewrite.query().getQuestion().getName() + " "
           + org.xbill.DNS.Type.string(rewrite.query().getQuestion().getType())
           + (rewrite.responseRules().isEmpty() ? "" : "; the answer is rewritten back to the asked name")
-          + (stop ? "; stop: later rewrite rules are skipped" : ""));
+          + (stop && rewrite.matched() ? "; stop: later rewrite rules are skipped" : ""));
     }
-    if (stop) {
+    if (stop && rewrite.matched()) {
       request.context().put(STOPPED, true);
     }
     Record asked = request.question();

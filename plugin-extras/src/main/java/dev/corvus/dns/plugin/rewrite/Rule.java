@@ -23,8 +23,16 @@ interface Rule {
    *
    * @param query the query to pass on
    * @param responseRules what to do to the response, in order
+   * @param matched whether the rule applied, so that {@code stop} ends the rewriting; an edns0
+   *     rule that only gave the query an OPT record did not
    */
-  record Rewrite(Message query, List<ResponseRule> responseRules) {}
+  record Rewrite(Message query, List<ResponseRule> responseRules, boolean matched) {
+
+    /** A rewrite by a rule that applied. */
+    Rewrite(Message query, List<ResponseRule> responseRules) {
+      this(query, responseRules, true);
+    }
+  }
 
   /** Changes a response; it is given a private copy that it may modify. */
   @FunctionalInterface

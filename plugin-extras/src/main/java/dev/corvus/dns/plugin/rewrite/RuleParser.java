@@ -141,6 +141,10 @@ final class RuleParser {
     if (args.size() < 2) {
       throw new RuleSyntaxException("edns0: expected local|nsid set|append|replace|unset ...");
     }
+    if (args.get(args.size() - 1).equalsIgnoreCase("revert")) {
+      throw new RuleSyntaxException("edns0: revert is not supported: Corvus does not restore the client's EDNS0 options"
+          + " in the response (drop revert)");
+    }
     String kind = args.get(0).toLowerCase(Locale.ROOT);
     Edns0Rule.Action action = Edns0Rule.Action.parse(args.get(1));
     if (action == null) {

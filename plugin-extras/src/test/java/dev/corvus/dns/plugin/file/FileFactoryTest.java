@@ -14,12 +14,15 @@ import dev.corvus.dns.testkit.Queries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -103,10 +106,30 @@ class FileFactoryTest {
   }
 
   @Test
-  void cnameLeavingTheZoneAndCnameLoopsEndTheChain() throws Exception {
+  void cnameLeavingTheZoneIsResolvedThroughTheServer() throws Exception {
+    Record address = Record.fromString(Name.fromString("www.example.net."), Type.A, DClass.IN, 60, "198.51.100.7", null);
+    kit.resolver(query -> {
+      Message answer = new Message(query.getHeader().getID());
+      answer.addRecord(address, Section.ANSWER);
+      return CompletableFuture.completedFuture(answer);
+    });
     Message out = ask("out.example.org.", Type.A);
     assertEquals(Rcode.NOERROR, out.getRcode());
+    assertEquals(List.of("CNAME www.example.net.", "A 198.51.100.7"), out.getSection(Section.ANSWER).stream()
+        .map(r -> Type.string(r.getType()) + " " + r.rdataToString()).toList());
+    assertEquals(Type.NS, out.getSection(Section.AUTHORITY).get(0).getType());
+  }
+
+  @Test
+  void cnameTargetOutsideTheZoneThatFailsIsServfailWithTheCname() throws Exception {
+    // the kit's resolver fails: as CoreDNS without an upstream answer
+    Message out = ask("out.example.org.", Type.A);
+    assertEquals(Rcode.SERVFAIL, out.getRcode());
     assertEquals(1, out.getSection(Section.ANSWER).size());
+  }
+
+  @Test
+  void cnameLoopsEndTheChain() throws Exception {
     Message loop = ask("loop1.example.org.", Type.A);
     assertEquals(2, loop.getSection(Section.ANSWER).size());
   }

@@ -80,7 +80,7 @@ class HostsFactoryTest {
     assertTrue(a.getHeader().getFlag(Flags.AA));
     assertEquals(List.of("10.0.0.5"), answers(a));
     assertEquals(3600, a.getSection(Section.ANSWER).get(0).getTTL());
-    assertEquals("WEB.example.org.", a.getSection(Section.ANSWER).get(0).getName().toString(), "owner echoes the question");
+    assertEquals("web.example.org.", a.getSection(Section.ANSWER).get(0).getName().toString(), "owner: the lower-cased name, as CoreDNS");
 
     assertEquals(List.of("fd00:0:0:0:0:0:0:5"), answers(ask(h, "web.example.org.", Type.AAAA)).stream()
         .map(s -> s.replace("fd00::5", "fd00:0:0:0:0:0:0:5")).toList());
@@ -181,25 +181,25 @@ class HostsFactoryTest {
     Path file = hostsFile("10.0.0.1 stable.example.org\n");
     HostsFile hosts = new HostsFile(file, List.of(Name.root), true);
     hosts.refresh();
-    Files.writeString(file, "10.0.0.1 stable.example.org\nnot-an-address name\n");
+    Files.writeString(file, "10.0.0.1 stable.example.org\n10.0.0.2 " + "a".repeat(64) + ".example.org\n");
     HostsTable.MalformedLineException e = assertThrows(HostsTable.MalformedLineException.class, hosts::refresh);
     assertTrue(e.getMessage().contains(file + ":2"), e.getMessage());
     assertEquals(1, hosts.table().entries());
   }
 
   @Test
-  void malformedFileLineIsAConfigErrorWithFileAndLine() throws Exception {
-    Path file = hostsFile("10.0.0.1 ok.example.org\n\n10.0.0.300 bad.example.org\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> handler("hosts hosts"));
-    assertTrue(e.getMessage().contains(file + ":3"), e.getMessage());
-    assertTrue(e.getMessage().contains("10.0.0.300"), e.getMessage());
+  void fileLinesThatAreNotAddressAndNameAreSkippedAsInCoreDns() throws Exception {
+    hostsFile("10.0.0.300 bad.example.org\n10.0.0.1\nreload 5s\n10.0.0.7 good.example.org\n");
+    Handler h = handler("hosts hosts");
+    assertEquals("10.0.0.7", ask(h, "good.example.org.", Type.A).getSection(Section.ANSWER).get(0).rdataToString());
+    assertEquals(Rcode.SERVFAIL, ask(h, "bad.example.org.", Type.A).getRcode());
   }
 
   @Test
-  void addressWithoutNameIsMalformed() throws Exception {
-    Path file = hostsFile("10.0.0.1\n");
+  void unparsableNameInAFileIsAConfigErrorWithFileAndLine() throws Exception {
+    Path file = hostsFile("10.0.0.1 ok.example.org\n\n10.0.0.3 " + "b".repeat(64) + ".example.org\n");
     ConfigException e = assertThrows(ConfigException.class, () -> handler("hosts hosts"));
-    assertTrue(e.getMessage().contains(file + ":1"), e.getMessage());
+    assertTrue(e.getMessage().contains(file + ":3"), e.getMessage());
   }
 
   @Test

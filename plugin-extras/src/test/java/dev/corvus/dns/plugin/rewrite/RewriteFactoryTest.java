@@ -2,7 +2,6 @@ package dev.corvus.dns.plugin.rewrite;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -221,7 +220,15 @@ class RewriteFactoryTest {
 
     Rewrites replace = pipeline(answering(Rcode.NOERROR), "rewrite edns0 local replace 0xffee abcd");
     replace.run(Queries.request("a.example.org.", Type.A));
-    assertNull(replace.reachedBackend().get(0).opt(), "replace adds nothing when the option is absent");
+    OPTRecord unchanged = replace.reachedBackend().get(0).opt();
+    assertTrue(unchanged != null && unchanged.getOptions().isEmpty(),
+        "replace adds no option when the option is absent, but the query gets an OPT record as in CoreDNS");
+
+    Rewrites noMatch = pipeline(answering(Rcode.NOERROR),
+        "rewrite stop edns0 local replace 0xffee abcd", "rewrite stop edns0 local set 0xffee efgh");
+    noMatch.run(Queries.request("a.example.org.", Type.A));
+    assertArrayEquals("efgh".getBytes(), data(noMatch.reachedBackend().get(0).opt().getOptions(0xffee).get(0)),
+        "a replace with nothing to replace does not stop the rules after it");
 
     Rewrites chain = pipeline(answering(Rcode.NOERROR),
         "rewrite continue edns0 local set 0xffee abcd", "rewrite edns0 local unset 0xffee");
@@ -279,6 +286,14 @@ class RewriteFactoryTest {
         "rewrite stop name a b {\n name c d\n}")) {
       assertThrows(ConfigException.class, () -> rewrite(bad), bad);
     }
+  }
+
+  @Test
+  void edns0RevertIsRejectedByName() {
+    ConfigException e = assertThrows(ConfigException.class, () -> rewrite("rewrite edns0 local set 0xffee abc revert"));
+    assertTrue(e.getMessage().contains("revert"), e.getMessage());
+    ConfigException nsid = assertThrows(ConfigException.class, () -> rewrite("rewrite edns0 nsid set revert"));
+    assertTrue(nsid.getMessage().contains("revert"), nsid.getMessage());
   }
 
   @Test

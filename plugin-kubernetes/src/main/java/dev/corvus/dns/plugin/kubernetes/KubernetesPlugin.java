@@ -107,7 +107,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
    */
   @Override
   public CompletionStage<Void> start() throws Exception {
-    finder.localAddresses(localAddresses());
+    finder.localAddresses(serverAddresses());
     podNamespaces.hostSearch(PodNamespaces.searchDomains(RESOLV_CONF));
     Projection projection = new Projection(config.endpointPodNames());
     ClusterSource created =
@@ -190,6 +190,17 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
       samples.add(new Metrics.Sample(List.of(age.getKey()), age.getValue().toMillis() / 1000.0));
     }
     return samples;
+  }
+
+  /**
+   * The addresses the apex NS records stand for, as CoreDNS's bound IPs: the server block's {@code
+   * bind} addresses, else the machine's.
+   */
+  private List<InetAddress> serverAddresses() {
+    List<InetAddress> bound = context.bindAddresses().stream()
+        .filter(address -> !address.isAnyLocalAddress())
+        .toList();
+    return bound.isEmpty() ? localAddresses() : bound;
   }
 
   /**

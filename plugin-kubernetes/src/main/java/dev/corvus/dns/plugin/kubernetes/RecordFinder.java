@@ -96,6 +96,9 @@ final class RecordFinder {
     if (r.kind().isEmpty() || r.namespace().isEmpty()) {
       return Found.EMPTY;
     }
+    if (isReverse(zone)) {
+      return Found.NAME_ERROR; // CoreDNS: a name in a reverse zone is never a service or pod
+    }
     if (!index.namespaceExposed(r.namespace())) {
       return Found.NAME_ERROR;
     }
@@ -280,6 +283,13 @@ final class RecordFinder {
       }
     }
     return entries;
+  }
+
+  private static final Name IN_ADDR_ARPA = Name.fromConstantString("in-addr.arpa.");
+  private static final Name IP6_ARPA = Name.fromConstantString("ip6.arpa.");
+
+  private static boolean isReverse(Name zone) {
+    return zone.subdomain(IN_ADDR_ARPA) || zone.subdomain(IP6_ARPA);
   }
 
   /** The address family check used by A and AAAA answers. */
