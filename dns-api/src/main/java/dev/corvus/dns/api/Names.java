@@ -1,5 +1,6 @@
 package dev.corvus.dns.api;
 
+import dev.corvus.dns.api.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,23 +72,9 @@ public final class Names {
    * @throws IllegalArgumentException when the text is not a CIDR
    */
   public static List<Name> reverseZones(String cidr) {
-    int slash = cidr.indexOf('/');
-    if (slash < 0) {
-      throw new IllegalArgumentException("not a CIDR: " + cidr);
-    }
-    InetAddress network;
-    int prefix;
-    try {
-      network = parseAddressLiteral(cidr.substring(0, slash));
-      prefix = Integer.parseInt(cidr.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a CIDR: " + cidr, e);
-    }
-    byte[] bytes = network.getAddress();
-    int bits = bytes.length * 8;
-    if (prefix < 0 || prefix > bits) {
-      throw new IllegalArgumentException("prefix length out of range in " + cidr);
-    }
+    Cidr network = Cidr.parse(cidr);
+    byte[] bytes = network.networkBytes();
+    int prefix = network.prefix();
     boolean v4 = bytes.length == 4;
     int step = v4 ? 8 : 4;
     int rounded = ((prefix + step - 1) / step) * step;
@@ -95,7 +82,6 @@ public final class Names {
     List<Name> zones = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       byte[] addr = bytes.clone();
-      clearHostBits(addr, prefix);
       addSubnet(addr, rounded, i);
       zones.add(reverseZone(addr, rounded / step, v4));
     }
@@ -120,12 +106,6 @@ public final class Names {
       return InetAddress.getByAddress(bytes);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalArgumentException("not an IP address: " + text, e);
-    }
-  }
-
-  private static void clearHostBits(byte[] addr, int prefix) {
-    for (int bit = prefix; bit < addr.length * 8; bit++) {
-      addr[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
     }
   }
 

@@ -128,8 +128,50 @@ public final class Cidr {
     return 31 * Arrays.hashCode(network) + prefix;
   }
 
+  /** The network as written canonically: IPv6 compressed as RFC 5952 says, e.g. {@code fd00:0:0:10::/62}. */
   @Override
   public String toString() {
-    return network().getHostAddress() + "/" + prefix;
+    return addressText() + "/" + prefix;
+  }
+
+  private String addressText() {
+    if (network.length == 4) {
+      return (network[0] & 0xff) + "." + (network[1] & 0xff) + "." + (network[2] & 0xff) + "." + (network[3] & 0xff);
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((network[2 * i] & 0xff) << 8) | (network[2 * i + 1] & 0xff);
+    }
+    // RFC 5952 §4.2: the longest run of two or more zero groups (the first of equals) becomes "::".
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; i++) {
+      int length = 0;
+      while (i + length < 8 && groups[i + length] == 0) {
+        length++;
+      }
+      if (length > bestLength) {
+        bestStart = i;
+        bestLength = length;
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        out.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+        out.append(':');
+      }
+      out.append(Integer.toHexString(groups[i]));
+    }
+    return out.toString();
+  }
+
+  /** The network's address bytes, host bits cleared; a copy. */
+  public byte[] networkBytes() {
+    return network.clone();
   }
 }

@@ -39,6 +39,19 @@ class CidrTest {
     assertEquals(8, Cidr.parse("10.1.2.3/8").prefix());
   }
 
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+      "10.1.0.0/17,            10.1.0.0/17",
+      "fd00:0:0:10::/62,       fd00:0:0:10::/62",
+      "2001:db8:0:0:1:0:0:1/128, 2001:db8::1:0:0:1/128",
+      "2001:0:0:1:0:0:0:0/64,  2001:0:0:1::/64",
+      "::/0,                   ::/0",
+      "::1/128,                ::1/128",
+  })
+  void printsCanonicallyAsRfc5952Says(String cidr, String text) {
+    assertEquals(text, Cidr.parse(cidr).toString());
+  }
+
   @Test
   void aBareAddressIsOneHostOnlyWhenAsked() throws Exception {
     assertEquals(32, Cidr.parseHostOrNetwork("192.0.2.1").prefix());

@@ -1,7 +1,7 @@
 package dev.corvus.dns.server.corefile;
 
 import dev.corvus.dns.api.Names;
-import java.net.InetAddress;
+import dev.corvus.dns.api.net.Cidr;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.xbill.DNS.Name;
@@ -92,57 +92,15 @@ record ZoneKey(Scheme scheme, Integer port, List<Name> zones, String network) {
       throw new IllegalArgumentException("invalid CIDR " + cidr);
     }
     List<Name> zones;
-    InetAddress address;
+    Cidr network;
     try {
       zones = Names.reverseZones(cidr);
-      address = Names.parseAddressLiteral(cidr.substring(0, cidr.indexOf('/')));
+      network = Cidr.parse(cidr);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid CIDR " + cidr, e);
     }
-    int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
-    int boundary = address.getAddress().length == 4 ? 8 : 4;
-    String network = prefix % boundary == 0 ? null : networkText(address.getAddress(), prefix);
-    return new ZoneKey(scheme, port, zones, network);
-  }
-
-  /** The CIDR with host bits cleared, IPv6 written compressed (RFC 5952). */
-  static String networkText(byte[] address, int prefix) {
-    byte[] masked = address.clone();
-    for (int bit = prefix; bit < masked.length * 8; bit++) {
-      masked[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-    }
-    if (masked.length == 4) {
-      return (masked[0] & 0xff) + "." + (masked[1] & 0xff) + "." + (masked[2] & 0xff) + "."
-          + (masked[3] & 0xff) + "/" + prefix;
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((masked[2 * i] & 0xff) << 8) | (masked[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1;
-    for (int i = 0; i < 8; i++) {
-      int length = 0;
-      while (i + length < 8 && groups[i + length] == 0) {
-        length++;
-      }
-      if (length > bestLength) {
-        bestStart = i;
-        bestLength = length;
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        out.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-        out.append(':');
-      }
-      out.append(Integer.toHexString(groups[i]));
-    }
-    return out + "/" + prefix;
+    int boundary = network.isIpv4() ? 8 : 4;
+    String networkText = network.prefix() % boundary == 0 ? null : network.toString();
+    return new ZoneKey(scheme, port, zones, networkText);
   }
 }
