@@ -42,6 +42,12 @@ final class ResponseEncoder {
   private static final Set<Integer> NAMELESS_RDATA = Set.of(Type.A, Type.AAAA, Type.TXT, Type.SPF, Type.CAA,
       Type.HINFO, Type.SSHFP, Type.TLSA, Type.DS, Type.DNSKEY, Type.NSEC3, Type.NSEC3PARAM, Type.URI);
 
+  /**
+   * One encoder per thread, reused: an I/O thread encodes one response at a time, and the output
+   * buffer and the table of written names are most of what encoding would allocate per response.
+   */
+  private static final ThreadLocal<ResponseEncoder> ENCODERS = ThreadLocal.withInitial(ResponseEncoder::new);
+
   private final DNSOutput out = new DNSOutput(512);
   private final Suffixes written = new Suffixes();
 
@@ -52,7 +58,10 @@ final class ResponseEncoder {
    * left out as described above.
    */
   static byte[] encode(Message response, int maxLength) {
-    return new ResponseEncoder().write(response, maxLength);
+    ResponseEncoder encoder = ENCODERS.get();
+    encoder.out.jump(0);
+    encoder.written.truncate(0);
+    return encoder.write(response, maxLength);
   }
 
   private byte[] write(Message response, int maxLength) {
