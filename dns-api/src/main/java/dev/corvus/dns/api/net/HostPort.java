@@ -26,17 +26,20 @@ public record HostPort(String host, int port) {
    * Parses {@code text}.
    *
    * @param defaultPort the port when the text names none
-   * @throws IllegalArgumentException with a message for the user when the text is not of that
-   *     form or its port is not a number in 0-65535
+   * @throws IllegalArgumentException saying what was expected ({@code expected "]" after the IPv6
+   *     address}, {@code expected a port (0-65535)}), for the caller to put in context
    */
   public static HostPort parse(String text, int defaultPort) {
     String host;
     String port = null;
     if (text.startsWith("[")) {
       int close = text.indexOf(']');
-      String after = close < 0 ? "" : text.substring(close + 1);
-      if (close < 0 || !(after.isEmpty() || after.startsWith(":"))) {
-        throw new IllegalArgumentException("expected host:port or [v6]:port, got \"" + text + "\"");
+      if (close < 0) {
+        throw new IllegalArgumentException("expected \"]\" after the IPv6 address");
+      }
+      String after = text.substring(close + 1);
+      if (!after.isEmpty() && !after.startsWith(":")) {
+        throw new IllegalArgumentException("expected \":PORT\" after \"]\"");
       }
       host = text.substring(1, close);
       port = after.isEmpty() ? null : after.substring(1);
@@ -46,19 +49,17 @@ public record HostPort(String host, int port) {
     } else {
       host = text; // no colon, or a bare IPv6 literal
     }
-    return new HostPort(host, port == null ? defaultPort : parsePort(port, text));
+    return new HostPort(host, port == null ? defaultPort : parsePort(port));
   }
 
-  private static int parsePort(String port, String text) {
-    try {
+  private static int parsePort(String port) {
+    if (port.matches("[0-9]{1,5}")) {
       int value = Integer.parseInt(port);
-      if (value >= 0 && value <= 65535) {
+      if (value <= 65535) {
         return value;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
-    throw new IllegalArgumentException("expected a port (0-65535) in \"" + text + "\", got \"" + port + "\"");
+    throw new IllegalArgumentException("expected a port (0-65535)");
   }
 
   /**

@@ -33,11 +33,12 @@ class HostPortTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "1.2.3.4:99999 | expected a port (0-65535) in \"1.2.3.4:99999\", got \"99999\"",
-      "1.2.3.4:      | expected a port (0-65535) in \"1.2.3.4:\", got \"\"",
-      "1.2.3.4:abc   | expected a port (0-65535) in \"1.2.3.4:abc\", got \"abc\"",
-      "[::1          | expected host:port or [v6]:port, got \"[::1\"",
-      "[::1]x        | expected host:port or [v6]:port, got \"[::1]x\"",
+      "1.2.3.4:99999 | expected a port (0-65535)",
+      "1.2.3.4:      | expected a port (0-65535)",
+      "1.2.3.4:-1    | expected a port (0-65535)",
+      "1.2.3.4:abc   | expected a port (0-65535)",
+      "[::1          | expected \"]\" after the IPv6 address",
+      "[::1]x        | expected \":PORT\" after \"]\"",
   })
   void rejectsMalformedTextWithAMessageForTheUser(String text, String message) {
     IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> HostPort.parse(text, 53));

@@ -1,6 +1,7 @@
 package dev.corvus.dns.server.cli;
 
 import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.net.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -25,8 +26,6 @@ record HostAndPort(String text, String host, InetAddress literal, int port) {
     InetAddress resolve(String host) throws UnknownHostException;
   }
 
-  static final String EXPECTED_PORT = "expected a port (0-65535)";
-
   /** The loopback address at {@code port}. */
   static HostAndPort loopback(int port) {
     InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -34,7 +33,9 @@ record HostAndPort(String text, String host, InetAddress literal, int port) {
   }
 
   /**
-   * Reads {@code HOST[:PORT]}, {@code [V6][:PORT]} or a bare IPv6 literal.
+   * Reads {@code HOST[:PORT]}, {@code [V6][:PORT]} or a bare IPv6 literal, by the rules of
+   * {@link HostPort} (one parser for Corefiles and the command line), and what a client needs on
+   * top: a host, a port to connect to.
    *
    * @throws ValueReader.Invalid saying what was expected
    */
@@ -42,47 +43,23 @@ record HostAndPort(String text, String host, InetAddress literal, int port) {
     if (text.isEmpty()) {
       throw new ValueReader.Invalid("expected HOST[:PORT]");
     }
-    String host;
-    String port = null;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        throw new ValueReader.Invalid("expected \"]\" after the IPv6 address");
-      }
-      host = text.substring(1, close);
-      String after = text.substring(close + 1);
-      if (!after.isEmpty() && !after.startsWith(":")) {
-        throw new ValueReader.Invalid("expected \":PORT\" after \"]\"");
-      }
-      port = after.isEmpty() ? null : after.substring(1);
-      if (host.indexOf(':') < 0) {
-        throw new ValueReader.Invalid("expected an IPv6 address between \"[\" and \"]\"");
-      }
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = text.substring(text.indexOf(':') + 1);
-    } else {
-      host = text; // no colon, or a bare IPv6 literal (which cannot carry a port)
+    HostPort parsed;
+    try {
+      parsed = HostPort.parse(text, defaultPort);
+    } catch (IllegalArgumentException e) {
+      throw new ValueReader.Invalid(e.getMessage());
+    }
+    String host = parsed.host();
+    if (text.startsWith("[") && host.indexOf(':') < 0) {
+      throw new ValueReader.Invalid("expected an IPv6 address between \"[\" and \"]\"");
     }
     if (host.isEmpty()) {
       throw new ValueReader.Invalid("expected a host before \":\"");
     }
-    int portNumber = port == null ? defaultPort : port(port);
-    if (portNumber == 0) {
+    if (parsed.port() == 0) {
       throw new ValueReader.Invalid("expected a port (1-65535) to connect to, not 0");
     }
-    return new HostAndPort(text, host, literal(host), portNumber);
-  }
-
-  /** Reads a port number. */
-  static int port(String text) throws ValueReader.Invalid {
-    if (text.matches("[0-9]{1,5}")) {
-      int port = Integer.parseInt(text);
-      if (port <= 65535) {
-        return port;
-      }
-    }
-    throw new ValueReader.Invalid(EXPECTED_PORT);
+    return new HostAndPort(text, host, literal(host), parsed.port());
   }
 
   /** The address of an IP literal or {@code localhost}; {@code null} for a name to resolve. */

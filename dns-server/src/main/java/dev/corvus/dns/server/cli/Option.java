@@ -43,7 +43,17 @@ final class Option<T> {
 
   /** A port number, 0 to 65535. */
   static Option<Integer> port(String spelling, String placeholder, int defaultPort) {
-    return new Option<>(spelling, placeholder, HostAndPort::port, defaultPort);
+    return new Option<>(spelling, placeholder, Option::readPort, defaultPort);
+  }
+
+  private static int readPort(String text) throws ValueReader.Invalid {
+    if (text.matches("[0-9]{1,5}")) {
+      int port = Integer.parseInt(text);
+      if (port <= 65535) {
+        return port;
+      }
+    }
+    throw new ValueReader.Invalid("expected a port (0-65535)");
   }
 
   /** A positive duration in Go's syntax ({@code 2s}, {@code 250ms}), as the Corefile writes them. */

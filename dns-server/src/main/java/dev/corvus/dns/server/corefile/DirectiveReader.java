@@ -179,7 +179,7 @@ public final class DirectiveReader implements ConfigReader {
     try {
       return HostPort.parse(text, defaultPort);
     } catch (IllegalArgumentException e) {
-      throw error(what + ": " + e.getMessage());
+      throw error(what + ": " + e.getMessage() + " in \"" + text + "\"");
     }
   }
 

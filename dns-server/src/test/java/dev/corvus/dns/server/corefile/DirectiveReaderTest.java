@@ -106,10 +106,10 @@ class DirectiveReaderTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "example.org:53   | ADDRESS: expected an IP address, got \"example.org\" (host names are not resolved)",
-      "1.2.3.4:99999    | ADDRESS: expected a port (0-65535) in \"1.2.3.4:99999\", got \"99999\"",
-      "1.2.3.4:         | ADDRESS: expected a port (0-65535) in \"1.2.3.4:\", got \"\"",
-      "[::1             | ADDRESS: expected host:port or [v6]:port, got \"[::1\"",
-      "[::1]x           | ADDRESS: expected host:port or [v6]:port, got \"[::1]x\"",
+      "1.2.3.4:99999    | ADDRESS: expected a port (0-65535) in \"1.2.3.4:99999\"",
+      "1.2.3.4:         | ADDRESS: expected a port (0-65535) in \"1.2.3.4:\"",
+      "[::1             | ADDRESS: expected \"]\" after the IPv6 address in \"[::1\"",
+      "[::1]x           | ADDRESS: expected \":PORT\" after \"]\" in \"[::1]x\"",
   })
   void rejectsBadAddresses(String text, String message) throws ConfigException {
     DirectiveReader r = reader(arg(text));
