@@ -80,6 +80,19 @@ class TransferIntegrationTest {
   }
 
   @Test
+  void transfersTheZonesOfAuto() throws Exception {
+    Path zones = Files.createDirectories(dir.resolve("zones"));
+    Files.writeString(zones.resolve("db.example.org"), ZONE.formatted(3));
+    try (Corvus s = serve("org:0 {\n auto {\n  directory " + zones + "\n }\n transfer {\n  to *\n }\n}\n")) {
+      ZoneTransferIn xfr = ZoneTransferIn.newAXFR(Name.fromString("example.org."), s.tcpAddress(), null);
+      xfr.run();
+      assertEquals(11, xfr.getAXFR().size());
+      // a zone auto does not hold: transfer passes it on, and auto refuses it as file does
+      assertEquals(Rcode.REFUSED, new DnsClient(s.tcpAddress()).tcp("other.org.", Type.AXFR).getRcode());
+    }
+  }
+
+  @Test
   void refusesUdpAndClientsNotListed() throws Exception {
     Path zone = zoneFile(1, "");
     try (Corvus s = serve("example.org:0 {\n file " + zone + "\n transfer {\n  to 127.0.0.2\n }\n}\n")) {
