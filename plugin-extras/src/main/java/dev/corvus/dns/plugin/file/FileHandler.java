@@ -59,7 +59,7 @@ public final class FileHandler implements Handler {
     if (zone == null) {
       return chain.hasNext() ? chain.proceed(request) : Responses.completedError(request, Rcode.REFUSED);
     }
-    ZoneAnswer found = ZoneLookup.lookup(zone, request.qname(), request.qtype());
+    ZoneAnswer found = ZoneLookup.lookup(zone, request.qname(), request.qtype(), request.dnssecOk());
     if (fallsThrough(found, request)) {
       return chain.proceed(request);
     }

@@ -44,12 +44,24 @@ public final class ZoneData {
   private final Map<Name, Map<Integer, List<Record>>> nodes;
   private final Set<Name> nonTerminals;
   private volatile List<Record> transferOrder;
+  private final java.util.NavigableSet<Name> nsecOwners;
+  private final boolean signed;
 
   private ZoneData(Name origin, SOARecord soa, Map<Name, Map<Integer, List<Record>>> nodes, Set<Name> nonTerminals) {
     this.origin = origin;
     this.soa = soa;
     this.nodes = nodes;
     this.nonTerminals = nonTerminals;
+    java.util.TreeSet<Name> owners = new java.util.TreeSet<>();
+    boolean anySignature = false;
+    for (Map.Entry<Name, Map<Integer, List<Record>>> node : nodes.entrySet()) {
+      if (node.getValue().containsKey(Type.NSEC)) {
+        owners.add(node.getKey());
+      }
+      anySignature |= node.getValue().containsKey(Type.RRSIG);
+    }
+    this.nsecOwners = java.util.Collections.unmodifiableNavigableSet(owners);
+    this.signed = anySignature;
   }
 
   /**
@@ -224,5 +236,33 @@ public final class ZoneData {
       transferOrder = order;
     }
     return order;
+  }
+
+  /** Whether the zone carries DNSSEC signatures (a signed zone file, RFC 4035 §2). */
+  boolean signed() {
+    return signed;
+  }
+
+  /** The RRSIG records at {@code name} that cover {@code type}. */
+  List<Record> signatures(Name name, int type) {
+    List<Record> all = records(name, Type.RRSIG);
+    if (all.isEmpty()) {
+      return all;
+    }
+    List<Record> out = new ArrayList<>(2);
+    for (Record r : all) {
+      if (((org.xbill.DNS.RRSIGRecord) r).getTypeCovered() == type) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The owner of the NSEC record that covers or matches {@code name}: the last NSEC owner at or
+   * before it in canonical order (RFC 4034 §6.1); {@code null} in an unsigned zone.
+   */
+  Name nsecOwnerFor(Name name) {
+    return nsecOwners.floor(name);
   }
 }
