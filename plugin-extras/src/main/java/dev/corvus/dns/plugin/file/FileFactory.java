@@ -55,6 +55,11 @@ public final class FileFactory implements PluginFactory {
     }
     FileConfig fileConfig = new FileConfig(file, zones, reload, fallthrough);
     ZoneTable table = new ZoneTable();
+    if (!java.nio.file.Files.exists(file) && reload.toMillis() > 0) {
+      // CoreDNS: a missing file is tried again on every reload (sign may be about to write it)
+      config.warn("zone file " + file + " does not exist yet; trying again every " + reload.toSeconds() + "s");
+      zones = List.of();
+    }
     for (Name origin : zones) {
       try {
         table.put(ZoneData.load(file, origin));
