@@ -63,6 +63,8 @@ final class SecondaryPlugin implements Plugin {
     volatile long refreshedNanos;
     volatile boolean expired;
     volatile java.util.concurrent.ScheduledFuture<?> next;
+    /** A NOTIFY arrived since the current check started: check again right after it. */
+    final java.util.concurrent.atomic.AtomicBoolean notifiedSince = new java.util.concurrent.atomic.AtomicBoolean();
   }
 
   SecondaryPlugin(SecondaryConfig config, ZoneTable table, FileZones source, PluginContext context) {
@@ -104,6 +106,7 @@ final class SecondaryPlugin implements Plugin {
   /** A NOTIFY from a primary: check the serial now. */
   void notified(Name zone) {
     if (worker != null && !worker.isShutdown()) {
+      states.get(zone).notifiedSince.set(true);
       schedule(zone, Duration.ZERO);
     }
   }
@@ -123,6 +126,7 @@ final class SecondaryPlugin implements Plugin {
   /** Brings one zone up to date and schedules the next check. */
   void refresh(Name zone) {
     ZoneState state = states.get(zone);
+    state.notifiedSince.set(false);
     ZoneData current = table.zone(zone);
     SOARecord soa = current == null ? null : current.soa();
     boolean ok = false;
@@ -162,7 +166,9 @@ final class SecondaryPlugin implements Plugin {
       state.expired = true;
     }
     Duration next;
-    if (served == null) {
+    if (state.notifiedSince.get()) {
+      next = Duration.ZERO; // a NOTIFY came while this check ran; its schedule was replaced below
+    } else if (served == null) {
       next = FIRST_RETRY;
     } else {
       // CoreDNS: up to 5 s of jitter on refresh, 2 s on retry
