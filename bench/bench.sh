@@ -419,7 +419,7 @@ CORE
       cp "$WORK/db.example" "$WORK/nsd-db.example"
       printf '$INCLUDE %s.key\n' "$WORK/$KEY" >> "$WORK/nsd-db.example"
       mkdir -p "$WORK/nsd"
-      (cd "$WORK" && dnssec-signzone -q -o example. -K "$WORK" -S -f "$WORK/nsd/example.signed" nsd-db.example)
+      (cd "$WORK" && dnssec-signzone -q -z -o example. -K "$WORK" -S -f "$WORK/nsd/example.signed" nsd-db.example)
       printf 'zone:\n  name: example\n  zonefile: example.signed\n' > "$WORK/nsd-zones"
       ;;
     axfr)
