@@ -145,7 +145,9 @@ class TransferIntegrationTest {
         assertEquals(100_011, xfr.getAXFR().size());
         System.out.println("AXFR of 100,011 records: " + millis + " ms");
         if (round == 2) {
-          assertTrue(millis < 2000, "AXFR of 100,000 records took " + millis + " ms");
+          // a loose bound against a pathological slowdown on a busy CI machine; the 2 s target is
+          // measured by bench/bench.sh axfr (docs/performance.md)
+          assertTrue(millis < 15_000, "AXFR of 100,000 records took " + millis + " ms");
         }
       }
     }

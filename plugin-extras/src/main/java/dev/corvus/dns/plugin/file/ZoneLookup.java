@@ -104,7 +104,7 @@ final class ZoneLookup {
     Set<Name> seen = new HashSet<>();
     Name name = qname;
     while (true) {
-      Step step = step(zone, name, qtype, signing);
+      Step step = step(zone, name, qtype, signing, dnssec);
       if (step instanceof Step.Found found) {
         answer.addAll(found.records());
         if (found.synthesized() && signing) {
@@ -220,7 +220,7 @@ final class ZoneLookup {
     return zone.records(zone.origin(), Type.NS);
   }
 
-  private static Step step(ZoneData zone, Name qname, int qtype, boolean signing) {
+  private static Step step(ZoneData zone, Name qname, int qtype, boolean signing, boolean dnssec) {
     Name origin = zone.origin();
     int below = qname.labels() - origin.labels();
     Name encloser = origin;
@@ -240,8 +240,9 @@ final class ZoneLookup {
       List<Record> ns = zone.records(name, Type.NS);
       // a DS query for the cut itself is answered by this (the parent) zone, RFC 4035 §3.1.4.1
       if (depth > 0 && !ns.isEmpty() && !(qtype == Type.DS && depth == below)) {
-        if (signing) {
-          // CoreDNS: a signed delegation carries its DS RRset and signatures (RFC 4035 §3.1.4)
+        if (dnssec) {
+          // CoreDNS: a referral to a DO query carries the DS RRset and its signatures (RFC 4035
+          // §3.1.4), in an unsigned zone too (dnssec signs it then)
           List<Record> withDs = new ArrayList<>(ns);
           withDs.addAll(zone.records(name, Type.DS));
           withDs.addAll(zone.signatures(name, Type.DS));
