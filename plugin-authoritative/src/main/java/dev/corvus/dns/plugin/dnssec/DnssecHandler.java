@@ -88,6 +88,11 @@ final class DnssecHandler implements Handler {
       return chain.proceed(request);
     }
     boolean dnssecOk = request.dnssecOk();
+    if (chain.explaining()) {
+      chain.note("zone " + zone + ": answers to DO queries are signed with key "
+          + config.keys().stream().map(k -> k.tag() + " (" + DNSSEC.Algorithm.string(k.dnskey().getAlgorithm()) + ")")
+              .toList() + (dnssecOk ? "" : "; this query has no DO bit, so nothing is signed"));
+    }
     if (request.qtype() == Type.DNSKEY && request.qname().equals(zone)) {
       return Responses.completed(dnskeyAnswer(request, zone, dnssecOk, chain));
     }

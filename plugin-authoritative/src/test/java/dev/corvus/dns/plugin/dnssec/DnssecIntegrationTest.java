@@ -95,6 +95,11 @@ class DnssecIntegrationTest {
         assertEquals(2, answer.size());
         assertEquals(Type.RRSIG, answer.get(1).getType());
       }
+      dev.corvus.dns.api.capability.Explanation explained = s.explain("www.example.org.", Type.A,
+          new java.net.InetSocketAddress("127.0.0.1", 5353));
+      String notes = explained.steps().stream().flatMap(step -> step.notes().stream()).toList().toString();
+      int tag = Integer.parseInt(key.substring(key.lastIndexOf('+') + 1));
+      assertTrue(notes.contains("signed with key [" + tag + " (ECDSAP256SHA256)]"), notes);
       String metrics = s.scrapeMetrics();
       double hits = metrics.lines().filter(l -> l.startsWith("coredns_dnssec_cache_hits_total{"))
           .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

@@ -84,6 +84,10 @@ class SecondaryIntegrationTest {
         System.out.println("NSD log (primary):\n" + nsd.log());
         assertTrue(nsd.log().contains("TSIG") || nsd.log().contains("xfr"), nsd.log());
 
+        String notes = s.explain("www.example.net.", Type.A, new java.net.InetSocketAddress("127.0.0.1", 5353))
+            .steps().stream().flatMap(step -> step.notes().stream()).toList().toString();
+        assertTrue(notes.contains("served from secondary copy, serial 11, refreshed"), notes);
+
         // and the copy is transferred on by transfer
         ZoneTransferIn out = ZoneTransferIn.newAXFR(Name.fromString("example.net."), s.tcpAddress(), null);
         out.run();
