@@ -20,9 +20,11 @@ import org.w3c.dom.Element;
 /**
  * {@code bin/corvus test} on the assembled distribution, run as a process as a user runs it: the
  * demo cluster's shipped tests pass, the example of docs/testing-configurations.md gives the
- * output that page shows, and the exit status says what happened.
+ * output that page shows, and the exit status says what happened. (Not named {@code TestCommandIT}:
+ * Surefire would also run a class whose name starts with {@code Test} as a unit test, before the
+ * distribution is assembled.)
  */
-class TestCommandIT {
+class ConfigurationTestsIT {
 
   private static final Pattern FENCE = Pattern.compile("(?m)^(```|~~~) ?([^\\n]*)\\n(.*?)^\\1[ \\t]*$", Pattern.DOTALL);
   private static final Pattern FILE = Pattern.compile("file=(\\S+)");
