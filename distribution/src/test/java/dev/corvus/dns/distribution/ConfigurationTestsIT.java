@@ -70,15 +70,15 @@ class ConfigurationTestsIT {
 
       String out = result.output();
       assertEquals(0, result.status(), out);
-      assertTrue(out.contains("ok    tests/cluster-demo.yaml  9 passed ("), out);
+      assertTrue(out.contains("ok    tests/cluster-demo.yaml  12 passed ("), out);
       assertTrue(out.contains("ok    tests/forwarded.yaml  2 passed ("), out);
-      assertTrue(out.endsWith("11 passed, 0 failed\n"), out);
+      assertTrue(out.endsWith("14 passed, 0 failed\n"), out);
       assertFalse(out.contains("Exception") || out.contains("WARN") || out.contains("ERROR"), out);
       assertTrue(upstream.questionsFor(org.xbill.DNS.Name.fromString("www.example.org.")) > 0,
           "the forwarded case was answered by the upstream");
       Element report = DocumentBuilderFactory.newInstance().newDocumentBuilder()
           .parse(copy.home().resolve("report.xml").toFile()).getDocumentElement();
-      assertEquals("11", report.getAttribute("tests"));
+      assertEquals("14", report.getAttribute("tests"));
       assertEquals("0", report.getAttribute("failures"));
       assertEquals("0", report.getAttribute("errors"));
       assertEquals(2, report.getElementsByTagName("testsuite").getLength());
