@@ -3,6 +3,7 @@ package dev.corvus.dns.server.cli;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,6 +40,13 @@ final class Arguments {
   @SuppressWarnings("unchecked") // values are stored by the operand that read them
   <T> Optional<T> get(Operand<T> operand) {
     return Optional.ofNullable((T) operands.get(operand));
+  }
+
+  /** Every value of a {@linkplain CommandSyntax.Builder#repeatedOperand repeated operand}, in the order given. */
+  @SuppressWarnings("unchecked") // a repeated operand's values are stored as the list it read
+  <T> List<T> all(Operand<T> operand) {
+    Object values = operands.get(operand);
+    return values == null ? List.of() : (List<T>) values;
   }
 
   /** The {@code KEY=VALUE} arguments, in the order given. */

@@ -36,6 +36,12 @@ final class CommandLine {
   static final Operand<String> TOPIC = Operand.word("TOPIC");
   static final Operand<String> ACTION = Operand.word("ACTION");
 
+  // test
+  static final Option<Duration> READY_TIMEOUT = Option.duration("-timeout", "DURATION", Duration.ofSeconds(30));
+  static final Option<Path> JUNIT = Option.path("--junit", "FILE");
+  static final Option<Boolean> VERBOSE = Option.flag("-v");
+  static final Operand<Path> TEST_FILES = Operand.path("FILE");
+
   // check and doctor take -dns.port too (the port of Corefile keys without one), as serving does
   static final CommandSyntax CHECK = CommandSyntax.command("check",
           "corvus check -conf FILE [-plugins DIR]", "validate a Corefile, bind nothing")
@@ -46,6 +52,10 @@ final class CommandLine {
   static final CommandSyntax DOCTOR = CommandSyntax.command("doctor",
           "corvus doctor -conf FILE [-plugins DIR] [-timeout 2s]", "check loops, upstreams, API access")
       .required(CONF).options(PLUGIN_DIRECTORY, DNS_PORT, TIMEOUT).build();
+  static final CommandSyntax TEST = CommandSyntax.command("test",
+          "corvus test [-plugins DIR] [--junit FILE] [-v] [-timeout 30s] FILE...",
+          "run a configuration's tests (YAML files), bind nothing")
+      .options(PLUGIN_DIRECTORY, DNS_PORT, READY_TIMEOUT, JUNIT, VERBOSE).repeatedOperand(TEST_FILES).build();
   static final CommandSyntax QUERY = CommandSyntax.command("query",
           "corvus query [@SERVER[:PORT]] NAME [TYPE] [+tcp] [+dnssec]", "ask a server, as dig does")
       .options(SERVER, TCP, DNSSEC).operand(NAME).optionalOperand(TYPE).build();
@@ -59,7 +69,7 @@ final class CommandLine {
       .options(ADMIN).optionalOperand(TOPIC).optionalOperand(ACTION).parameters().build();
 
   /** The subcommands a first word selects. */
-  static final List<CommandSyntax> SUBCOMMANDS = List.of(CHECK, PLUGINS, DOCTOR, QUERY, EXPLAIN, INSPECT);
+  static final List<CommandSyntax> SUBCOMMANDS = List.of(CHECK, PLUGINS, DOCTOR, TEST, QUERY, EXPLAIN, INSPECT);
 
   /** Serving: no subcommand word. {@code -version} and {@code -help} make it print instead. */
   static final CommandSyntax SERVE = CommandSyntax.command("",

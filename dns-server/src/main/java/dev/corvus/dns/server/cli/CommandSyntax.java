@@ -29,6 +29,7 @@ final class CommandSyntax {
   private final Set<Option<?>> required;
   private final List<Operand<?>> operands;
   private final int requiredOperands;
+  private final boolean repeated;
   private final boolean parameters;
   private final List<String> subcommands;
 
@@ -40,6 +41,7 @@ final class CommandSyntax {
     this.required = Collections.unmodifiableSet(builder.required);
     this.operands = List.copyOf(builder.operands);
     this.requiredOperands = builder.requiredOperands;
+    this.repeated = builder.repeated;
     this.parameters = builder.parameters;
     this.subcommands = List.copyOf(builder.subcommands);
   }
@@ -87,6 +89,7 @@ final class CommandSyntax {
       return new Arguments(values, operandValues, parameterValues, true);
     }
     int operandIndex = 0;
+    List<Object> repeatedValues = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       Option<?> option = optionOf(arg);
@@ -97,11 +100,16 @@ final class CommandSyntax {
         }
         parameterValues.put(key, arg.substring(arg.indexOf('=') + 1));
       } else if (option == null) {
-        if (operandIndex == operands.size()) {
+        if (operandIndex == operands.size() && !repeated) {
           throw unexpected(arg);
         }
-        Operand<?> operand = operands.get(operandIndex++);
-        operandValues.put(operand, read(operand, arg));
+        if (repeated && operandIndex >= operands.size() - 1) {
+          repeatedValues.add(read(operands.get(operands.size() - 1), arg));
+          operandIndex = operands.size();
+        } else {
+          Operand<?> operand = operands.get(operandIndex++);
+          operandValues.put(operand, read(operand, arg));
+        }
       } else if (option.isSwitch()) {
         values.put(option, Boolean.TRUE);
       } else if (option.isAttached()) {
@@ -121,6 +129,9 @@ final class CommandSyntax {
     }
     if (operandIndex < requiredOperands) {
       throw problem("missing " + operands.get(operandIndex).placeholder());
+    }
+    if (repeated) {
+      operandValues.put(operands.get(operands.size() - 1), List.copyOf(repeatedValues));
     }
     return new Arguments(values, operandValues, parameterValues, false);
   }
@@ -224,6 +235,7 @@ final class CommandSyntax {
     private final Set<Option<?>> required = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Operand<?>> operands = new ArrayList<>();
     private int requiredOperands;
+    private boolean repeated;
     private boolean parameters;
     private final List<String> subcommands = new ArrayList<>();
 
@@ -259,6 +271,16 @@ final class CommandSyntax {
     /** The next operand, which may be left out. */
     Builder optionalOperand(Operand<?> operand) {
       operands.add(operand);
+      return this;
+    }
+
+    /**
+     * The last operand, given once or more ({@code FILE...}); the command reads its values with
+     * {@link Arguments#all}.
+     */
+    Builder repeatedOperand(Operand<?> operand) {
+      operand(operand);
+      repeated = true;
       return this;
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The {@code corvus} command: {@code corvus [-conf FILE] [-dns.port N]} serves, {@code corvus
  * check -conf FILE} validates, {@code corvus plugins} lists the directives, {@code corvus
- * doctor} checks a configuration's environment, {@code corvus query}, {@code explain} and {@code
+ * doctor} checks a configuration's environment, {@code corvus test} runs a configuration's
+ * tests, {@code corvus query}, {@code explain} and {@code
  * inspect} ask a running server.
  */
 public final class Main {
@@ -91,6 +92,7 @@ public final class Main {
       case "check" -> check(arguments);
       case "plugins" -> plugins(arguments);
       case "doctor" -> doctor(arguments);
+      case "test" -> new TestCommand(out, err, environment).run(arguments, pluginDirectory(arguments));
       case "query" -> new QueryCommand(out, err, clients).run(arguments);
       case "explain" -> new AdminCommand(out, err, clients).explain(arguments);
       case "inspect" -> new AdminCommand(out, err, clients).inspect(arguments);

@@ -1,5 +1,7 @@
 package dev.corvus.dns.server.cli;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
@@ -29,6 +31,11 @@ final class Operand<T> {
   /** A record type by mnemonic ({@code A}, {@code aaaa}, {@code TYPE65}), as its code. */
   static Operand<Integer> recordType(String placeholder) {
     return new Operand<>(placeholder, Operand::readRecordType);
+  }
+
+  /** A file or directory; whether it can be read is the command's concern. */
+  static Operand<Path> path(String placeholder) {
+    return new Operand<>(placeholder, Operand::readPath);
   }
 
   /** A word of letters, digits, {@code .}, {@code _} and {@code -}, safe in a URL path. */
@@ -71,6 +78,14 @@ final class Operand<T> {
       throw new ValueReader.Invalid("expected a record type such as A, AAAA, MX, SRV or TYPE65");
     }
     return type;
+  }
+
+  private static Path readPath(String text) throws ValueReader.Invalid {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      throw new ValueReader.Invalid("expected a path (" + e.getReason() + ")");
+    }
   }
 
   private static String readWord(String text) throws ValueReader.Invalid {

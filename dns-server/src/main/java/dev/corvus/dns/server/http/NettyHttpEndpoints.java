@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 import dev.corvus.dns.server.transport.Transports;
 
 /**
@@ -40,6 +41,7 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
   private final Transports transports;
   private final EventLoopGroup group;
   private final ExecutorService workers;
+  private final UnaryOperator<InetSocketAddress> bindAddress;
   private final Map<InetSocketAddress, Listener> listeners = new HashMap<>();
 
   /** A bound HTTP listener and the routes its handler reads. */
@@ -76,9 +78,20 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
    * @param workers where routes run
    */
   public NettyHttpEndpoints(Transports transports, EventLoopGroup group, ExecutorService workers) {
+    this(transports, group, workers, UnaryOperator.identity());
+  }
+
+  /**
+   * Endpoints whose listeners bind {@code bindAddress.apply(address)} instead of the address a
+   * plugin asks for, which still identifies the listener (routes asking for one address share
+   * it): {@code corvus test} serves them on loopback ephemeral ports.
+   */
+  public NettyHttpEndpoints(Transports transports, EventLoopGroup group, ExecutorService workers,
+      UnaryOperator<InetSocketAddress> bindAddress) {
     this.transports = transports;
     this.group = group;
     this.workers = workers;
+    this.bindAddress = bindAddress;
   }
 
   @Override
@@ -129,7 +142,7 @@ public final class NettyHttpEndpoints implements HttpEndpoints, AutoCloseable {
           }
         });
     try {
-      Channel channel = bootstrap.bind(address).syncUninterruptibly().channel();
+      Channel channel = bootstrap.bind(bindAddress.apply(address)).syncUninterruptibly().channel();
       return new Listener(channel, routes);
     } catch (RuntimeException e) {
       throw new UncheckedIOException(

@@ -295,7 +295,8 @@ public final class ServerRuntime {
     return tables;
   }
 
-  private static Map<ListenerKey, List<ServerRoute>> routesByListener(ServerConfiguration configuration) {
+  /** The routes of every listener the configuration asks for, in Corefile order. */
+  static Map<ListenerKey, List<ServerRoute>> routesByListener(ServerConfiguration configuration) {
     Map<ListenerKey, List<ServerRoute>> routes = new LinkedHashMap<>();
     for (BlockPlan plan : configuration.blocks()) {
       List<InetAddress> hosts = plan.bindAddresses().isEmpty()

@@ -193,6 +193,17 @@ class CliFailuresTest {
         Case.of("doctor: misspelt timeout", 2, "corvus doctor: unknown option \"-timout\", did you mean \"-timeout\"?",
             "doctor", "-conf", conf, "-timout", "1s"),
 
+        Case.of("test: no file", 2, "corvus test: missing FILE", "test", "-v"),
+        Case.of("test: misspelt junit", 2, "corvus test: unknown option \"--junti\", did you mean \"--junit\"?",
+            "test", "--junti", "report.xml", "tests.yaml"),
+        Case.of("test: junit without a file", 2, "corvus test: --junit needs a value: --junit FILE",
+            "test", "tests.yaml", "--junit"),
+        Case.of("test: zero timeout", 2,
+            "corvus test: bad -timeout \"0s\": expected a positive duration such as 2s or 250ms",
+            "test", "-timeout", "0s", "tests.yaml"),
+        Case.of("test: a directory without test files", 2, "corvus test: " + directory + " holds no .yaml or .yml file",
+            "test", directory.toString()),
+
         Case.of("query: no name", 2, "corvus query: missing NAME", "query", "+tcp"),
         Case.of("query: bad name", 2, "corvus query: bad name \"a..b\": not a domain name (invalid empty label)",
             "query", "a..b"),

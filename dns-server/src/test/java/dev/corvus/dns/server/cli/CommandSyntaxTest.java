@@ -50,6 +50,15 @@ class CommandSyntaxTest {
   }
 
   @Test
+  void aRepeatedOperandTakesEveryRemainingOperandInOrder() throws UsageException {
+    Arguments test = parse("test", "a.yaml", "-v", "tests/", "--junit", "report.xml", "b.yaml").arguments();
+    assertEquals(List.of(Path.of("a.yaml"), Path.of("tests/"), Path.of("b.yaml")), test.all(CommandLine.TEST_FILES));
+    assertEquals(Path.of("report.xml"), test.get(CommandLine.JUNIT));
+    assertTrue(test.get(CommandLine.VERBOSE));
+    assertEquals(Duration.ofSeconds(30), test.get(CommandLine.READY_TIMEOUT));
+  }
+
+  @Test
   void servingIsTheCommandLineWithoutASubcommand() throws UsageException {
     CommandLine.Invocation serve = parse("-conf", "Corefile", "-dns.port", "1053");
     assertEquals(CommandLine.SERVE, serve.syntax());

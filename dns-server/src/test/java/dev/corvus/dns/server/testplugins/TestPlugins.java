@@ -276,4 +276,61 @@ public final class TestPlugins {
       };
     }
   }
+
+  /**
+   * {@code client}: answers every query with a TXT record holding the client's address and the
+   * transport, as plugins see them ({@code "10.1.2.3 udp"}).
+   */
+  public static final class Client implements PluginFactory {
+    @Override
+    public String directive() {
+      return "client";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("whoami");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      config.expectNoMoreArgs();
+      return Plugin.of(chain -> {
+        Request request = chain.request();
+        String text = request.client().getAddress().getHostAddress() + " "
+            + request.transport().name().toLowerCase(java.util.Locale.ROOT);
+        return Responses.completed(Responses.answer(request, new TXTRecord(request.qname(), DClass.IN, 0, text)));
+      });
+    }
+  }
+
+  /** {@code unready}: a setup-only plugin whose readiness provider never reports ready. */
+  public static final class Unready implements PluginFactory {
+    @Override
+    public String directive() {
+      return "unready";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("whoami");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      config.expectNoMoreArgs();
+      context.readiness().register(new dev.corvus.dns.api.plugin.ReadinessProvider() {
+        @Override
+        public String name() {
+          return "unready";
+        }
+
+        @Override
+        public boolean isReady() {
+          return false;
+        }
+      });
+      return new Plugin() {};
+    }
+  }
 }

@@ -76,7 +76,17 @@ final class HealthPlugin implements Plugin {
   @Override
   public synchronized void stop() {
     if (prober != null) {
-      prober.shutdownNow();
+      // A probe under way finishes before /health goes: closing the endpoint under it made it
+      // read a 404 (the route gone, the listener not yet closed) and warn of a failed check.
+      prober.shutdown();
+      try {
+        if (!prober.awaitTermination(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          prober.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        prober.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
       prober = null;
     }
     if (config.lameduck().compareTo(Duration.ZERO) > 0) {
