@@ -23,6 +23,10 @@
 #               forward to an upstream unbound vs unbound answering all six from local-data
 #   autopath    the same lookup with `autopath @kubernetes`: one query, answered with CNAME + A;
 #               the peer (no autopath equivalent) still needs the six queries of searchpath
+#   dnssec      signed answers (DO bit) for 100 names: Corvus dnssec (on the fly, warm signature
+#               cache) + file vs NSD serving the same zone pre-signed by dnssec-signzone, same key
+#   axfr        AXFR of a 100,000-record zone over TCP (kdig, 3 rounds, the best): Corvus file +
+#               transfer vs NSD
 #   scale       10,000 Services (20 % headless), 10,000 EndpointSlices with 50,000 addresses, the
 #               kubeadm Corefile (offline): time from process start to /ready 200, RSS at ready, and
 #               Service lookups (QPS, latency, RSS) for the first 20 s after ready and for the 20 s
@@ -79,7 +83,7 @@ while getopts "d:g:P" opt; do
   esac
 done
 shift $((OPTIND - 1))
-SCENARIOS=("${@:-whoami memory forward cache kubernetes searchpath autopath scale}")
+SCENARIOS=("${@:-whoami memory forward cache kubernetes searchpath autopath dnssec axfr scale}")
 # shellcheck disable=SC2206
 SCENARIOS=(${SCENARIOS[*]})
 
@@ -87,6 +91,9 @@ need=()
 command -v dnsperf >/dev/null || need+=(dnsperf)
 [ -x /usr/sbin/unbound ] || need+=(unbound)
 command -v dnsdist >/dev/null || need+=(dnsdist)
+[ -x /usr/sbin/nsd ] || need+=(nsd)
+command -v dnssec-keygen >/dev/null || need+=(bind9-utils)
+command -v kdig >/dev/null || need+=(knot-dnsutils)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
@@ -131,7 +138,7 @@ rss_mib() { # pid: its resident memory (VmRSS) in MiB
 # the server's RSS in MiB at the end of the run.
 measure() { # port queryfile [seconds [qps-limit]]
   local stats
-  stats=$($CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "${3:-$DURATION}" -c 4 -q 200 -t 2 -v ${4:+-Q $4} 2>/dev/null \
+  stats=$($CLIENT_CPU dnsperf -s 127.0.0.1 -p "$1" -d "$2" -l "${3:-$DURATION}" -c 4 -q 200 -t 2 -v ${4:+-Q $4} ${DNSPERF_FLAGS:-} 2>/dev/null \
     | python3 "$ROOT/bench/latency.py")
   echo "$stats $(rss_mib "$SERVER_PID")"
 }
@@ -220,7 +227,50 @@ start_corvus() { # corefile scenario
   launch_corvus "$1" "$2"
   wait_for $CORVUS_PORT $SERVER_PID
   # warm up the JIT before measuring
-  $CLIENT_CPU dnsperf -s 127.0.0.1 -p $CORVUS_PORT -d "$WORK/queries" -l 10 -c 4 -q 200 >/dev/null 2>&1 || true
+  $CLIENT_CPU dnsperf -s 127.0.0.1 -p $CORVUS_PORT -d "$WORK/queries" -l 10 -c 4 -q 200 ${DNSPERF_FLAGS:-} >/dev/null 2>&1 || true
+}
+
+# NSD on the peer port serving $WORK/nsd-zones (zone: sections) and check. for wait_for.
+start_nsd() {
+  mkdir -p "$WORK/nsd"
+  printf '$ORIGIN check.\n@ 60 IN SOA ns. h. 1 60 60 60 60\n@ 60 IN NS ns.\nready 60 IN A 127.0.0.1\n' > "$WORK/nsd/check.zone"
+  cat > "$WORK/nsd/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$PEER_PORT
+  port: $PEER_PORT
+  server-count: 1
+  zonesdir: "$WORK/nsd"
+  pidfile: "$WORK/nsd/nsd.pid"
+  database: ""
+  username: ""
+  chroot: ""
+  xfrdfile: "$WORK/nsd/xfrd.state"
+  zonelistfile: "$WORK/nsd/zone.list"
+  xfrdir: "$WORK/nsd"
+  logfile: "$WORK/nsd.log"
+  verbosity: 0
+remote-control:
+  control-enable: no
+zone:
+  name: check
+  zonefile: check.zone
+$(cat "$WORK/nsd-zones")
+CONF
+  $SERVER_CPU /usr/sbin/nsd -d -c "$WORK/nsd/nsd.conf" >>"$WORK/nsd.log" 2>&1 &
+  SERVER_PID=$!
+  wait_for $PEER_PORT $SERVER_PID
+}
+
+# Best of three AXFRs of zone $2 from port $1 with kdig, in milliseconds, and the record count.
+axfr_ms() { # port zone
+  local best=999999 start took count=0
+  for _ in 1 2 3; do
+    start=$(date +%s%N)
+    count=$($CLIENT_CPU kdig @127.0.0.1 -p "$1" "$2" AXFR +nocomments +nostats 2>/dev/null | grep -c $'\tIN\t' || true)
+    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$took" -lt "$best" ] && best=$took
+  done
+  echo "$best $count"
 }
 
 stop_all() {
@@ -356,9 +406,61 @@ for scenario in "${SCENARIOS[@]}"; do
 }
 CORE
       ;;
+    dnssec)
+      # 100 names; Corvus signs file's unsigned answers on the fly, NSD serves them pre-signed
+      printf '$ORIGIN example.\n$TTL 3600\n@ IN SOA ns1.example. hostmaster.example. 1 7200 3600 1209600 300\n  IN NS ns1.example.\nns1 IN A 10.0.0.53\n' > "$WORK/db.example"
+      : > "$WORK/queries"
+      for i in $(seq 1 100); do
+        printf 'host%d IN A 10.0.%d.%d\n' "$i" $((i / 256)) $((i % 256)) >> "$WORK/db.example"
+        printf 'host%d.example. A\n' "$i" >> "$WORK/queries"
+      done
+      KEY=$(cd "$WORK" && dnssec-keygen -q -a ECDSAP256SHA256 -f KSK example.)
+      printf ".:$CORVUS_PORT {\n    dnssec example. {\n        key file $WORK/$KEY\n    }\n    file $WORK/db.example example.\n}\ncheck.:$CORVUS_PORT {\n    whoami\n}\n" > "$WORK/Corefile"
+      cp "$WORK/db.example" "$WORK/nsd-db.example"
+      printf '$INCLUDE %s.key\n' "$WORK/$KEY" >> "$WORK/nsd-db.example"
+      mkdir -p "$WORK/nsd"
+      (cd "$WORK" && dnssec-signzone -q -z -o example. -K "$WORK" -S -f "$WORK/nsd/example.signed" nsd-db.example)
+      printf 'zone:\n  name: example\n  zonefile: example.signed\n' > "$WORK/nsd-zones"
+      ;;
+    axfr)
+      printf '$ORIGIN example.\n$TTL 3600\n@ IN SOA ns1.example. hostmaster.example. 1 7200 3600 1209600 300\n  IN NS ns1.example.\nns1 IN A 10.0.0.53\n' > "$WORK/db.example"
+      python3 -c 'import sys
+for i in range(100000): sys.stdout.write("host%d IN A 10.%d.%d.%d\n" % (i, i >> 16 & 255, i >> 8 & 255, i & 255))' >> "$WORK/db.example"
+      printf ".:$CORVUS_PORT {\n    file $WORK/db.example example.\n    transfer example. {\n        to *\n    }\n}\ncheck.:$CORVUS_PORT {\n    whoami\n}\n" > "$WORK/Corefile"
+      mkdir -p "$WORK/nsd" && cp "$WORK/db.example" "$WORK/nsd/example.zone"
+      printf 'zone:\n  name: example\n  zonefile: example.zone\n  provide-xfr: 127.0.0.1 NOKEY\n' > "$WORK/nsd-zones"
+      ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
   esac
   case $scenario in
+    dnssec)
+      # dnsperf -D: every query has the DO bit; the warm-up fills the signature cache
+      export DNSPERF_FLAGS=-D
+      start_corvus "$WORK/Corefile" "$scenario"
+      echo "dnssec     check: host1.example. A +dnssec -> $(dig +dnssec +noall +answer @127.0.0.1 -p $CORVUS_PORT host1.example. A | awk '{printf "%s ", $4}')"
+      measure_corvus $CORVUS_PORT "$WORK/queries"
+      stop_all
+      report "$scenario" corvus 1 "$corvus_stats" "$corvus_gc"
+      if [ $PEERS = yes ]; then
+        start_nsd
+        report "$scenario" nsd 1 "$(measure $PEER_PORT "$WORK/queries")" ""
+        stop_all
+      fi
+      unset DNSPERF_FLAGS
+      ;;
+    axfr)
+      launch_corvus "$WORK/Corefile" "$scenario"
+      wait_for $CORVUS_PORT $SERVER_PID
+      read -r corvus_ms corvus_count <<< "$(axfr_ms $CORVUS_PORT example.)"
+      echo "axfr       corvus   best of 3: ${corvus_ms} ms for ${corvus_count} records (kdig), rss=$(rss_mib "$SERVER_PID")MiB"
+      stop_all
+      if [ $PEERS = yes ]; then
+        start_nsd
+        read -r nsd_ms nsd_count <<< "$(axfr_ms $PEER_PORT example.)"
+        echo "axfr       nsd      best of 3: ${nsd_ms} ms for ${nsd_count} records (kdig), rss=$(rss_mib "$SERVER_PID")MiB"
+        stop_all
+      fi
+      ;;
     whoami|memory|kubernetes)
       start_corvus "$WORK/Corefile" "$scenario"
       measure_corvus $CORVUS_PORT "$WORK/queries"

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.xbill.DNS.Master;
+import org.xbill.DNS.NSECRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -23,6 +25,13 @@ final class RecordText {
 
   /** Parses one record; relative names are taken as absolute, as miekg/dns's {@code NewRR} does. */
   static Record parse(String text) {
+    String[] tokens = text.trim().split("\\s+");
+    int rrsig = java.util.Arrays.asList(tokens).indexOf("RRSIG");
+    if (rrsig >= 0 && tokens.length > rrsig + 9) {
+      // the Go tests shorten signatures to invalid base64 (miekg/dns reads them anyway); the
+      // signature is not compared, so a valid placeholder stands in for it
+      text = String.join(" ", java.util.Arrays.copyOf(tokens, rrsig + 9)) + " AAAA";
+    }
     try (Master master = new Master(
         new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Name.root, DEFAULT_TTL)) {
       Record record = master.nextRecord();
@@ -41,7 +50,16 @@ final class RecordText {
    * only its primary name server (and the tests' numbers are often made up); its two names are kept.
    */
   static String withoutTtl(Record record) {
-    String rdata = record.getType() == Type.SOA ? soaWithoutSerial((SOARecord) record) : record.rdataToString();
+    String rdata = switch (record.getType()) {
+      case Type.SOA -> soaWithoutSerial((SOARecord) record);
+      // CoreDNS's helpers compare an RRSIG's covered type, labels and signer, and an NSEC's next name
+      case Type.RRSIG -> {
+        RRSIGRecord sig = (RRSIGRecord) record;
+        yield Type.string(sig.getTypeCovered()) + " " + sig.getLabels() + " " + sig.getSigner() + " (rest not compared)";
+      }
+      case Type.NSEC -> ((NSECRecord) record).getNext() + " (types not compared)";
+      default -> record.rdataToString();
+    };
     return record.getName() + " " + org.xbill.DNS.DClass.string(record.getDClass()) + " "
         + Type.string(record.getType()) + " " + rdata;
   }

@@ -74,7 +74,9 @@ class DocumentationTest {
       for (Block block : blocks) {
         Matcher file = FILE.matcher(block.info());
         if (file.find()) {
-          Files.writeString(dir.resolve(file.group(1)), block.text());
+          Path written = dir.resolve(file.group(1));
+          Files.createDirectories(written.getParent());
+          Files.writeString(written, block.text());
         }
       }
       for (Block block : blocks) {

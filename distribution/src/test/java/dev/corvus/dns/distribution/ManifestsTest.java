@@ -21,11 +21,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Sysctl;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.WeightedPodAffinityTerm;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -62,7 +65,7 @@ class ManifestsTest {
     assertEquals(
         Set.of("ServiceAccount/coredns", "ClusterRole/system:coredns",
             "ClusterRoleBinding/system:coredns", "ConfigMap/coredns", "Deployment/coredns",
-            "Service/kube-dns"),
+            "Service/kube-dns", "PodDisruptionBudget/coredns"),
         objects.keySet());
     for (HasMetadata object : objects.values()) {
       boolean clusterScoped = object instanceof ClusterRole || object instanceof ClusterRoleBinding;
@@ -298,6 +301,70 @@ class ManifestsTest {
     assertEquals(Map.of("metrics", "9253/TCP->9253"), servicePorts(metrics));
     DaemonSet daemonSet = the(objects, DaemonSet.class);
     assertEquals(metrics.getSpec().getSelector(), daemonSet.getSpec().getSelector().getMatchLabels());
+  }
+
+  // ---- scaling out ----
+
+  @Test
+  void aDisruptionTakesAtMostOneReplicaAndReplicasSpreadOverNodesAndZones() throws IOException {
+    Map<String, HasMetadata> objects = load("cluster-dns");
+    PodDisruptionBudget budget = the(objects, PodDisruptionBudget.class);
+    Deployment deployment = the(objects, Deployment.class);
+    assertEquals(deployment.getSpec().getSelector(), budget.getSpec().getSelector());
+    assertEquals(1, budget.getSpec().getMaxUnavailable().getIntVal());
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    TopologySpreadConstraint zones = only(pod.getTopologySpreadConstraints());
+    assertEquals("topology.kubernetes.io/zone", zones.getTopologyKey());
+    assertEquals("ScheduleAnyway", zones.getWhenUnsatisfiable(), "a single-zone cluster still schedules");
+    assertEquals(Map.of("k8s-app", "kube-dns"), zones.getLabelSelector().getMatchLabels());
+    assertEquals("kubernetes.io/hostname", only(pod.getAffinity().getPodAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()).getPodAffinityTerm().getTopologyKey());
+  }
+
+  @Test
+  void theProportionalAutoscalerScalesTheDeploymentAsTheDnsAutoscalerAddOn() throws IOException {
+    Map<String, HasMetadata> objects = load("scaling/proportional");
+    assertEquals(Set.of("ServiceAccount/kube-dns-autoscaler", "ClusterRole/system:kube-dns-autoscaler",
+        "ClusterRoleBinding/system:kube-dns-autoscaler", "Deployment/kube-dns-autoscaler"), objects.keySet());
+    Container autoscaler = only(the(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers());
+    List<String> command = autoscaler.getCommand();
+    assertTrue(command.contains("--namespace=kube-system"), command.toString());
+    assertTrue(command.contains("--target=Deployment/coredns"), command.toString());
+    String params = command.stream().filter(a -> a.startsWith("--default-params=")).findFirst()
+        .orElseThrow().substring("--default-params=".length());
+    Map<?, ?> linear = (Map<?, ?>) new KubernetesSerialization().unmarshal(params, Map.class).get("linear");
+    assertEquals(256, ((Number) linear.get("coresPerReplica")).intValue());
+    assertEquals(16, ((Number) linear.get("nodesPerReplica")).intValue());
+    assertEquals(Boolean.TRUE, linear.get("preventSinglePointFailure"));
+    assertEquals("kube-dns-autoscaler",
+        the(objects, Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName());
+    ClusterRole role = the(objects, ClusterRole.class);
+    assertTrue(grants(role, "", "nodes", "list") && grants(role, "", "nodes", "watch"), "counts the nodes");
+    assertTrue(grants(role, "apps", "deployments/scale", "get") && grants(role, "apps", "deployments/scale", "update"),
+        "sets the Deployment's scale");
+    assertTrue(grants(role, "", "configmaps", "create"), "creates its ConfigMap from --default-params");
+    ClusterRoleBinding binding = the(objects, ClusterRoleBinding.class);
+    assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+    assertEquals("kube-dns-autoscaler", only(binding.getSubjects()).getName());
+    assertEquals("kube-system", only(binding.getSubjects()).getNamespace());
+  }
+
+  @Test
+  void theHpaAlternativeScalesTheDeploymentOnCpuWithTheDeploymentsRequest() throws IOException {
+    HorizontalPodAutoscaler hpa = the(load("scaling/hpa"), HorizontalPodAutoscaler.class);
+    assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
+    assertEquals("coredns", hpa.getSpec().getScaleTargetRef().getName());
+    assertEquals("kube-system", hpa.getMetadata().getNamespace());
+    assertEquals(2, hpa.getSpec().getMinReplicas());
+    assertEquals("cpu", only(hpa.getSpec().getMetrics()).getResource().getName());
+    Container corvus = only(the(load("cluster-dns"), Deployment.class).getSpec().getTemplate().getSpec()
+        .getContainers());
+    assertNotNull(corvus.getResources().getRequests().get("cpu"), "utilization needs a CPU request");
+  }
+
+  private static boolean grants(ClusterRole role, String group, String resource, String verb) {
+    return role.getRules().stream().anyMatch(rule -> rule.getApiGroups().contains(group)
+        && rule.getResources().contains(resource) && rule.getVerbs().contains(verb));
   }
 
   // ---- helpers ----

@@ -2,6 +2,7 @@ package dev.corvus.dns.distribution;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,7 +133,8 @@ final class PodProcess implements AutoCloseable {
     builder.environment().putAll(runtimeEnvironment());
     Process training = builder.start();
     try {
-      if (training.waitFor(TRAINING_RUN.toMillis(), TimeUnit.MILLISECONDS) || !healthy(healthPort)) {
+      if (training.waitFor(TRAINING_RUN.toMillis(), TimeUnit.MILLISECONDS)
+          || !healthyBefore(healthPort, training, System.nanoTime() + TRAINING_DEADLINE.toNanos())) {
         throw new IOException("the AppCDS training run did not serve; see " + directory.resolve("training.log"));
       }
       training.destroy(); // SIGTERM, as the image build stops it
@@ -148,6 +150,25 @@ final class PodProcess implements AutoCloseable {
     }
     TRAINED.put(javaOptions, archive);
     return archive;
+  }
+
+  /**
+   * Whether the training run answers /health before the deadline: on a loaded machine its start
+   * (with the archive being dumped at exit) may take longer than the training run itself.
+   */
+  private static boolean healthyBefore(int healthPort, Process training, long deadlineNanos)
+      throws IOException, InterruptedException {
+    while (training.isAlive()) {
+      try {
+        return healthy(healthPort);
+      } catch (ConnectException notYetListening) {
+        if (System.nanoTime() - deadlineNanos > 0) {
+          return false;
+        }
+        training.waitFor(200, TimeUnit.MILLISECONDS);
+      }
+    }
+    return false;
   }
 
   private static boolean healthy(int healthPort) throws IOException, InterruptedException {

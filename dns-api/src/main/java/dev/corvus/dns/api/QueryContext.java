@@ -1,6 +1,7 @@
 package dev.corvus.dns.api;
 
 import dev.corvus.dns.api.io.IoLoop;
+import java.util.Iterator;
 import java.util.Optional;
 import org.xbill.DNS.Message;
 
@@ -98,4 +99,32 @@ public interface QueryContext {
    *     it must not be modified afterwards
    */
   void offerWireForm(Message response, byte[] wire);
+
+  /**
+   * The query exactly as it was received, when it carries a TSIG record (RFC 8945 §4.3: the MAC
+   * covers those bytes, which re-encoding would not reproduce); empty for any other query, and
+   * for queries the server did not read from a client.
+   */
+  default Optional<byte[]> signedQueryWire() {
+    return Optional.empty();
+  }
+
+  /**
+   * Has every message the server writes for this query (the response and any {@link
+   * #continueWith continuation}) passed through {@code signer} after encoding; the {@code tsig}
+   * directive signs responses this way. The last registration wins. Contexts whose responses are
+   * never written ({@link Request#detached}) ignore it.
+   */
+  default void signResponses(ResponseSigner signer) {}
+
+  /**
+   * Messages the server sends after the response, in order, on a stream transport (TCP, TLS):
+   * the rest of a response too large for one message, as a zone transfer (RFC 5936 §2.2). Each is
+   * finished like the response (the query's ID, QR, the OPT record, {@link #signResponses
+   * signed}) and pulled only when the one before was handed to the connection, between other work
+   * of the I/O thread, so the iterator may build them lazily; it is called on the query's I/O
+   * thread and must not block. Ignored on datagram transports and by contexts whose responses are
+   * never written.
+   */
+  default void continueWith(Iterator<Message> rest) {}
 }

@@ -1,5 +1,6 @@
 package dev.corvus.dns.api.plugin;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,4 +24,13 @@ public interface ServiceRegistry {
    * configuration.
    */
   <T> Optional<T> lookup(Class<T> type);
+
+  /**
+   * Every service of {@code type} exported in the same server block, in the order they were
+   * exported; for a plugin that works with all of them (the {@code transfer} directive and the
+   * zones of every {@link dev.corvus.dns.api.capability.ZoneSource} of its block).
+   */
+  default <T> List<T> lookupAll(Class<T> type) {
+    return lookup(type).map(List::of).orElse(List.of());
+  }
 }

@@ -26,6 +26,7 @@ public final class GenerationServices {
   private final AtomicReference<Runnable> whenReady = new AtomicReference<>();
   private final Map<Class<?>, Object> global = new HashMap<>();
   private final Map<Integer, Map<Class<?>, Object>> perBlock = new HashMap<>();
+  private final Map<Integer, Map<Class<?>, List<Object>>> allPerBlock = new HashMap<>();
 
   /** The readiness view of this generation; {@code shuttingDown} adds "shutdown" when true. */
   public Readiness readiness(BooleanSupplier shuttingDown) {
@@ -87,7 +88,18 @@ public final class GenerationServices {
       public <T> void export(Class<T> type, T service) {
         synchronized (GenerationServices.this) {
           perBlock.computeIfAbsent(blockIndex, b -> new HashMap<>()).put(type, service);
+          allPerBlock.computeIfAbsent(blockIndex, b -> new HashMap<>())
+              .computeIfAbsent(type, t -> new ArrayList<>()).add(service);
           global.putIfAbsent(type, service);
+        }
+      }
+
+      @Override
+      public <T> List<T> lookupAll(Class<T> type) {
+        synchronized (GenerationServices.this) {
+          return allPerBlock.getOrDefault(blockIndex, Map.of()).getOrDefault(type, List.of()).stream()
+              .map(type::cast)
+              .toList();
         }
       }
 

@@ -1,10 +1,12 @@
 package dev.corvus.dns.server.routing;
 
 import dev.corvus.dns.api.QueryContext;
+import dev.corvus.dns.api.ResponseSigner;
 import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.metadata.MetadataSink;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +42,9 @@ public final class ServerQueryContext implements QueryContext {
   private static final Record[] NO_RECORDS = new Record[0];
 
   private WireForm wireForm;
+  private byte[] signedQueryWire;
+  private ResponseSigner signer;
+  private Iterator<Message> continuation;
 
   /**
    * @param startNanos when the query was read
@@ -219,6 +224,36 @@ public final class ServerQueryContext implements QueryContext {
       }
     }
     return word;
+  }
+
+  /** Keeps the query's bytes as received; the server calls it for queries that carry TSIG. */
+  public void signedQueryWire(byte[] wire) {
+    this.signedQueryWire = wire;
+  }
+
+  @Override
+  public Optional<byte[]> signedQueryWire() {
+    return Optional.ofNullable(signedQueryWire);
+  }
+
+  @Override
+  public synchronized void signResponses(ResponseSigner responseSigner) {
+    this.signer = responseSigner;
+  }
+
+  /** The signer registered for this query's messages, or {@code null}. */
+  public synchronized ResponseSigner signer() {
+    return signer;
+  }
+
+  @Override
+  public synchronized void continueWith(Iterator<Message> rest) {
+    this.continuation = rest;
+  }
+
+  /** The messages to send after the response, or {@code null}. */
+  public synchronized Iterator<Message> continuation() {
+    return continuation;
   }
 
   private static Record[][] snapshot(Message message) {

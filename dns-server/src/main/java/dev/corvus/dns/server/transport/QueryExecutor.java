@@ -2,6 +2,7 @@ package dev.corvus.dns.server.transport;
 
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.ResponseSigner;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.io.IoLoop;
@@ -19,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -155,7 +157,9 @@ public final class QueryExecutor {
       sink.respond(encode(bare(query, Rcode.FORMERR), query, transport));
       return;
     }
-    if (query.getHeader().getOpcode() != Opcode.QUERY) {
+    // NOTIFY (RFC 1996) goes to the chain: a secondary zone learns of a new serial that way.
+    int opcode = query.getHeader().getOpcode();
+    if (opcode != Opcode.QUERY && opcode != Opcode.NOTIFY) {
       sink.respond(encode(bare(query, Rcode.NOTIMP), query, transport));
       return;
     }
@@ -176,6 +180,12 @@ public final class QueryExecutor {
     // answers from memory still flow.
     ServerQueryContext context =
         new ServerQueryContext(start, false, inFlight.get() >= limits.maxInFlight(), loop);
+    if (query.getTSIG() != null) {
+      // RFC 8945 §4.3: the MAC covers the bytes as received; only these queries keep a copy
+      byte[] received = new byte[wire.remaining()];
+      wire.duplicate().get(received);
+      context.signedQueryWire(received);
+    }
     Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
     table.inFlight().enter();
     CompletionStage<Message> result;
@@ -266,13 +276,18 @@ public final class QueryExecutor {
       }
       response = Responses.error(request, rcode);
     }
+    ResponseSigner signer = context.signer();
+    int payload = request.udpPayloadSize() - (signer == null ? 0 : signer.maxOverhead());
     byte[] wire;
     try {
       byte[] offered = failure == null ? context.wireFormOf(response) : null;
       wire = offered == null ? null
-          : encodePreEncoded(response, offered, query, request.transport(), request.udpPayloadSize());
+          : encodePreEncoded(response, offered, query, request.transport(), payload);
       if (wire == null) {
-        wire = encode(response, query, request.transport(), request.udpPayloadSize());
+        wire = encode(response, query, request.transport(), payload);
+      }
+      if (signer != null) {
+        wire = signer.sign(wire);
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot encode the response to {}: {}", request, e.toString());
@@ -281,6 +296,32 @@ public final class QueryExecutor {
     sink.respond(wire);
     context.fireWritten(response, wire.length);
     pipeline.observe(request, response);
+    Iterator<Message> rest = failure == null ? context.continuation() : null;
+    if (rest != null && !request.transport().isDatagram()) {
+      writeRest(request, rest, signer, sink);
+    }
+  }
+
+  /**
+   * Sends the messages that follow a response (a zone transfer), one per task of the query's loop
+   * so that other connections are served in between.
+   */
+  private void writeRest(Request request, Iterator<Message> rest, ResponseSigner signer, ResponseSink sink) {
+    byte[] wire;
+    try {
+      if (!rest.hasNext()) {
+        return;
+      }
+      wire = encode(rest.next(), request.message(), request.transport(), MAX_TCP_MESSAGE);
+      if (signer != null) {
+        wire = signer.sign(wire);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot send the rest of the response to {}: {}", request, e.toString());
+      return;
+    }
+    sink.respond(wire);
+    request.context().loop().execute(() -> writeRest(request, rest, signer, sink));
   }
 
   /** Counts a query given up under overload; a TCP client, which waits for an answer, gets REFUSED. */

@@ -11,8 +11,9 @@ import java.util.List;
  * @param address where the admin endpoint listens; loopback by default
  * @param allowed networks besides loopback whose clients may use it; empty by default
  * @param flush whether {@code POST /inspect/cache/flush} is allowed
+ * @param profile whether {@code GET /debug/jfr} records the JVM on request
  */
-record AdminConfig(InetSocketAddress address, List<Cidr> allowed, boolean flush) {
+record AdminConfig(InetSocketAddress address, List<Cidr> allowed, boolean flush, boolean profile) {
 
   static final int DEFAULT_PORT = 9154;
 

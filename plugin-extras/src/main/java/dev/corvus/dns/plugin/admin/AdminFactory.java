@@ -24,7 +24,7 @@ import java.util.Set;
 @AutoService(PluginFactory.class)
 public final class AdminFactory implements PluginFactory {
 
-  static final List<String> KNOWN_OPTIONS = List.of("allow", "flush");
+  static final List<String> KNOWN_OPTIONS = List.of("allow", "flush", "profile");
 
   @Override
   public String directive() {
@@ -54,6 +54,7 @@ public final class AdminFactory implements PluginFactory {
     config.expectNoMoreArgs();
     List<Cidr> allowed = new ArrayList<>();
     boolean flush = false;
+    boolean profile = false;
     while (config.nextOption()) {
       switch (config.option()) {
         case "allow" -> {
@@ -68,9 +69,13 @@ public final class AdminFactory implements PluginFactory {
           config.expectNoMoreArgs();
           flush = true;
         }
+        case "profile" -> {
+          config.expectNoMoreArgs();
+          profile = true;
+        }
         default -> throw config.unknownOption(KNOWN_OPTIONS);
       }
     }
-    return new AdminConfig(address, allowed, flush);
+    return new AdminConfig(address, allowed, flush, profile);
   }
 }

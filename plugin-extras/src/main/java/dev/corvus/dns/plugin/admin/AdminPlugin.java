@@ -33,7 +33,9 @@ import org.xbill.DNS.Type;
 /**
  * Serves the operator endpoints: {@code GET /explain?name=&type=&client=[&format=json]}, {@code
  * GET /config}, {@code GET /inspect/} (the topics), {@code GET /inspect/TOPIC} and {@code POST
- * /inspect/TOPIC/ACTION}. Clients outside loopback and the allowed networks get 403.
+ * /inspect/TOPIC/ACTION}, and with {@code profile} {@code GET /debug/jfr?seconds=N} (a Java Flight
+ * Recorder recording, see {@link FlightRecorder}). Clients outside loopback and the allowed
+ * networks get 403.
  */
 final class AdminPlugin implements Plugin {
 
@@ -56,6 +58,10 @@ final class AdminPlugin implements Plugin {
     endpoints.add(context.http().serve(config.address(), "/explain", guarded(this::explain)));
     endpoints.add(context.http().serve(config.address(), "/config", guarded(request -> config())));
     endpoints.add(context.http().serve(config.address(), "/inspect/", guarded(this::inspect)));
+    if (config.profile()) {
+      FlightRecorder recorder = new FlightRecorder();
+      endpoints.add(context.http().serve(config.address(), "/debug/jfr", guarded(recorder::record)));
+    }
     return STARTED;
   }
 

@@ -10,9 +10,7 @@ import dev.corvus.dns.api.plugin.PluginFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.xbill.DNS.Name;
 
 /**
@@ -56,14 +54,21 @@ public final class FileFactory implements PluginFactory {
       }
     }
     FileConfig fileConfig = new FileConfig(file, zones, reload, fallthrough);
-    Map<Name, ZoneData> loaded = new LinkedHashMap<>();
+    ZoneTable table = new ZoneTable();
+    if (!java.nio.file.Files.exists(file) && reload.toMillis() > 0) {
+      // CoreDNS: a missing file is tried again on every reload (sign may be about to write it)
+      config.warn("zone file " + file + " does not exist yet; trying again every " + reload.toSeconds() + "s");
+      zones = List.of();
+    }
     for (Name origin : zones) {
       try {
-        loaded.put(origin, ZoneData.load(file, origin));
+        table.put(ZoneData.load(file, origin));
       } catch (ZoneData.ZoneFileException e) {
         throw config.error(e.getMessage());
       }
     }
-    return new FilePlugin(fileConfig, new FileHandler(fileConfig, loaded, context.resolver()), context);
+    FileZones source = new FileZones(table);
+    context.services().export(dev.corvus.dns.api.capability.ZoneSource.class, source);
+    return new FilePlugin(fileConfig, table, source, context);
   }
 }

@@ -2,7 +2,7 @@ package dev.corvus.dns.plugin.file;
 
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.Handler;
-import dev.corvus.dns.api.Names;
+import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Transport;
@@ -11,9 +11,7 @@ import dev.corvus.dns.plugin.file.ZoneLookup.Outcome;
 import dev.corvus.dns.plugin.file.ZoneLookup.ZoneAnswer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -23,39 +21,33 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * Answers from the loaded zones; the zone whose origin is the longest suffix of the query name
- * answers it. Zone transfers are refused: Corvus has no {@code transfer} directive yet, and
- * CoreDNS's {@code file} refuses them without one.
+ * Answers from a table of zones ({@code file}, {@code auto}, {@code secondary}); the zone whose
+ * origin is the longest suffix of the query name answers it. Zone transfers that reach it are
+ * refused: the {@code transfer} directive, earlier in the chain, answers those it is configured
+ * for, and CoreDNS's {@code file} refuses the others.
  */
-final class FileHandler implements Handler {
+public final class FileHandler implements Handler {
 
-  private final FileConfig config;
-  private final Map<Name, ZoneData> zones;
+  private final Fallthrough fallthrough;
+  private final ZoneTable zones;
   private final Resolver resolver;
 
   /**
+   * @param fallthrough which names that do not exist go to the next handler
+   * @param zones the zones answered from
    * @param resolver asks the server for CNAME targets outside the zone, as CoreDNS's {@code file}
    *     does through its upstream
    */
-  FileHandler(FileConfig config, Map<Name, ZoneData> zones, Resolver resolver) {
-    this.config = config;
-    this.zones = new ConcurrentHashMap<>(zones);
+  public FileHandler(Fallthrough fallthrough, ZoneTable zones, Resolver resolver) {
+    this.fallthrough = fallthrough;
+    this.zones = zones;
     this.resolver = resolver;
-  }
-
-  /** Swaps in a reloaded zone; queries see the old or the new one, never a mix. */
-  void replace(ZoneData zone) {
-    zones.put(zone.origin(), zone);
-  }
-
-  ZoneData zone(Name origin) {
-    return zones.get(origin);
   }
 
   @Override
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
-    Name origin = Names.longestMatch(request.qname(), zones.keySet());
+    Name origin = zones.originOf(request.qname());
     if (origin == null) {
       // CoreDNS: an authoritative server with nothing after it refuses foreign names
       return chain.hasNext() ? chain.proceed(request) : Responses.completedError(request, Rcode.REFUSED);
@@ -63,8 +55,11 @@ final class FileHandler implements Handler {
     if (request.qtype() == Type.AXFR || request.qtype() == Type.IXFR) {
       return Responses.completedError(request, Rcode.REFUSED);
     }
-    ZoneData zone = zones.get(origin);
-    ZoneAnswer found = ZoneLookup.lookup(zone, request.qname(), request.qtype());
+    ZoneData zone = zones.zone(origin);
+    if (zone == null) {
+      return chain.hasNext() ? chain.proceed(request) : Responses.completedError(request, Rcode.REFUSED);
+    }
+    ZoneAnswer found = ZoneLookup.lookup(zone, request.qname(), request.qtype(), request.dnssecOk());
     if (fallsThrough(found, request)) {
       return chain.proceed(request);
     }
@@ -84,7 +79,7 @@ final class FileHandler implements Handler {
    */
   private boolean fallsThrough(ZoneAnswer found, Request request) {
     boolean missing = found.outcome() == Outcome.NXDOMAIN || found.outcome() == Outcome.EMPTY_NON_TERMINAL;
-    return missing && found.answer().isEmpty() && config.fallthrough().covers(request.qname());
+    return missing && found.answer().isEmpty() && fallthrough.covers(request.qname());
   }
 
   /**

@@ -21,13 +21,17 @@ final class FilePlugin implements Plugin {
   private static final Logger log = LoggerFactory.getLogger(FilePlugin.class);
 
   private final FileConfig config;
+  private final ZoneTable table;
   private final FileHandler handler;
+  private final FileZones source;
   private final PluginContext context;
   private ScheduledFuture<?> reloads;
 
-  FilePlugin(FileConfig config, FileHandler handler, PluginContext context) {
+  FilePlugin(FileConfig config, ZoneTable table, FileZones source, PluginContext context) {
     this.config = config;
-    this.handler = handler;
+    this.table = table;
+    this.handler = new FileHandler(config.fallthrough(), table, context.resolver());
+    this.source = source;
     this.context = context;
   }
 
@@ -52,10 +56,11 @@ final class FilePlugin implements Plugin {
     for (Name origin : origins) {
       try {
         ZoneData fresh = ZoneData.load(config.file(), origin);
-        ZoneData current = handler.zone(origin);
+        ZoneData current = table.zone(origin);
         if (current == null || fresh.serial() != current.serial()) {
-          handler.replace(fresh);
+          table.put(fresh);
           log.info("file: reloaded zone {} from {} with serial {}", origin, config.file(), fresh.serial());
+          source.changed(origin); // CoreDNS: a reloaded zone notifies its secondaries
         }
       } catch (ZoneData.ZoneFileException e) {
         log.error("file: keeping the served zone {}: {}", origin, e.getMessage());

@@ -124,7 +124,7 @@ class AclTest {
       Policy policy = (Policy) c[0];
       assertEquals(c[3], policy.matches((int) c[1], (byte[]) c[2]), policy + " " + Type.string((int) c[1]));
     }
-    assertEquals("block type A HTTPS net 192.168.1.0/24 fd00:0:0:0:0:0:0:0/8", aFromLan.toString());
+    assertEquals("block type A HTTPS net 192.168.1.0/24 fd00::/8", aFromLan.toString());
   }
 
   @Test

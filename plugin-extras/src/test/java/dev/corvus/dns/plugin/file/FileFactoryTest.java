@@ -230,7 +230,7 @@ class FileFactoryTest {
   @Test
   void badArgumentsAreRejected() {
     assertThrows(ConfigException.class, () -> handler("file"));
-    assertThrows(ConfigException.class, () -> handler("file missing.db example.org"));
+    assertThrows(ConfigException.class, () -> handler("file missing.db example.org {\n reload 0\n}"));
     assertThrows(ConfigException.class, () -> handler("file db.example.org example.org {\n reload soon\n}"));
     assertThrows(ConfigException.class, () -> handler("file db.example.org example.org {\n transfer\n}"));
   }

@@ -405,7 +405,7 @@ class ForwardHandlerTest {
   void udpSocketsAreSharedAndForgetTimedOutQueries() throws Exception {
     try (FaultyUpstream up = FaultyUpstream.start("10.0.0.1");
         ForwardHarness forward =
-            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 1s\n max_fails 0\n}")) {
+            new ForwardHarness("forward . " + up.hostPort() + " {\n read_timeout 5s\n max_fails 0\n}")) {
       int total = 2000;
       for (int batch = 0; batch < total; batch += 200) {
         List<CompletableFuture<Message>> answers = new ArrayList<>();
