@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Allocation per query and throughput of the memory-answered hot paths, for two builds of Corvus
-# in the same run: cache hits, answers from hosts, and queries dropped by acl.
+# Allocation per query and throughput of the hot paths, for two builds of Corvus in the same run:
+# cache hits, answers from hosts, queries dropped by acl, and queries forwarded without a cache.
 #
-#   bench/hotpath.sh BASE_DIST [NEW_DIST] [-d SECONDS] [-r ROUNDS]
+#   bench/hotpath.sh BASE_DIST [NEW_DIST] [-d SECONDS] [-r ROUNDS] [-s SCENARIOS]
 #
-#   BASE_DIST   an unpacked distribution to compare with (e.g. one built from an earlier commit)
-#   NEW_DIST    the distribution under test (default: distribution/target/corvus-*)
-#   -d SECONDS  measured load per server and round (default 20)
-#   -r ROUNDS   rounds; each runs every scenario on BASE then NEW (default 2)
+#   BASE_DIST     an unpacked distribution to compare with (e.g. one built from an earlier commit)
+#   NEW_DIST      the distribution under test (default: distribution/target/corvus-*)
+#   -d SECONDS    measured load per server and round (default 20)
+#   -r ROUNDS     rounds; each runs every scenario on BASE then NEW (default 2)
+#   -s SCENARIOS  the scenarios to run, space-separated (default: cachehit hosts acldrop forward)
+#
+# forward: `forward . UPSTREAM` without a cache, every query relayed to a local unbound answering
+# the 1,000 names from local-data (the same upstream the cache scenario fills its cache from).
 #
 # Each server runs with bin/corvus's defaults (no JAVA_OPTS), unpinned, as a user runs it. After a
 # 10 s warm-up, a JFR recording of per-thread allocation totals (bench/allocation.jfc) spans the
 # measured load; bytes allocated by every server thread, divided by the queries the server
 # counted (coredns_dns_requests_total, or corvus_dns_dropped_requests_total for drops), is the
-# allocation per query. Cache hits and hosts are measured with dnsperf -c 16 -q 200 -T 1 (answers
-# per second); acl drop with bench/UdpFlood.java (dnsperf would wait out a timeout per query):
-# queries the server dropped per second. Only loopback addresses are used.
+# allocation per query; the CPU time the server's process used meanwhile (utime + stime of
+# /proc/PID/stat), divided the same way, is its CPU per query, which other processes on the
+# machine disturb less than throughput. Cache hits, hosts and forward are measured with dnsperf -c 16 -q 200 -T 1
+# (answers per second; with -v, reduced by bench/latency.py to the p99 latency dnsperf saw); acl
+# drop with bench/UdpFlood.java (dnsperf would wait out a timeout per query): queries the server
+# dropped per second. Only loopback addresses are used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -25,10 +32,12 @@ NEW=$(ls -d "$ROOT"/distribution/target/corvus-*/ 2>/dev/null | grep -v '\.tar' 
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then NEW=$1; shift; fi
 DURATION=20
 ROUNDS=2
-while getopts "d:r:" opt; do
+SCENARIOS="cachehit hosts acldrop forward"
+while getopts "d:r:s:" opt; do
   case $opt in
     d) DURATION=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
+    s) SCENARIOS=$OPTARG ;;
     *) exit 2 ;;
   esac
 done
@@ -71,12 +80,17 @@ corefile() { # scenario
     cachehit) echo "    cache"; echo "    forward . 127.0.0.1:$UPSTREAM" ;;
     hosts) echo "    hosts $WORK/hosts" ;;
     acldrop) echo "    acl {"; echo "        drop"; echo "    }"; echo "    whoami" ;;
+    forward) echo "    forward . 127.0.0.1:$UPSTREAM" ;;
   esac
   echo "}"
 }
 
 counter() { # metric: the sum of its samples
   curl -s "127.0.0.1:$METRICS/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%.0f\n", s}'
+}
+
+cpu_ticks() { # pid: user + system CPU time of the process, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
 wait_ready() { # pid
@@ -88,12 +102,13 @@ wait_ready() { # pid
   echo "the server did not start" >&2; cat "$WORK/corvus.log" >&2; exit 1
 }
 
-load() { # scenario seconds: prints the queries sent
+load() { # scenario seconds: prints dnsperf's p99 latency in ms (0 for acldrop)
   if [ "$1" = acldrop ]; then
-    java -cp "$FLOOD_CP" "$ROOT/bench/UdpFlood.java" 127.0.0.1 $PORT "$2" "$WORK/queries" 2 2>/dev/null
+    java -cp "$FLOOD_CP" "$ROOT/bench/UdpFlood.java" 127.0.0.1 $PORT "$2" "$WORK/queries" 2 >/dev/null 2>&1
+    echo 0
   else
-    dnsperf -s 127.0.0.1 -p $PORT -d "$WORK/queries" -l "$2" -c 16 -q 200 -T 1 2>/dev/null \
-      | awk '/Queries completed:/ {print $3}'
+    dnsperf -s 127.0.0.1 -p $PORT -d "$WORK/queries" -l "$2" -c 16 -q 200 -T 1 -v 2>/dev/null \
+      | python3 "$ROOT/bench/latency.py" | awk '{print $3}'
   fi
 }
 
@@ -109,19 +124,24 @@ run() { # label dist scenario
   local before
   before=$(counter $metric)
   jcmd "$java_pid" JFR.start name=hotpath settings="$ROOT/bench/allocation.jfc" >/dev/null
-  load "$3" "$DURATION" >/dev/null
+  local p99 ticks_before ticks_after
+  ticks_before=$(cpu_ticks "$java_pid")
+  p99=$(load "$3" "$DURATION")
+  ticks_after=$(cpu_ticks "$java_pid")
   jcmd "$java_pid" JFR.stop name=hotpath filename="$WORK/alloc.jfr" >/dev/null
   local after
   after=$(counter $metric)
   local bytes
   bytes=$(jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/alloc.jfr" | python3 "$ROOT/bench/allocation.py")
   kill $pid; wait $pid 2>/dev/null || true
-  python3 - "$1" "$3" "$before" "$after" "$DURATION" "$bytes" <<'PY'
+  python3 - "$1" "$3" "$before" "$after" "$DURATION" "$bytes" "$p99" "$((ticks_after - ticks_before))" "$(getconf CLK_TCK)" <<'PY'
 import sys
-label, scenario, before, after, seconds, allocated = sys.argv[1:]
+label, scenario, before, after, seconds, allocated, p99, ticks, hz = sys.argv[1:]
 queries = int(after) - int(before)
+latency = f" p99={float(p99):6.2f} ms" if scenario != "acldrop" else ""
+cpu = int(ticks) / int(hz) * 1e6 / max(1, queries)
 print(f"{scenario:<9} {label:<5} queries={queries:>9} qps={queries / int(seconds):>8.0f}"
-      f" alloc/query={int(allocated) / max(1, queries):>7.0f} B")
+      f" alloc/query={int(allocated) / max(1, queries):>7.0f} B cpu/query={cpu:6.1f} us{latency}")
 PY
 }
 
@@ -129,7 +149,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "base: $BASE"
 echo "new:  $NEW"
 for round in $(seq 1 "$ROUNDS"); do
-  for scenario in cachehit hosts acldrop; do
+  for scenario in $SCENARIOS; do
     run base "$BASE" $scenario
     run new "$NEW" $scenario
   done

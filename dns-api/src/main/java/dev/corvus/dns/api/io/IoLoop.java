@@ -1,6 +1,8 @@
 package dev.corvus.dns.api.io;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -38,6 +40,46 @@ public interface IoLoop extends Executor {
    * returns.
    */
   StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler);
+
+  /**
+   * {@link #openDatagram(InetSocketAddress, DatagramHandler)} from a given local address: the
+   * socket is bound to {@code local} (still on a random ephemeral port) instead of the wildcard
+   * address, for a forwarder's {@code source_address}. When {@code local} cannot be bound (not an
+   * address of this host, or not of {@code remote}'s family) the handler is told as for any
+   * failure to bind: {@code failed} with the {@link java.net.BindException} or other {@link
+   * java.io.IOException}, then {@code closed}.
+   *
+   * @param local the address to send from; empty for the wildcard address, which is the same as
+   *     the two-argument method
+   * @throws UnsupportedOperationException when {@code local} is present and this loop cannot bind
+   *     addresses (the default); the server's loops can
+   */
+  default DatagramConnection openDatagram(
+      InetSocketAddress remote, Optional<InetAddress> local, DatagramHandler handler) {
+    if (local.isEmpty()) {
+      return openDatagram(remote, handler);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " cannot bind a local address");
+  }
+
+  /**
+   * {@link #connect(InetSocketAddress, StreamOptions, StreamHandler)} from a given local address:
+   * the connection's socket is bound to {@code local} (on an ephemeral port) before connecting,
+   * for a forwarder's {@code source_address}. When {@code local} cannot be bound the handler's
+   * {@code closed} is called with the cause.
+   *
+   * @param local the address to connect from; empty for the one the kernel picks, which is the
+   *     same as the three-argument method
+   * @throws UnsupportedOperationException when {@code local} is present and this loop cannot bind
+   *     addresses (the default); the server's loops can
+   */
+  default StreamConnection connect(
+      InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options, StreamHandler handler) {
+    if (local.isEmpty()) {
+      return connect(remote, options, handler);
+    }
+    throw new UnsupportedOperationException(getClass().getName() + " cannot bind a local address");
+  }
 
   /** A task scheduled on a loop. */
   interface Scheduled {

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
+import java.util.Optional;
 
 /**
  * A connected UDP socket on one of the server's loops. Connected, so that the kernel drops
@@ -62,7 +63,11 @@ final class NettyDatagramConnection extends SimpleChannelInboundHandler<Datagram
     this.maxReceive = loop.transports().epoll() ? EPOLL_MAX_DATAGRAM : RECEIVE_BUFFER;
   }
 
-  static NettyDatagramConnection open(NettyIoLoop loop, InetSocketAddress remote, DatagramHandler handler) {
+  /**
+   * @param local the address to bind; empty for the wildcard address of the remote's family
+   */
+  static NettyDatagramConnection open(NettyIoLoop loop, InetSocketAddress remote, Optional<InetAddress> local,
+      DatagramHandler handler) {
     NettyDatagramConnection connection = new NettyDatagramConnection(loop, remote, handler);
     Bootstrap bootstrap = new Bootstrap()
         .group(loop.eventLoop())
@@ -72,8 +77,10 @@ final class NettyDatagramConnection extends SimpleChannelInboundHandler<Datagram
     if (loop.transports().epoll()) {
       bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, EPOLL_MAX_DATAGRAM);
     }
-    // An ephemeral port of the remote's family, picked at random by the kernel (RFC 5452 §9.2).
-    connection.connected = bootstrap.connect(remote, new InetSocketAddress(wildcardFor(remote.getAddress()), 0));
+    // An ephemeral port, picked at random by the kernel (RFC 5452 §9.2), on the given address or
+    // the wildcard address of the remote's family.
+    InetAddress bind = local.orElseGet(() -> wildcardFor(remote.getAddress()));
+    connection.connected = bootstrap.connect(remote, new InetSocketAddress(bind, 0));
     connection.connected.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         connection.fail(f.cause());

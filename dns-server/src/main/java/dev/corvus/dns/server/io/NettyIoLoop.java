@@ -9,7 +9,9 @@ import dev.corvus.dns.api.io.StreamOptions;
 import dev.corvus.dns.server.transport.Transports;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** One Netty event loop of the server as plugins use it. */
@@ -50,12 +52,24 @@ public final class NettyIoLoop implements IoLoop {
 
   @Override
   public DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler) {
-    return NettyDatagramConnection.open(this, remote, handler);
+    return NettyDatagramConnection.open(this, remote, Optional.empty(), handler);
+  }
+
+  @Override
+  public DatagramConnection openDatagram(InetSocketAddress remote, Optional<InetAddress> local,
+      DatagramHandler handler) {
+    return NettyDatagramConnection.open(this, remote, local, handler);
   }
 
   @Override
   public StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler) {
-    return NettyStreamConnection.open(this, remote, options, handler);
+    return NettyStreamConnection.open(this, remote, Optional.empty(), options, handler);
+  }
+
+  @Override
+  public StreamConnection connect(InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options,
+      StreamHandler handler) {
+    return NettyStreamConnection.open(this, remote, local, options, handler);
   }
 
   @Override

@@ -15,8 +15,10 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 
@@ -43,8 +45,11 @@ final class NettyStreamConnection extends SimpleChannelInboundHandler<ByteBuf> i
     this.handler = handler;
   }
 
-  static NettyStreamConnection open(NettyIoLoop loop, InetSocketAddress remote, StreamOptions options,
-      StreamHandler handler) {
+  /**
+   * @param local the address to connect from (any port); empty for the one the kernel picks
+   */
+  static NettyStreamConnection open(NettyIoLoop loop, InetSocketAddress remote, Optional<InetAddress> local,
+      StreamOptions options, StreamHandler handler) {
     NettyStreamConnection connection = new NettyStreamConnection(remote, handler);
     long connectMillis = Math.max(1, Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
     ChannelFuture connect = new Bootstrap()
@@ -76,7 +81,7 @@ final class NettyStreamConnection extends SimpleChannelInboundHandler<ByteBuf> i
                 .addLast(connection);
           }
         })
-        .connect(remote);
+        .connect(remote, local.map(address -> new InetSocketAddress(address, 0)).orElse(null));
     connect.addListener((ChannelFuture f) -> {
       if (!f.isSuccess()) {
         connection.fail(f.cause());

@@ -37,6 +37,10 @@ public final class ServerQueryContext implements QueryContext {
   private int attributeCount;
   private List<ResponseListener> listeners;
   private Map<String, Metadatum> metadata;
+  /** The header bits that are flags (dnsjava's {@code Flags.isFlag}): QR, AA, TC, RD, RA, Z, AD, CD. */
+  private static final int[] FLAG_BITS = {0, 5, 6, 7, 8, 9, 10, 11};
+  private static final Record[] NO_RECORDS = new Record[0];
+
   private WireForm wireForm;
   private byte[] signedQueryWire;
   private ResponseSigner signer;
@@ -184,26 +188,42 @@ public final class ServerQueryContext implements QueryContext {
     if (form == null || form.message() != response) {
       return null;
     }
-    byte[] header = response.getHeader().toWire();
-    // Flags, opcode, rcode and the four counts; the ID is the server's to set.
-    for (int i = 2; i < Header.LENGTH; i++) {
-      if (header[i] != form.wire()[i]) {
-        return null;
-      }
+    byte[] wire = form.wire();
+    // Flags, opcode, rcode and the four counts; the ID is the server's to set. Read from the
+    // header's fields rather than its encoding, which would allocate on every response.
+    Header header = response.getHeader();
+    if (flagsWord(header) != ((wire[2] & 0xff) << 8 | (wire[3] & 0xff))) {
+      return null;
     }
-    Record[][] now = snapshot(response);
-    for (int section = 0; section < now.length; section++) {
-      Record[] was = form.records()[section];
-      if (was.length != now[section].length) {
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      int at = 4 + 2 * section;
+      if (header.getCount(section) != ((wire[at] & 0xff) << 8 | (wire[at + 1] & 0xff))) {
         return null;
       }
-      for (int i = 0; i < was.length; i++) {
-        if (was[i] != now[section][i]) {
+      Record[] was = form.records()[section];
+      List<Record> now = response.getSection(section);
+      if (was.length != now.size()) {
+        return null;
+      }
+      int i = 0;
+      for (Record record : now) {
+        if (was[i++] != record) {
           return null;
         }
       }
     }
-    return form.wire();
+    return wire;
+  }
+
+  /** The header's second 16 bits as they are encoded: QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode. */
+  private static int flagsWord(Header header) {
+    int word = header.getOpcode() << 11 | header.getRcode();
+    for (int bit : FLAG_BITS) {
+      if (header.getFlag(bit)) {
+        word |= 1 << (15 - bit);
+      }
+    }
+    return word;
   }
 
   /** Keeps the query's bytes as received; the server calls it for queries that carry TSIG. */
@@ -239,7 +259,8 @@ public final class ServerQueryContext implements QueryContext {
   private static Record[][] snapshot(Message message) {
     Record[][] records = new Record[Section.ADDITIONAL + 1][];
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
-      records[section] = message.getSection(section).toArray(Record[]::new);
+      List<Record> list = message.getSection(section);
+      records[section] = list.isEmpty() ? NO_RECORDS : list.toArray(new Record[list.size()]);
     }
     return records;
   }

@@ -200,6 +200,113 @@ class NettyIoLoopsTest {
     assertTrue(cause != null && String.valueOf(cause.getMessage()).toLowerCase().contains("refused"), String.valueOf(cause));
   }
 
+  /** A second loopback address (Linux routes all of 127.0.0.0/8 to lo), for source_address. */
+  private static final InetAddress SECOND_LOOPBACK = address("127.0.0.2");
+
+  private static InetAddress address(String literal) {
+    try {
+      return InetAddress.getByName(literal);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aDatagramSocketSendsFromTheLocalAddressItIsGiven() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      peer.setSoTimeout(5000);
+      IoLoop loop = loops.next();
+      Recorder recorder = new Recorder();
+      DatagramConnection connection = onLoop(loop, () -> loop.openDatagram(
+          (InetSocketAddress) peer.getLocalSocketAddress(), Optional.of(SECOND_LOOPBACK), recorder));
+      loop.execute(() -> connection.send(new byte[] {1, 2, 3}));
+      DatagramPacket packet = new DatagramPacket(new byte[16], 16);
+      peer.receive(packet);
+      assertEquals(SECOND_LOOPBACK, packet.getAddress());
+      assertTrue(packet.getPort() > 0);
+      peer.send(new DatagramPacket(new byte[] {4, 5}, 2, packet.getSocketAddress()));
+      assertArrayEquals(new byte[] {4, 5}, recorder.received.poll(5, TimeUnit.SECONDS));
+      loop.execute(connection::close);
+      recorder.closed.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anEmptyLocalAddressIsTheWildcardAddress() throws Exception {
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      peer.setSoTimeout(5000);
+      IoLoop loop = loops.next();
+      Recorder recorder = new Recorder();
+      DatagramConnection connection = onLoop(loop, () -> loop.openDatagram(
+          (InetSocketAddress) peer.getLocalSocketAddress(), Optional.empty(), recorder));
+      loop.execute(() -> connection.send(new byte[] {1}));
+      DatagramPacket packet = new DatagramPacket(new byte[16], 16);
+      peer.receive(packet);
+      assertEquals(InetAddress.getLoopbackAddress(), packet.getAddress());
+      loop.execute(connection::close);
+    }
+  }
+
+  @Test
+  void aLocalAddressThatIsNotThisHostsFailsTheSocket() throws Exception {
+    // 192.0.2.1 (TEST-NET-1) is no address of this host: binding fails before anything is sent.
+    IoLoop loop = loops.next();
+    Recorder recorder = new Recorder();
+    DatagramConnection connection = onLoop(loop, () -> loop.openDatagram(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 53), Optional.of(address("192.0.2.1")), recorder));
+    IOException cause = recorder.failed.get(5, TimeUnit.SECONDS);
+    assertFalse(cause instanceof PortUnreachableException, String.valueOf(cause));
+    recorder.closed.get(5, TimeUnit.SECONDS);
+    assertFalse(onLoop(loop, connection::isOpen));
+
+    CompletableFuture<Throwable> closed = new CompletableFuture<>();
+    onLoop(loop, () -> loop.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53),
+        Optional.of(address("192.0.2.1")), StreamOptions.tcp(Duration.ofSeconds(2), Duration.ZERO),
+        new StreamHandler() {
+          @Override
+          public void received(ByteBuffer message) {}
+
+          @Override
+          public void closed(Throwable failure) {
+            closed.complete(failure);
+          }
+        }));
+    assertTrue(closed.get(5, TimeUnit.SECONDS) != null, "closed with the bind failure as its cause");
+  }
+
+  @Test
+  void aStreamConnectionConnectsFromTheLocalAddressItIsGiven() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<InetAddress> peer = CompletableFuture.supplyAsync(() -> {
+        try (Socket socket = server.accept()) {
+          return socket.getInetAddress();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      CompletableFuture<Void> connected = new CompletableFuture<>();
+      IoLoop loop = loops.next();
+      StreamConnection connection = onLoop(loop, () -> loop.connect(
+          (InetSocketAddress) server.getLocalSocketAddress(), Optional.of(SECOND_LOOPBACK),
+          StreamOptions.tcp(Duration.ofSeconds(2), Duration.ZERO),
+          new StreamHandler() {
+            @Override
+            public void connected() {
+              connected.complete(null);
+            }
+
+            @Override
+            public void received(ByteBuffer message) {}
+
+            @Override
+            public void closed(Throwable cause) {}
+          }));
+      connected.get(5, TimeUnit.SECONDS);
+      assertEquals(SECOND_LOOPBACK, peer.get(5, TimeUnit.SECONDS));
+      loop.execute(connection::close);
+    }
+  }
+
   @Test
   void garbageTlsFilesAreRejectedWhenTheSettingsAreMade(@TempDir Path dir) throws Exception {
     Path ca = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");

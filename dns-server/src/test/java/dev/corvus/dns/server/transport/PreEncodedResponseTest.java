@@ -118,6 +118,21 @@ class PreEncodedResponseTest {
     assertNull(wireFormOf(request, reordered), "the same records in another order");
     Message other = answer(query, 1);
     assertNull(wireFormOf(request, other), "a message the wire form was not offered for");
+    for (int flag : new int[] {Flags.QR, Flags.AA, Flags.RD, Flags.RA, Flags.AD, Flags.CD}) {
+      Message flipped = answer(query, 1);
+      Responses.preEncoded(request, flipped, flipped.toWire());
+      assertNotNull(wireFormOf(request, flipped), "unchanged");
+      if (flipped.getHeader().getFlag(flag)) {
+        flipped.getHeader().unsetFlag(flag);
+      } else {
+        flipped.getHeader().setFlag(flag);
+      }
+      assertNull(wireFormOf(request, flipped), "flag " + Flags.string(flag) + " flipped");
+    }
+    Message changedOpcode = answer(query, 1);
+    Responses.preEncoded(request, changedOpcode, changedOpcode.toWire());
+    changedOpcode.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
+    assertNull(wireFormOf(request, changedOpcode), "another opcode");
   }
 
   @Test

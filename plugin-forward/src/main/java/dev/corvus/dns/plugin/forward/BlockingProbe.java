@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -12,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -29,6 +31,17 @@ final class BlockingProbe {
   private static final int MAX_DNS_MESSAGE = 65535;
 
   private final SecureRandom random = new SecureRandom();
+  private final Optional<InetAddress> source;
+
+  /** Probes from the address the kernel picks. */
+  BlockingProbe() {
+    this(Optional.empty());
+  }
+
+  /** @param source the address to send from ({@code source_address}); empty for the kernel's choice */
+  BlockingProbe(Optional<InetAddress> source) {
+    this.source = source;
+  }
 
   /**
    * Asks {@code query} over UDP. The socket is connected, so that an ICMP port unreachable fails
@@ -40,7 +53,8 @@ final class BlockingProbe {
     Message sent = withRandomId(query);
     byte[] wire = sent.toWire();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (DatagramSocket socket = new DatagramSocket()) {
+    try (DatagramSocket socket =
+        source.isPresent() ? new DatagramSocket(new InetSocketAddress(source.get(), 0)) : new DatagramSocket()) {
       socket.connect(upstream);
       socket.send(new DatagramPacket(wire, wire.length));
       byte[] buffer = new byte[MAX_DNS_MESSAGE];
@@ -60,6 +74,7 @@ final class BlockingProbe {
   Message tcp(InetSocketAddress upstream, Message query, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Socket socket = new Socket()) {
+      bind(socket);
       socket.connect(upstream, remainingMillis(deadline, timeout));
       return exchange(socket, query, deadline, timeout);
     }
@@ -73,6 +88,7 @@ final class BlockingProbe {
       throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Socket plain = new Socket()) {
+      bind(plain);
       plain.connect(upstream, remainingMillis(deadline, timeout));
       String peer = serverName != null ? serverName : upstream.getAddress().getHostAddress();
       try (SSLSocket socket =
@@ -88,6 +104,12 @@ final class BlockingProbe {
         socket.startHandshake();
         return exchange(socket, query, deadline, timeout);
       }
+    }
+  }
+
+  private void bind(Socket socket) throws IOException {
+    if (source.isPresent()) {
+      socket.bind(new InetSocketAddress(source.get(), 0));
     }
   }
 

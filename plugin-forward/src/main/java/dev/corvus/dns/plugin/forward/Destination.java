@@ -7,11 +7,18 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
-/** One {@code TO} argument of the directive: an address, or a resolv.conf-style file. */
+/**
+ * One {@code TO} argument of the directive: an address, a resolv.conf-style file, or a host name.
+ */
 sealed interface Destination {
 
-  /** The upstreams this destination stands for right now. */
+  /**
+   * The upstreams this destination stands for as configured: none for a host name, whose
+   * addresses are known once it is resolved.
+   */
   List<UpstreamAddress> upstreams();
 
   /**
@@ -60,6 +67,40 @@ sealed interface Destination {
     @Override
     public List<UpstreamAddress> upstreams() {
       return nameservers;
+    }
+  }
+
+  /**
+   * A host name ({@code dns.example.net}, {@code dns.example.net:5353}, {@code
+   * tls://dns.example.net%dns.example.net}), resolved while the plugin runs ({@link
+   * HostResolution}): each of its addresses is an upstream on {@code port}.
+   *
+   * @param host the name as written, without a trailing dot unless one was written (the system
+   *     resolver then applies its search list to a relative name, as Go's does for CoreDNS)
+   * @param port the port queries go to
+   * @param tls whether its upstreams speak DNS over TLS
+   * @param serverName the TLS server name written with it ({@code %NAME}), if any
+   */
+  record HostName(String host, int port, boolean tls, Optional<String> serverName) implements Destination {
+
+    public HostName {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(serverName, "serverName");
+    }
+
+    @Override
+    public List<UpstreamAddress> upstreams() {
+      return List.of();
+    }
+
+    /** The upstream at one of its addresses. */
+    UpstreamAddress at(InetAddress address) {
+      return new UpstreamAddress(new InetSocketAddress(address, port), tls, serverName);
+    }
+
+    /** {@code host:port}, as the metrics, logs and the inspector name it. */
+    String label() {
+      return host + ":" + port;
     }
   }
 }

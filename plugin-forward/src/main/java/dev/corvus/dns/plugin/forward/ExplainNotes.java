@@ -21,6 +21,10 @@ final class ExplainNotes {
 
   /** The policy's order for this query, with the state of the first choice. */
   void chose(Policy policy, List<Upstream> order) {
+    if (order.isEmpty()) {
+      chain.note("policy " + policy.keyword() + ": no upstream to choose (no TO has an address yet)");
+      return;
+    }
     Upstream first = order.get(0);
     StringBuilder line = new StringBuilder("policy ").append(policy.keyword()).append(": chose ");
     line.append(first).append(" (").append(state(first)).append(')');
@@ -73,6 +77,10 @@ final class ExplainNotes {
 
   void passedOn(int rcode) {
     chain.note("next " + Rcode.string(rcode) + ": passing on");
+  }
+
+  void passedOnNodata() {
+    chain.note("next_on_nodata: NOERROR without answer records, passing on");
   }
 
   void rejected(int maxConcurrent) {

@@ -29,20 +29,21 @@ final class FailoverExchange {
   private final IoLoop loop;
   private final Ticker ticker;
   private final List<Upstream> order;
+  private final Message query;
   private final byte[] wire;
   private final Record question;
   private final UpstreamProtocol protocol;
   private final long deadline;
   private final int maxAttempts;
   private final ExplainNotes notes;
-  private final CompletableFuture<Message> result = new CompletableFuture<>();
+  private final CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
 
   private int index;
   private int downSkips;
   private int attempts;
   private int failoverAnswers;
   private Throwable lastError;
-  private Message lastAnswer;
+  private UpstreamAnswer lastAnswer;
 
   /**
    * @param loop the loop whose sockets carry the attempts, where every step runs
@@ -66,6 +67,7 @@ final class FailoverExchange {
     this.loop = loop;
     this.ticker = ticker;
     this.order = order;
+    this.query = query;
     this.wire = query.toWire();
     this.question = query.getQuestion();
     this.protocol = protocol;
@@ -74,7 +76,16 @@ final class FailoverExchange {
   }
 
   /** Starts the exchange on its loop; the result is the first acceptable answer. */
-  CompletableFuture<Message> run() {
+  CompletableFuture<UpstreamAnswer> run() {
+    if (order.isEmpty()) {
+      // Only host names were configured, and none of them resolves (yet).
+      UpstreamException none = new UpstreamException("no upstream: no TO has an address (a host name that does not resolve)");
+      if (notes != null) {
+        notes.outOfAttempts(none.getMessage());
+      }
+      result.completeExceptionally(none);
+      return result;
+    }
     if (loop.inLoop()) {
       next();
     } else {
@@ -145,7 +156,7 @@ final class FailoverExchange {
             (answer, error) -> {
               long elapsed = ticker.read() - start;
               if (error == null) {
-                notes.answered(upstream, using, answer, elapsed);
+                notes.answered(upstream, using, answer.message(), elapsed);
               } else if (!(Upstream.unwrap(error) instanceof UpstreamException.CachedConnectionClosed)) {
                 notes.failed(upstream, using, Upstream.unwrap(error), elapsed, attempts + 1 < maxAttempts);
               }
@@ -153,7 +164,7 @@ final class FailoverExchange {
             });
   }
 
-  private void onResult(Upstream upstream, UpstreamProtocol using, Message answer, Throwable error) {
+  private void onResult(Upstream upstream, UpstreamProtocol using, UpstreamAnswer reply, Throwable error) {
     if (error != null) {
       Throwable cause = Upstream.unwrap(error);
       if (cause instanceof UpstreamException.CachedConnectionClosed) {
@@ -172,6 +183,7 @@ final class FailoverExchange {
       next();
       return;
     }
+    Message answer = reply.message();
     if (answer.getHeader().getFlag(Flags.TC) && using == UpstreamProtocol.UDP) {
       if (notes != null) {
         notes.truncated(upstream);
@@ -181,7 +193,7 @@ final class FailoverExchange {
     }
     if (config.failoverRcodes().contains(answer.getRcode())) {
       failoverAnswers++;
-      lastAnswer = answer;
+      lastAnswer = reply;
       if (failoverAnswers < order.size()) {
         if (notes != null) {
           notes.failedOver(upstream, answer.getRcode());
@@ -190,12 +202,12 @@ final class FailoverExchange {
         return;
       }
     }
-    result.complete(answer);
+    result.complete(reply.checkedAgainst(query, wire));
   }
 
   private void finish() {
     if (lastAnswer != null) {
-      result.complete(lastAnswer);
+      result.complete(lastAnswer.checkedAgainst(query, wire));
       return;
     }
     Throwable failure = lastError != null ? lastError : new UpstreamException("no healthy upstreams");

@@ -2,9 +2,12 @@ package dev.corvus.dns.plugin.forward;
 
 import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.io.TlsClient;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,7 +27,9 @@ import org.xbill.DNS.Name;
  * @param tlsServerName the {@code tls_servername}: sent as SNI and verified in the upstream's
  *     certificate; when empty the certificate must name the upstream's IP address
  * @param tlsClient the TLS settings the server checked while the Corefile was read, present
- *     exactly when an upstream is {@code tls://}
+ *     exactly when a {@code tls://} upstream has no server name of its own
+ * @param namedTlsClients the same settings per server name written with an upstream ({@code
+ *     tls://1.1.1.1%one.one.one.one}), verifying the certificate against that name
  * @param policy how upstreams are ordered per query
  * @param healthCheck how failed upstreams are probed
  * @param maxConcurrent queries in flight beyond which REFUSED is answered; 0 means no limit
@@ -34,6 +39,15 @@ import org.xbill.DNS.Name;
  * @param maxConnectAttempts the most attempts per query; 0 means twice the number of upstreams
  * @param readTimeout the longest time one attempt waits for an answer; the adaptive timeout
  *     never exceeds it
+ * @param maxIdleConns the most idle TCP/TLS connections kept per upstream; 0 means no limit
+ * @param maxAge how long a connection (or UDP socket) takes new queries, however busy it is;
+ *     {@link Duration#ZERO} means no limit beyond the sockets' own rotation
+ * @param nextOnNodata a NOERROR answer without answer records (NODATA) hands the query to the
+ *     next plugin
+ * @param sourceAddress the address queries and health checks are sent from; empty for the one
+ *     the kernel picks
+ * @param resolvers the DNS servers host-name destinations are resolved with; empty for the
+ *     system's resolver
  */
 record ForwardConfig(
     Name from,
@@ -53,7 +67,13 @@ record ForwardConfig(
     boolean failfastAllUnhealthy,
     Set<Integer> failoverRcodes,
     int maxConnectAttempts,
-    Duration readTimeout) {
+    Duration readTimeout,
+    Map<String, TlsClient> namedTlsClients,
+    int maxIdleConns,
+    Duration maxAge,
+    boolean nextOnNodata,
+    Optional<InetAddress> sourceAddress,
+    List<InetSocketAddress> resolvers) {
 
   /** CoreDNS's limit on the number of upstreams. */
   static final int MAX_UPSTREAMS = 15;
@@ -79,12 +99,34 @@ record ForwardConfig(
     nextRcodes = Set.copyOf(nextRcodes);
     failoverRcodes = Set.copyOf(failoverRcodes);
     Objects.requireNonNull(readTimeout, "readTimeout");
+    namedTlsClients = Map.copyOf(namedTlsClients);
+    Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(sourceAddress, "sourceAddress");
+    resolvers = List.copyOf(resolvers);
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is needed");
     }
   }
 
-  /** The upstreams the destinations name right now, without duplicates, first one wins. */
+  /**
+   * The TLS settings queries to {@code upstream} use: those of its own server name, else the
+   * directive's; empty for plain DNS.
+   */
+  Optional<TlsClient> tlsClientFor(UpstreamAddress upstream) {
+    if (!upstream.tls()) {
+      return Optional.empty();
+    }
+    return upstream.serverName().isPresent()
+        ? Optional.ofNullable(namedTlsClients.get(upstream.serverName().get()))
+        : tlsClient;
+  }
+
+  /** Whether any destination is a host name, resolved while the plugin runs. */
+  boolean hasHostNames() {
+    return destinations.stream().anyMatch(d -> d instanceof Destination.HostName);
+  }
+
+  /** The upstreams the destinations name as configured (host names add none), without duplicates, first one wins. */
   List<UpstreamAddress> upstreams() {
     return distinctUpstreams(destinations);
   }

@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.config.Location;
 import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.io.IoLoops;
 import dev.corvus.dns.api.io.TlsClient;
@@ -12,15 +13,21 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
@@ -44,12 +51,19 @@ import org.xbill.DNS.Rcode;
  *     failover RCODE...
  *     max_connect_attempts INTEGER
  *     read_timeout DURATION
+ *     max_idle_conns INTEGER
+ *     max_age DURATION
+ *     next_on_nodata
+ *     source_address IP
+ *     resolver IP[:PORT]...
  * }
  * </pre>
  *
- * {@code TO} is {@code IP[:PORT]}, {@code dns://IP[:PORT]}, {@code tls://IP[:PORT]} (port 853) or
- * the path of a resolv.conf-style file, read here so that {@code corvus check} reports a missing
- * one, and re-read while running.
+ * {@code TO} is {@code IP[:PORT]}, {@code dns://IP[:PORT]}, {@code tls://IP[:PORT]} (port 853,
+ * optionally with its own TLS server name: {@code tls://IP%NAME[:PORT]}), the path of a
+ * resolv.conf-style file, read here so that {@code corvus check} reports a missing one, and
+ * re-read while running, or a host name ({@code [dns://|tls://]HOST[%NAME][:PORT]}), resolved while
+ * the plugin runs.
  */
 @AutoService(PluginFactory.class)
 public final class ForwardFactory implements PluginFactory {
@@ -70,11 +84,15 @@ public final class ForwardFactory implements PluginFactory {
           "failfast_all_unhealthy_upstreams",
           "failover",
           "max_connect_attempts",
-          "read_timeout");
+          "read_timeout",
+          "max_idle_conns",
+          "max_age",
+          "next_on_nodata",
+          "source_address",
+          "resolver");
 
   /** CoreDNS options Corvus does not implement; named in the error rather than "unknown". */
-  private static final Set<String> UNSUPPORTED_OPTIONS =
-      Set.of("max_idle_conns", "doh_method", "source_address", "resolver", "max_age", "next_on_nodata");
+  private static final Set<String> UNSUPPORTED_OPTIONS = Set.of("doh_method");
 
   private static final int DNS_PORT = 53;
   private static final int DNS_OVER_TLS_PORT = 853;
@@ -121,18 +139,24 @@ public final class ForwardFactory implements PluginFactory {
       }
     }
     List<UpstreamAddress> upstreams = ForwardConfig.distinctUpstreams(destinations);
-    if (upstreams.isEmpty()) {
+    long hostNames = destinations.stream().filter(d -> d instanceof Destination.HostName).count();
+    if (upstreams.isEmpty() && hostNames == 0) {
       throw config.error("no valid upstream addresses found in " + String.join(" ", toArgs));
     }
-    if (upstreams.size() > ForwardConfig.MAX_UPSTREAMS) {
+    if (upstreams.size() + hostNames > ForwardConfig.MAX_UPSTREAMS) {
       throw config.error(
-          "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + upstreams.size());
+          "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + (upstreams.size() + hostNames));
+    }
+    Set<String> ownServerNames = new TreeSet<>();
+    for (Destination destination : destinations) {
+      serverNameOf(destination).ifPresent(ownServerNames::add);
     }
 
     List<Name> except = new ArrayList<>();
     boolean forceTcp = false;
     boolean preferUdp = false;
     Duration expire = ForwardConfig.DEFAULT_EXPIRE;
+    Location expireAt = null;
     int maxFails = ForwardConfig.DEFAULT_MAX_FAILS;
     TlsFiles tlsFiles = TlsFiles.NONE;
     TlsClient checkedFiles = null;
@@ -145,6 +169,12 @@ public final class ForwardFactory implements PluginFactory {
     Set<Integer> failover = new HashSet<>();
     int maxConnectAttempts = 0;
     Duration readTimeout = ForwardConfig.DEFAULT_READ_TIMEOUT;
+    int maxIdleConns = 0;
+    Duration maxAge = Duration.ZERO;
+    Location maxAgeAt = null;
+    boolean nextOnNodata = false;
+    Optional<InetAddress> sourceAddress = Optional.empty();
+    List<InetSocketAddress> resolvers = List.of();
 
     while (config.nextOption()) {
       String option = config.option();
@@ -167,6 +197,7 @@ public final class ForwardFactory implements PluginFactory {
         }
         case "expire" -> {
           expire = config.nextDuration("DURATION");
+          expireAt = config.location();
           if (expire.isNegative()) {
             throw config.error("expire can't be negative: " + expire);
           }
@@ -177,7 +208,15 @@ public final class ForwardFactory implements PluginFactory {
           // Checked here, so a certificate that does not load is reported at this line.
           checkedFiles = tlsClient(config, loops, tlsFiles, Optional.empty(), "");
         }
-        case "tls_servername" -> serverName = Optional.of(config.nextArg("NAME"));
+        case "tls_servername" -> {
+          serverName = Optional.of(config.nextArg("NAME"));
+          if (!ownServerNames.isEmpty()) {
+            // CoreDNS refuses the clash too: which name would the certificate be checked against?
+            throw config.error(
+                "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names ("
+                    + String.join(", ", ownServerNames) + ") are set; use one or the other");
+          }
+        }
         case "policy" -> {
           String keyword = config.nextArg("POLICY");
           policy = Policy.fromKeyword(keyword);
@@ -202,6 +241,20 @@ public final class ForwardFactory implements PluginFactory {
             throw config.error("read_timeout must be positive: " + readTimeout);
           }
         }
+        case "max_idle_conns" -> maxIdleConns = config.nextInt("INTEGER", 0, Integer.MAX_VALUE);
+        case "max_age" -> {
+          maxAge = config.nextDuration("DURATION");
+          maxAgeAt = config.location();
+          if (maxAge.isNegative()) {
+            throw config.error("max_age can't be negative: " + maxAge);
+          }
+        }
+        case "next_on_nodata" -> {
+          config.expectNoMoreArgs();
+          nextOnNodata = true;
+        }
+        case "source_address" -> sourceAddress = Optional.of(parseSourceAddress(config, config.nextArg("IP")));
+        case "resolver" -> resolvers = parseResolvers(config);
         default -> {
           if (UNSUPPORTED_OPTIONS.contains(option)) {
             throw config.error("the CoreDNS option '" + option + "' is not supported by Corvus");
@@ -210,13 +263,38 @@ public final class ForwardFactory implements PluginFactory {
         }
       }
     }
+    if (!maxAge.isZero() && maxAge.compareTo(expire) < 0) {
+      // At the later of the two lines, the one that made the pair wrong.
+      Location at = expireAt != null && (maxAgeAt == null || isAfter(expireAt, maxAgeAt)) ? expireAt : maxAgeAt;
+      throw new ConfigException(at, config.directive(),
+          "max_age (" + ForwardSelfCheck.describe(maxAge) + ") must not be less than expire ("
+              + ForwardSelfCheck.describe(expire) + ")");
+    }
+    if (sourceAddress.isPresent()) {
+      for (UpstreamAddress upstream : upstreams) {
+        if (!sameFamily(sourceAddress.get(), upstream.address().getAddress())) {
+          config.warn("source_address " + sourceAddress.get().getHostAddress() + " and upstream " + upstream
+              + " are not of one address family: queries to it cannot be sent");
+        }
+      }
+    }
+    if (!resolvers.isEmpty() && hostNames == 0) {
+      config.warn("resolver has no effect: no TO is a host name");
+    }
     Optional<TlsClient> tlsClient = Optional.empty();
-    if (upstreams.stream().anyMatch(UpstreamAddress::tls)) {
+    boolean plainTls = upstreams.stream().anyMatch(u -> u.tls() && u.serverName().isEmpty())
+        || destinations.stream().anyMatch(d -> d instanceof Destination.HostName host && host.tls()
+            && host.serverName().isEmpty());
+    if (plainTls) {
       tlsClient =
           Optional.of(
               checkedFiles != null && serverName.isEmpty()
                   ? checkedFiles
                   : tlsClient(config, loops, tlsFiles, serverName, "tls: "));
+    }
+    Map<String, TlsClient> namedTlsClients = new HashMap<>();
+    for (String name : ownServerNames) {
+      namedTlsClients.put(name, tlsClient(config, loops, tlsFiles, Optional.of(name), "tls: "));
     }
     return new ForwardConfig(
         from,
@@ -236,7 +314,64 @@ public final class ForwardFactory implements PluginFactory {
         failfast,
         failover,
         maxConnectAttempts,
-        readTimeout);
+        readTimeout,
+        namedTlsClients,
+        maxIdleConns,
+        maxAge,
+        nextOnNodata,
+        sourceAddress,
+        resolvers);
+  }
+
+  private static boolean isAfter(Location a, Location b) {
+    return a.file().equals(b.file()) && a.line() > b.line();
+  }
+
+  private static Optional<String> serverNameOf(Destination destination) {
+    if (destination instanceof Destination.Fixed fixed) {
+      return fixed.upstream().serverName();
+    }
+    if (destination instanceof Destination.HostName host) {
+      return host.serverName();
+    }
+    return Optional.empty();
+  }
+
+  private static boolean sameFamily(InetAddress a, InetAddress b) {
+    return (a instanceof Inet4Address) == (b instanceof Inet4Address);
+  }
+
+  /** {@code source_address IP}: an IP address literal, bound (with any port) by every socket. */
+  private static InetAddress parseSourceAddress(ConfigReader config, String text) throws ConfigException {
+    try {
+      return Names.parseAddressLiteral(text);
+    } catch (IllegalArgumentException e) {
+      throw config.error("invalid IP address: " + text);
+    }
+  }
+
+  /** {@code resolver IP[:PORT]...}: DNS servers to resolve host-name TOs with (port 53 by default). */
+  private static List<InetSocketAddress> parseResolvers(ConfigReader config) throws ConfigException {
+    if (!config.hasNextArg()) {
+      throw config.error("expected at least one IP[:PORT]");
+    }
+    List<InetSocketAddress> resolvers = new ArrayList<>();
+    for (String text : config.remainingArgs()) {
+      HostPort hostPort;
+      try {
+        hostPort = HostPort.parse(text, DNS_PORT);
+      } catch (IllegalArgumentException e) {
+        hostPort = null;
+      }
+      if (hostPort == null || !hostPort.isAddressLiteral() || hostPort.host().isEmpty()) {
+        throw config.error("resolver must be an IP address or IP:port: '" + text + "'");
+      }
+      if (hostPort.port() == 0) {
+        throw config.error("port 0 is not a port to send queries to: '" + text + "'");
+      }
+      resolvers.add(hostPort.literalAddress());
+    }
+    return List.copyOf(resolvers);
   }
 
   /**
@@ -281,8 +416,9 @@ public final class ForwardFactory implements PluginFactory {
 
   /**
    * One TO argument: {@code [dns://|tls://]IP[:PORT]} (IPv6 in brackets when a port follows), read
-   * with {@link HostPort}, or a resolv.conf-style file; {@code null} for a file without
-   * nameservers (CoreDNS skips it).
+   * with {@link HostPort}, a resolv.conf-style file, or {@code [dns://|tls://]HOST[:PORT]}; a
+   * {@code tls://} one may carry its TLS server name ({@code tls://IP%NAME[:PORT]}, {@code
+   * tls://[IPv6%NAME]:PORT}). {@code null} for a file without nameservers (CoreDNS skips it).
    */
   private static Destination parseDestination(ConfigReader config, String to)
       throws ConfigException {
@@ -303,30 +439,108 @@ public final class ForwardFactory implements PluginFactory {
     if (rest.isEmpty()) {
       throw config.error("invalid address: '" + to + "'");
     }
+    Optional<String> serverName = Optional.empty();
+    int percent = rest.lastIndexOf('%');
+    if (percent >= 0) {
+      if (!tls) {
+        throw config.error("a TLS server name (%NAME) is only for tls:// upstreams: '" + to + "'");
+      }
+      String[] split = splitServerName(rest, percent);
+      if (split == null) {
+        throw config.error("expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]: '" + to + "'");
+      }
+      rest = split[0];
+      serverName = Optional.of(split[1]);
+    }
     HostPort hostPort;
     try {
       hostPort = HostPort.parse(rest, tls ? DNS_OVER_TLS_PORT : DNS_PORT);
     } catch (IllegalArgumentException e) {
       hostPort = null; // not host[:port]: perhaps a file name with a colon
     }
-    if (hostPort != null && hostPort.isAddressLiteral()) {
+    if (hostPort != null && hostPort.isAddressLiteral() && !hostPort.host().isEmpty()) {
       if (hostPort.port() == 0) {
         throw config.error("port 0 is not a port to send queries to: '" + to + "'");
       }
-      return new Destination.Fixed(new UpstreamAddress(hostPort.literalAddress(), tls));
+      return new Destination.Fixed(new UpstreamAddress(hostPort.literalAddress(), tls, serverName));
     }
-    if (rest.contains("%")) {
-      throw config.error(
-          "per-upstream TLS server names ('" + to + "') are not supported; use tls_servername");
+    if (scheme < 0) {
+      Path file = config.baseDirectory().resolve(rest);
+      if (Files.isRegularFile(file)) {
+        return resolvConf(config, file);
+      }
     }
-    if (scheme >= 0) {
-      throw config.error("not an IP address: '" + to + "'");
+    if (hostPort == null || !isHostName(hostPort.host())) {
+      throw config.error("not an IP address, file, or valid domain: '" + to + "'");
     }
-    Path file = config.baseDirectory().resolve(rest);
-    if (!Files.isRegularFile(file)) {
-      throw config.error(
-          "not an IP address or file: '" + to + "' (host names are not supported; use an IP)");
+    if (hostPort.port() == 0) {
+      throw config.error("port 0 is not a port to send queries to: '" + to + "'");
     }
+    if (scheme < 0 && hostPort.host().endsWith(".conf")) {
+      config.warn("no file " + config.baseDirectory().resolve(rest) + ": '" + to + "' is taken as a host name");
+    }
+    return new Destination.HostName(hostPort.host(), hostPort.port(), tls, serverName);
+  }
+
+  /**
+   * Splits the server name off a TLS destination, as CoreDNS's {@code splitZone} does: {@code
+   * IP%NAME[:PORT]} or {@code [IPv6%NAME][:PORT]}, a host name taking the place of the IP.
+   *
+   * @return the destination without the name, and the name; {@code null} when malformed
+   */
+  private static String[] splitServerName(String text, int percent) {
+    String before = text.substring(0, percent);
+    String after = text.substring(percent + 1);
+    String name;
+    String rest;
+    if (before.startsWith("[")) {
+      int close = after.indexOf(']');
+      if (close < 0) {
+        return null;
+      }
+      name = after.substring(0, close);
+      rest = before + after.substring(close);
+    } else {
+      int colon = after.lastIndexOf(':');
+      name = colon < 0 ? after : after.substring(0, colon);
+      rest = before + (colon < 0 ? "" : after.substring(colon));
+    }
+    if (name.isEmpty() || before.isEmpty() || !isHostName(name)) {
+      return null;
+    }
+    return new String[] {rest, name};
+  }
+
+  /**
+   * Whether {@code text} is a host name: labels of letters, digits, {@code -} and {@code _} (as
+   * Kubernetes Service names may carry), at most 63 bytes each and 253 in all, optionally
+   * absolute; not an IP address.
+   */
+  static boolean isHostName(String text) {
+    String name = text.endsWith(".") ? text.substring(0, text.length() - 1) : text;
+    if (name.isEmpty() || name.length() > 253) {
+      return false;
+    }
+    for (String label : name.split("\\.", -1)) {
+      if (label.isEmpty() || label.length() > 63) {
+        return false;
+      }
+      for (int i = 0; i < label.length(); i++) {
+        char c = label.charAt(i);
+        if (!(Character.isLetterOrDigit(c) && c < 128) && c != '-' && c != '_') {
+          return false;
+        }
+      }
+    }
+    try {
+      Names.parseAddressLiteral(name);
+      return false;
+    } catch (IllegalArgumentException e) {
+      return true;
+    }
+  }
+
+  private static Destination resolvConf(ConfigReader config, Path file) throws ConfigException {
     try {
       List<UpstreamAddress> nameservers = Destination.ResolvConfFile.nameservers(file);
       if (nameservers.isEmpty()) {

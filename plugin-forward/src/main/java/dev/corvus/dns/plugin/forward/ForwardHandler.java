@@ -4,6 +4,7 @@ import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.io.IoLoops;
@@ -23,7 +24,9 @@ import org.xbill.DNS.Section;
 /**
  * The {@code forward} handler: names in FROM and not under an {@code except} name go to the
  * upstreams, everything else to the next plugin. Identical questions in flight share one upstream
- * exchange; each client gets a copy with its own ID and its question as it asked it.
+ * exchange; each client gets a copy with its own ID and its question as it asked it, and the
+ * upstream's bytes are offered to the server with it ({@link RelayWire}), so that an answer nothing
+ * changes on its way out is relayed rather than encoded again.
  *
  * <p>An explained query ({@link Chain#explaining()}) takes its own path: it neither joins nor
  * starts a shared exchange, is not counted against {@code max_concurrent}, does not advance the
@@ -42,7 +45,7 @@ final class ForwardHandler implements Handler {
   private final Ticker ticker;
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger robin = new AtomicInteger();
-  private final SingleFlight<FlightKey, Message> flights = new SingleFlight<>();
+  private final SingleFlight<FlightKey, UpstreamAnswer> flights = new SingleFlight<>();
   private final AtomicLong sharedAnswers = new AtomicLong();
 
   ForwardHandler(ForwardConfig config, ForwardRuntime runtime, IoLoops loops, Ticker ticker) {
@@ -80,7 +83,7 @@ final class ForwardHandler implements Handler {
             new DnsException(Rcode.REFUSED, "concurrent queries exceeded maximum " + config.maxConcurrent()));
       }
     }
-    CompletableFuture<Message> upstreamAnswer =
+    CompletableFuture<UpstreamAnswer> upstreamAnswer =
         flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet);
     if (config.maxConcurrent() > 0) {
       upstreamAnswer.whenComplete((answer, error) -> concurrent.decrementAndGet());
@@ -129,15 +132,29 @@ final class ForwardHandler implements Handler {
             });
   }
 
-  /** The response for this client, or {@code null} to pass the query to the next plugin. */
-  private Message respond(Chain chain, Request request, Message answer, Throwable error) {
+  /**
+   * The response for this client, or {@code null} to pass the query to the next plugin. The
+   * upstream's answer may be shared by several clients (single-flight): each gets its own copy with
+   * its ID and its question as it asked it, and, when the answer can be relayed as it came, those
+   * bytes offered to the server ({@link RelayWire}) so that it does not encode the message again.
+   */
+  private Message respond(Chain chain, Request request, UpstreamAnswer reply, Throwable error) {
     if (error != null) {
       Throwable cause = Upstream.unwrap(error);
       throw new DnsException(Rcode.SERVFAIL, "forward: " + cause.getMessage(), cause);
     }
-    if (config.nextRcodes().contains(answer.getRcode()) && chain.hasNext()) {
+    Message answer = reply.message();
+    int rcode = answer.getRcode();
+    if (config.nextRcodes().contains(rcode) && chain.hasNext()) {
       if (chain.explaining()) {
-        new ExplainNotes(chain).passedOn(answer.getRcode());
+        new ExplainNotes(chain).passedOn(rcode);
+      }
+      return null;
+    }
+    if (config.nextOnNodata() && rcode == Rcode.NOERROR && answer.getHeader().getCount(Section.ANSWER) == 0
+        && chain.hasNext()) {
+      if (chain.explaining()) {
+        new ExplainNotes(chain).passedOnNodata();
       }
       return null;
     }
@@ -146,10 +163,15 @@ final class ForwardHandler implements Handler {
     // The client sees its question exactly as it asked it (case included), not the flight owner's.
     copy.removeAllRecords(Section.QUESTION);
     copy.addRecord(request.question(), Section.QUESTION);
-    return copy;
+    byte[] wire = reply.wire();
+    if (wire != null && reply.spelledAsIn() != request.message()) {
+      // Another client's query was sent (single-flight), or the upstream changed the spelling.
+      wire = RelayWire.forClient(wire, request.qname());
+    }
+    return wire == null ? copy : Responses.preEncoded(request, copy, wire);
   }
 
-  private CompletableFuture<Message> forward(ForwardRuntime.Started started, Request request) {
+  private CompletableFuture<UpstreamAnswer> forward(ForwardRuntime.Started started, Request request) {
     List<Upstream> upstreams = started.upstreams().current();
     FailoverExchange exchange =
         new FailoverExchange(

@@ -27,6 +27,8 @@ final class ForwardMetrics {
   final Counter connCacheMisses;
   final Counter droppedResponses;
   final Gauge upstreamHealthy;
+  final Gauge hostAddresses;
+  final Counter hostResolutionFailures;
 
   ForwardMetrics(Metrics metrics) {
     requests = metrics.counter("coredns_forward_requests_total", "Counter of requests made per upstream.", "to");
@@ -91,5 +93,15 @@ final class ForwardMetrics {
             "corvus_forward_upstream_healthy",
             "Whether the upstream is considered healthy (1) or down (0).",
             "to");
+    hostAddresses =
+        metrics.gauge(
+            "corvus_forward_host_addresses",
+            "Addresses a host-name upstream resolved to at its last successful lookup; 0 while it never resolved.",
+            "host");
+    hostResolutionFailures =
+        metrics.counter(
+            "corvus_forward_host_resolution_failures_total",
+            "Lookups of a host-name upstream that failed (it did not resolve, or the resolver did not answer).",
+            "host");
   }
 }

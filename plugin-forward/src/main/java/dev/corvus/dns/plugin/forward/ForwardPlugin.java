@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One configured {@code forward}: its handler, and the upstreams, health checks and resolv.conf
- * watch it starts and stops. Its sockets live on the server's I/O loops ({@link
+ * One configured {@code forward}: its handler, and the upstreams, health checks, resolv.conf
+ * watch and host-name lookups it starts and stops. Its sockets live on the server's I/O loops ({@link
  * PluginContext#ioLoops()}); it has no threads of its own. {@code corvus doctor} runs its {@link
  * SelfCheck} without starting it.
  */
@@ -28,6 +28,7 @@ final class ForwardPlugin implements Plugin, SelfCheck {
   private final ForwardRuntime runtime = new ForwardRuntime();
   private final ForwardHandler handler;
   private UpstreamSet upstreams;
+  private HostResolution hosts;
   private ScheduledFuture<?> watch;
 
   ForwardPlugin(ForwardConfig config, PluginContext context) {
@@ -87,8 +88,12 @@ final class ForwardPlugin implements Plugin, SelfCheck {
       long period = RESOLV_CONF_POLL.toMillis();
       watch = context.scheduler().scheduleWithFixedDelay(upstreams::refresh, period, period, TimeUnit.MILLISECONDS);
     }
-    runtime.started(new ForwardRuntime.Started(upstreams, metrics));
-    return STARTED;
+    hosts = new HostResolution(config.destinations(), HostLookup.of(config.resolvers()), upstreams,
+        context.ioLoops(), context.ticker(), metrics);
+    runtime.started(new ForwardRuntime.Started(upstreams, metrics, hosts));
+    // Host names are looked up before the server serves, so that its first queries have
+    // upstreams; a resolver that does not answer delays the start by the query budget at most.
+    return hosts.start().completeOnTimeout(null, ForwardConfig.QUERY_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -96,6 +101,9 @@ final class ForwardPlugin implements Plugin, SelfCheck {
     runtime.started(null);
     if (watch != null) {
       watch.cancel(false);
+    }
+    if (hosts != null) {
+      hosts.stop();
     }
     if (upstreams != null) {
       upstreams.close();

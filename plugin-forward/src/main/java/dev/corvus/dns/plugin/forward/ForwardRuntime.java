@@ -11,8 +11,9 @@ final class ForwardRuntime {
    *
    * @param upstreams the current upstreams
    * @param metrics the metric handles
+   * @param hosts the lookups of host-name destinations
    */
-  record Started(UpstreamSet upstreams, ForwardMetrics metrics) {}
+  record Started(UpstreamSet upstreams, ForwardMetrics metrics, HostResolution hosts) {}
 
   private volatile Started started;
 

@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.forward;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ConnectException;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
@@ -25,8 +26,9 @@ import org.xbill.DNS.Type;
 /**
  * What {@code corvus doctor} checks for one {@code forward}: that every resolv.conf it reads
  * exists, names nameservers and names no loopback stub resolver (a forwarding loop, as CoreDNS's
- * {@code loop} plugin detects at run time), and that every upstream answers the health-check
- * query over UDP and TCP, or over TLS for {@code tls://} upstreams.
+ * {@code loop} plugin detects at run time), that every host name resolves, and that every
+ * upstream answers the health-check query over UDP and TCP, or over TLS for {@code tls://}
+ * upstreams, from {@code source_address} when one is set.
  */
 final class ForwardSelfCheck {
 
@@ -35,22 +37,29 @@ final class ForwardSelfCheck {
 
   private final ForwardConfig config;
   private final Ticker ticker;
-  private final BlockingProbe probe = new BlockingProbe();
+  private final BlockingProbe probe;
+  private final HostLookup lookup;
   private SSLContext tls;
 
   ForwardSelfCheck(ForwardConfig config, Ticker ticker) {
     this.config = config;
     this.ticker = ticker;
+    this.probe = new BlockingProbe(config.sourceAddress());
+    this.lookup = HostLookup.of(config.resolvers());
   }
 
   List<Finding> check(Duration timeout) {
     List<Finding> findings = new ArrayList<>();
     List<UpstreamAddress> upstreams = new ArrayList<>();
     for (Destination destination : config.destinations()) {
-      List<UpstreamAddress> named =
-          destination instanceof Destination.ResolvConfFile file
-              ? checkResolvConf(file, findings)
-              : destination.upstreams();
+      List<UpstreamAddress> named;
+      if (destination instanceof Destination.ResolvConfFile file) {
+        named = checkResolvConf(file, findings);
+      } else if (destination instanceof Destination.HostName host) {
+        named = checkHostName(host, findings);
+      } else {
+        named = destination.upstreams();
+      }
       for (UpstreamAddress upstream : named) {
         if (!upstreams.contains(upstream)) {
           upstreams.add(upstream);
@@ -121,6 +130,22 @@ final class ForwardSelfCheck {
     return nameservers;
   }
 
+  /** Looks {@code host} up as the running plugin would, and reports whether it resolves. */
+  private List<UpstreamAddress> checkHostName(Destination.HostName host, List<Finding> findings) {
+    String subject = "host " + host.label();
+    try {
+      HostLookup.Resolved resolved = lookup.lookup(host.host());
+      findings.add(Finding.ok(subject, "resolves to "
+          + resolved.addresses().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(", "))
+          + " (resolver: " + lookup.describe() + ")"));
+      return resolved.addresses().stream().map(host::at).toList();
+    } catch (IOException e) {
+      findings.add(Finding.problem(subject, "does not resolve (" + e.getMessage() + ", resolver: "
+          + lookup.describe() + "): forward has no upstream from it until it does; check the name and the resolver"));
+      return List.of();
+    }
+  }
+
   /** The health check's question ({@code DOMAIN IN NS}, RD unless {@code no_rec}). */
   private Message healthCheckQuery() {
     Message query = Message.newQuery(Record.newRecord(config.healthCheck().domain(), Type.NS, DClass.IN));
@@ -142,7 +167,8 @@ final class ForwardSelfCheck {
           switch (protocol) {
             case UDP -> probe.udp(upstream.address(), query, timeout);
             case TCP -> probe.tcp(upstream.address(), query, timeout);
-            case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(), config.tlsServerName().orElse(null));
+            case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(),
+                upstream.serverName().orElse(config.tlsServerName().orElse(null)));
           };
     } catch (SocketTimeoutException e) {
       return Finding.problem(subject, "no answer over " + over + " within " + describe(timeout) + ": " + UNREACHABLE_ADVICE);

@@ -15,7 +15,9 @@ import org.xbill.DNS.Record;
  * sent while the connection (and its handshake) comes up wait in the server's connection; their
  * read timeout starts when it is up, within the query's budget. Once no query is pending the
  * connection closes after {@code expire} (by the plugin's ticker), or at once with {@code expire
- * 0}. Confined to its loop.
+ * 0} or when {@code max_idle_conns} connections to the upstream are idle already. Once it is
+ * older than {@code max_age} its pool retires it: it takes no new queries and closes when the
+ * last one is answered. Confined to its loop.
  */
 final class PipelinedConnection implements StreamHandler {
 
@@ -23,17 +25,19 @@ final class PipelinedConnection implements StreamHandler {
   private static final class Pending {
     final int id;
     final Record question;
-    final CompletableFuture<Message> result;
+    final CompletableFuture<UpstreamAnswer> result;
+    final Purpose purpose;
     final boolean reused;
     final long timeoutNanos;
     final long budgetDeadline;
     TickerTimer timer;
 
-    Pending(int id, Record question, CompletableFuture<Message> result, boolean reused, long timeoutNanos,
-        long budgetDeadline) {
+    Pending(int id, Record question, CompletableFuture<UpstreamAnswer> result, Purpose purpose, boolean reused,
+        long timeoutNanos, long budgetDeadline) {
       this.id = id;
       this.question = question;
       this.result = result;
+      this.purpose = purpose;
       this.reused = reused;
       this.timeoutNanos = timeoutNanos;
       this.budgetDeadline = budgetDeadline;
@@ -43,30 +47,51 @@ final class PipelinedConnection implements StreamHandler {
   private final UpstreamLoop link;
   private final StreamConnectionPool owner;
   private final long expireNanos;
+  private final long openedNanos;
   private final PendingQueries<Pending> pending = new PendingQueries<>();
   private StreamConnection connection;
   private boolean up;
   private boolean closed;
+  /** Takes no new queries ({@code max_age}); closes once none is pending. */
+  private boolean retired;
+  /** Counted in its upstream's idle connections ({@link Upstream#keepIdleConnection}). */
+  private boolean countedIdle;
   /** Why connecting failed, for queries sent after that. */
   private UpstreamException connectFailure;
   private TickerTimer idle;
 
   /** A connection not opened yet: its owner files it first, then calls {@link #open}. */
-  PipelinedConnection(UpstreamLoop link, StreamConnectionPool owner, long expireNanos) {
+  PipelinedConnection(UpstreamLoop link, StreamConnectionPool owner, long expireNanos, long now) {
     this.link = link;
     this.owner = owner;
     this.expireNanos = expireNanos;
+    this.openedNanos = now;
   }
 
   /** Starts connecting; a failure may be reported before this returns. */
   void open(StreamOptions options) {
-    StreamConnection opened = link.loop().connect(link.upstream().address().address(), options, this);
+    Upstream upstream = link.upstream();
+    StreamConnection opened =
+        link.loop().connect(upstream.address().address(), upstream.sourceAddress(), options, this);
     connection = opened;
   }
 
   /** Whether new queries may still be sent on this connection. */
   boolean isOpen() {
-    return !closed;
+    return !closed && !retired;
+  }
+
+  /** The ticker reading when it was opened. */
+  long openedNanos() {
+    return openedNanos;
+  }
+
+  /** Takes no new queries from now on, and closes as soon as none is pending ({@code max_age}). */
+  void retire() {
+    retired = true;
+    if (pending.isEmpty()) {
+      close();
+    }
   }
 
   /** Queries sent and not yet answered. */
@@ -83,8 +108,8 @@ final class PipelinedConnection implements StreamHandler {
    * @param timeoutNanos the read timeout, from the moment the connection is up
    * @param budgetNanos how long connecting and answering may take together
    */
-  void send(byte[] wire, Record question, CompletableFuture<Message> result, boolean reused, long timeoutNanos,
-      long budgetNanos) {
+  void send(byte[] wire, Record question, CompletableFuture<UpstreamAnswer> result, Purpose purpose, boolean reused,
+      long timeoutNanos, long budgetNanos) {
     if (closed) {
       result.completeExceptionally(
           reused
@@ -98,9 +123,10 @@ final class PipelinedConnection implements StreamHandler {
       idle.cancel();
       idle = null;
     }
+    busyAgain();
     long now = link.ticker().read();
     int id = link.ids().nextFree(pending);
-    Pending entry = new Pending(id, question, result, reused, timeoutNanos, now + budgetNanos);
+    Pending entry = new Pending(id, question, result, purpose, reused, timeoutNanos, now + budgetNanos);
     pending.put(id, entry);
     entry.timer = timer(entry, up ? Math.min(now + timeoutNanos, entry.budgetDeadline) : entry.budgetDeadline);
     connection.send(UdpExchange.withId(wire, id));
@@ -144,6 +170,7 @@ final class PipelinedConnection implements StreamHandler {
       upstream.countDropped("id");
       return;
     }
+    int end = message.limit();
     Message answer;
     try {
       answer = new Message(message);
@@ -155,12 +182,13 @@ final class PipelinedConnection implements StreamHandler {
       upstream.countDropped("question");
       return;
     }
+    byte[] wire = entry.purpose.relaysAnswer() ? RelayWire.strip(message, start, end, answer) : null;
     pending.remove(entry.id);
     entry.timer.cancel();
     // Idle from now: read before the answer is handed on, so that whoever sees the answer sees
     // a ticker at or past the start of the idle time.
     long now = link.ticker().read();
-    entry.result.complete(answer);
+    entry.result.complete(new UpstreamAnswer(answer, wire));
     becameIdleMaybe(now);
   }
 
@@ -169,9 +197,17 @@ final class PipelinedConnection implements StreamHandler {
     if (closed || !pending.isEmpty()) {
       return;
     }
-    if (expireNanos == 0) {
+    if (expireNanos == 0 || retired) {
       close();
       return;
+    }
+    if (!countedIdle) {
+      if (!link.upstream().keepIdleConnection()) {
+        // max_idle_conns connections to this upstream are idle already.
+        close();
+        return;
+      }
+      countedIdle = true;
     }
     if (idle == null) {
       idle = TickerTimer.at(link.loop(), link.ticker(), since + expireNanos, () -> {
@@ -183,10 +219,19 @@ final class PipelinedConnection implements StreamHandler {
     }
   }
 
+  /** Leaves the upstream's idle connections, if it was counted there. */
+  private void busyAgain() {
+    if (countedIdle) {
+      countedIdle = false;
+      link.upstream().idleConnectionGone();
+    }
+  }
+
   @Override
   public void closed(Throwable cause) {
     boolean wasUp = up;
     closed = true;
+    busyAgain();
     owner.forget(this);
     if (idle != null) {
       idle.cancel();
@@ -226,6 +271,7 @@ final class PipelinedConnection implements StreamHandler {
 
   private void close() {
     closed = true;
+    busyAgain();
     if (connection != null) {
       connection.close();
     }

@@ -14,6 +14,11 @@ enum Purpose {
     return this != EXPLANATION;
   }
 
+  /** Whether the answer's bytes are kept for relaying to the client ({@link RelayWire}). */
+  boolean relaysAnswer() {
+    return this == QUERY;
+  }
+
   /** Whether the kernel reporting the upstream unreachable counts towards {@code max_fails}. */
   boolean countsUnreachable() {
     return this == QUERY;

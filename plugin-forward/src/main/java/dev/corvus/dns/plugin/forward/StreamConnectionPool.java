@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
 /**
  * The TCP or TLS connections one loop keeps to one upstream. A query goes on an open connection
  * that has room for more pipelined queries (a connection cache hit), otherwise on a new one (a
- * miss). Idle connections close after {@code expire}. Confined to its loop.
+ * miss). Idle connections close after {@code expire}; a connection older than {@code max_age} is
+ * retired when a query would take it, as CoreDNS does not reuse it. Confined to its loop.
  */
 final class StreamConnectionPool {
 
@@ -36,25 +36,33 @@ final class StreamConnectionPool {
    * @param timeoutNanos the read timeout, from the moment the connection is up
    * @param budgetNanos how long connecting and answering may take together
    */
-  void send(byte[] wire, Record question, CompletableFuture<Message> result, long timeoutNanos, long budgetNanos,
-      Purpose purpose) {
-    PipelinedConnection connection = reusable();
+  void send(byte[] wire, Record question, CompletableFuture<UpstreamAnswer> result, long timeoutNanos,
+      long budgetNanos, Purpose purpose) {
+    long now = link.ticker().read();
+    PipelinedConnection connection = reusable(now);
     boolean reused = connection != null;
     if (purpose.countsConnections()) {
       (reused ? hits : misses).inc();
     }
     if (connection == null) {
-      connection = new PipelinedConnection(link, this, link.config().expire().toNanos());
+      connection = new PipelinedConnection(link, this, link.config().expire().toNanos(), now);
       connections.add(connection);
       connection.open(
           new StreamOptions(Duration.ofNanos(Math.max(1, budgetNanos)), Duration.ZERO, link.upstream().tls()));
     }
-    connection.send(wire, question, result, reused, timeoutNanos, budgetNanos);
+    connection.send(wire, question, result, purpose, reused, timeoutNanos, budgetNanos);
   }
 
-  private PipelinedConnection reusable() {
+  private PipelinedConnection reusable(long now) {
+    long maxAge = link.config().maxAge().toNanos();
     PipelinedConnection best = null;
-    for (PipelinedConnection connection : connections) {
+    for (int i = connections.size() - 1; i >= 0; i--) {
+      PipelinedConnection connection = connections.get(i);
+      if (maxAge > 0 && connection.isOpen() && now - connection.openedNanos() >= maxAge) {
+        // Retiring may close it at once, which removes it from the list: iterate backwards.
+        connection.retire();
+        continue;
+      }
       if (connection.isOpen()
           && connection.inFlight() < MAX_PIPELINED
           && (best == null || connection.inFlight() < best.inFlight())) {

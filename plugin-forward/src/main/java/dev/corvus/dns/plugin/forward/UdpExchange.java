@@ -2,7 +2,6 @@ package dev.corvus.dns.plugin.forward;
 
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
 /**
@@ -14,16 +13,16 @@ final class UdpExchange {
 
   final int id;
   final Record question;
-  final CompletableFuture<Message> result;
-  /** Whether a port unreachable for this query counts towards {@code max_fails}. */
-  final boolean countsFailure;
+  final CompletableFuture<UpstreamAnswer> result;
+  /** Why the query is sent: whether its answer is relayed, whether a port unreachable counts. */
+  final Purpose purpose;
   TickerTimer timer;
 
-  UdpExchange(int id, Record question, CompletableFuture<Message> result, boolean countsFailure) {
+  UdpExchange(int id, Record question, CompletableFuture<UpstreamAnswer> result, Purpose purpose) {
     this.id = id;
     this.question = question;
     this.result = result;
-    this.countsFailure = countsFailure;
+    this.purpose = purpose;
   }
 
   /** {@code wire} with its ID replaced by this exchange's. */

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
 /**
  * The UDP sockets one loop uses for one upstream: a few long-lived sockets, each on its own
  * random ephemeral port, a query going to one of them at random. A socket is replaced after
  * {@link #MAX_USES} queries or {@link #MAX_AGE} (by the plugin's ticker), so the source ports keep
- * changing (RFC 5452 §9.2) while the cost of binding is paid once per many queries. A socket that
+ * changing (RFC 5452 §9.2) while the cost of binding is paid once per many queries ({@code max_age},
+ * when shorter than {@link #MAX_AGE}, replaces them sooner). A socket that
  * failed (the upstream's port unreachable) leaves its slot to a new one. Confined to its loop.
  */
 final class UdpLoopSockets {
@@ -28,20 +28,24 @@ final class UdpLoopSockets {
   static final Duration MAX_AGE = Duration.ofSeconds(10);
 
   private final UpstreamLoop link;
+  /** {@link #MAX_AGE}, or {@code max_age} when that is shorter. */
+  private final long maxAgeNanos;
   private final UdpSocket[] sockets = new UdpSocket[SOCKETS_PER_LOOP];
   /** The sockets in slots and the retired ones still waiting for answers. */
   private final Set<UdpSocket> open = new HashSet<>();
 
   UdpLoopSockets(UpstreamLoop link) {
     this.link = link;
+    Duration maxAge = link.config().maxAge();
+    this.maxAgeNanos = maxAge.isZero() ? MAX_AGE.toNanos() : Math.min(MAX_AGE.toNanos(), maxAge.toNanos());
   }
 
   /** Sends one query on one of the sockets, opening or replacing it as needed. */
-  void send(byte[] wire, Record question, long timeoutNanos, Purpose purpose, CompletableFuture<Message> result) {
+  void send(byte[] wire, Record question, long timeoutNanos, Purpose purpose, CompletableFuture<UpstreamAnswer> result) {
     long now = link.ticker().read();
     int slot = ThreadLocalRandom.current().nextInt(sockets.length);
     UdpSocket socket = sockets[slot];
-    if (socket == null || !socket.takesQueries(now, MAX_USES, MAX_AGE.toNanos())) {
+    if (socket == null || !socket.takesQueries(now, MAX_USES, maxAgeNanos)) {
       if (socket != null) {
         socket.retire();
       }

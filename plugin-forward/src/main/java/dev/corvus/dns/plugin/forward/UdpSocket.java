@@ -48,7 +48,8 @@ final class UdpSocket implements DatagramHandler {
 
   /** Opens the connected socket; a failure may be reported before this returns. */
   void open() {
-    DatagramConnection opened = link.loop().openDatagram(link.upstream().address().address(), this);
+    Upstream upstream = link.upstream();
+    DatagramConnection opened = link.loop().openDatagram(upstream.address().address(), upstream.sourceAddress(), this);
     connection = opened;
   }
 
@@ -58,14 +59,14 @@ final class UdpSocket implements DatagramHandler {
   }
 
   /** Sends {@code wire} under a random ID free on this socket; {@code result} gets the answer. */
-  void send(byte[] wire, Record question, long timeoutNanos, Purpose purpose, CompletableFuture<Message> result) {
+  void send(byte[] wire, Record question, long timeoutNanos, Purpose purpose, CompletableFuture<UpstreamAnswer> result) {
     if (ended) {
       result.completeExceptionally(endedWith);
       return;
     }
     uses++;
     int id = link.ids().nextFree(pending);
-    UdpExchange exchange = new UdpExchange(id, question, result, purpose.countsUnreachable());
+    UdpExchange exchange = new UdpExchange(id, question, result, purpose);
     pending.put(id, exchange);
     exchange.timer =
         TickerTimer.at(
@@ -117,7 +118,7 @@ final class UdpSocket implements DatagramHandler {
         upstream.countDropped("question");
         return;
       }
-      complete(exchange, cutAnswer(exchange));
+      complete(exchange, UpstreamAnswer.parsedOnly(cutAnswer(exchange)));
       return;
     }
     Message answer;
@@ -131,7 +132,8 @@ final class UdpSocket implements DatagramHandler {
       upstream.countDropped("question");
       return;
     }
-    complete(exchange, answer);
+    byte[] wire = exchange.purpose.relaysAnswer() ? RelayWire.strip(datagram, start, start + length, answer) : null;
+    complete(exchange, new UpstreamAnswer(answer, wire));
   }
 
   /**
@@ -145,13 +147,17 @@ final class UdpSocket implements DatagramHandler {
       return;
     }
     ended = true;
-    UpstreamException error = new UpstreamException.Unreachable(link.upstream().label(), cause);
+    boolean unreachable = isUpstreamUnreachable(cause);
+    String label = link.upstream().label();
+    UpstreamException error = unreachable
+        ? new UpstreamException.Unreachable(label, cause)
+        : new UpstreamException(label + ": socket failed: " + describe(cause), cause);
     endedWith = error;
     owner.forget(this);
     List<UdpExchange> waiting = pending.clear();
     // One report is one failure of the upstream, however many queries shared the socket; a
     // local failure (no port to bind) is not the upstream's.
-    if (isUpstreamUnreachable(cause) && waiting.stream().anyMatch(e -> e.countsFailure)) {
+    if (unreachable && waiting.stream().anyMatch(e -> e.purpose.countsUnreachable())) {
       link.upstream().unreachable();
     }
     for (UdpExchange exchange : waiting) {
@@ -170,6 +176,14 @@ final class UdpSocket implements DatagramHandler {
     failAll(endedWith);
   }
 
+  /** A socket error that is not the upstream's, e.g. a {@code source_address} this host does not have. */
+  private String describe(IOException cause) {
+    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return link.upstream().sourceAddress()
+        .map(source -> message + " (source_address " + source.getHostAddress() + ")")
+        .orElse(message);
+  }
+
   private static boolean isUpstreamUnreachable(IOException cause) {
     return cause instanceof PortUnreachableException || cause instanceof NoRouteToHostException;
   }
@@ -181,7 +195,7 @@ final class UdpSocket implements DatagramHandler {
     }
   }
 
-  private void complete(UdpExchange exchange, Message answer) {
+  private void complete(UdpExchange exchange, UpstreamAnswer answer) {
     pending.remove(exchange.id);
     exchange.timer.cancel();
     closeIfIdle();

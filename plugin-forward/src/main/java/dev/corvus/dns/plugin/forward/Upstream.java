@@ -5,6 +5,7 @@ import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.io.TlsClient;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Gauge;
+import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 
@@ -41,6 +41,8 @@ final class Upstream {
   private final Gauge.Child healthy;
   private final ConcurrentMap<String, Counter.Child> dropped = new ConcurrentHashMap<>();
   private final ConcurrentMap<IoLoop, UpstreamLoop> loops = new ConcurrentHashMap<>();
+  private final AtomicInteger idleConnections = new AtomicInteger();
+  private final Optional<TlsClient> tls;
   private volatile HealthChecker healthChecker;
   private volatile boolean closed;
 
@@ -56,6 +58,7 @@ final class Upstream {
     this.random = random;
     this.maxFails = config.maxFails();
     this.rtt = new RttEstimator(config.readTimeout());
+    this.tls = config.tlsClientFor(address);
     this.requests = metrics.requests.labels(label);
     this.healthy = metrics.upstreamHealthy.labels(label);
     healthy.set(1);
@@ -70,9 +73,46 @@ final class Upstream {
     return label;
   }
 
-  /** The TLS settings of a {@code tls://} upstream; empty for plain DNS. */
+  /** The TLS settings of a {@code tls://} upstream (its own server name's, if it has one); empty for plain DNS. */
   Optional<TlsClient> tls() {
-    return address.tls() ? config.tlsClient() : Optional.empty();
+    return tls;
+  }
+
+  /** The address its sockets are bound to ({@code source_address}); empty for the kernel's choice. */
+  Optional<InetAddress> sourceAddress() {
+    return config.sourceAddress();
+  }
+
+  /**
+   * Counts a TCP/TLS connection that has no query pending and would be kept for reuse; {@code
+   * false} when {@code max_idle_conns} are idle already and this one should close instead.
+   * Connections of every loop count together, as CoreDNS counts them per upstream.
+   */
+  boolean keepIdleConnection() {
+    int max = config.maxIdleConns();
+    if (max == 0) {
+      idleConnections.incrementAndGet();
+      return true;
+    }
+    while (true) {
+      int idle = idleConnections.get();
+      if (idle >= max) {
+        return false;
+      }
+      if (idleConnections.compareAndSet(idle, idle + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** A connection counted by {@link #keepIdleConnection} is in use again, or closed. */
+  void idleConnectionGone() {
+    idleConnections.decrementAndGet();
+  }
+
+  /** The TCP/TLS connections kept idle for reuse, on every loop. */
+  int idleConnections() {
+    return idleConnections.get();
   }
 
   void healthChecker(HealthChecker checker) {
@@ -140,7 +180,7 @@ final class Upstream {
    * A forwarded query: {@link #exchange} plus the per-upstream metrics and the round-trip
    * measurement. Call on {@code loop}.
    */
-  CompletableFuture<Message> query(
+  CompletableFuture<UpstreamAnswer> query(
       IoLoop loop, byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos) {
     requests.inc();
     long start = ticker.read();
@@ -150,7 +190,7 @@ final class Upstream {
               long elapsed = ticker.read() - start;
               if (error == null) {
                 rtt.observe(elapsed);
-                String rcode = Rcode.string(answer.getRcode());
+                String rcode = Rcode.string(answer.message().getRcode());
                 double seconds = elapsed / 1e9;
                 metrics.responses.labels(label, rcode).inc();
                 metrics.requestDuration.labels(label, rcode).observe(seconds);
@@ -172,7 +212,7 @@ final class Upstream {
    * @param timeoutNanos how long to wait for the answer once the query is sent
    * @param budgetNanos how long the whole exchange may take, connection setup included
    */
-  CompletableFuture<Message> exchange(
+  CompletableFuture<UpstreamAnswer> exchange(
       IoLoop loop,
       byte[] wire,
       Record question,
@@ -180,7 +220,7 @@ final class Upstream {
       long timeoutNanos,
       long budgetNanos,
       Purpose purpose) {
-    CompletableFuture<Message> result = new CompletableFuture<>();
+    CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new UpstreamException(label + ": forward stopped"));
       return result;

@@ -3,20 +3,36 @@ package dev.corvus.dns.plugin.forward;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One upstream server as configured: its address and whether it speaks DNS over TLS.
+ * One upstream server as configured: its address, whether it speaks DNS over TLS, and the TLS
+ * server name given with it ({@code tls://9.9.9.9%dns.quad9.net}).
+ *
+ * <p>Two upstreams are the same when their address and protocol are: the server name does not
+ * make another one, as CoreDNS keeps the first of two {@code TO}s naming one address.
  *
  * @param address the server's IP address and port
  * @param tls whether queries go over TLS (RFC 7858) instead of plain UDP/TCP
+ * @param serverName the name its certificate is verified against (and sent as SNI) instead of
+ *     {@code tls_servername}'s; empty for the directive's TLS settings, and for plain DNS
  */
-record UpstreamAddress(InetSocketAddress address, boolean tls) {
+record UpstreamAddress(InetSocketAddress address, boolean tls, Optional<String> serverName) {
 
   UpstreamAddress {
     Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(serverName, "serverName");
     if (address.isUnresolved()) {
       throw new IllegalArgumentException("upstream address must be an IP literal: " + address);
     }
+    if (!tls && serverName.isPresent()) {
+      throw new IllegalArgumentException("a TLS server name needs a tls:// upstream");
+    }
+  }
+
+  /** An upstream with the directive's TLS settings. */
+  UpstreamAddress(InetSocketAddress address, boolean tls) {
+    this(address, tls, Optional.empty());
   }
 
   /**
@@ -30,6 +46,16 @@ record UpstreamAddress(InetSocketAddress address, boolean tls) {
       host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
     }
     return host + ":" + address.getPort();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof UpstreamAddress that && address.equals(that.address) && tls == that.tls;
+  }
+
+  @Override
+  public int hashCode() {
+    return address.hashCode() * 31 + Boolean.hashCode(tls);
   }
 
   @Override

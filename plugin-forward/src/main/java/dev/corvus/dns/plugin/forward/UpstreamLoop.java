@@ -3,7 +3,6 @@ package dev.corvus.dns.plugin.forward;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.io.IoLoop;
 import java.util.concurrent.CompletableFuture;
-import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 
 /**
@@ -67,7 +66,7 @@ final class UpstreamLoop {
    * @param budgetNanos how long a TCP/TLS exchange may take, connection setup included
    */
   void exchange(byte[] wire, Record question, UpstreamProtocol protocol, long timeoutNanos, long budgetNanos,
-      Purpose purpose, CompletableFuture<Message> result) {
+      Purpose purpose, CompletableFuture<UpstreamAnswer> result) {
     if (closed) {
       result.completeExceptionally(new UpstreamException(upstream.label() + ": forward stopped"));
       return;

@@ -1,20 +1,19 @@
 package dev.corvus.dns.plugin.forward;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The upstreams currently in use, in configured order. Destinations given as resolv.conf files
- * are re-read by {@link #refresh}: upstreams that stay keep their state (failure count, round-trip
- * estimate, pooled connections), new ones are created, removed ones are closed.
+ * are re-read by {@link #refresh}, host names are resolved by {@link HostResolution}, which
+ * reports here ({@link #resolved}): upstreams that stay keep their state (failure count,
+ * round-trip estimate, pooled connections), new ones are created, removed ones are closed.
  */
 final class UpstreamSet {
 
@@ -22,7 +21,8 @@ final class UpstreamSet {
 
   private final List<Destination> destinations;
   private final Function<UpstreamAddress, Upstream> factory;
-  private final Map<Path, List<UpstreamAddress>> fileNameservers = new ConcurrentHashMap<>();
+  /** What each file or host-name destination names now; guarded by {@code this}. */
+  private final Map<Destination, List<UpstreamAddress>> named = new LinkedHashMap<>();
   private volatile List<Upstream> current;
   private boolean closed;
 
@@ -30,60 +30,85 @@ final class UpstreamSet {
     this.destinations = List.copyOf(destinations);
     this.factory = factory;
     for (Destination destination : destinations) {
-      if (destination instanceof Destination.ResolvConfFile file) {
-        fileNameservers.put(file.file(), file.nameservers());
+      if (!(destination instanceof Destination.Fixed)) {
+        named.put(destination, destination.upstreams());
       }
     }
     List<Upstream> initial = new ArrayList<>();
-    for (UpstreamAddress address : addresses()) {
+    for (UpstreamAddress address : limited(addresses())) {
       initial.add(factory.apply(address));
     }
     this.current = List.copyOf(initial);
   }
 
-  /** The upstreams in configured order; never empty. */
+  /**
+   * The upstreams in configured order; empty only while the destinations are host names none of
+   * which resolved yet.
+   */
   List<Upstream> current() {
     return current;
   }
 
   /** Whether any destination is a file that {@link #refresh} re-reads. */
   boolean watchesFiles() {
-    return !fileNameservers.isEmpty();
+    return destinations.stream().anyMatch(d -> d instanceof Destination.ResolvConfFile);
   }
 
   /**
    * Re-reads every resolv.conf destination and swaps in the new upstream list if it changed. A
-   * file that cannot be read, or a list that would be empty, keeps the previous upstreams.
+   * file that cannot be read keeps its previous nameservers.
    */
   synchronized void refresh() {
     if (closed) {
       return;
     }
     boolean changed = false;
-    for (Map.Entry<Path, List<UpstreamAddress>> entry : fileNameservers.entrySet()) {
+    for (Map.Entry<Destination, List<UpstreamAddress>> entry : named.entrySet()) {
+      if (!(entry.getKey() instanceof Destination.ResolvConfFile file)) {
+        continue;
+      }
       try {
-        List<UpstreamAddress> read = Destination.ResolvConfFile.nameservers(entry.getKey());
+        List<UpstreamAddress> read = Destination.ResolvConfFile.nameservers(file.file());
         if (!read.equals(entry.getValue())) {
-          log.info("forward: {} now names {}", entry.getKey(), read);
+          log.info("forward: {} now names {}", file.file(), read);
           entry.setValue(read);
           changed = true;
         }
       } catch (IOException | IllegalArgumentException e) {
-        log.warn("forward: cannot re-read {}, keeping its previous nameservers: {}", entry.getKey(), e.getMessage());
+        log.warn("forward: cannot re-read {}, keeping its previous nameservers: {}", file.file(), e.getMessage());
       }
     }
-    if (!changed) {
+    if (changed) {
+      rebuild();
+    }
+  }
+
+  /** A host name now resolves to {@code addresses}; swaps in the new upstream list if it changed. */
+  synchronized void resolved(Destination.HostName host, List<UpstreamAddress> addresses) {
+    if (closed || addresses.equals(named.get(host))) {
       return;
     }
+    named.put(host, List.copyOf(addresses));
+    rebuild();
+  }
+
+  /** The addresses a host name resolved to last; empty before it first resolved. */
+  synchronized List<UpstreamAddress> addressesOf(Destination.HostName host) {
+    return named.getOrDefault(host, List.of());
+  }
+
+  /**
+   * Swaps in the upstreams the destinations name now. A list that would be empty keeps the
+   * previous upstreams: an emptied file or a failed lookup is more likely a mistake than a wish
+   * to stop forwarding.
+   */
+  private void rebuild() {
     List<UpstreamAddress> addresses = addresses();
-    if (addresses.isEmpty()) {
+    if (addresses.isEmpty() && !current.isEmpty()) {
       log.warn("forward: no nameservers left, keeping the previous upstreams");
       return;
     }
-    if (addresses.size() > ForwardConfig.MAX_UPSTREAMS) {
-      log.warn("forward: {} upstreams named, only the first {} are used", addresses.size(), ForwardConfig.MAX_UPSTREAMS);
-      addresses = addresses.subList(0, ForwardConfig.MAX_UPSTREAMS);
-    }
+    addresses = limited(addresses);
     Map<UpstreamAddress, Upstream> old = new LinkedHashMap<>();
     for (Upstream upstream : current) {
       old.put(upstream.address(), upstream);
@@ -97,18 +122,23 @@ final class UpstreamSet {
     old.values().forEach(Upstream::close);
   }
 
+  private static List<UpstreamAddress> limited(List<UpstreamAddress> addresses) {
+    if (addresses.size() > ForwardConfig.MAX_UPSTREAMS) {
+      log.warn("forward: {} upstreams named, only the first {} are used", addresses.size(), ForwardConfig.MAX_UPSTREAMS);
+      return addresses.subList(0, ForwardConfig.MAX_UPSTREAMS);
+    }
+    return addresses;
+  }
+
   /**
-   * The resolv.conf file that names {@code address}, or {@code null} when it is configured
-   * directly (a directly configured address wins, as the first destination naming it does).
+   * The destination that names {@code address}: the first in configured order, as the first one
+   * wins when two name the same upstream; {@code null} when none does any more.
    */
-  Path resolvConfOf(UpstreamAddress address) {
+  synchronized Destination sourceOf(UpstreamAddress address) {
     for (Destination destination : destinations) {
-      if (destination instanceof Destination.ResolvConfFile file) {
-        if (fileNameservers.get(file.file()).contains(address)) {
-          return file.file();
-        }
-      } else if (destination.upstreams().contains(address)) {
-        return null;
+      List<UpstreamAddress> addresses = named.getOrDefault(destination, destination.upstreams());
+      if (addresses.contains(address)) {
+        return destination;
       }
     }
     return null;
@@ -123,11 +153,7 @@ final class UpstreamSet {
   private List<UpstreamAddress> addresses() {
     List<UpstreamAddress> all = new ArrayList<>();
     for (Destination destination : destinations) {
-      List<UpstreamAddress> named =
-          destination instanceof Destination.ResolvConfFile file
-              ? fileNameservers.get(file.file())
-              : destination.upstreams();
-      for (UpstreamAddress address : named) {
+      for (UpstreamAddress address : named.getOrDefault(destination, destination.upstreams())) {
         if (!all.contains(address)) {
           all.add(address);
         }

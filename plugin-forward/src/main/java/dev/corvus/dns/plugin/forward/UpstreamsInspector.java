@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * The {@code upstreams} topic of the admin endpoint for one {@code forward}: its zone, policy,
- * and each upstream's health, consecutive failures and smoothed round-trip time, read from
- * memory only.
+ * each upstream's health, consecutive failures and smoothed round-trip time, and what its host
+ * names resolved to, read from memory only.
  */
 final class UpstreamsInspector implements Inspector {
 
@@ -44,17 +44,22 @@ final class UpstreamsInspector implements Inspector {
     List<Object> upstreams = new ArrayList<>();
     if (started != null) {
       for (Upstream upstream : started.upstreams().current()) {
-        upstreams.add(describe(upstream, started.upstreams().resolvConfOf(upstream.address())));
+        upstreams.add(describe(upstream, started.upstreams().sourceOf(upstream.address())));
       }
     }
     state.put("upstreams", upstreams);
+    state.put("hosts", started == null ? List.of() : started.hosts().describe());
     return state;
   }
 
-  private Map<String, Object> describe(Upstream upstream, Path resolvConf) {
+  private Map<String, Object> describe(Upstream upstream, Destination source) {
+    Path resolvConf = source instanceof Destination.ResolvConfFile file ? file.file() : null;
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("address", upstream.label());
     entry.put("protocol", protocol(upstream));
+    entry.put("tlsServerName", upstream.tls().map(tls -> tls.serverName().isEmpty() ? null : tls.serverName())
+        .orElse(null));
+    entry.put("host", source instanceof Destination.HostName host ? host.label() : null);
     entry.put("healthy", !upstream.isDown());
     entry.put("consecutiveFails", upstream.consecutiveFails());
     entry.put("smoothedRttMs", millis(upstream.smoothedRttNanos()));

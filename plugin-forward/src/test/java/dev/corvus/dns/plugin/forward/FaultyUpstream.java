@@ -73,6 +73,8 @@ final class FaultyUpstream implements AutoCloseable {
   });
   private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
   private final Set<Integer> udpSourcePorts = ConcurrentHashMap.newKeySet();
+  private final Set<InetAddress> sourceAddresses = ConcurrentHashMap.newKeySet();
+  private final InetAddress bound;
   private final AtomicInteger tcpConnections = new AtomicInteger();
   private final AtomicInteger tcpQueries = new AtomicInteger();
   private final AtomicInteger tcpConnectionsClosedByClient = new AtomicInteger();
@@ -81,15 +83,16 @@ final class FaultyUpstream implements AutoCloseable {
   private volatile long delayMillis;
   private volatile boolean closed;
 
-  private FaultyUpstream(InetAddress answer, SSLContext tls, int port) throws IOException {
+  private FaultyUpstream(InetAddress answer, SSLContext tls, InetAddress bind, int port) throws IOException {
     this.answer = answer;
+    this.bound = bind;
     DatagramSocket boundUdp = null;
     ServerSocket boundTcp = null;
     for (int attempt = 0; attempt < (port == 0 ? 20 : 1) && boundTcp == null; attempt++) {
-      boundUdp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      boundUdp = new DatagramSocket(new InetSocketAddress(bind, port));
       try {
         boundTcp = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
-        boundTcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), boundUdp.getLocalPort()));
+        boundTcp.bind(new InetSocketAddress(bind, boundUdp.getLocalPort()));
       } catch (IOException e) {
         boundUdp.close();
         boundTcp = null;
@@ -106,30 +109,43 @@ final class FaultyUpstream implements AutoCloseable {
 
   /** A plain DNS upstream answering A queries with {@code answer}. */
   static FaultyUpstream start(String answer) throws IOException {
-    return new FaultyUpstream(InetAddress.getByName(answer), null, 0);
+    return new FaultyUpstream(InetAddress.getByName(answer), null, InetAddress.getLoopbackAddress(), 0);
   }
 
   /** A plain DNS upstream on {@code port} of 127.0.0.1 (an upstream coming back where it was). */
   static FaultyUpstream startOn(String answer, int port) throws IOException {
-    return new FaultyUpstream(InetAddress.getByName(answer), null, port);
+    return new FaultyUpstream(InetAddress.getByName(answer), null, InetAddress.getLoopbackAddress(), port);
+  }
+
+  /**
+   * A plain DNS upstream on {@code bind}, a loopback address (Linux routes all of 127.0.0.0/8 to
+   * the loopback interface), at {@code port}, or a free port when 0.
+   */
+  static FaultyUpstream startOn(String answer, String bind, int port) throws IOException {
+    return new FaultyUpstream(InetAddress.getByName(answer), null, InetAddress.getByName(bind), port);
   }
 
   /** A DNS-over-TLS upstream (its TCP side speaks TLS) answering with {@code answer}. */
   static FaultyUpstream startTls(String answer, SSLContext tls) throws IOException {
-    return new FaultyUpstream(InetAddress.getByName(answer), tls, 0);
+    return new FaultyUpstream(InetAddress.getByName(answer), tls, InetAddress.getLoopbackAddress(), 0);
   }
 
   InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort());
+    return new InetSocketAddress(bound, udp.getLocalPort());
+  }
+
+  /** The addresses UDP queries and TCP connections came from. */
+  Set<InetAddress> sourceAddresses() {
+    return Set.copyOf(sourceAddresses);
   }
 
   int port() {
     return udp.getLocalPort();
   }
 
-  /** {@code 127.0.0.1:PORT}, as written in a Corefile and in the {@code to} label. */
+  /** {@code 127.0.0.1:PORT} (or its own address), as written in a Corefile and in the {@code to} label. */
   String hostPort() {
-    return "127.0.0.1:" + udp.getLocalPort();
+    return bound.getHostAddress() + ":" + udp.getLocalPort();
   }
 
   void mode(Mode mode) {
@@ -175,6 +191,7 @@ final class FaultyUpstream implements AutoCloseable {
       byte[] wire = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
       InetSocketAddress client = (InetSocketAddress) packet.getSocketAddress();
       udpSourcePorts.add(client.getPort());
+      sourceAddresses.add(client.getAddress());
       workers.execute(() -> answerUdp(wire, client));
     }
   }
@@ -224,6 +241,7 @@ final class FaultyUpstream implements AutoCloseable {
         return;
       }
       tcpConnections.incrementAndGet();
+      sourceAddresses.add(socket.getInetAddress());
       workers.execute(() -> serveConnection(socket));
     }
   }

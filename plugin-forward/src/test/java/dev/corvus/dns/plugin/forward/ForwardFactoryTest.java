@@ -10,11 +10,14 @@ import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.testkit.DirectiveConfig;
 import dev.corvus.dns.testkit.PluginTestKit;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,10 +59,15 @@ class ForwardFactoryTest {
     assertFalse(config.failfastAllUnhealthy());
     assertTrue(config.except().isEmpty());
     assertTrue(config.nextRcodes().isEmpty());
+    assertEquals(0, config.maxIdleConns());
+    assertEquals(Duration.ZERO, config.maxAge());
+    assertFalse(config.nextOnNodata());
+    assertTrue(config.sourceAddress().isEmpty());
+    assertTrue(config.resolvers().isEmpty());
   }
 
   @Test
-  void everyOption() throws ConfigException {
+  void everyOption() throws Exception {
     ForwardConfig config =
         parse(
             """
@@ -78,6 +86,10 @@ class ForwardFactoryTest {
               failover REFUSED
               max_connect_attempts 3
               read_timeout 1500ms
+              max_idle_conns 4
+              max_age 1m
+              next_on_nodata
+              source_address 10.0.0.100
             }
             """);
     assertEquals(Names.zone("example.org"), config.from());
@@ -102,6 +114,10 @@ class ForwardFactoryTest {
     assertEquals(Set.of(Rcode.REFUSED), config.failoverRcodes());
     assertEquals(3, config.maxConnectAttempts());
     assertEquals(Duration.ofMillis(1500), config.readTimeout());
+    assertEquals(4, config.maxIdleConns());
+    assertEquals(Duration.ofMinutes(1), config.maxAge());
+    assertTrue(config.nextOnNodata());
+    assertEquals(InetAddress.getByName("10.0.0.100"), config.sourceAddress().orElseThrow());
     assertEquals("[2001:db8:0:0:0:0:0:1]:853", config.upstreams().get(1).label().replace("2001:db8::1", "2001:db8:0:0:0:0:0:1"));
   }
 
@@ -130,15 +146,90 @@ class ForwardFactoryTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "10.0.0.1:99999      | not an IP address or file: '10.0.0.1:99999'",
+        "10.0.0.1:99999      | not an IP address, file, or valid domain: '10.0.0.1:99999'",
         "10.0.0.1:0          | port 0 is not a port to send queries to",
-        "dns://example.org   | not an IP address: 'dns://example.org'",
-        "tls://1.1.1.1%dns.x | per-upstream TLS server names ('tls://1.1.1.1%dns.x') are not supported",
+        "dns.example:0       | port 0 is not a port to send queries to",
         "dns://              | invalid address: 'dns://'",
+        "dns://a/b           | not an IP address, file, or valid domain: 'dns://a/b'",
+        "dns://-.example..   | not an IP address, file, or valid domain",
+        "1.1.1.1%dns.x       | a TLS server name (%NAME) is only for tls:// upstreams: '1.1.1.1%dns.x'",
+        "tls://1.1.1.1%      | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]: 'tls://1.1.1.1%'",
+        "tls://[::1%dns.x    | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]",
+        "tls://%dns.x        | expected tls://IP%NAME[:PORT]",
       })
   void badToIsAnErrorAtTheDirectiveLine(String to, String expected) {
     ConfigException error = assertThrows(ConfigException.class, () -> parse("forward . " + to + " {\n max_fails 1\n}"));
     assertTrue(error.getMessage().startsWith("<test>:2: forward: " + expected), error.getMessage());
+  }
+
+  /** CoreDNS's TO syntax for host names (resolve.go's parseAsHostEntry) and per-upstream TLS names (splitZone). */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "dns.example.com                    | dns.example.com          | 53    | false |",
+        "dns.example.com:5353               | dns.example.com          | 5353  | false |",
+        "dns://dns.example.com.             | dns.example.com.         | 53    | false |",
+        "rbldnsd.rbldnsd.svc.cluster.local  | rbldnsd.rbldnsd.svc.cluster.local | 53 | false |",
+        "localhost:5300                     | localhost                | 5300  | false |",
+        "tls://dns.example.com              | dns.example.com          | 853   | true  |",
+        "tls://dns.example.com%dns.quad9.net:10853 | dns.example.com   | 10853 | true  | dns.quad9.net",
+      })
+  void hostNamesAreDestinationsResolvedLater(String to, String host, int port, boolean tls, String serverName)
+      throws ConfigException {
+    ForwardConfig config = parse("forward . " + to);
+    assertEquals(List.of(new Destination.HostName(host, port, tls, Optional.ofNullable(serverName))),
+        config.destinations());
+    assertTrue(config.upstreams().isEmpty(), "no address before the name is looked up");
+    assertTrue(config.hasHostNames());
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "tls://9.9.9.9%dns.quad9.net              | 9.9.9.9     | 853   | dns.quad9.net",
+        "tls://9.9.9.9%dns.quad9.net:10853        | 9.9.9.9     | 10853 | dns.quad9.net",
+        "tls://[2001:db8::1%dns.example]:8853     | 2001:db8::1 | 8853  | dns.example",
+        "tls://[2001:db8::1%dns.example]          | 2001:db8::1 | 853   | dns.example",
+      })
+  void tlsUpstreamsMayCarryTheirOwnServerName(String to, String ip, int port, String serverName) throws ConfigException {
+    ForwardConfig config = parse("forward . " + to + " tls://10.0.0.9");
+    UpstreamAddress upstream = config.upstreams().get(0);
+    assertEquals(new InetSocketAddress(ip, port), upstream.address());
+    assertEquals(Optional.of(serverName), upstream.serverName());
+    assertEquals(serverName, config.tlsClientFor(upstream).orElseThrow().serverName(), "its own name is verified");
+    assertEquals("", config.tlsClientFor(config.upstreams().get(1)).orElseThrow().serverName(),
+        "an upstream without one keeps the directive's settings");
+  }
+
+  @Test
+  void aTlsServerNameAloneNeedsNoDirectiveWideSettings() throws ConfigException {
+    ForwardConfig config = parse("forward . tls://1.1.1.1%one.one.one.one tls://1.0.0.1%one.one.one.one");
+    assertTrue(config.tlsClient().isEmpty());
+    assertEquals(Map.of("one.one.one.one", "one.one.one.one"), Map.of(
+        "one.one.one.one", config.namedTlsClients().get("one.one.one.one").serverName()));
+    assertEquals(2, config.upstreams().size());
+  }
+
+  @Test
+  void resolverServersAreIpAddressesWithOptionalPorts() throws Exception {
+    ForwardConfig config = parse("forward . dns.example.com {\n resolver 127.0.0.1 [::1]:5353 10.0.0.53:5300\n}");
+    assertEquals(List.of(new InetSocketAddress("127.0.0.1", 53), new InetSocketAddress("::1", 5353),
+        new InetSocketAddress("10.0.0.53", 5300)), config.resolvers());
+  }
+
+  @Test
+  void optionsThatCannotMatterAreWarnedAbout() throws Exception {
+    DirectiveConfig noHosts = kit.config("forward . 10.0.0.1 {\n resolver 127.0.0.1\n}");
+    ForwardFactory.parse(noHosts, kit.ioLoops());
+    assertEquals(1, noHosts.warnings().size(), noHosts.warnings().toString());
+    assertTrue(noHosts.warnings().get(0).contains("resolver has no effect"), noHosts.warnings().toString());
+
+    DirectiveConfig otherFamily = kit.config("forward . [2001:db8::1]:53 10.0.0.1 {\n source_address 127.0.0.2\n}");
+    ForwardFactory.parse(otherFamily, kit.ioLoops());
+    assertEquals(1, otherFamily.warnings().size(), otherFamily.warnings().toString());
+    assertTrue(otherFamily.warnings().get(0).contains("not of one address family"), otherFamily.warnings().toString());
   }
 
   @Test
@@ -179,10 +270,23 @@ class ForwardFactoryTest {
         "forward . 10.0.0.1 {\\n  except\\n}               | <test>:3: forward: except: expected at least one name",
         "forward . 10.0.0.1 {\\n  health_check 1s fast\\n} | <test>:3: forward: health_check: health_check: unknown option fast",
         "forward . 10.0.0.1 {\\n  tls a b c d\\n}          | <test>:3: forward: tls: cannot read",
-        "forward . 10.0.0.1 {\\n  max_idle_conns 4\\n}     | <test>:3: forward: max_idle_conns: the CoreDNS option 'max_idle_conns' is not supported",
+        "forward . 10.0.0.1 {\\n  doh_method GET\\n}        | <test>:3: forward: doh_method: the CoreDNS option 'doh_method' is not supported",
         "forward . https://10.0.0.1                        | <test>:2: forward: 'https' is not supported as a destination protocol",
-        "forward . dns.google                              | <test>:2: forward: not an IP address or file: 'dns.google'",
-        "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address or file: '/nonexistent/resolv.conf'",
+        "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address, file, or valid domain: '/nonexistent/resolv.conf'",
+        "forward . 10.0.0.1 {\\n  max_idle_conns -1\\n}    | <test>:3: forward: max_idle_conns: INTEGER must be between 0 and",
+        "forward . 10.0.0.1 {\\n  max_idle_conns\\n}       | <test>:3: forward: max_idle_conns: missing INTEGER",
+        "forward . 10.0.0.1 {\\n  max_age -1s\\n}          | <test>:3: forward: max_age: expected a duration for DURATION",
+        "forward . 10.0.0.1 {\\n  max_age soon\\n}         | <test>:3: forward: max_age:",
+        "forward . 10.0.0.1 {\\n  max_age 5s\\n}           | <test>:3: forward: max_age (5 s) must not be less than expire (10 s)",
+        "forward . 10.0.0.1 {\\n  max_age 5s\\n  expire 6s\\n} | <test>:4: forward: max_age (5 s) must not be less than expire (6 s)",
+        "forward . 10.0.0.1 {\\n  next_on_nodata yes\\n}   | <test>:3: forward: next_on_nodata: unexpected argument \"yes\"",
+        "forward . 10.0.0.1 {\\n  source_address\\n}       | <test>:3: forward: source_address: missing IP",
+        "forward . 10.0.0.1 {\\n  source_address eth0\\n}  | <test>:3: forward: source_address: invalid IP address: eth0",
+        "forward . 10.0.0.1 {\\n  source_address 1.2.3.4 5.6.7.8\\n} | <test>:3: forward: source_address: unexpected argument",
+        "forward . dns.google {\\n  resolver\\n}           | <test>:3: forward: resolver: expected at least one IP[:PORT]",
+        "forward . dns.google {\\n  resolver dns.example\\n} | <test>:3: forward: resolver: resolver must be an IP address or IP:port: 'dns.example'",
+        "forward . dns.google {\\n  resolver 127.0.0.1:0\\n} | <test>:3: forward: resolver: port 0 is not a port",
+        "forward . tls://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
       })
   void errorsNameFileLineAndWhatIsWrong(String corefile, String expected) {
     ConfigException error =

@@ -51,4 +51,22 @@ class TlsUpstreamTest {
       assertEquals(0, up.queries("mitm.example."));
     }
   }
+
+  /** CoreDNS's per-upstream server name: tls://IP%NAME:PORT verifies NAME for that upstream only. */
+  @Test
+  void aTlsServerNameWrittenWithTheUpstreamIsVerified() throws Exception {
+    try (FaultyUpstream up = FaultyUpstream.startTls("10.0.0.7", certificates.serverContext());
+        ForwardHarness right =
+            new ForwardHarness(
+                "forward . tls://127.0.0.1%upstream.test:" + up.port() + " {\n tls " + certificates.certificatePem()
+                    + "\n}");
+        ForwardHarness wrong =
+            new ForwardHarness(
+                "forward . tls://127.0.0.1%other.test:" + up.port() + " {\n tls " + certificates.certificatePem()
+                    + "\n read_timeout 300ms\n health_check 5s\n}")) {
+      assertEquals("10.0.0.7", firstAddress(right.query("named.example.", Type.A)));
+      assertEquals(Rcode.SERVFAIL, wrong.query("mitm.example.", Type.A).getRcode());
+      assertEquals(0, up.queries("mitm.example."));
+    }
+  }
 }
