@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -33,9 +34,14 @@ public final class ServerQueryContext implements QueryContext {
   /** Attributes as key, value, key, value...: a query carries a handful at most. */
   private Object[] attributes;
   private int attributeCount;
-  private List<ResponseListener> listeners;
+  /** The first listener; most queries have one (the prometheus directive's), so no list for it. */
+  private ResponseListener listener;
+  private List<ResponseListener> moreListeners;
   private Map<String, Metadatum> metadata;
-  private WireForm wireForm;
+  /** The message a wire form was offered for, the form, and the records the message held then. */
+  private Message wireFormMessage;
+  private byte[] wireForm;
+  private Record[] wireFormRecords;
 
   /**
    * @param startNanos when the query was read
@@ -113,10 +119,14 @@ public final class ServerQueryContext implements QueryContext {
 
   @Override
   public synchronized void onWritten(ResponseListener listener) {
-    if (listeners == null) {
-      listeners = new ArrayList<>(2);
+    if (this.listener == null) {
+      this.listener = listener;
+      return;
     }
-    listeners.add(listener);
+    if (moreListeners == null) {
+      moreListeners = new ArrayList<>(2);
+    }
+    moreListeners.add(listener);
   }
 
   /**
@@ -127,20 +137,30 @@ public final class ServerQueryContext implements QueryContext {
    * @param wireBytes its size on the wire
    */
   public void fireWritten(Message response, int wireBytes) {
-    List<ResponseListener> list;
+    ResponseListener first;
+    List<ResponseListener> more;
     synchronized (this) {
-      list = listeners;
-      listeners = null;
+      first = listener;
+      more = moreListeners;
+      listener = null;
+      moreListeners = null;
     }
-    if (list == null) {
+    if (first == null) {
       return;
     }
-    for (ResponseListener listener : list) {
-      try {
-        listener.written(response, wireBytes);
-      } catch (RuntimeException e) {
-        LOG.warn("a response listener failed: {}", e.toString());
+    tell(first, response, wireBytes);
+    if (more != null) {
+      for (ResponseListener next : more) {
+        tell(next, response, wireBytes);
       }
+    }
+  }
+
+  private static void tell(ResponseListener listener, Message response, int wireBytes) {
+    try {
+      listener.written(response, wireBytes);
+    } catch (RuntimeException e) {
+      LOG.warn("a response listener failed: {}", e.toString());
     }
   }
 
@@ -165,7 +185,9 @@ public final class ServerQueryContext implements QueryContext {
   @Override
   public synchronized void offerWireForm(Message response, byte[] wire) {
     if (wire.length >= Header.LENGTH) {
-      wireForm = new WireForm(response, wire, snapshot(response));
+      wireFormMessage = response;
+      wireForm = wire;
+      wireFormRecords = records(response, null);
     }
   }
 
@@ -175,42 +197,81 @@ public final class ServerQueryContext implements QueryContext {
    * query's; callers copy it and leave the returned array as it is.
    */
   public synchronized byte[] wireFormOf(Message response) {
-    WireForm form = wireForm;
-    if (form == null || form.message() != response) {
+    byte[] wire = wireForm;
+    if (wire == null || wireFormMessage != response || !sameHeader(response.getHeader(), wire)) {
       return null;
     }
-    byte[] header = response.getHeader().toWire();
-    // Flags, opcode, rcode and the four counts; the ID is the server's to set.
-    for (int i = 2; i < Header.LENGTH; i++) {
-      if (header[i] != form.wire()[i]) {
+    // The same counts (just compared), so the same records when each is the one offered.
+    Record[] now = records(response, SCRATCH.get());
+    Record[] was = wireFormRecords;
+    if (now == null || was == null) {
+      return null;
+    }
+    for (int i = 0; i < was.length; i++) {
+      if (was[i] != now[i]) {
         return null;
       }
     }
-    Record[][] now = snapshot(response);
-    for (int section = 0; section < now.length; section++) {
-      Record[] was = form.records()[section];
-      if (was.length != now[section].length) {
-        return null;
+    return wire;
+  }
+
+  /** Scratch arrays for the records of a response being checked, one per thread (no copy kept). */
+  private static final ThreadLocal<Record[][]> SCRATCH = ThreadLocal.withInitial(() -> new Record[1][16]);
+
+  /**
+   * Every record of {@code message}, section after section, in {@code scratch[0]} when it is
+   * long enough (grown otherwise), or in a new array of exactly their number when {@code scratch}
+   * is null; {@code null} when the sections do not hold as many records as the header counts.
+   */
+  private static Record[] records(Message message, Record[][] scratch) {
+    Header header = message.getHeader();
+    int total = 0;
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      total += header.getCount(section);
+    }
+    Record[] all;
+    if (scratch == null) {
+      all = new Record[total];
+    } else {
+      if (scratch[0].length < total) {
+        scratch[0] = new Record[Math.max(total, 2 * scratch[0].length)];
       }
-      for (int i = 0; i < was.length; i++) {
-        if (was[i] != now[section][i]) {
+      all = scratch[0];
+    }
+    int at = 0;
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      for (Record record : message.getSection(section)) {
+        if (at == total) {
           return null;
         }
+        all[at++] = record;
       }
     }
-    return form.wire();
+    return at == total ? all : null;
   }
 
-  private static Record[][] snapshot(Message message) {
-    Record[][] records = new Record[Section.ADDITIONAL + 1][];
-    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
-      records[section] = message.getSection(section).toArray(Record[]::new);
+  /** Whether flags, opcode, rcode and the four counts of {@code header} are those of {@code wire}. */
+  private static boolean sameHeader(Header header, byte[] wire) {
+    int flags = header.getOpcode() << 11 | (header.getRcode() & 0xf);
+    for (int flag : FLAG_BITS) {
+      if (header.getFlag(flag)) {
+        flags |= 1 << (15 - flag);
+      }
     }
-    return records;
+    if ((((wire[2] & 0xff) << 8) | (wire[3] & 0xff)) != flags) {
+      return false;
+    }
+    for (int section = 0; section < 4; section++) {
+      int count = ((wire[4 + 2 * section] & 0xff) << 8) | (wire[5 + 2 * section] & 0xff);
+      if (count != header.getCount(section)) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  /** The wire form offered for a message, with the records the message held then. */
-  private record WireForm(Message message, byte[] wire, Record[][] records) {}
+  /** The header's flag bits, numbered from the most significant bit of the flags word as dnsjava does. */
+  private static final int[] FLAG_BITS = {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, 9, Flags.AD, Flags.CD};
 
   /** A published label, computed at most once. */
   private static final class Metadatum {
