@@ -239,16 +239,33 @@ public final class ServerQueryContext implements QueryContext {
       all = scratch[0];
     }
     int at = 0;
+    Record[] sectionScratch = null;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
-      for (Record record : message.getSection(section)) {
-        if (at == total) {
-          return null;
-        }
-        all[at++] = record;
+      int count = header.getCount(section);
+      if (count == 0) {
+        continue;
       }
+      List<Record> records = message.getSection(section);
+      if (records.size() != count) {
+        return null;
+      }
+      // Copied by the list itself, without an iterator per section.
+      if (sectionScratch == null) {
+        sectionScratch = SECTION_SCRATCH.get();
+      }
+      Record[] copied = records.toArray(sectionScratch);
+      if (copied != sectionScratch) {
+        sectionScratch = copied;
+        SECTION_SCRATCH.set(copied);
+      }
+      System.arraycopy(copied, 0, all, at, count);
+      at += count;
     }
-    return at == total ? all : null;
+    return all;
   }
+
+  /** Where a section's records are copied before they join the others, one per thread. */
+  private static final ThreadLocal<Record[]> SECTION_SCRATCH = ThreadLocal.withInitial(() -> new Record[16]);
 
   /** Whether flags, opcode, rcode and the four counts of {@code header} are those of {@code wire}. */
   private static boolean sameHeader(Header header, byte[] wire) {
