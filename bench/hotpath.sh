@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Allocation per query and throughput of the memory-answered hot paths, for two builds of Corvus
-# in the same run: cache hits, answers from hosts, and queries dropped by acl.
+# in the same run: cache hits, answers from hosts, whoami, kubernetes, and queries dropped by acl.
 #
-#   bench/hotpath.sh BASE_DIST [NEW_DIST] [-d SECONDS] [-r ROUNDS]
+#   bench/hotpath.sh BASE_DIST [NEW_DIST] [-d SECONDS] [-r ROUNDS] [-s "SCENARIO..."]
 #
 #   BASE_DIST   an unpacked distribution to compare with (e.g. one built from an earlier commit)
 #   NEW_DIST    the distribution under test (default: distribution/target/corvus-*)
 #   -d SECONDS  measured load per server and round (default 20)
 #   -r ROUNDS   rounds; each runs every scenario on BASE then NEW (default 2)
+#   -s SCENARIOS  of cachehit (cache + forward), hosts (1,000 names), whoami, kubernetes (1,000
+#               Services, the kubeadm Corefile's chain without its cache: errors, kubernetes,
+#               prometheus, forward, loop, reload, loadbalance), kubeadm (the same with cache 30),
+#               acldrop (default: cachehit hosts acldrop)
 #
 # Each server runs with bin/corvus's defaults (no JAVA_OPTS), unpinned, as a user runs it. After a
 # 10 s warm-up, a JFR recording of per-thread allocation totals (bench/allocation.jfc) spans the
 # measured load; bytes allocated by every server thread, divided by the queries the server
 # counted (coredns_dns_requests_total, or corvus_dns_dropped_requests_total for drops), is the
-# allocation per query. Cache hits and hosts are measured with dnsperf -c 16 -q 200 -T 1 (answers
+# allocation per query; the server process's CPU time (user + system, /proc/PID/stat) over the same
+# load divided by the same count is the CPU per query, which depends far less than QPS on what else
+# runs on a shared machine. Cache hits and hosts are measured with dnsperf -c 16 -q 200 -T 1 (answers
 # per second); acl drop with bench/UdpFlood.java (dnsperf would wait out a timeout per query):
 # queries the server dropped per second. Only loopback addresses are used.
 set -euo pipefail
@@ -25,10 +31,12 @@ NEW=$(ls -d "$ROOT"/distribution/target/corvus-*/ 2>/dev/null | grep -v '\.tar' 
 if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then NEW=$1; shift; fi
 DURATION=20
 ROUNDS=2
-while getopts "d:r:" opt; do
+SCENARIOS="cachehit hosts acldrop"
+while getopts "d:r:s:" opt; do
   case $opt in
     d) DURATION=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
+    s) SCENARIOS=$OPTARG ;;
     *) exit 2 ;;
   esac
 done
@@ -63,13 +71,34 @@ for i in $(seq 1 1000); do echo "10.1.$((i / 250)).$((i % 250)) name$i.example."
   for i in $(seq 1 1000); do echo "  local-data: \"name$i.example. 3600 IN A 10.1.$((i / 250)).$((i % 250))\""; done
 } > "$WORK/upstream.conf"
 /usr/sbin/unbound -c "$WORK/upstream.conf" 2>"$WORK/unbound.log" &
+python3 "$ROOT/bench/cluster.py" "$WORK/k8s" --namespaces 10 --services 100 --ttl 30 >/dev/null
 
 corefile() { # scenario
+  case $1 in
+    kubernetes|kubeadm)
+      echo ".:$PORT {"
+      echo "    errors"
+      echo "    kubernetes cluster.local in-addr.arpa ip6.arpa {"
+      echo "       offline $WORK/k8s/cluster"
+      echo "       pods insecure"
+      echo "       fallthrough in-addr.arpa ip6.arpa"
+      echo "       ttl 30"
+      echo "    }"
+      echo "    prometheus 127.0.0.1:$METRICS"
+      echo "    forward . 127.0.0.1:$UPSTREAM"
+      [ "$1" = kubeadm ] && echo "    cache 30"
+      echo "    loop"
+      echo "    reload"
+      echo "    loadbalance"
+      echo "}"
+      return ;;
+  esac
   echo ".:$PORT {"
   echo "    prometheus 127.0.0.1:$METRICS"
   case $1 in
     cachehit) echo "    cache"; echo "    forward . 127.0.0.1:$UPSTREAM" ;;
     hosts) echo "    hosts $WORK/hosts" ;;
+    whoami) echo "    whoami" ;;
     acldrop) echo "    acl {"; echo "        drop"; echo "    }"; echo "    whoami" ;;
   esac
   echo "}"
@@ -77,6 +106,10 @@ corefile() { # scenario
 
 counter() { # metric: the sum of its samples
   curl -s "127.0.0.1:$METRICS/metrics" | awk -v m="$1" '$1 ~ "^"m"({|$)" {s += $2} END {printf "%.0f\n", s}'
+}
+
+cpu_ticks() { # pid: user + system CPU time of the process so far, in clock ticks
+  awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
 wait_ready() { # pid
@@ -92,7 +125,9 @@ load() { # scenario seconds: prints the queries sent
   if [ "$1" = acldrop ]; then
     java -cp "$FLOOD_CP" "$ROOT/bench/UdpFlood.java" 127.0.0.1 $PORT "$2" "$WORK/queries" 2 2>/dev/null
   else
-    dnsperf -s 127.0.0.1 -p $PORT -d "$WORK/queries" -l "$2" -c 16 -q 200 -T 1 2>/dev/null \
+    local queries=$WORK/queries
+    case $1 in kubernetes|kubeadm) queries=$WORK/k8s/service-queries ;; esac
+    dnsperf -s 127.0.0.1 -p $PORT -d "$queries" -l "$2" -c 16 -q 200 -T 1 2>/dev/null \
       | awk '/Queries completed:/ {print $3}'
   fi
 }
@@ -106,30 +141,35 @@ run() { # label dist scenario
   load "$3" 10 >/dev/null
   local java_pid
   java_pid=$(pgrep -P $pid java || echo $pid)
-  local before
+  local before cpu_before
   before=$(counter $metric)
   jcmd "$java_pid" JFR.start name=hotpath settings="$ROOT/bench/allocation.jfc" >/dev/null
+  cpu_before=$(cpu_ticks "$java_pid")
   load "$3" "$DURATION" >/dev/null
+  local cpu_after
+  cpu_after=$(cpu_ticks "$java_pid")
   jcmd "$java_pid" JFR.stop name=hotpath filename="$WORK/alloc.jfr" >/dev/null
   local after
   after=$(counter $metric)
   local bytes
   bytes=$(jfr print --json --events jdk.ThreadAllocationStatistics "$WORK/alloc.jfr" | python3 "$ROOT/bench/allocation.py")
   kill $pid; wait $pid 2>/dev/null || true
-  python3 - "$1" "$3" "$before" "$after" "$DURATION" "$bytes" <<'PY'
+  python3 - "$1" "$3" "$before" "$after" "$DURATION" "$bytes" "$((cpu_after - cpu_before))" "$(getconf CLK_TCK)" <<'PY'
 import sys
-label, scenario, before, after, seconds, allocated = sys.argv[1:]
+label, scenario, before, after, seconds, allocated, ticks, hz = sys.argv[1:]
 queries = int(after) - int(before)
-print(f"{scenario:<9} {label:<5} queries={queries:>9} qps={queries / int(seconds):>8.0f}"
-      f" alloc/query={int(allocated) / max(1, queries):>7.0f} B")
+cpu_us = int(ticks) / int(hz) * 1e6 / max(1, queries)
+print(f"{scenario:<10} {label:<5} queries={queries:>9} qps={queries / int(seconds):>8.0f}"
+      f" alloc/query={int(allocated) / max(1, queries):>7.0f} B cpu/query={cpu_us:>5.1f} us"
+      f" load={open('/proc/loadavg').read().split()[0]}")
 PY
 }
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(java -version 2>&1 | head -n1), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "base: $BASE"
 echo "new:  $NEW"
 for round in $(seq 1 "$ROUNDS"); do
-  for scenario in cachehit hosts acldrop; do
+  for scenario in $SCENARIOS; do
     run base "$BASE" $scenario
     run new "$NEW" $scenario
   done

@@ -172,12 +172,13 @@ for scenario in "$@"; do
   load "$scenario" 10 >/dev/null
   java_pid=$(pgrep -P $pid java || echo $pid)
   for kind in cpu alloc; do
-    event=$kind
+    event=$kind total=
+    [ $kind = alloc ] && total=",total"   # bytes, not samples
     [ $kind = cpu ] && event="cpu,interval=1ms"
     # jcmd reads name=value as its own option: the agent's options are quoted
     jcmd "$java_pid" JVMTI.agent_load "$LIB" "\"start,event=$event\"" >/dev/null
     qps=$(load "$scenario" "$DURATION")
-    jcmd "$java_pid" JVMTI.agent_load "$LIB" "\"stop,collapsed,file=$OUT/$scenario-$kind.collapsed\"" >/dev/null
+    jcmd "$java_pid" JVMTI.agent_load "$LIB" "\"stop,collapsed${total},file=$OUT/$scenario-$kind.collapsed\"" >/dev/null
     echo "== $scenario $kind ($qps QPS while profiling, load average $(cut -d' ' -f1-3 /proc/loadavg))"
     summarize "$OUT/$scenario-$kind.collapsed" $kind
   done
