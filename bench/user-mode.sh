@@ -2,12 +2,13 @@
 # bench/bench.sh -U: Corvus measured exactly as users run it, against the best peer for each job,
 # interleaved in the same run.
 #
-#   bench/bench.sh -U [-d SECONDS] [-r ROUNDS] [-Q QPS] [-B BASE_DIST] [SCENARIO...]
+#   bench/bench.sh -U [-d SECONDS] [-r ROUNDS] [-Q QPS] [-N DIST] [-B BASE_DIST] [SCENARIO...]
 #
 #   -d SECONDS   each measurement (default 15): flat out, then at the fixed rate
 #   -r ROUNDS    rounds (default 3); each runs every scenario on every server, in an order that
 #                rotates from round to round
 #   -Q QPS       the fixed rate of the second measurement (default 20000)
+#   -N DIST      the Corvus distribution under test (default: distribution/target/corvus-*)
 #   -B DIST      a second Corvus distribution (e.g. built from an earlier commit), measured in the
 #                same rounds as "base"
 #
@@ -40,13 +41,15 @@ DURATION=15
 ROUNDS=3
 RATE=20000
 BASE=
-while getopts "d:r:Q:B:" opt; do
+DIST=
+while getopts "d:r:Q:N:B:" opt; do
   case $opt in
     d) DURATION=$OPTARG ;;
     r) ROUNDS=$OPTARG ;;
     Q) RATE=$OPTARG ;;
+    N) DIST=$OPTARG ;;
     B) BASE=$OPTARG ;;
-    *) echo "usage: bench/bench.sh -U [-d SECONDS] [-r ROUNDS] [-Q QPS] [-B BASE_DIST] [SCENARIO...]" >&2; exit 2 ;;
+    *) echo "usage: bench/bench.sh -U [-d SECONDS] [-r ROUNDS] [-Q QPS] [-N DIST] [-B BASE_DIST] [SCENARIO...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -62,7 +65,7 @@ command -v dig >/dev/null || need+=(bind9-dnsutils)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-DIST=$(ls -d "$ROOT"/distribution/target/corvus-*/ 2>/dev/null | grep -v '\.tar' | head -n1 || true)
+DIST=${DIST:-$(ls -d "$ROOT"/distribution/target/corvus-*/ 2>/dev/null | grep -v '\.tar' | head -n1 || true)}
 if [ -z "$DIST" ] || [ ! -x "$DIST/bin/corvus" ]; then
   echo "build the distribution first: mvn -B -DskipTests package" >&2; exit 1
 fi
@@ -266,7 +269,7 @@ stop_server() {
 RESULTS=$WORK/results
 : > "$RESULTS"
 START=$(date +%s)
-echo "# bench/bench.sh -U -d $DURATION -r $ROUNDS -Q $RATE${BASE:+ -B $BASE} ${SCENARIOS[*]}"
+echo "# bench/bench.sh -U -d $DURATION -r $ROUNDS -Q $RATE -N $DIST${BASE:+ -B $BASE} ${SCENARIOS[*]}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/^Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n1), $(dnsdist --version 2>/dev/null | head -n1 | cut -d' ' -f1-2), unbound $(/usr/sbin/unbound -V 2>/dev/null | awk '/^Version/ {print $2}'), $(dnsperf -h 2>&1 | awk '/^Version/ {print "dnsperf " $2}')"
 echo "corvus: $DIST (bin/corvus defaults)${BASE:+; base: $BASE}"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
