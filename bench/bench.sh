@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the built distribution against peer servers on this machine, in the same run.
 #
-#   bench/bench.sh [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...]
+#   bench/bench.sh [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...]      the pinned report (below)
+#   bench/bench.sh -U [-d SECONDS] [-r ROUNDS] [-B BASE_DIST] [SCENARIO...]  as users run it (bench/user-mode.sh)
 #
 #   -d SECONDS          dnsperf run per server (default 20; the scale scenario always runs 20 s)
 #   -g COLLECTOR_FLAGS  the JVM collector flags of Corvus (default: $CORVUS_GC, else ParallelGC, below)
@@ -74,12 +75,18 @@ export CORVUS_HEAP=${CORVUS_HEAP--Xmx96m -Xms96m}
 # indexing them); 128 MiB loads them from one file per namespace (not from one file per kind).
 SCALE_HEAP=${SCALE_HEAP:--Xmx128m -Xms128m}
 PEERS=yes
+# -U: the mode users run (bin/corvus's defaults, no pinning, dnsperf -c 16 -q 200 -T 1, peers
+# interleaved): bench/user-mode.sh, which takes the remaining arguments.
+if [ "${1:-}" = -U ]; then
+  shift
+  exec "$ROOT/bench/user-mode.sh" "$@"
+fi
 while getopts "d:g:P" opt; do
   case $opt in
     d) DURATION=$OPTARG ;;
     g) GC_FLAGS=$OPTARG ;;
     P) PEERS=no ;;
-    *) echo "usage: $0 [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...]" >&2; exit 2 ;;
+    *) echo "usage: $0 [-d SECONDS] [-g COLLECTOR_FLAGS] [-P] [SCENARIO...] | -U [-d SECONDS] [-r ROUNDS] [-B BASE_DIST] [SCENARIO...]" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))

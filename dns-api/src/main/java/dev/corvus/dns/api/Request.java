@@ -25,6 +25,12 @@ public final class Request {
   private final String server;
   private final QueryContext context;
   private String lowerName;
+  /**
+   * The query's OPT record once looked up (dnsjava searches the additional section each time), or
+   * {@link #NO_OPT}; one field, so that a thread sees it unset or set, as with {@link #lowerName}.
+   */
+  private Object opt;
+  private static final Object NO_OPT = new Object();
 
   private Request(
       Message message,
@@ -150,7 +156,13 @@ public final class Request {
 
   /** The query's OPT record, or {@code null} without EDNS0. */
   public OPTRecord opt() {
-    return message.getOPT();
+    Object found = opt;
+    if (found == null) {
+      OPTRecord record = message.getOPT();
+      found = record == null ? NO_OPT : record;
+      opt = found;
+    }
+    return found == NO_OPT ? null : (OPTRecord) found;
   }
 
   /**
@@ -158,13 +170,13 @@ public final class Request {
    * without EDNS0 (RFC 6891 §6.2.5).
    */
   public int udpPayloadSize() {
-    OPTRecord opt = message.getOPT();
+    OPTRecord opt = opt();
     return opt == null ? DEFAULT_UDP_PAYLOAD : Math.max(DEFAULT_UDP_PAYLOAD, opt.getPayloadSize());
   }
 
   /** Whether the client set the DNSSEC OK bit (RFC 3225). */
   public boolean dnssecOk() {
-    OPTRecord opt = message.getOPT();
+    OPTRecord opt = opt();
     return opt != null && (opt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
   }
 

@@ -35,7 +35,9 @@ public final class ServerQueryContext implements QueryContext {
   /** Attributes as key, value, key, value...: a query carries a handful at most. */
   private Object[] attributes;
   private int attributeCount;
-  private List<ResponseListener> listeners;
+  /** The first listener; most queries have one (the prometheus directive's), so no list for it. */
+  private ResponseListener listener;
+  private List<ResponseListener> moreListeners;
   private Map<String, Metadatum> metadata;
   /** The header bits that are flags (dnsjava's {@code Flags.isFlag}): QR, AA, TC, RD, RA, Z, AD, CD. */
   private static final int[] FLAG_BITS = {0, 5, 6, 7, 8, 9, 10, 11};
@@ -122,10 +124,14 @@ public final class ServerQueryContext implements QueryContext {
 
   @Override
   public synchronized void onWritten(ResponseListener listener) {
-    if (listeners == null) {
-      listeners = new ArrayList<>(2);
+    if (this.listener == null) {
+      this.listener = listener;
+      return;
     }
-    listeners.add(listener);
+    if (moreListeners == null) {
+      moreListeners = new ArrayList<>(2);
+    }
+    moreListeners.add(listener);
   }
 
   /**
@@ -136,20 +142,30 @@ public final class ServerQueryContext implements QueryContext {
    * @param wireBytes its size on the wire
    */
   public void fireWritten(Message response, int wireBytes) {
-    List<ResponseListener> list;
+    ResponseListener first;
+    List<ResponseListener> more;
     synchronized (this) {
-      list = listeners;
-      listeners = null;
+      first = listener;
+      more = moreListeners;
+      listener = null;
+      moreListeners = null;
     }
-    if (list == null) {
+    if (first == null) {
       return;
     }
-    for (ResponseListener listener : list) {
-      try {
-        listener.written(response, wireBytes);
-      } catch (RuntimeException e) {
-        LOG.warn("a response listener failed: {}", e.toString());
+    tell(first, response, wireBytes);
+    if (more != null) {
+      for (ResponseListener next : more) {
+        tell(next, response, wireBytes);
       }
+    }
+  }
+
+  private static void tell(ResponseListener listener, Message response, int wireBytes) {
+    try {
+      listener.written(response, wireBytes);
+    } catch (RuntimeException e) {
+      LOG.warn("a response listener failed: {}", e.toString());
     }
   }
 

@@ -36,8 +36,9 @@ public final class PluginListener implements BoundListener {
   public static PluginListener bind(ListenerKey key, ListenerFactory factory, InetSocketAddress address,
       Optional<TlsFiles> tls, NettyIoLoops loops, QueryExecutor executor, RouteTable initial) throws IOException {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
+    // The plugin's buffer keeps its position: the executor reads a view of it.
     QueryService queries = (wire, client, transport, sink) ->
-        executor.execute(wire, client, transport, loops.currentOrNext(), routes::get, sink);
+        executor.execute(wire.duplicate(), client, transport, loops.currentOrNext(), routes::get, sink);
     Listener listener;
     try {
       listener = factory.bind(new ListenerSpec(address, key.label(), tls, loops), queries);

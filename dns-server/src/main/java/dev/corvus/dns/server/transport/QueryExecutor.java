@@ -121,7 +121,7 @@ public final class QueryExecutor {
    * Handles one query.
    *
    * @param wire the query as received, from its position to its limit; read only during this
-   *     call, so the caller may reuse its memory once it returns
+   *     call, so the caller may reuse its memory once it returns; its position is moved
    * @param client the client's address
    * @param transport how it arrived
    * @param loop the I/O loop the query arrived on; the response is finished there
@@ -132,10 +132,13 @@ public final class QueryExecutor {
       Supplier<RouteTable> routes, ResponseSink sink) {
     long start = System.nanoTime();
     Message query;
+    int position = wire.position();
     try {
-      // Parsed where it lies: no copy of the datagram or frame.
-      query = new Message(wire.duplicate());
+      // Parsed where it lies: no copy of the datagram or frame (nor of the buffer's view of it,
+      // which the caller lets this call move).
+      query = new Message(wire);
     } catch (IOException | RuntimeException e) {
+      wire.position(position);
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
       if (wire.remaining() >= HEADER_LENGTH && (wire.get(wire.position() + 2) & 0x80) == 0) {
         sink.respond(formErr(wire));

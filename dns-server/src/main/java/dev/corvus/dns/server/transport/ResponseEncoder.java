@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DNSOutput;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.NSRecord;
@@ -50,6 +52,12 @@ final class ResponseEncoder {
 
   private final DNSOutput out = new DNSOutput(512);
   private final Suffixes written = new Suffixes();
+  private final NameCapture capture = new NameCapture();
+  private final int[] counts = new int[4];
+  /** The names of the response being written and their wire forms, by identity (a few repeat). */
+  private final Name[] recentNames = new Name[8];
+  private final byte[][] recentWires = new byte[8][];
+  private int recent;
 
   private ResponseEncoder() {}
 
@@ -61,16 +69,24 @@ final class ResponseEncoder {
     ResponseEncoder encoder = ENCODERS.get();
     encoder.out.jump(0);
     encoder.written.truncate(0);
-    return encoder.write(response, maxLength);
+    Arrays.fill(encoder.counts, 0);
+    try {
+      return encoder.write(response, maxLength);
+    } finally {
+      Arrays.fill(encoder.recentNames, null);
+      encoder.recent = 0;
+    }
   }
 
   private byte[] write(Message response, int maxLength) {
     OPTRecord opt = response.getOPT();
     byte[] optWire = opt == null ? null : opt.toWire(Section.ADDITIONAL);
     int limit = maxLength - (optWire == null ? 0 : optWire.length);
-    byte[] header = response.getHeader().toWire();
-    out.writeByteArray(header, 0, HEADER_LENGTH);
-    int[] counts = new int[4];
+    Header header = response.getHeader();
+    out.writeU16(header.getID());
+    out.writeU16(flagsWord(header));
+    out.writeU32(0); // the counts, written at the end
+    out.writeU32(0);
     for (Record question : response.getSection(Section.QUESTION)) {
       writeName(question.getName());
       out.writeU16(question.getType());
@@ -219,10 +235,42 @@ final class ResponseEncoder {
     };
   }
 
+  /**
+   * The header's second and third bytes: QR, opcode, AA, TC, RD, RA, Z, AD, CD and the rcode (what
+   * {@link Header#toWire} writes there, without encoding the whole header into a new array).
+   */
+  static int flagsWord(Header header) {
+    int flags = header.getOpcode() << 11 | (header.getRcode() & 0xf);
+    for (int flag : FLAG_BITS) {
+      if (header.getFlag(flag)) {
+        flags |= 1 << (15 - flag);
+      }
+    }
+    return flags;
+  }
+
+  /** The header's flag bits as dnsjava numbers them (from the most significant bit): QR, AA, TC, RD, RA, Z, AD, CD. */
+  private static final int[] FLAG_BITS = {Flags.QR, Flags.AA, Flags.TC, Flags.RD, Flags.RA, 9, Flags.AD, Flags.CD};
+
+  /** The uncompressed wire form of {@code name}, once per response for a name written several times. */
+  private byte[] wireOf(Name name) {
+    for (int i = 0; i < recent; i++) {
+      if (recentNames[i] == name) {
+        return recentWires[i];
+      }
+    }
+    byte[] wire = capture.wireOf(name);
+    if (recent < recentNames.length) {
+      recentNames[recent] = name;
+      recentWires[recent++] = wire;
+    }
+    return wire;
+  }
+
   /** Writes {@code name}, its longest suffix written before (spelled alike) as a pointer. */
   private void writeName(Name name) {
-    byte[] wire = name.toWire();
-    int[] hashes = Suffixes.hashes(wire);
+    byte[] wire = wireOf(name);
+    int[] hashes = written.hashes(wire);
     int at = 0;
     for (int label = 0; wire[at] != 0; label++) {
       int earlier = written.find(wire, at, hashes[label]);
@@ -242,7 +290,7 @@ final class ResponseEncoder {
 
   /** Writes {@code name} without compression, making its suffixes compression targets. */
   private void writeUncompressedName(Name name) {
-    byte[] wire = name.toWire();
+    byte[] wire = wireOf(name);
     remember(wire, 0, out.current());
     out.writeByteArray(wire);
   }
@@ -254,7 +302,7 @@ final class ResponseEncoder {
       end += (wire[end] & 0xff) + 1;
     }
     byte[] name = at == 0 && end + 1 == wire.length ? wire : Arrays.copyOfRange(wire, at, end + 1);
-    int[] hashes = Suffixes.hashes(name);
+    int[] hashes = written.hashes(name);
     for (int label = 0, offset = 0; name[offset] != 0 && position + offset <= MAX_POINTER; label++) {
       if (written.find(name, offset, hashes[label]) < 0) {
         written.add(name, offset, hashes[label], position + offset);
@@ -273,18 +321,20 @@ final class ResponseEncoder {
     private int[] hashes = new int[32];
     private int[] positions = new int[32];
     private int size;
+    /** Scratch for {@link #hashes}: a name has at most 127 labels. */
+    private final int[] starts = new int[128];
+    private final int[] suffixHashes = new int[128];
 
-    /** The hash of each suffix of an uncompressed name, from the whole name to its last label. */
-    static int[] hashes(byte[] wire) {
+    /**
+     * The hash of each suffix of an uncompressed name, from the whole name to its last label, in an
+     * array reused by the next call.
+     */
+    int[] hashes(byte[] wire) {
       int labels = 0;
       for (int at = 0; wire[at] != 0; at += (wire[at] & 0xff) + 1) {
-        labels++;
+        starts[labels++] = at;
       }
-      int[] starts = new int[labels];
-      for (int i = 0, at = 0; i < labels; i++, at += (wire[at] & 0xff) + 1) {
-        starts[i] = at;
-      }
-      int[] out = new int[labels];
+      int[] out = suffixHashes;
       int hash = 0;
       for (int i = labels - 1; i >= 0; i--) {
         int length = wire[starts[i]] & 0xff;
@@ -330,6 +380,42 @@ final class ResponseEncoder {
     /** Forgets the suffixes added after the first {@code keep}. */
     void truncate(int keep) {
       size = keep;
+    }
+  }
+
+  /**
+   * Receives what {@link Name#toWire(DNSOutput, org.xbill.DNS.Compression)} writes without
+   * compression (each label's bytes, then the root's zero) in one reused array: {@link Name#toWire()}
+   * makes an output, its buffer and a copy for every name.
+   */
+  private static final class NameCapture extends DNSOutput {
+    private final byte[] bytes = new byte[256];
+    private int length;
+
+    NameCapture() {
+      super(1);
+    }
+
+    byte[] wireOf(Name name) {
+      length = 0;
+      name.toWire(this, null);
+      return Arrays.copyOf(bytes, length);
+    }
+
+    @Override
+    public void writeByteArray(byte[] b, int off, int len) {
+      System.arraycopy(b, off, bytes, length, len);
+      length += len;
+    }
+
+    @Override
+    public void writeU8(int val) {
+      bytes[length++] = (byte) val;
+    }
+
+    @Override
+    public int current() {
+      return length;
     }
   }
 }

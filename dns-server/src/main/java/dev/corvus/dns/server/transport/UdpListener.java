@@ -5,7 +5,7 @@ import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.listener.QueryService.ResponseSink;
 import dev.corvus.dns.server.io.NettyIoLoops;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -142,7 +142,12 @@ final class UdpListener implements AutoCloseable {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-      ByteBuffer wire = packet.content().nioBuffer();
+      ByteBuf content = packet.content();
+      // The receive buffer's own NIO view, positioned on this datagram: the executor reads it
+      // during the call, so no view of its own per query.
+      ByteBuffer wire = content.nioBufferCount() == 1
+          ? content.internalNioBuffer(content.readerIndex(), content.readableBytes())
+          : content.nioBuffer();
       InetSocketAddress sender = packet.sender();
       reading = true;
       try {
@@ -163,7 +168,9 @@ final class UdpListener implements AutoCloseable {
     }
 
     private void send(byte[] answer, InetSocketAddress recipient) {
-      DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(answer), recipient);
+      // Straight into a pooled direct buffer: the transport would copy a heap buffer into one.
+      ByteBuf out = channel.alloc().directBuffer(answer.length).writeBytes(answer);
+      DatagramPacket packet = new DatagramPacket(out, recipient);
       if (!channel.eventLoop().inEventLoop()) {
         channel.writeAndFlush(packet, channel.voidPromise());
         return;

@@ -133,6 +133,16 @@ class PreEncodedResponseTest {
     Responses.preEncoded(request, changedOpcode, changedOpcode.toWire());
     changedOpcode.getHeader().setOpcode(org.xbill.DNS.Opcode.NOTIFY);
     assertNull(wireFormOf(request, changedOpcode), "another opcode");
+    Message added = answer(query, 1);
+    Responses.preEncoded(request, added, added.toWire());
+    added.addRecord(new ARecord(Name.fromConstantString("ns.example.org."), DClass.IN, 5,
+        InetAddress.getByName("10.9.9.8")), Section.ADDITIONAL);
+    assertNull(wireFormOf(request, added), "a record added to an empty section");
+    Message unflagged = answer(query, 1);
+    Responses.preEncoded(request, unflagged, unflagged.toWire());
+    assertNotNull(wireFormOf(request, unflagged), "unchanged");
+    unflagged.getHeader().unsetFlag(Flags.AA);
+    assertNull(wireFormOf(request, unflagged), "AA cleared");
   }
 
   @Test

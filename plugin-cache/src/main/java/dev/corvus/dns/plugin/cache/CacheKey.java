@@ -14,4 +14,17 @@ record CacheKey(Name name, int type, int dclass, boolean dnssecOk, boolean check
     return new CacheKey(
         request.qname(), request.qtype(), request.qclass(), request.dnssecOk(), request.checkingDisabled());
   }
+
+  // Written out rather than a record's generated methods: every hit hashes and compares a key, the
+  // cheap fields first and the name (case-insensitive, its hash cached by dnsjava) last.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof CacheKey key && type == key.type && dclass == key.dclass && dnssecOk == key.dnssecOk
+        && checkingDisabled == key.checkingDisabled && name.equals(key.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((name.hashCode() * 31 + type) * 31 + dclass) * 4 + (dnssecOk ? 2 : 0) + (checkingDisabled ? 1 : 0);
+  }
 }

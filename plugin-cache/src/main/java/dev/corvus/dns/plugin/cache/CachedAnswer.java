@@ -68,7 +68,7 @@ final class CachedAnswer {
    * as the stored one reuses it: the answer's names may be compressed against the question, and
    * another spelling would change their case (CoreDNS answers with the stored records' spelling).
    */
-  private record WireTemplate(byte[] wire, int questionNameLength, int[] ttlOffsets) {
+  private record WireTemplate(byte[] wire, int questionNameLength, boolean lowerCase, int[] ttlOffsets) {
 
     /** The same bytes but for the TTLs, which every hit overwrites anyway. */
     boolean sameExceptTtls(WireTemplate other) {
@@ -154,7 +154,8 @@ final class CachedAnswer {
     if (question != null) {
       byte[] wire = reply.toWire();
       if (spelledAsStored(wire, reply)) {
-        template = new WireTemplate(wire, question.getName().length(), MessageLayout.ttlOffsets(wire));
+        Name name = question.getName();
+        template = new WireTemplate(wire, name.length(), name.canonicalize() == name, MessageLayout.ttlOffsets(wire));
       }
     }
     return new CachedAnswer(records, template, kind, response.getHeader(), nowNanos, ttlSeconds);
@@ -188,46 +189,48 @@ final class CachedAnswer {
     Header query = request.message().getHeader();
     Message reply = new Message(query.getID());
     Header header = reply.getHeader();
+    // The header's second and third bytes, as the wire form gets them.
+    int flags = 0x8000 | rcode; // QR
     header.setFlag(Flags.QR);
     if (forceAuthoritative || authoritative) {
       header.setFlag(Flags.AA);
+      flags |= 0x0400;
     }
     if (query.getFlag(Flags.RD)) {
       header.setFlag(Flags.RD);
+      flags |= 0x0100;
     }
     if (recursionAvailable) {
       header.setFlag(Flags.RA);
+      flags |= 0x0080;
     }
     // RFC 6840 §5.7-5.8: AD only for clients that asked for DNSSEC or set AD themselves.
     if (authenticatedData && (request.dnssecOk() || query.getFlag(Flags.AD))) {
       header.setFlag(Flags.AD);
+      flags |= 0x0020;
     }
     if (query.getFlag(Flags.CD)) {
       header.setFlag(Flags.CD);
+      flags |= 0x0010;
     }
     header.setRcode(rcode);
     reply.addRecord(request.question(), Section.QUESTION);
-    Record[][] sections = recordsWithTtl(clamped);
     for (int i = 0; i < SECTIONS.length; i++) {
-      for (Record record : sections[i]) {
-        reply.addRecord(record, SECTIONS[i]);
+      for (StoredRecord record : records[i]) {
+        reply.addRecord(record.withTtl(clamped), SECTIONS[i]);
       }
     }
-    return preEncoded(reply, clamped, request);
+    return preEncoded(reply, flags, clamped, request);
   }
 
   /** {@code reply} with its wire form patched from the template, when the question fits it. */
-  private Message preEncoded(Message reply, long ttl, Request request) {
-    byte[] questionName = request.qname().toWire();
-    if (template == null || template.questionNameLength() != questionName.length
-        || !Arrays.equals(template.wire(), Header.LENGTH, Header.LENGTH + questionName.length,
-            questionName, 0, questionName.length)) {
+  private Message preEncoded(Message reply, int flags, long ttl, Request request) {
+    if (template == null || !spelledAsTemplate(request.qname())) {
       return reply;
     }
     byte[] wire = template.wire().clone();
-    byte[] header = reply.getHeader().toWire();
-    wire[2] = header[2];
-    wire[3] = header[3];
+    wire[2] = (byte) (flags >>> 8);
+    wire[3] = (byte) flags;
     for (int offset : template.ttlOffsets()) {
       wire[offset] = (byte) (ttl >>> 24);
       wire[offset + 1] = (byte) (ttl >>> 16);
@@ -235,6 +238,22 @@ final class CachedAnswer {
       wire[offset + 3] = (byte) ttl;
     }
     return Responses.preEncoded(request, reply, wire);
+  }
+
+  /**
+   * Whether {@code qname}, a name the cache filed under this entry (equal to the template's
+   * question but for case), is spelled exactly as the template's question. Both in lower case is
+   * the common case, told without encoding the name ({@link Name#canonicalize} returns the name
+   * itself when it has no upper-case letter).
+   */
+  private boolean spelledAsTemplate(Name qname) {
+    if (template.lowerCase() && qname.canonicalize() == qname && qname.length() == template.questionNameLength()) {
+      return true;
+    }
+    byte[] questionName = qname.toWire();
+    return template.questionNameLength() == questionName.length
+        && Arrays.equals(template.wire(), Header.LENGTH, Header.LENGTH + questionName.length,
+            questionName, 0, questionName.length);
   }
 
   /**

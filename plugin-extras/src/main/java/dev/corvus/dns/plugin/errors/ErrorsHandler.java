@@ -5,6 +5,7 @@ import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Request;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +56,10 @@ final class ErrorsHandler implements Handler {
     } catch (RuntimeException e) {
       report(request, e);
       throw e;
+    }
+    // An answer from memory is complete already: nothing to report, no stage to chain for it.
+    if (rest instanceof CompletableFuture<Message> done && done.isDone() && !done.isCompletedExceptionally()) {
+      return rest;
     }
     return rest.whenComplete(
         (response, failure) -> {

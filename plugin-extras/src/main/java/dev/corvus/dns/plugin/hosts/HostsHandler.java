@@ -49,7 +49,7 @@ final class HostsHandler implements Handler {
     if (!inZones && qtype != Type.PTR) {
       return chain.proceed(request);
     }
-    List<Record> answers = new ArrayList<>();
+    List<Record> answers = new ArrayList<>(2);
     switch (qtype) {
       case Type.PTR -> {
         List<Name> names = reverseNames(qname);
@@ -60,17 +60,23 @@ final class HostsHandler implements Handler {
           answers.add(new PTRRecord(owner, DClass.IN, config.ttl(), target));
         }
       }
-      case Type.A -> addresses(request.lowerName(), true)
-          .forEach(a -> answers.add(new ARecord(owner, DClass.IN, config.ttl(), a)));
-      case Type.AAAA -> addresses(request.lowerName(), false)
-          .forEach(a -> answers.add(new AAAARecord(owner, DClass.IN, config.ttl(), a)));
+      case Type.A -> {
+        for (InetAddress a : addresses(qname, true)) {
+          answers.add(new ARecord(owner, DClass.IN, config.ttl(), a));
+        }
+      }
+      case Type.AAAA -> {
+        for (InetAddress a : addresses(qname, false)) {
+          answers.add(new AAAARecord(owner, DClass.IN, config.ttl(), a));
+        }
+      }
       default -> {
         if (config.fallthroughUnsupported() && config.fallthrough().covers(qname)) {
           return chain.proceed(request);
         }
       }
     }
-    if (answers.isEmpty() && !nameExists(request.lowerName())) {
+    if (answers.isEmpty() && !nameExists(qname)) {
       if (config.fallthrough().covers(qname)) {
         return chain.proceed(request);
       }
@@ -80,9 +86,9 @@ final class HostsHandler implements Handler {
     return Responses.completed(Responses.answer(request, answers.toArray(Record[]::new)));
   }
 
-  private List<InetAddress> addresses(String lowerName, boolean v4) {
-    List<InetAddress> fromFile = file.table().addresses(lowerName, v4);
-    List<InetAddress> inline = config.inline().addresses(lowerName, v4);
+  private List<InetAddress> addresses(Name name, boolean v4) {
+    List<InetAddress> fromFile = file.table().addresses(name, v4);
+    List<InetAddress> inline = config.inline().addresses(name, v4);
     if (inline.isEmpty()) {
       return fromFile;
     }
@@ -100,7 +106,7 @@ final class HostsHandler implements Handler {
     return all;
   }
 
-  private boolean nameExists(String lowerName) {
-    return !addresses(lowerName, true).isEmpty() || !addresses(lowerName, false).isEmpty();
+  private boolean nameExists(Name name) {
+    return !addresses(name, true).isEmpty() || !addresses(name, false).isEmpty();
   }
 }

@@ -40,16 +40,17 @@ final class HostsTable {
     }
   }
 
-  private final Map<String, List<InetAddress>> v4;
-  private final Map<String, List<InetAddress>> v6;
+  /** Exact names, by dnsjava's case-insensitive {@link Name}: a lookup builds no string. */
+  private final Map<Name, List<InetAddress>> v4;
+  private final Map<Name, List<InetAddress>> v6;
   private final Map<String, List<InetAddress>> wildV4;
   private final Map<String, List<InetAddress>> wildV6;
   private final Map<Name, List<Name>> reverse;
   private final int entries;
 
   private HostsTable(
-      Map<String, List<InetAddress>> v4,
-      Map<String, List<InetAddress>> v6,
+      Map<Name, List<InetAddress>> v4,
+      Map<Name, List<InetAddress>> v6,
       Map<String, List<InetAddress>> wildV4,
       Map<String, List<InetAddress>> wildV6,
       Map<Name, List<Name>> reverse,
@@ -74,8 +75,8 @@ final class HostsTable {
    */
   static HostsTable parse(List<SourceLine> lines, Collection<Name> zones, boolean reverseRecords, boolean strict)
       throws MalformedLineException {
-    Map<String, List<InetAddress>> v4 = new HashMap<>();
-    Map<String, List<InetAddress>> v6 = new HashMap<>();
+    Map<Name, List<InetAddress>> v4 = new HashMap<>();
+    Map<Name, List<InetAddress>> v6 = new HashMap<>();
     Map<String, List<InetAddress>> wildV4 = new HashMap<>();
     Map<String, List<InetAddress>> wildV6 = new HashMap<>();
     Map<Name, List<Name>> reverse = new HashMap<>();
@@ -116,7 +117,7 @@ final class HostsTable {
           (isV4 ? wildV4 : wildV6).computeIfAbsent(key, k -> new ArrayList<>()).add(address);
           continue; // CoreDNS: wildcard entries get no PTR record
         }
-        (isV4 ? v4 : v6).computeIfAbsent(key, k -> new ArrayList<>()).add(address);
+        (isV4 ? v4 : v6).computeIfAbsent(name, k -> new ArrayList<>()).add(address);
         if (reverseRecords) {
           reverse.computeIfAbsent(Names.reverse(address), k -> new ArrayList<>()).add(Names.zone(key));
         }
@@ -145,8 +146,8 @@ final class HostsTable {
     }
   }
 
-  private static Map<String, List<InetAddress>> freeze(Map<String, List<InetAddress>> map) {
-    Map<String, List<InetAddress>> copy = new HashMap<>();
+  private static <K> Map<K, List<InetAddress>> freeze(Map<K, List<InetAddress>> map) {
+    Map<K, List<InetAddress>> copy = new HashMap<>();
     map.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     return Map.copyOf(copy);
   }
@@ -162,16 +163,21 @@ final class HostsTable {
     return entries;
   }
 
-  /** The IPv4 ({@code v4}) or IPv6 addresses of {@code lowerName}, exact entries before wildcards. */
-  List<InetAddress> addresses(String lowerName, boolean wantV4) {
-    List<InetAddress> exact = (wantV4 ? v4 : v6).get(lowerName);
+  /** The IPv4 ({@code v4}) or IPv6 addresses of {@code name}, exact entries before wildcards. */
+  List<InetAddress> addresses(Name name, boolean wantV4) {
+    List<InetAddress> exact = (wantV4 ? v4 : v6).get(name);
     if (exact != null) {
       return exact;
     }
+    Map<String, List<InetAddress>> wildcards = wantV4 ? wildV4 : wildV6;
+    if (wildcards.isEmpty()) {
+      return List.of();
+    }
+    String lowerName = Names.lowerCase(name);
     int dot = lowerName.indexOf('.');
     if (dot > 0 && dot < lowerName.length() - 1) {
       // a wildcard owner matches exactly one more label (hosts README)
-      List<InetAddress> wild = (wantV4 ? wildV4 : wildV6).get("*" + lowerName.substring(dot));
+      List<InetAddress> wild = wildcards.get("*" + lowerName.substring(dot));
       if (wild != null) {
         return wild;
       }

@@ -3,13 +3,13 @@ package dev.corvus.dns.plugin.prometheus;
 import dev.corvus.dns.api.Chain;
 import dev.corvus.dns.api.DnsException;
 import dev.corvus.dns.api.Handler;
-import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.api.Transport;
 import java.net.Inet4Address;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
 
 /**
  * Records CoreDNS's per-query metrics once the response is written, so that rcode and size are
@@ -17,9 +17,6 @@ import org.xbill.DNS.Rcode;
  * {@link DnsException} counts in {@code coredns_panics_total}, as a recovered panic in CoreDNS.
  */
 final class MetricsHandler implements Handler {
-
-  /** CoreDNS has views; Corvus has none, so the label is always empty. */
-  private static final String VIEW = "";
 
   private final QueryMetrics metrics;
 
@@ -35,13 +32,18 @@ final class MetricsHandler implements Handler {
       return chain.proceed(request);
     }
     int requestSize = wireSize(request.message());
-    request.context().onWritten((response, wireBytes) -> record(request, requestSize, response, wireBytes));
+    QueryMetrics.ZoneMetrics zone = metrics.zone(request.server(), request.zone());
+    request.context().onWritten((response, wireBytes) -> record(zone, request, requestSize, response, wireBytes));
     CompletionStage<Message> rest;
     try {
       rest = chain.proceed(request);
     } catch (RuntimeException e) {
       countPanic(e);
       throw e;
+    }
+    // An answer from memory is complete already: no stage to chain for it.
+    if (rest instanceof CompletableFuture<Message> done && done.isDone() && !done.isCompletedExceptionally()) {
+      return rest;
     }
     return rest.whenComplete((response, failure) -> {
       if (failure != null) {
@@ -57,23 +59,19 @@ final class MetricsHandler implements Handler {
     }
   }
 
-  private void record(Request request, int requestSize, Message response, int wireBytes) {
-    String server = request.server();
-    String zone = Names.lowerCase(request.zone());
-    String proto = request.transport().protocolLabel();
-    String family = request.client().getAddress() instanceof Inet4Address ? "1" : "2";
+  private static void record(QueryMetrics.ZoneMetrics zone, Request request, int requestSize, Message response,
+      int wireBytes) {
+    Transport transport = request.transport();
     if (request.dnssecOk()) {
-      metrics.doRequests.labels(server, zone, VIEW).inc();
+      zone.countDo();
     }
-    metrics.requests.labels(server, zone, VIEW, proto, family, QueryMetrics.typeLabel(request.qtype())).inc();
+    zone.countRequest(transport, request.client().getAddress() instanceof Inet4Address, request.qtype());
     long elapsed = System.nanoTime() - request.context().startNanos();
-    metrics.duration.labels(server, zone, VIEW).observe(elapsed / 1e9);
-    metrics.requestSize.labels(server, zone, VIEW, proto).observe(requestSize);
-    metrics.responseSize.labels(server, zone, VIEW, proto).observe(wireBytes);
+    zone.observeDuration(elapsed / 1e9);
+    zone.observeRequestSize(transport, requestSize);
+    zone.observeResponseSize(transport, wireBytes);
     if (response != null) {
-      metrics.responses
-          .labels(server, zone, VIEW, Rcode.string(response.getRcode()), request.context().respondedBy())
-          .inc();
+      zone.countResponse(response.getRcode(), request.context().respondedBy());
     }
   }
 

@@ -44,10 +44,18 @@ final class WhoamiHandler implements Handler {
     return Responses.completed(response);
   }
 
+  private static final Name UDP = Name.fromConstantString("_udp");
+  private static final Name TCP = Name.fromConstantString("_tcp");
+
   /** {@code _udp.<qname>}, or {@code null} when the result would exceed 255 octets. */
   private static Name srvName(String proto, Name qname) {
+    Name prefix = switch (proto) {
+      case "udp" -> UDP;
+      case "tcp" -> TCP;
+      default -> Name.fromConstantString("_" + proto);
+    };
     try {
-      return Name.concatenate(Name.fromConstantString("_" + proto), qname);
+      return Name.concatenate(prefix, qname);
     } catch (NameTooLongException e) {
       return null;
     }

@@ -69,6 +69,44 @@ class MetricsHandlerTest {
   }
 
   @Test
+  void labelsFollowEachQuerysServerZoneAndRcodeWhenTheyAlternate() throws Exception {
+    // The handler keeps each server block's children; queries of two blocks, interleaved, and
+    // rcodes beyond the header's four bits must still land under their own labels.
+    PluginContext context = kit.context();
+    Plugin plugin = new PrometheusFactory().create(kit.config("prometheus 127.0.0.1:0"), context);
+    for (int i = 0; i < 3; i++) {
+      run(plugin, Queries.request("a.example.", Type.A), "whoami", Rcode.NOERROR);
+      run(plugin, inBlock("b.cluster.local.", "cluster.local.", "dns://:1053"), "kubernetes", Rcode.NXDOMAIN);
+    }
+    // BADVERS (16): the header's rcode 0 and an extended rcode of 1 in the OPT record
+    Request badvers = inBlock("c.cluster.local.", "cluster.local.", "dns://:1053");
+    Message response = plugin.handler().orElseThrow()
+        .handle(PluginTestKit.chain(badvers, "kubernetes", next -> {
+          Message m = Responses.error(next.request(), Rcode.NOERROR);
+          m.addRecord(new org.xbill.DNS.OPTRecord(1232, Rcode.BADVERS >>> 4, 0), org.xbill.DNS.Section.ADDITIONAL);
+          return CompletableFuture.completedFuture(m);
+        }))
+        .toCompletableFuture().get();
+    assertEquals(Rcode.BADVERS, response.getRcode());
+    PluginTestKit.written(badvers, response);
+
+    assertEquals(3, kit.metricValue("coredns_dns_requests_total", "dns://:53", ".", "", "udp", "1", "A"));
+    assertEquals(4, kit.metricValue("coredns_dns_requests_total", "dns://:1053", "cluster.local.", "", "udp", "1", "A"));
+    assertEquals(3, kit.metricValue("coredns_dns_responses_total", "dns://:53", ".", "", "NOERROR", "whoami"));
+    assertEquals(3, kit.metricValue("coredns_dns_responses_total", "dns://:1053", "cluster.local.", "", "NXDOMAIN",
+        "kubernetes"));
+    assertEquals(1, kit.metricValue("coredns_dns_responses_total", "dns://:1053", "cluster.local.", "", "BADVERS",
+        "kubernetes"));
+    assertEquals(0, kit.metricValue("coredns_dns_responses_total", "dns://:53", ".", "", "NXDOMAIN", "kubernetes"));
+  }
+
+  private static Request inBlock(String name, String zone, String server) {
+    Request request = Queries.request(name, Type.A);
+    return Request.of(request.message(), request.client(), request.transport(), org.xbill.DNS.Name.fromConstantString(zone),
+        server, request.context());
+  }
+
+  @Test
   void unexpectedFailureCountsAsPanicButDnsExceptionDoesNot() throws Exception {
     PluginContext context = kit.context();
     Plugin plugin = new PrometheusFactory().create(kit.config("prometheus"), context);

@@ -114,7 +114,12 @@ final class KubernetesHandler implements Handler {
       return Responses.completedError(request, Rcode.REFUSED);
     }
     if ((query.qtype == Type.A || query.qtype == Type.AAAA)) {
-      return addresses(query, 0).thenCompose(outcome -> finish(chain, request, query, outcome));
+      CompletableFuture<Outcome> outcome = addresses(query, 0).toCompletableFuture();
+      // Addresses from the index are known at once (an ExternalName's target may take a query).
+      if (outcome.isDone() && !outcome.isCompletedExceptionally()) {
+        return finish(chain, request, query, outcome.getNow(null));
+      }
+      return outcome.thenCompose(found -> finish(chain, request, query, found));
     }
     return finish(chain, request, query, lookup(query));
   }
