@@ -185,8 +185,9 @@ public final class QueryExecutor {
         new ServerQueryContext(start, false, inFlight.get() >= limits.maxInFlight(), loop);
     if (query.getTSIG() != null) {
       // RFC 8945 §4.3: the MAC covers the bytes as received; only these queries keep a copy
-      byte[] received = new byte[wire.remaining()];
-      wire.duplicate().get(received);
+      // (parsing moved the buffer's position past them)
+      byte[] received = new byte[wire.limit() - position];
+      wire.get(position, received);
       context.signedQueryWire(received);
     }
     Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
