@@ -27,11 +27,14 @@ final class EtcdPlugin implements Plugin {
   private final RecordView view = new RecordView();
   private final EtcdHandler handler;
   private final Gauge keys;
+  /** The key prefix, cleaned once. */
+  private final String root;
   private volatile EtcdSync sync;
 
   EtcdPlugin(EtcdConfig config, PluginContext context) {
     this.config = config;
     this.context = context;
+    this.root = SkyDnsPath.root(config.path());
     this.handler = new EtcdHandler(config, view, this::services, context.clock());
     context.readiness().register(new ReadinessProvider() {
       @Override
@@ -54,7 +57,7 @@ final class EtcdPlugin implements Plugin {
 
   private List<SkyDnsService> services(Name name, boolean exact, int qtype) {
     EtcdSync current = sync;
-    List<SkyDnsService> found = view.records(name, config.path(), exact, qtype, node -> servedTtl(current, node));
+    List<SkyDnsService> found = view.records(name, root, exact, qtype, node -> servedTtl(current, node));
     return found == null ? null : SkyDnsGroups.select(found);
   }
 

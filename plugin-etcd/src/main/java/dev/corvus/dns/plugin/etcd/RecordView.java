@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.etcd;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.function.ToLongFunction;
@@ -71,15 +72,16 @@ final class RecordView {
    * (the name error). With {@code exact} only the name's own key is read; otherwise every key
    * below {@code path/}, or the key {@code path} itself when there is none.
    *
+   * @param root the key prefix as {@link SkyDnsPath#root} cleans it
    * @param ttl the TTL to serve for a service (its own, its lease's, or the default)
    */
-  List<SkyDnsService> records(Name name, String prefix, boolean exact, int qtype, ToLongFunction<Node> ttl) {
-    SkyDnsPath.Wildcard wildcard = SkyDnsPath.pathWithWildcard(name, prefix);
+  List<SkyDnsService> records(Name name, String root, boolean exact, int qtype, ToLongFunction<Node> ttl) {
+    SkyDnsPath.Wildcard wildcard = SkyDnsPath.pathWithWildcardUnder(name, root);
     Collection<Node> found = find(wildcard.path(), !exact);
     if (found == null) {
       return null;
     }
-    String[] nameParts = wildcard.star() ? SkyDnsPath.path(name, prefix).split("/", -1) : null;
+    String[] nameParts = wildcard.star() ? SkyDnsPath.pathUnder(name, root).split("/", -1) : null;
     List<SkyDnsService> services = new ArrayList<>(found.size());
     nodes:
     for (Node node : found) {
@@ -114,19 +116,24 @@ final class RecordView {
     NavigableMap<String, Node> current = nodes;
     if (recursive) {
       String dir = path.endsWith("/") ? path : path + "/";
-      NavigableMap<String, Node> below = current.subMap(dir, true, prefixEnd(dir), false);
-      if (!below.isEmpty()) {
-        return below.values();
+      List<Node> below = null;
+      // the keys below dir follow each other in the map: walk them from the first
+      for (Map.Entry<String, Node> e : current.tailMap(dir, true).entrySet()) {
+        if (!e.getKey().startsWith(dir)) {
+          break;
+        }
+        if (below == null) {
+          below = new ArrayList<>();
+        }
+        below.add(e.getValue());
+      }
+      if (below != null) {
+        return below;
       }
       path = dir.substring(0, dir.length() - 1);
     }
     Node node = current.get(path);
     return node == null ? null : List.of(node);
-  }
-
-  /** The first key after every key starting with {@code prefix} (etcd's range end). */
-  private static String prefixEnd(String prefix) {
-    return prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
   }
 
   /** For tests: the keys, in order. */

@@ -77,7 +77,7 @@ final class SkyDnsAnswers {
     Parts parts = new Parts();
     Set<String> seen = new HashSet<>();
     for (SkyDnsService service : services) {
-      InetAddress ip = address(service.host());
+      InetAddress ip = service.address();
       if (ip == null) {
         followCname(zone, owner, qtype, previous, service, parts);
         continue;
@@ -97,7 +97,7 @@ final class SkyDnsAnswers {
     Parts parts = new Parts();
     Set<String> seen = new HashSet<>();
     for (SkyDnsService service : services) {
-      if (address(service.host()) != null) {
+      if (service.address() != null) {
         continue;
       }
       if (service.text().isEmpty()) {
@@ -117,7 +117,7 @@ final class SkyDnsAnswers {
   /** A host that is a name: a CNAME, followed in the zone or resolved through the server. */
   private void followCname(Name zone, Name owner, int qtype, List<Record> previous, SkyDnsService service,
       Parts parts) throws Failure {
-    Name target = name(service.host());
+    Name target = service.hostName();
     if (target == null || target.equals(owner)) {
       return;
     }
@@ -188,9 +188,9 @@ final class SkyDnsAnswers {
       if (weight == 0) {
         weight = 1;
       }
-      InetAddress ip = address(service.host());
+      InetAddress ip = service.address();
       if (ip == null) {
-        Name target = strip(name(service.host()), service.targetStrip());
+        Name target = strip(service.hostName(), service.targetStrip());
         if (target == null) {
           continue;
         }
@@ -224,9 +224,9 @@ final class SkyDnsAnswers {
       if (!service.mail()) {
         continue;
       }
-      InetAddress ip = address(service.host());
+      InetAddress ip = service.address();
       if (ip == null) {
-        Name exchange = strip(name(service.host()), service.targetStrip());
+        Name exchange = strip(service.hostName(), service.targetStrip());
         if (exchange == null) {
           continue;
         }
@@ -272,7 +272,7 @@ final class SkyDnsAnswers {
     Parts parts = new Parts();
     if (!services.isEmpty()) {
       SkyDnsService first = services.get(0);
-      Name target = address(first.host()) == null ? name(first.host()) : null;
+      Name target = first.hostName();
       if (target != null) {
         parts.add(new CNAMERecord(owner, DClass.IN, first.ttl(), target));
       }
@@ -285,8 +285,8 @@ final class SkyDnsAnswers {
     Parts parts = new Parts();
     Set<String> seen = new HashSet<>();
     for (SkyDnsService service : services) {
-      if (address(service.host()) == null && seen.add(service.host())) {
-        Name target = name(service.host());
+      if (service.address() == null && seen.add(service.host())) {
+        Name target = service.hostName();
         if (target != null) {
           parts.add(new PTRRecord(owner, DClass.IN, service.ttl(), target));
         }
@@ -301,7 +301,7 @@ final class SkyDnsAnswers {
     Parts parts = new Parts();
     Set<Name> seen = new HashSet<>();
     for (SkyDnsService service : services) {
-      InetAddress ip = address(service.host());
+      InetAddress ip = service.address();
       if (ip == null) {
         throw new Failure(false, "NS record must be an IP address: " + service.host());
       }

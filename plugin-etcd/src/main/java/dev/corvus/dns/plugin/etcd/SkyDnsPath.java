@@ -17,7 +17,12 @@ final class SkyDnsPath {
 
   /** The key of {@code name} (lower-cased) under {@code prefix}. */
   static String path(Name name, String prefix) {
-    return join(prefix, reversedLabels(name));
+    return pathUnder(name, root(prefix));
+  }
+
+  /** As {@link #path}, with the prefix already cleaned ({@link #root}). */
+  static String pathUnder(Name name, String root) {
+    return build(name, root, Integer.MAX_VALUE);
   }
 
   /**
@@ -25,14 +30,42 @@ final class SkyDnsPath {
    * from the root), and whether there was one.
    */
   static Wildcard pathWithWildcard(Name name, String prefix) {
-    List<String> labels = reversedLabels(name);
-    for (int i = 0; i < labels.size(); i++) {
-      String label = labels.get(i);
-      if (label.equals("*") || label.equals("any")) {
-        return new Wildcard(join(prefix, labels.subList(0, i)), true);
+    return pathWithWildcardUnder(name, root(prefix));
+  }
+
+  /**
+   * As {@link #pathWithWildcard}, with the prefix already cleaned ({@link #root}): the query path,
+   * built without the general cleaning (labels from a parsed name are never empty, {@code .} or
+   * {@code ..}; dnsjava escapes dots).
+   */
+  static Wildcard pathWithWildcardUnder(Name name, String root) {
+    int labels = name.labels() - 1;
+    for (int i = labels - 1, depth = 0; i >= 0; i--, depth++) {
+      String label = name.getLabelString(i);
+      if (label.equals("*") || label.equalsIgnoreCase("any")) {
+        return new Wildcard(build(name, root, depth), true);
       }
     }
-    return new Wildcard(join(prefix, labels), false);
+    return new Wildcard(build(name, root, Integer.MAX_VALUE), false);
+  }
+
+  /** The prefix as a cleaned rooted path without a trailing slash: {@code skydns} is {@code /skydns}. */
+  static String root(String prefix) {
+    String cleaned = clean("/" + prefix);
+    return cleaned.equals("/") ? "" : cleaned;
+  }
+
+  private static String build(Name name, String root, int maxLabels) {
+    StringBuilder path = new StringBuilder(root.length() + name.length() + 4).append(root);
+    int labels = name.labels() - 1;
+    for (int i = labels - 1, n = 0; i >= 0 && n < maxLabels; i--, n++) {
+      path.append('/');
+      String label = name.getLabelString(i);
+      for (int c = 0; c < label.length(); c++) {
+        path.append(Character.toLowerCase(label.charAt(c)));
+      }
+    }
+    return path.length() == 0 ? "/" : path.toString();
   }
 
   /** A key up to its first wildcard, and whether the name had one. */
@@ -55,27 +88,6 @@ final class SkyDnsPath {
       name.append(parts.get(i)).append('.');
     }
     return name.toString();
-  }
-
-  private static List<String> reversedLabels(Name name) {
-    Name lower = name.canonicalize();
-    List<String> labels = new ArrayList<>();
-    for (int i = lower.labels() - 1; i >= 0; i--) {
-      String label = lower.getLabelString(i);
-      if (!label.isEmpty()) {
-        labels.add(label);
-      }
-    }
-    return labels;
-  }
-
-  /** Go's {@code path.Join("/" + prefix + "/", elements...)}: joined, then cleaned. */
-  static String join(String prefix, List<String> elements) {
-    StringBuilder raw = new StringBuilder("/").append(prefix).append('/');
-    for (String element : elements) {
-      raw.append('/').append(element);
-    }
-    return clean(raw.toString());
   }
 
   /** Go's {@code path.Clean} for rooted paths. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.xbill.DNS.Name;
 
 /**
  * One SkyDNS message, the JSON value of an etcd key ({@code {"host":"10.0.0.1","ttl":60}}), with
@@ -22,6 +24,9 @@ import java.util.Locale;
  * @param targetStrip how many leading labels to remove from the target of SRV, MX and NS
  * @param group the group this record belongs to (see {@link SkyDnsGroups})
  * @param key the etcd key the value was read from
+ * @param address {@code host} as an address (Go's {@code net.ParseIP}), or {@code null} for a name
+ * @param hostName {@code host} as an absolute name, or {@code null} when it is an address or
+ *     not a valid name; parsed once, when the value arrives, not per query
  */
 record SkyDnsService(
     String host,
@@ -33,7 +38,16 @@ record SkyDnsService(
     long ttl,
     long targetStrip,
     String group,
-    String key) {
+    String key,
+    InetAddress address,
+    Name hostName) {
+
+  /** A message with the address or name of {@code host} parsed. */
+  SkyDnsService(String host, long port, long priority, long weight, String text, boolean mail, long ttl,
+      long targetStrip, String group, String key) {
+    this(host, port, priority, weight, text, mail, ttl, targetStrip, group, key, SkyDnsAnswers.address(host),
+        SkyDnsAnswers.address(host) == null ? SkyDnsAnswers.name(host) : null);
+  }
 
   private static final JsonFactory JSON = new JsonFactory();
   private static final BigInteger MIN_INT64 = BigInteger.valueOf(Long.MIN_VALUE);
@@ -43,15 +57,10 @@ record SkyDnsService(
   /** CoreDNS's default priority when a message sets none. */
   static final long DEFAULT_PRIORITY = 10;
 
-  /** A copy with {@code host} replaced. */
-  SkyDnsService withHost(String newHost) {
-    return new SkyDnsService(newHost, port, priority, weight, text, mail, ttl, targetStrip, group, key);
-  }
-
   /** A copy with the TTL and priority as served (CoreDNS's {@code loopNodes}). */
   SkyDnsService served(long servedTtl) {
     return new SkyDnsService(host, port, priority == 0 ? DEFAULT_PRIORITY : priority, weight, text, mail,
-        servedTtl, targetStrip, group, key);
+        servedTtl, targetStrip, group, key, address, hostName);
   }
 
   /** Thrown for a value that is not a SkyDNS message, with Go's reason where it has one. */
