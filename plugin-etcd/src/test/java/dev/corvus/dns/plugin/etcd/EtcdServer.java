@@ -27,24 +27,44 @@ final class EtcdServer implements AutoCloseable {
   private final Path log;
   private final int clientPort;
   private final int peerPort;
+  private final String scheme;
+  private final List<String> serverArgs;
+  private final List<String> clientArgs;
   private Process process;
 
   EtcdServer() throws IOException, InterruptedException {
+    this("http", List.of(), List.of());
+  }
+
+  /**
+   * An etcd with extra options (TLS files), whose etcdctl calls carry {@code clientArgs}.
+   *
+   * @param scheme {@code http} or {@code https}
+   */
+  EtcdServer(String scheme, List<String> serverArgs, List<String> clientArgs) throws IOException, InterruptedException {
     this.dataDir = Files.createTempDirectory("backends-etcd-");
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
     this.clientPort = freePort();
     this.peerPort = freePort();
+    this.scheme = scheme;
+    this.serverArgs = List.copyOf(serverArgs);
+    this.clientArgs = new ArrayList<>(clientArgs);
     start();
   }
 
   String url() {
-    return "http://127.0.0.1:" + clientPort;
+    return scheme + "://127.0.0.1:" + clientPort;
+  }
+
+  /** From now on etcdctl authenticates with these arguments too (after {@code auth enable}). */
+  void authenticateWith(String... args) {
+    clientArgs.addAll(List.of(args));
   }
 
   /** Starts etcd (again) and waits until it answers. */
   void start() throws IOException, InterruptedException {
     String peer = "http://127.0.0.1:" + peerPort;
-    process = new ProcessBuilder("etcd",
+    List<String> command = new ArrayList<>(List.of("etcd",
         "--name", "corvus-test",
         "--data-dir", dataDir.toString(),
         "--listen-client-urls", url(),
@@ -52,7 +72,9 @@ final class EtcdServer implements AutoCloseable {
         "--listen-peer-urls", peer,
         "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "corvus-test=" + peer,
-        "--log-level", "warn")
+        "--log-level", "warn"));
+    command.addAll(serverArgs);
+    process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
@@ -98,6 +120,7 @@ final class EtcdServer implements AutoCloseable {
   String etcdctl(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + url(), "--dial-timeout=2s",
         "--command-timeout=5s"));
+    command.addAll(clientArgs);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ETCDCTL_API", "3");
