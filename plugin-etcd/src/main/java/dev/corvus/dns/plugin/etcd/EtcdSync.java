@@ -60,6 +60,7 @@ final class EtcdSync implements AutoCloseable {
   private volatile ScheduledFuture<?> leaseRefresh;
   private volatile boolean closed;
   private volatile boolean reportedDown;
+  /** The next retry's delay, doubling to {@link #RETRY_MAX_MILLIS}; guarded by {@code this}. */
   private long retryMillis = RETRY_MIN_MILLIS;
 
   EtcdSync(EtcdConfig config, RecordView view, ScheduledExecutorService scheduler, Ticker ticker, Runnable changed)
@@ -140,7 +141,7 @@ final class EtcdSync implements AutoCloseable {
     }
     view.replaceAll(nodes);
     changed.run();
-    retryMillis = RETRY_MIN_MILLIS;
+    resetBackoff();
     if (reportedDown) {
       log.info("etcd: {} reachable again; {} keys under {} at revision {}", config.endpoints(), nodes.size(),
           config.keyPrefix(), response.getHeader().getRevision());
@@ -225,6 +226,10 @@ final class EtcdSync implements AutoCloseable {
       reportedDown = true;
     }
     scheduleLoad();
+  }
+
+  private synchronized void resetBackoff() {
+    retryMillis = RETRY_MIN_MILLIS;
   }
 
   private synchronized void scheduleLoad() {
