@@ -30,6 +30,8 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    *     of the directory {@code NAME} its files are in) or by the address of stub {@code NAME}
    * @param files files written to a temporary directory before the server starts, by relative path
    * @param stubs upstream servers on 127.0.0.1 answering from tables, by name
+   * @param etcd keys and values put into a real etcd started for this server ({@code ${etcd}} in
+   *     the Corefile is its URL), for the etcd plugin's cases
    * @param fails when set, the configuration must be rejected at start-up (CoreDNS's error, for
    *     the record) and there are no cases
    * @param cases the queries and what the answers must be
@@ -40,10 +42,12 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       String fails,
       Map<String, String> files,
       Map<String, StubSpec> stubs,
+      Map<String, String> etcd,
       List<CaseSpec> cases) {
 
     ServerSpec {
       files = files == null ? Map.of() : Map.copyOf(files);
+      etcd = etcd == null ? Map.of() : Map.copyOf(etcd);
       stubs = stubs == null ? Map.of() : Map.copyOf(stubs);
       cases = cases == null ? List.of() : List.copyOf(cases);
     }

@@ -25,10 +25,12 @@ final class ServerUnderTest implements AutoCloseable {
 
   private final Corvus server;
   private final List<StubUpstream> stubs;
+  private final EtcdProcess etcd;
 
-  private ServerUnderTest(Corvus server, List<StubUpstream> stubs) {
+  private ServerUnderTest(Corvus server, List<StubUpstream> stubs, EtcdProcess etcd) {
     this.server = server;
     this.stubs = stubs;
+    this.etcd = etcd;
   }
 
   /** Writes the files into {@code directory}, starts the stubs and then the server. */
@@ -47,7 +49,15 @@ final class ServerUnderTest implements AutoCloseable {
       }
     }
     List<StubUpstream> stubs = new ArrayList<>();
+    EtcdProcess etcd = null;
     try {
+      if (!spec.etcd().isEmpty()) {
+        etcd = EtcdProcess.start(directory.resolve("etcd"));
+        for (Map.Entry<String, String> key : spec.etcd().entrySet()) {
+          etcd.put(key.getKey(), key.getValue());
+        }
+        values.put("etcd", etcd.url());
+      }
       for (Map.Entry<String, StubSpec> stub : spec.stubs().entrySet()) {
         StubUpstream started = StubUpstream.start(stub.getKey(), stub.getValue());
         stubs.add(started);
@@ -55,10 +65,13 @@ final class ServerUnderTest implements AutoCloseable {
       }
       String corefile = fill(spec.corefile(), values);
       Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start();
-      return new ServerUnderTest(server, stubs);
+      return new ServerUnderTest(server, stubs, etcd);
     } catch (Exception | Error e) {
       for (StubUpstream stub : stubs) {
         stub.close();
+      }
+      if (etcd != null) {
+        etcd.close();
       }
       throw e;
     }
@@ -91,6 +104,9 @@ final class ServerUnderTest implements AutoCloseable {
     server.close();
     for (StubUpstream stub : stubs) {
       stub.close();
+    }
+    if (etcd != null) {
+      etcd.close();
     }
   }
 }

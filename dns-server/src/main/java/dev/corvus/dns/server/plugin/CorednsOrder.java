@@ -14,5 +14,5 @@ final class CorednsOrder {
       "loadbalance", "tsig", "cache", "rewrite", "header", "dnssec", "autopath", "minimal",
       "template", "transfer", "hosts", "route53", "azure", "clouddns", "k8s_external",
       "kubernetes", "file", "auto", "secondary", "etcd", "loop", "forward", "grpc", "erratic",
-      "whoami", "on", "sign", "view");
+      "whoami", "on", "sign", "view", "nomad");
 }
