@@ -42,6 +42,9 @@ public final class PluginCatalog {
   public static final java.util.Set<Class<?>> GRANTABLE =
       java.util.Set.of(dev.corvus.dns.api.capability.ServerControl.class);
 
+  /** The folder of a plugin folder that holds only its libraries. */
+  static final String LIBRARY_FOLDER = "lib";
+
   private static final PluginOrigin REGISTERED = new PluginOrigin("registered by the embedding application", "n/a");
 
   private final Map<String, LoadedFactory> factories;
@@ -108,18 +111,26 @@ public final class PluginCatalog {
 
   private static void loadEntry(Path entry, ClassLoader serverLoader, Map<String, LoadedFactory> factories,
       Map<Scheme, LoadedListener> listeners, List<String> refused) throws PluginLoadingException {
-    List<Path> jars = jarsOf(entry);
-    if (jars.isEmpty()) {
+    List<Path> candidates = candidateJars(entry);
+    if (candidates.isEmpty()) {
       refuse(refused, entry, "no jar files in it");
       return;
     }
-    String version = implementationVersion(pluginJar(jars));
-    Optional<String> apiProblem = apiVersionProblem(jars);
+    Registrations registrations = Registrations.of(candidates);
+    Path plugin = registrations.pluginJar().orElse(candidates.get(0));
+    String version = implementationVersion(plugin);
+    Optional<String> apiProblem = apiVersionProblem(plugin);
     if (apiProblem.isPresent()) {
       refuse(refused, entry, apiProblem.get());
       return;
     }
-    PluginClassLoader loader = new PluginClassLoader(entry.getFileName().toString(), urls(jars), serverLoader);
+    // The registering jar first: finding the factories' classes opens no other jar.
+    List<Path> jars = new ArrayList<>();
+    jars.add(plugin);
+    candidates.stream().filter(jar -> !jar.equals(plugin)).forEach(jars::add);
+    jars.addAll(libraryJars(entry));
+    PluginClassLoader loader = new PluginClassLoader(
+        entry.getFileName().toString(), urls(jars), registrations.serviceFiles(), serverLoader);
     PluginOrigin origin = new PluginOrigin(entry.toString(), version);
     List<LoadedFactory> found = new ArrayList<>();
     List<LoadedListener> foundListeners = new ArrayList<>();
@@ -193,9 +204,8 @@ public final class PluginCatalog {
     }
   }
 
-  private static Optional<String> apiVersionProblem(List<Path> jars) {
+  private static Optional<String> apiVersionProblem(Path plugin) {
     String wanted = serverApiMajor();
-    Path plugin = pluginJar(jars);
     String declared = manifestAttribute(plugin, API_VERSION_ATTRIBUTE);
     if (declared == null) {
       LOG.warn("plugin {} does not declare the dns-api version it was built against ({} in its"
@@ -227,22 +237,6 @@ public final class PluginCatalog {
   private static String major(String version) {
     int dot = version.indexOf('.');
     return (dot < 0 ? version : version.substring(0, dot)).trim();
-  }
-
-  /** The jar of an entry that registers the factory (a folder also holds its dependencies). */
-  private static Path pluginJar(List<Path> jars) {
-    String service = "META-INF/services/" + PluginFactory.class.getName();
-    String listenerService = "META-INF/services/" + ListenerFactory.class.getName();
-    for (Path jar : jars) {
-      try (JarFile file = new JarFile(jar.toFile())) {
-        if (file.getEntry(service) != null || file.getEntry(listenerService) != null) {
-          return jar;
-        }
-      } catch (IOException e) {
-        // unreadable jars are reported when the class loader fails
-      }
-    }
-    return jars.get(0);
   }
 
   private static String implementationVersion(Path jar) {
@@ -279,12 +273,24 @@ public final class PluginCatalog {
     }
   }
 
-  private static List<Path> jarsOf(Path entry) {
-    if (!Files.isDirectory(entry)) {
-      return List.of(entry);
-    }
-    try (Stream<Path> list = Files.list(entry)) {
-      return list.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+  /**
+   * The jars of an entry that may register factories: the entry itself when it is a jar, else the
+   * jars directly in its folder. A folder's {@code lib/} holds libraries only: they join the class
+   * path without being opened at start, so a plugin that is installed but not used costs no more
+   * than its own jar.
+   */
+  private static List<Path> candidateJars(Path entry) {
+    return Files.isDirectory(entry) ? jarsIn(entry) : List.of(entry);
+  }
+
+  private static List<Path> libraryJars(Path entry) {
+    Path lib = entry.resolve(LIBRARY_FOLDER);
+    return Files.isDirectory(lib) ? jarsIn(lib) : List.of();
+  }
+
+  private static List<Path> jarsIn(Path folder) {
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.filter(p -> p.toString().endsWith(".jar") && Files.isRegularFile(p)).sorted().toList();
     } catch (IOException e) {
       return List.of();
     }

@@ -3,14 +3,17 @@ package dev.corvus.dns.server.plugin;
 import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The class loader of one plugin entry of the {@code plugins/} directory, as Trino isolates its
  * plugins: its parent is the platform class loader, so a plugin sees neither the server's Netty
  * nor its Caffeine and may bring its own versions; only the shared API packages are delegated to
- * the server's loader.
+ * the server's loader. The SPIs' service files are read from the jars that register factories
+ * only, so finding a plugin's factories does not open every library jar of its folder.
  */
 final class PluginClassLoader extends URLClassLoader {
 
@@ -19,9 +22,14 @@ final class PluginClassLoader extends URLClassLoader {
       List.of("dev.corvus.dns.api.", "org.xbill.DNS.", "org.slf4j.");
 
   private final ClassLoader serverLoader;
+  private final Map<String, List<URL>> serviceFiles;
 
-  PluginClassLoader(String name, URL[] urls, ClassLoader serverLoader) {
+  /**
+   * @param serviceFiles for the SPIs' service file names, where the plugin registers factories
+   */
+  PluginClassLoader(String name, URL[] urls, Map<String, List<URL>> serviceFiles, ClassLoader serverLoader) {
     super(name, urls, ClassLoader.getPlatformClassLoader());
+    this.serviceFiles = Map.copyOf(serviceFiles);
     this.serverLoader = serverLoader;
   }
 
@@ -54,6 +62,10 @@ final class PluginClassLoader extends URLClassLoader {
 
   @Override
   public Enumeration<URL> getResources(String name) throws IOException {
+    List<URL> registered = serviceFiles.get(name);
+    if (registered != null) {
+      return Collections.enumeration(registered);
+    }
     // Only the plugin's own service files: a plugin must not pick up the server's factories.
     return findResources(name);
   }

@@ -65,6 +65,34 @@ class PluginDirectoryTest {
     }
   }
 
+  /**
+   * A plugin folder's lib/ holds its libraries: they are on its class path (the factory finds a
+   * class in one), but they are never searched for factories — a server does not open every
+   * library jar of every installed plugin to start.
+   */
+  @Test
+  void aPluginFolderKeepsItsLibrariesInLibWhereNoFactoryIsLookedFor(@TempDir Path dir) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("plugins/greet/lib"));
+    Files.move(greetJar(dir, "greet", "greet", "records"), folder.resolveSibling("greet-1.0.jar"));
+    Files.move(PluginJars.build(dir, "suffix", Map.of("com.example.lib.Hidden", """
+        package com.example.lib;
+        public class Hidden implements dev.corvus.dns.api.plugin.PluginFactory {
+          public static final String SUFFIX = "and its library";
+          public String directive() { return "hidden"; }
+          public dev.corvus.dns.api.plugin.Plugin create(dev.corvus.dns.api.config.ConfigReader c,
+              dev.corvus.dns.api.plugin.PluginContext x) { return null; }
+        }
+        """), List.of("com.example.lib.Hidden"), Map.of()), folder.resolve("suffix.jar"));
+    PluginCatalog catalog = PluginCatalog.load(dir.resolve("plugins"));
+    assertTrue(catalog.factory("greet").isPresent());
+    assertTrue(catalog.factory("hidden").isEmpty(), "a factory registered in lib/ is not loaded");
+    assertTrue(catalog.refused().isEmpty(), catalog.refused().toString());
+    ClassLoader loader = catalog.factory("greet").orElseThrow().factory().getClass().getClassLoader();
+    assertEquals("and its library",
+        Class.forName("com.example.lib.Hidden", true, loader).getField("SUFFIX").get(null),
+        "lib/'s jars are on the plugin's class path");
+  }
+
   @Test
   void twoJarsClaimingOneDirectiveAreAnErrorNamingBoth(@TempDir Path dir) throws Exception {
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
