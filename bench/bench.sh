@@ -44,6 +44,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. "$ROOT/bench/common.sh"
 DURATION=20
 SCALE_DURATION=20
 # The forward scenario's second, fixed offered load (queries per second), below both servers' capacity.
@@ -391,27 +392,8 @@ for scenario in "${SCENARIOS[@]}"; do
       cp "$WORK/scale/service-queries" "$WORK/queries"
       cp "$WORK/scale/service-local-data" "$WORK/local"
       : > "$WORK/upstream-local"
-      cat > "$WORK/Corefile" <<CORE
-.:$CORVUS_PORT {
-    errors
-    health 127.0.0.1:$HEALTH_PORT
-    ready 127.0.0.1:$READY_PORT
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       offline $WORK/scale/cluster
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus 127.0.0.1:$METRICS_PORT
-    forward . 127.0.0.1:$UPSTREAM_PORT {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-CORE
+      kubeadm_corefile $CORVUS_PORT "$WORK/scale/cluster" $HEALTH_PORT $READY_PORT $METRICS_PORT $UPSTREAM_PORT \
+        > "$WORK/Corefile"
       ;;
     dnssec)
       # 100 names; Corvus signs file's unsigned answers on the fly, NSD serves them pre-signed

@@ -37,8 +37,8 @@ DISTS=("$@")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
-for i in $(seq 1 1000); do echo "name$i.example. A"; done > "$WORK/queries"
-for i in $(seq 1 1000); do echo "10.1.$((i / 250)).$((i % 250)) name$i.example."; done > "$WORK/hosts"
+. "$ROOT/bench/common.sh"
+write_names "$WORK"
 python3 "$ROOT/bench/cluster.py" "$WORK/k8s" --namespaces 10 --services 100 --ttl 30 >/dev/null
 
 corefile() { # scenario
@@ -49,12 +49,7 @@ corefile() { # scenario
     whoami) printf '    prometheus 127.0.0.1:0\n    whoami\n' ;;
     kubernetes|kubeadm)
       echo "    errors"
-      echo "    kubernetes cluster.local in-addr.arpa ip6.arpa {"
-      echo "       offline $WORK/k8s/cluster"
-      echo "       pods insecure"
-      echo "       fallthrough in-addr.arpa ip6.arpa"
-      echo "       ttl 30"
-      echo "    }"
+      kubernetes_block "$WORK/k8s/cluster"
       echo "    prometheus 127.0.0.1:0"
       [ "$1" = kubeadm ] && echo "    cache 30"
       echo "    loadbalance"

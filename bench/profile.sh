@@ -57,22 +57,9 @@ fi
 PORT=15373
 METRICS=15374
 UPSTREAM=15375
-for i in $(seq 1 1000); do echo "name$i.example. A"; done > "$WORK/queries"
-for i in $(seq 1 1000); do echo "10.1.$((i / 250)).$((i % 250)) name$i.example."; done > "$WORK/hosts"
-{
-  echo "server:"
-  echo "  interface: 127.0.0.1@$UPSTREAM"
-  echo "  do-daemonize: no"
-  echo "  username: \"\""
-  echo "  chroot: \"\""
-  echo "  directory: \"$WORK\""
-  echo "  pidfile: \"$WORK/unbound.pid\""
-  echo "  use-syslog: no"
-  echo "  num-threads: 1"
-  echo "  access-control: 127.0.0.0/8 allow"
-  echo "  local-zone: \"example.\" static"
-  for i in $(seq 1 1000); do echo "  local-data: \"name$i.example. 3600 IN A 10.1.$((i / 250)).$((i % 250))\""; done
-} > "$WORK/upstream.conf"
+. "$ROOT/bench/common.sh"
+write_names "$WORK"
+write_upstream_conf "$WORK" $UPSTREAM
 /usr/sbin/unbound -c "$WORK/upstream.conf" 2>"$WORK/unbound.log" &
 python3 "$ROOT/bench/cluster.py" "$WORK/k8s" --namespaces 10 --services 100 >/dev/null
 
@@ -81,12 +68,7 @@ corefile() { # scenario
     kubernetes|k8snocache)
       echo ".:$PORT {"
       echo "    errors"
-      echo "    kubernetes cluster.local in-addr.arpa ip6.arpa {"
-      echo "       offline $WORK/k8s/cluster"
-      echo "       pods insecure"
-      echo "       fallthrough in-addr.arpa ip6.arpa"
-      echo "       ttl 30"
-      echo "    }"
+      kubernetes_block "$WORK/k8s/cluster"
       echo "    prometheus 127.0.0.1:$METRICS"
       echo "    forward . 127.0.0.1:$UPSTREAM {"
       echo "       max_concurrent 1000"

@@ -37,6 +37,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
+. "$ROOT/bench/common.sh"
 DURATION=15
 ROUNDS=3
 RATE=20000
@@ -174,28 +175,7 @@ corefile() { # scenario
     whoami) printf '.:%s {\n    whoami\n}\n' $PORT ;;
     kubernetes) printf '.:%s {\n    kubernetes cluster.local {\n        offline %s\n    }\n}\ncheck.:%s {\n    whoami\n}\n' \
       $PORT "$WORK/k8s/cluster" $PORT ;;
-    kubeadm) cat <<CORE
-.:$PORT {
-    errors
-    health 127.0.0.1:$HEALTH_PORT
-    ready 127.0.0.1:$READY_PORT
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       offline $WORK/k8s/cluster
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus 127.0.0.1:$METRICS_PORT
-    forward . 127.0.0.1:$UPSTREAM_PORT {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-CORE
-      ;;
+    kubeadm) kubeadm_corefile $PORT "$WORK/k8s/cluster" $HEALTH_PORT $READY_PORT $METRICS_PORT $UPSTREAM_PORT ;;
   esac
 }
 
