@@ -288,6 +288,7 @@ class RewriteFactoryTest {
         "rewrite cname fuzzy a b",
         "rewrite cname a",
         "rewrite cname regex (unclosed a",
+        "rewrite cname regex " + "a".repeat(10001) + " b",
         "rewrite header set aa",
         "rewrite stop name a b {\n name c d\n}")) {
       assertThrows(ConfigException.class, () -> rewrite(bad), bad);
@@ -355,6 +356,19 @@ class RewriteFactoryTest {
     Rewrites unset = pipeline(ECHO_OPT, "rewrite edns0 subnet unset");
     unset.run(withOptions(new org.xbill.DNS.ClientSubnetOption(16, InetAddress.getByName("192.0.0.0"))));
     assertEquals(List.of(), options(unset.reachedBackend().get(0).message()));
+  }
+
+  @Test
+  void aFailedCnameLookupLeavesTheResponseAsItWas() throws Exception {
+    // the kit's resolver fails every lookup, as Corvus's does once the server stops
+    InetAddress old = InetAddress.getByName("192.0.2.99");
+    Function<Request, CompletionStage<Message>> chain = request -> Responses.completed(Responses.answer(request,
+        new CNAMERecord(request.qname(), DClass.IN, 600, Name.fromConstantString("old-cdn.example.")),
+        new ARecord(Name.fromConstantString("old-cdn.example."), DClass.IN, 600, old)));
+    Rewrites p = pipeline(chain, "rewrite cname exact old-cdn.example. new-cdn.example.");
+    Message m = p.run(Queries.request("alias.example.", Type.A));
+    assertEquals(List.of("alias.example. CNAME old-cdn.example.", "old-cdn.example. A 192.0.2.99"),
+        m.getSection(Section.ANSWER).stream().map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString()).toList());
   }
 
   @Test
