@@ -1,12 +1,12 @@
 package dev.corvus.dns.plugin.rewrite;
 
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.plugin.rewrite.Rule.ResponseRule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
-import dev.corvus.dns.plugin.rewrite.Rule.ResponseRule;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
