@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.rewrite;
 
 import dev.corvus.dns.api.Request;
+import dev.corvus.dns.plugin.rewrite.Rule.ResponseRule;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +15,25 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * {@code edns0 local|nsid set|append|replace|unset ...}: changes an EDNS0 option of the query.
- * {@code set} replaces an option with the same code or adds one, {@code append} adds one only
- * when none exists, {@code replace} only changes an existing one, {@code unset} removes it. A
- * query without EDNS0 gets an OPT record whatever the rule does, as in CoreDNS.
+ * {@code edns0 local|nsid|subnet set|append|replace|unset ... [revert]}: changes an EDNS0 option
+ * of the query. {@code set} replaces an option with the same code or adds one, {@code append} adds
+ * one only when none exists, {@code replace} only changes an existing one, {@code unset} removes
+ * it. A query without EDNS0 gets an OPT record whatever the rule does, as in CoreDNS. With {@code
+ * revert}, the response's OPT record is given back what the rule changed: an option the rule
+ * added is removed from it, one it replaced gets the client's value back (CoreDNS's
+ * edns0SetResponseRule and edns0ReplaceResponseRule).
  *
  * @param action what to do with the option
- * @param code the option code (0xffee for a local option, 3 for NSID)
+ * @param code the option code (0xffee for a local option, 3 for NSID, 8 for the client subnet)
  * @param data the option's data for this request; {@code null} for unset
+ * @param revert whether the response's OPT record is given back what the rule changed
  */
-record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implements Rule {
+record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolean revert) implements Rule {
+
+  /** A rule without {@code revert}. */
+  Edns0Rule(Action action, int code, Function<Request, byte[]> data) {
+    this(action, code, data, false);
+  }
 
   /** The payload size of an OPT record the rule adds (CoreDNS uses the common 4096 too). */
   static final int ADDED_PAYLOAD_SIZE = 4096;
@@ -89,7 +99,8 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
   public Rewrite apply(Request request) {
     OPTRecord opt = request.opt();
     List<EDNSOption> options = new ArrayList<>(opt == null ? List.of() : opt.getOptions());
-    boolean exists = options.stream().anyMatch(o -> o.getCode() == code);
+    EDNSOption existing = options.stream().filter(o -> o.getCode() == code).findFirst().orElse(null);
+    boolean exists = existing != null;
     boolean changes = switch (action) {
       case SET -> true;
       case APPEND -> !exists;
@@ -103,7 +114,7 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
     if (changes) {
       options.removeIf(o -> o.getCode() == code);
       if (action != Action.UNSET) {
-        options.add(new GenericEDNSOption(code, data.apply(request)));
+        options.add(option(code, data.apply(request)));
       }
     }
     // CoreDNS gives the query an OPT record before the rule looks at it, so a query without EDNS0
@@ -118,6 +129,76 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
       }
     }
     query.addRecord(replaced, Section.ADDITIONAL);
-    return new Rewrite(query, List.of(), matched);
+    List<ResponseRule> reverts = !revert || !changes || action == Action.UNSET ? List.of()
+        : List.of(exists ? response -> restore(response, existing) : response -> remove(response, code));
+    return new Rewrite(query, reverts, matched);
+  }
+
+  /** The option as dnsjava reads it from the wire (a ClientSubnetOption for code 8, ...). */
+  static EDNSOption option(int code, byte[] data) {
+    byte[] wire = new byte[4 + data.length];
+    wire[0] = (byte) (code >>> 8);
+    wire[1] = (byte) code;
+    wire[2] = (byte) (data.length >>> 8);
+    wire[3] = (byte) data.length;
+    System.arraycopy(data, 0, wire, 4, data.length);
+    try {
+      return EDNSOption.fromWire(wire);
+    } catch (java.io.IOException | RuntimeException e) {
+      return new GenericEDNSOption(code, data);
+    }
+  }
+
+  /** The response's OPT record with {@code code} removed. */
+  private static void remove(Message response, int code) {
+    replaceOptions(response, o -> o.getCode() == code ? null : o);
+  }
+
+  /** The response's OPT record with the client's own option back in place of the rewritten one. */
+  private static void restore(Message response, EDNSOption original) {
+    replaceOptions(response, o -> o.getCode() == original.getCode() ? original : o);
+  }
+
+  private static void replaceOptions(Message response, java.util.function.UnaryOperator<EDNSOption> change) {
+    OPTRecord opt = response.getOPT();
+    if (opt == null) {
+      return;
+    }
+    List<EDNSOption> options = new ArrayList<>();
+    boolean changed = false;
+    for (EDNSOption o : opt.getOptions()) {
+      EDNSOption kept = change.apply(o);
+      changed |= kept != o;
+      if (kept != null) {
+        options.add(kept);
+      }
+    }
+    if (changed) {
+      response.removeRecord(opt, Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(opt.getPayloadSize(), opt.getExtendedRcode(), opt.getVersion(), opt.getFlags(),
+          options), Section.ADDITIONAL);
+    }
+  }
+
+  /**
+   * The data of a client subnet option (RFC 7871 §6) for the client's address: its family, the
+   * prefix length for that family, scope 0, and the address cut to the prefix.
+   */
+  static Function<Request, byte[]> subnetData(int ipv4PrefixLength, int ipv6PrefixLength) {
+    return request -> {
+      byte[] address = request.client().getAddress().getAddress();
+      boolean v4 = address.length == 4;
+      int prefix = v4 ? ipv4PrefixLength : ipv6PrefixLength;
+      int bytes = (prefix + 7) / 8;
+      byte[] data = new byte[4 + bytes];
+      data[1] = (byte) (v4 ? 1 : 2);
+      data[2] = (byte) prefix;
+      for (int i = 0; i < bytes; i++) {
+        int bitsLeft = prefix - 8 * i;
+        int mask = bitsLeft >= 8 ? 0xff : (0xff << (8 - bitsLeft)) & 0xff;
+        data[4 + i] = (byte) (address[i] & mask);
+      }
+      return data;
+    };
   }
 }

@@ -44,7 +44,7 @@ public final class RewriteFactory implements PluginFactory {
       throw config.error("a rule given on the directive line takes no block");
     }
     try {
-      return Plugin.of(new RewriteHandler(RuleParser.parse(words), stop));
+      return Plugin.of(new RewriteHandler(RuleParser.parse(words, context.resolver()), stop));
     } catch (RuleParser.RuleSyntaxException e) {
       throw config.error(e.getMessage());
     }

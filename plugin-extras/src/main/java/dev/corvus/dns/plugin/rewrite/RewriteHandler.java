@@ -63,7 +63,11 @@ final class RewriteHandler implements Handler {
       request.context().put(STOPPED, true);
     }
     Record asked = request.question();
-    return chain.proceed(request.withMessage(rewrite.query())).thenApply(response -> {
+    CompletionStage<Message> answered = chain.proceed(request.withMessage(rewrite.query()));
+    if (rule instanceof CnameTargetRule cname) {
+      answered = answered.thenCompose(response -> cname.rewriteResponse(request, response));
+    }
+    return answered.thenApply(response -> {
       // the response may be shared (a cache keeps it): change a copy
       Message copy = response.clone();
       for (ResponseRule responseRule : rewrite.responseRules()) {

@@ -26,8 +26,16 @@ final class RuleParser {
   private RuleParser() {}
 
   static Rule parse(List<String> words) throws RuleSyntaxException {
+    return parse(words, query -> java.util.concurrent.CompletableFuture.failedFuture(
+        new IllegalStateException("no resolver")));
+  }
+
+  /**
+   * Parses a rule; {@code resolver} is where the {@code cname} field looks up rewritten targets.
+   */
+  static Rule parse(List<String> words, dev.corvus.dns.api.plugin.Resolver resolver) throws RuleSyntaxException {
     if (words.isEmpty()) {
-      throw new RuleSyntaxException("expected a rule: name, type, class, ttl, rcode or edns0");
+      throw new RuleSyntaxException("expected a rule: name, type, class, ttl, rcode, edns0 or cname");
     }
     String field = words.get(0).toLowerCase(Locale.ROOT);
     List<String> args = words.subList(1, words.size());
@@ -45,8 +53,9 @@ final class RuleParser {
         case "ttl" -> ttlRule(args);
         case "rcode" -> rcodeRule(args);
         case "edns0" -> edns0Rule(args);
+        case "cname" -> cnameRule(args, resolver);
         default -> throw new RuleSyntaxException("unknown rule field \"" + words.get(0)
-            + "\", expected name, type, class, ttl, rcode or edns0");
+            + "\", expected name, type, class, ttl, rcode, edns0 or cname");
       };
     } catch (IllegalArgumentException e) {
       throw new RuleSyntaxException(field + ": " + e.getMessage());
@@ -95,6 +104,33 @@ final class RuleParser {
     return new NameRule(match, replacement, auto, answers);
   }
 
+  /** {@code cname [exact|prefix|suffix|substring|regex] FROM TO}; exact by default. */
+  private static Rule cnameRule(List<String> args, dev.corvus.dns.api.plugin.Resolver resolver)
+      throws RuleSyntaxException {
+    if (args.size() != 2 && args.size() != 3) {
+      throw new RuleSyntaxException("cname: expected [exact|prefix|suffix|substring|regex] FROM TO");
+    }
+    String type = args.size() == 3 ? args.get(0).toLowerCase(Locale.ROOT) : "exact";
+    if (!NameMatch.isMatchType(type)) {
+      throw new RuleSyntaxException("cname: unknown cname rewrite type \"" + args.get(0)
+          + "\", expected exact, prefix, suffix, substring or regex");
+    }
+    String from = args.get(args.size() - 2);
+    String to = args.get(args.size() - 1).toLowerCase(Locale.ROOT);
+    // CoreDNS lower-cases FROM and TO, and makes both absolute only for exact
+    NameMatch match = type.equals("regex") ? NameMatch.of(type, from.toLowerCase(Locale.ROOT))
+        : type.equals("exact") ? NameMatch.of(type, from) : rawMatch(type, from.toLowerCase(Locale.ROOT));
+    return new CnameTargetRule(match, type.equals("exact") ? NameMatch.normalize(to) : to, resolver);
+  }
+
+  private static NameMatch rawMatch(String type, String value) {
+    return switch (type) {
+      case "prefix" -> new NameMatch.Prefix(value);
+      case "suffix" -> new NameMatch.Suffix(value);
+      default -> new NameMatch.Substring(value);
+    };
+  }
+
   private static Rule ttlRule(List<String> args) throws RuleSyntaxException {
     if (args.size() != 2 && args.size() != 3) {
       throw new RuleSyntaxException("ttl: expected [exact|prefix|suffix|substring|regex] NAME SECONDS|MIN-MAX");
@@ -139,34 +175,61 @@ final class RuleParser {
 
   private static Rule edns0Rule(List<String> args) throws RuleSyntaxException {
     if (args.size() < 2) {
-      throw new RuleSyntaxException("edns0: expected local|nsid set|append|replace|unset ...");
-    }
-    if (args.get(args.size() - 1).equalsIgnoreCase("revert")) {
-      throw new RuleSyntaxException("edns0: revert is not supported: Corvus does not restore the client's EDNS0 options"
-          + " in the response (drop revert)");
+      throw new RuleSyntaxException("edns0: expected local|nsid|subnet set|append|replace|unset ...");
     }
     String kind = args.get(0).toLowerCase(Locale.ROOT);
     Edns0Rule.Action action = Edns0Rule.Action.parse(args.get(1));
     if (action == null) {
       throw new RuleSyntaxException("edns0: unknown action \"" + args.get(1) + "\", expected set, append, replace or unset");
     }
+    boolean revert = action != Edns0Rule.Action.UNSET && args.get(args.size() - 1).equalsIgnoreCase("revert");
+    if (revert) {
+      args = args.subList(0, args.size() - 1);
+    }
     switch (kind) {
       case "local" -> {
         int expected = action == Edns0Rule.Action.UNSET ? 3 : 4;
         if (args.size() != expected) {
           throw new RuleSyntaxException("edns0: local " + args.get(1) + ": expected CODE"
-              + (action == Edns0Rule.Action.UNSET ? "" : " DATA"));
+              + (action == Edns0Rule.Action.UNSET ? "" : " DATA [revert]"));
         }
         int code = optionCode(args.get(2));
-        return new Edns0Rule(action, code, action == Edns0Rule.Action.UNSET ? null : Edns0Rule.localData(args.get(3)));
+        return new Edns0Rule(action, code,
+            action == Edns0Rule.Action.UNSET ? null : Edns0Rule.localData(args.get(3)), revert);
       }
       case "nsid" -> {
         if (args.size() != 2) {
           throw new RuleSyntaxException("edns0: nsid takes no data");
         }
-        return new Edns0Rule(action, org.xbill.DNS.EDNSOption.Code.NSID, request -> new byte[0]);
+        return new Edns0Rule(action, org.xbill.DNS.EDNSOption.Code.NSID, request -> new byte[0], revert);
       }
-      default -> throw new RuleSyntaxException("edns0: unsupported option \"" + args.get(0) + "\", expected local or nsid");
+      case "subnet" -> {
+        if (action == Edns0Rule.Action.UNSET) {
+          if (args.size() != 2) {
+            throw new RuleSyntaxException("edns0: subnet unset takes no arguments");
+          }
+          return new Edns0Rule(action, org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET, null, false);
+        }
+        if (args.size() != 4) {
+          throw new RuleSyntaxException("edns0: subnet " + args.get(1) + ": expected IPV4_PREFIX_LENGTH IPV6_PREFIX_LENGTH [revert]");
+        }
+        int v4 = prefixLength(args.get(2), 32, "IPv4");
+        int v6 = prefixLength(args.get(3), 128, "IPv6");
+        return new Edns0Rule(action, org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET, Edns0Rule.subnetData(v4, v6), revert);
+      }
+      default -> throw new RuleSyntaxException("edns0: unsupported option \"" + args.get(0) + "\", expected local, nsid or subnet");
+    }
+  }
+
+  private static int prefixLength(String text, int max, String family) throws RuleSyntaxException {
+    try {
+      int length = Integer.parseInt(text);
+      if (length < 0 || length > max) {
+        throw new RuleSyntaxException("edns0: invalid " + family + " bit mask length " + text + " (0-" + max + ")");
+      }
+      return length;
+    } catch (NumberFormatException e) {
+      throw new RuleSyntaxException("edns0: \"" + text + "\" is not an " + family + " bit mask length (0-" + max + ")");
     }
   }
 

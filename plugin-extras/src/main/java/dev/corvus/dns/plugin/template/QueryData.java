@@ -15,6 +15,7 @@ import java.util.Map;
  * @param remote the client's IP address
  * @param match the regex's groups, 0 the whole match
  * @param groups the groups by name, and by number as strings
+ * @param metadata a metadata label's value for the query, empty when none was published
  */
 record QueryData(
     String name,
@@ -25,4 +26,5 @@ record QueryData(
     String question,
     String remote,
     List<String> match,
-    Map<String, String> groups) {}
+    Map<String, String> groups,
+    java.util.function.Function<String, String> metadata) {}

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Only the placeholders CoreDNS documents for {@code template} are understood, without a template
  * engine: {@code {{ .Name }}}, {@code {{ .Zone }}}, {@code {{ .Class }}}, {@code {{ .Type }}},
  * {@code {{ .Message }}}, {@code {{ .Question }}}, {@code {{ .Remote }}}, {@code {{ index .Match
- * N }}} and {@code {{ .Group.NAME }}}.
+ * N }}}, {@code {{ .Group.NAME }}}, {@code {{ .Meta "LABEL" }}} and {@code {{ parseInt ARG BASE
+ * BITS }}} (ARG a group, a match index in parentheses or a string).
  *
  * @param source the template as written, for errors and metric labels
  * @param parts literal text and placeholders in order
@@ -20,6 +21,9 @@ record RrTemplate(String source, List<Part> parts) {
   private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
   private static final Pattern INDEX_MATCH = Pattern.compile("index\\s+\\.Match\\s+(\\d+)");
   private static final Pattern GROUP = Pattern.compile("\\.Group\\.([A-Za-z0-9_]+)");
+  private static final Pattern META = Pattern.compile("\\.Meta\\s+\"([^\"]*)\"");
+  private static final Pattern PARSE_INT = Pattern.compile(
+      "parseInt\\s+(\\(index\\s+\\.Match\\s+\\d+\\)|\\.Group\\.[A-Za-z0-9_]+|\"[^\"]*\")\\s+(\\d+)\\s+(\\d+)");
 
   /** A placeholder that cannot be filled (e.g. a match index beyond the regex's groups). */
   static final class RenderException extends Exception {
@@ -78,6 +82,68 @@ record RrTemplate(String source, List<Part> parts) {
     }
   }
 
+  /** {@code .Meta "LABEL"}: a metadata value published for the query, empty when there is none. */
+  record Meta(String label) implements Part {
+    @Override
+    public String render(QueryData data) {
+      return data.metadata().apply(label);
+    }
+  }
+
+  /** A string constant, as an argument of a function. */
+  record Constant(String text) implements Part {
+    @Override
+    public String render(QueryData data) {
+      return text;
+    }
+  }
+
+  /**
+   * {@code parseInt ARG BASE BITS}: ARG read as an unsigned integer of at most BITS bits in BASE,
+   * printed in decimal, as Go's {@code strconv.ParseUint} (base 0: the prefix {@code 0x}, {@code
+   * 0o}, {@code 0b} or {@code 0} chooses; underscores are then allowed).
+   */
+  record ParseInt(Part argument, int base, int bits) implements Part {
+    @Override
+    public String render(QueryData data) throws RenderException {
+      String text = argument.render(data);
+      String digits = text;
+      int radix = base;
+      if (base == 0) {
+        digits = text.replace("_", "");
+        String lower = digits.toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("0x")) {
+          radix = 16;
+          digits = digits.substring(2);
+        } else if (lower.startsWith("0o")) {
+          radix = 8;
+          digits = digits.substring(2);
+        } else if (lower.startsWith("0b")) {
+          radix = 2;
+          digits = digits.substring(2);
+        } else if (lower.length() > 1 && lower.startsWith("0")) {
+          radix = 8;
+          digits = digits.substring(1);
+        } else {
+          radix = 10;
+        }
+      }
+      long value;
+      try {
+        if (digits.isEmpty() || digits.startsWith("+") || digits.startsWith("-")) {
+          throw new NumberFormatException();
+        }
+        value = Long.parseUnsignedLong(digits, radix);
+      } catch (NumberFormatException e) {
+        throw new RenderException("error calling parseInt: strconv.ParseUint: parsing \"" + text + "\": invalid syntax");
+      }
+      if (bits < 64 && Long.compareUnsigned(value, (1L << bits) - 1) > 0) {
+        throw new RenderException("error calling parseInt: strconv.ParseUint: parsing \"" + text + "\": value out of range");
+      }
+      return Long.toUnsignedString(value);
+    }
+  }
+
   /**
    * Compiles {@code source}.
    *
@@ -118,8 +184,28 @@ record RrTemplate(String source, List<Part> parts) {
         if (group.matches()) {
           return new Group(group.group(1));
         }
+        Matcher meta = META.matcher(action);
+        if (meta.matches()) {
+          return new Meta(meta.group(1));
+        }
+        Matcher parseInt = PARSE_INT.matcher(action);
+        if (parseInt.matches()) {
+          int base = Integer.parseInt(parseInt.group(2));
+          int bits = Integer.parseInt(parseInt.group(3));
+          if (base == 1 || base > 36) {
+            throw new IllegalArgumentException("parseInt: invalid base " + base);
+          }
+          if (bits > 64) {
+            throw new IllegalArgumentException("parseInt: invalid bit size " + bits);
+          }
+          String arg = parseInt.group(1);
+          Part argument = arg.startsWith("\"") ? new Constant(arg.substring(1, arg.length() - 1))
+              : placeholder(arg.startsWith("(") ? arg.substring(1, arg.length() - 1) : arg);
+          return new ParseInt(argument, base, bits == 0 ? 64 : bits);
+        }
         throw new IllegalArgumentException("unsupported template action {{ " + action + " }}: expected .Name, "
-            + ".Zone, .Class, .Type, .Message, .Question, .Remote, index .Match N or .Group.NAME");
+            + ".Zone, .Class, .Type, .Message, .Question, .Remote, index .Match N, .Group.NAME, .Meta \"LABEL\" "
+            + "or parseInt ARG BASE BITS");
       }
     }
   }

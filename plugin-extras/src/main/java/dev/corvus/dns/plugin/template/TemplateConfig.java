@@ -16,6 +16,7 @@ import org.xbill.DNS.Name;
  * @param authority the authority section's templates
  * @param rcode the response code, NOERROR by default
  * @param fallthrough which unmatched names go to the next plugin
+ * @param extendedError the extended DNS error (RFC 8914) the response carries, or {@code null}
  */
 record TemplateConfig(
     int qclass,
@@ -26,7 +27,16 @@ record TemplateConfig(
     List<RrTemplate> additional,
     List<RrTemplate> authority,
     int rcode,
-    Fallthrough fallthrough) {
+    Fallthrough fallthrough,
+    ExtendedError extendedError) {
+
+  /**
+   * {@code ederror CODE [REASON]}.
+   *
+   * @param code the INFO-CODE (0-65535)
+   * @param reason the EXTRA-TEXT, empty when none
+   */
+  record ExtendedError(int code, String reason) {}
 
   TemplateConfig {
     zones = List.copyOf(zones);

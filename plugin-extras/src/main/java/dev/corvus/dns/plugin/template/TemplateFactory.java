@@ -19,14 +19,14 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code template CLASS TYPE [ZONE...] { match REGEX...; answer RR...; additional RR...;
- * authority RR...; rcode CODE; fallthrough [ZONE...] }}. Repeatable: each occurrence is one
+ * authority RR...; rcode CODE; ederror CODE [REASON]; fallthrough [ZONE...] }}. Repeatable: each occurrence is one
  * template, tried in Corefile order.
  */
 @AutoService(PluginFactory.class)
 public final class TemplateFactory implements PluginFactory {
 
   private static final List<String> KNOWN_OPTIONS =
-      List.of("match", "answer", "additional", "authority", "rcode", "fallthrough");
+      List.of("match", "answer", "additional", "authority", "rcode", "ederror", "fallthrough");
   private static final String[] LABELS = {"server", "zone", "view", "class", "type"};
   private static final String[] FAILURE_LABELS = {"server", "zone", "view", "class", "type", "section", "template"};
 
@@ -59,6 +59,7 @@ public final class TemplateFactory implements PluginFactory {
     List<RrTemplate> authority = new ArrayList<>();
     int rcode = Rcode.NOERROR;
     Fallthrough fallthrough = Fallthrough.NONE;
+    TemplateConfig.ExtendedError extendedError = null;
     while (config.nextOption()) {
       switch (config.option()) {
         case "match" -> {
@@ -81,6 +82,22 @@ public final class TemplateFactory implements PluginFactory {
             throw config.error("unknown rcode " + text);
           }
         }
+        case "ederror" -> {
+          List<String> args = config.remainingArgs();
+          if (args.size() != 1 && args.size() != 2) {
+            throw config.error("expected EXTENDED_ERROR_CODE [EXTRA_REASON]");
+          }
+          int code;
+          try {
+            code = Integer.parseInt(args.get(0));
+            if (code < 0 || code > 0xffff || args.get(0).startsWith("+")) {
+              throw new NumberFormatException();
+            }
+          } catch (NumberFormatException e) {
+            throw config.error("error parsing extended DNS error code " + args.get(0) + ": expected 0-65535 (RFC 8914)");
+          }
+          extendedError = new TemplateConfig.ExtendedError(code, args.size() == 2 ? args.get(1) : "");
+        }
         case "fallthrough" -> {
           List<Name> through = new ArrayList<>();
           while (config.hasNextArg()) {
@@ -99,7 +116,7 @@ public final class TemplateFactory implements PluginFactory {
       regexes.add(NamePattern.ANY);
     }
     TemplateConfig template = new TemplateConfig(
-        qclass, qtype, zones, regexes, answer, additional, authority, rcode, fallthrough);
+        qclass, qtype, zones, regexes, answer, additional, authority, rcode, fallthrough, extendedError);
     Metrics metrics = context.metrics();
     Counter matches = metrics.counter("coredns_template_matches_total",
         "Counter of template regex matches.", LABELS);
@@ -107,7 +124,8 @@ public final class TemplateFactory implements PluginFactory {
         "Counter of go template failures.", FAILURE_LABELS);
     Counter rrFailures = metrics.counter("coredns_template_rr_failures_total",
         "Counter of mis-templated RRs.", FAILURE_LABELS);
-    return Plugin.of(new TemplateHandler(template, context.serverLabel(), matches, templateFailures, rrFailures));
+    return Plugin.of(new TemplateHandler(template, context.serverLabel(), matches, templateFailures, rrFailures,
+        context.resolver()));
   }
 
   private static List<String> atLeastOne(ConfigReader config) throws ConfigException {

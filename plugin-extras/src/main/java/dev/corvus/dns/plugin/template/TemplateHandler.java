@@ -7,6 +7,7 @@ import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.metrics.Counter;
+import dev.corvus.dns.api.plugin.Resolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +18,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -41,8 +46,11 @@ final class TemplateHandler implements Handler {
   private final Counter matches;
   private final Counter templateFailures;
   private final Counter rrFailures;
+  private final Resolver resolver;
 
-  TemplateHandler(TemplateConfig config, String server, Counter matches, Counter templateFailures, Counter rrFailures) {
+  TemplateHandler(TemplateConfig config, String server, Counter matches, Counter templateFailures, Counter rrFailures,
+      Resolver resolver) {
+    this.resolver = resolver;
     this.config = config;
     this.server = server;
     this.matches = matches;
@@ -100,7 +108,8 @@ final class TemplateHandler implements Handler {
         request.question().toString(),
         request.client().getAddress().getHostAddress(),
         List.copyOf(match),
-        Map.copyOf(groups));
+        Map.copyOf(groups),
+        label -> request.context().metadata(label).orElse(""));
   }
 
   private CompletionStage<Message> answer(Request request, QueryData data) {
@@ -114,18 +123,62 @@ final class TemplateHandler implements Handler {
     }
     Message response = Responses.answer(request);
     response.getHeader().setRcode(config.rcode());
+    List<Record> answers;
     try {
-      add(response, Section.ANSWER, "answer", config.answer(), data, counted);
-      add(response, Section.ADDITIONAL, "additional", config.additional(), data, counted);
-      add(response, Section.AUTHORITY, "authority", config.authority(), data, counted);
+      answers = render(Section.ANSWER, "answer", config.answer(), data, counted);
+      for (Record r : render(Section.ADDITIONAL, "additional", config.additional(), data, counted)) {
+        response.addRecord(r, Section.ADDITIONAL);
+      }
+      for (Record r : render(Section.AUTHORITY, "authority", config.authority(), data, counted)) {
+        response.addRecord(r, Section.AUTHORITY);
+      }
     } catch (DnsException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return Responses.completed(response);
+    if (config.extendedError() != null) {
+      // RFC 8914; the server keeps the OPT record's options when the client sent EDNS0
+      response.addRecord(new OPTRecord(4096, 0, 0, 0, List.of(new ExtendedErrorCodeOption(
+          config.extendedError().code(), config.extendedError().reason()))), Section.ADDITIONAL);
+    }
+    // CoreDNS resolves the targets of templated CNAMEs for A and AAAA queries (its upstream),
+    // each answer following its CNAME
+    CompletionStage<Message> result = CompletableFuture.completedFuture(response);
+    boolean resolve = request.qtype() == Type.A || request.qtype() == Type.AAAA;
+    for (Record r : answers) {
+      result = result.thenApply(m -> {
+        m.addRecord(r, Section.ANSWER);
+        return m;
+      });
+      if (resolve && r instanceof CNAMERecord cname) {
+        result = result.thenCompose(m -> lookUp(request, cname.getTarget()).thenApply(up -> {
+          if (up != null) {
+            for (Record a : up.getSection(Section.ANSWER)) {
+              m.addRecord(a, Section.ANSWER);
+            }
+            if (up.getHeader().getFlag(Flags.TC)) {
+              m.getHeader().setFlag(Flags.TC);
+            } else {
+              m.getHeader().unsetFlag(Flags.TC);
+            }
+          }
+          return m;
+        }));
+      }
+    }
+    return result;
   }
 
-  private void add(Message response, int section, String sectionName, List<RrTemplate> templates, QueryData data,
+  /** The answer for {@code target} through the server, or {@code null} when the lookup failed. */
+  private CompletionStage<Message> lookUp(Request request, Name target) {
+    Message query = request.message().clone();
+    query.removeAllRecords(Section.QUESTION);
+    query.addRecord(Record.newRecord(target, request.qtype(), request.qclass()), Section.QUESTION);
+    return resolver.resolve(query).exceptionally(failure -> null);
+  }
+
+  private List<Record> render(int section, String sectionName, List<RrTemplate> templates, QueryData data,
       boolean counted) {
+    List<Record> records = new ArrayList<>();
     for (RrTemplate template : templates) {
       String text;
       try {
@@ -137,7 +190,7 @@ final class TemplateHandler implements Handler {
         throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + template.source() + "\": " + e.getMessage());
       }
       try {
-        response.addRecord(parseRecord(text), section);
+        records.add(parseRecord(text));
       } catch (IOException e) {
         if (counted) {
           rrFailures.labels(server, data.zone(), "", data.qclass(), data.qtype(), sectionName, template.source()).inc();
@@ -145,6 +198,7 @@ final class TemplateHandler implements Handler {
         throw new DnsException(Rcode.SERVFAIL, "template: " + sectionName + " \"" + text + "\" is not a record: " + e.getMessage(), e);
       }
     }
+    return records;
   }
 
   /** Reads one record in master-file syntax, relative names taken from the root. */

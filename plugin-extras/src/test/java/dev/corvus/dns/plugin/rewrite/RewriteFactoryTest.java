@@ -281,19 +281,121 @@ class RewriteFactoryTest {
         "rewrite edns0 local set 0xzz abc",
         "rewrite edns0 local set 0xffee {server_ip}",
         "rewrite edns0 local toggle 0xffee abc",
-        "rewrite edns0 subnet set 24 56",
+        "rewrite edns0 subnet set 33 56",
+        "rewrite edns0 subnet set 24 129",
+        "rewrite edns0 subnet set 24",
+        "rewrite edns0 subnet unset 24",
+        "rewrite cname fuzzy a b",
+        "rewrite cname a",
+        "rewrite cname regex (unclosed a",
+        "rewrite cname regex " + "a".repeat(10001) + " b",
         "rewrite header set aa",
         "rewrite stop name a b {\n name c d\n}")) {
       assertThrows(ConfigException.class, () -> rewrite(bad), bad);
     }
   }
 
+  /** A backend like CoreDNS's msgPrinter: it answers with the query's own OPT record, options included. */
+  private static final Function<Request, CompletionStage<Message>> ECHO_OPT = request -> {
+    Message response = Responses.reply(request);
+    if (request.opt() != null) {
+      response.addRecord(request.opt(), Section.ADDITIONAL);
+    }
+    return Responses.completed(response);
+  };
+
+  private static List<EDNSOption> options(Message m) {
+    return m.getOPT() == null ? List.of() : m.getOPT().getOptions();
+  }
+
+  private static Request withOptions(EDNSOption... options) {
+    Message query = Queries.query("example.com.", Type.A);
+    query.addRecord(new OPTRecord(4096, 0, 0, 0, List.of(options)), Section.ADDITIONAL);
+    return Queries.request(query);
+  }
+
   @Test
-  void edns0RevertIsRejectedByName() {
-    ConfigException e = assertThrows(ConfigException.class, () -> rewrite("rewrite edns0 local set 0xffee abc revert"));
-    assertTrue(e.getMessage().contains("revert"), e.getMessage());
-    ConfigException nsid = assertThrows(ConfigException.class, () -> rewrite("rewrite edns0 nsid set revert"));
-    assertTrue(nsid.getMessage().contains("revert"), nsid.getMessage());
+  void edns0RevertTakesAnAddedOptionOutOfTheResponse() throws Exception {
+    for (String rule : List.of("rewrite edns0 local set 0xffee abcd revert", "rewrite edns0 local append 0xffee abcd revert")) {
+      Rewrites p = pipeline(ECHO_OPT, rule);
+      Message m = p.run(withOptions());
+      assertEquals(1, options(p.reachedBackend().get(0).message()).size(), "the query carries it: " + rule);
+      assertEquals(List.of(), options(m), "the response does not: " + rule);
+    }
+    Rewrites without = pipeline(ECHO_OPT, "rewrite edns0 local set 0xffee abcd");
+    assertEquals(1, options(without.run(withOptions())).size(), "without revert the echoed option stays");
+  }
+
+  @Test
+  void edns0RevertGivesAReplacedOptionItsClientValueBack() throws Exception {
+    EDNSOption client = new org.xbill.DNS.GenericEDNSOption(0xffee, new byte[] {1, 2});
+    Rewrites p = pipeline(ECHO_OPT, "rewrite continue edns0 local set 0xffee abcd", "rewrite edns0 local replace 0xffee bcde revert");
+    Message m = p.run(withOptions(client));
+    assertArrayEquals("bcde".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        data(options(p.reachedBackend().get(0).message()).get(0)));
+    // as CoreDNS's README says: the response carries the value the replacing rule found (abcd)
+    assertArrayEquals("abcd".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        data(options(m).get(0)));
+  }
+
+  @Test
+  void edns0SubnetSetsTheClientsNetworkByFamily() throws Exception {
+    Rewrites p = pipeline(ECHO_OPT, "rewrite edns0 subnet set 24 56");
+    p.run(Queries.request(Queries.query("example.com.", Type.A),
+        new java.net.InetSocketAddress(InetAddress.getByName("10.240.0.1"), 40212), dev.corvus.dns.api.Transport.UDP));
+    p.run(Queries.request(Queries.query("example.com.", Type.A),
+        new java.net.InetSocketAddress(InetAddress.getByName("2001:db8:abcd:1234::1"), 40212), dev.corvus.dns.api.Transport.UDP));
+    org.xbill.DNS.ClientSubnetOption v4 = (org.xbill.DNS.ClientSubnetOption) options(p.reachedBackend().get(0).message()).get(0);
+    assertEquals(24, v4.getSourcePrefixLength());
+    assertEquals(0, v4.getScopePrefixLength());
+    assertEquals(InetAddress.getByName("10.240.0.0"), v4.getAddress());
+    org.xbill.DNS.ClientSubnetOption v6 = (org.xbill.DNS.ClientSubnetOption) options(p.reachedBackend().get(1).message()).get(0);
+    assertEquals(56, v6.getSourcePrefixLength());
+    assertEquals(InetAddress.getByName("2001:db8:abcd:1200::"), v6.getAddress());
+
+    Rewrites unset = pipeline(ECHO_OPT, "rewrite edns0 subnet unset");
+    unset.run(withOptions(new org.xbill.DNS.ClientSubnetOption(16, InetAddress.getByName("192.0.0.0"))));
+    assertEquals(List.of(), options(unset.reachedBackend().get(0).message()));
+  }
+
+  @Test
+  void aFailedCnameLookupLeavesTheResponseAsItWas() throws Exception {
+    // the kit's resolver fails every lookup, as Corvus's does once the server stops
+    InetAddress old = InetAddress.getByName("192.0.2.99");
+    Function<Request, CompletionStage<Message>> chain = request -> Responses.completed(Responses.answer(request,
+        new CNAMERecord(request.qname(), DClass.IN, 600, Name.fromConstantString("old-cdn.example.")),
+        new ARecord(Name.fromConstantString("old-cdn.example."), DClass.IN, 600, old)));
+    Rewrites p = pipeline(chain, "rewrite cname exact old-cdn.example. new-cdn.example.");
+    Message m = p.run(Queries.request("alias.example.", Type.A));
+    assertEquals(List.of("alias.example. CNAME old-cdn.example.", "old-cdn.example. A 192.0.2.99"),
+        m.getSection(Section.ANSWER).stream().map(r -> r.getName() + " " + Type.string(r.getType()) + " " + r.rdataToString()).toList());
+  }
+
+  @Test
+  void cnameTargetsAreRewrittenAndTheRestLookedUpAgain() throws Exception {
+    kit.resolver(query -> {
+      Message answer = new Message(query.getHeader().getID());
+      answer.addRecord(query.getQuestion(), Section.QUESTION);
+      try {
+        answer.addRecord(new ARecord(query.getQuestion().getName(), DClass.IN, 300, InetAddress.getByName("30.3.1.2")), Section.ANSWER);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalStateException(e);
+      }
+      return java.util.concurrent.CompletableFuture.completedFuture(answer);
+    });
+    InetAddress cdn = InetAddress.getByName("20.2.0.1");
+    Function<Request, CompletionStage<Message>> chain = request -> Responses.completed(Responses.answer(request,
+        new CNAMERecord(request.qname(), DClass.IN, 200, Name.fromConstantString("my-app.example.")),
+        new CNAMERecord(Name.fromConstantString("my-app.example."), DClass.IN, 200, Name.fromConstantString("my-app.com.cdn.example.net.")),
+        new ARecord(Name.fromConstantString("my-app.com.cdn.example.net."), DClass.IN, 300, cdn)));
+    Rewrites p = pipeline(chain, "rewrite cname regex (.*).cdn.example.net. {1}.other.cdn.com.");
+    Message m = p.run(Queries.request("my-app.com.", Type.A));
+    assertEquals(List.of(
+        "my-app.com. 200 CNAME my-app.example.",
+        "my-app.example. 200 CNAME my-app.com.other.cdn.com.",
+        "my-app.com.other.cdn.com. 300 A 30.3.1.2"),
+        m.getSection(Section.ANSWER).stream()
+            .map(r -> r.getName() + " " + r.getTTL() + " " + Type.string(r.getType()) + " " + r.rdataToString()).toList());
   }
 
   @Test

@@ -165,7 +165,12 @@ class TemplateFactoryTest {
         "template IN A {\n answer \"{{ .Nmae }} 60 IN A 1.2.3.4\"\n}",
         "template IN A {\n answer \"{{ .Name 60 IN A 1.2.3.4\"\n}",
         "template IN A {\n answer \"static. 60 IN A 1.2.3.999\"\n}",
-        "template IN A {\n ederror 21\n}",
+        "template IN A {\n ederror\n}",
+        "template IN A {\n ederror 70000\n}",
+        "template IN A {\n ederror x\n}",
+        "template IN A {\n ederror 21 a b\n}",
+        "template IN A {\n answer \"{{ parseInt .Group.b 99 8 }} 60 IN A 1.2.3.4\"\n}",
+        "template IN A {\n answer \"{{ .Meta foo }} 60 IN A 1.2.3.4\"\n}",
         "template IN A {\n unknown x\n}")) {
       assertThrows(ConfigException.class, () -> template(bad), bad);
     }
