@@ -95,6 +95,10 @@ public final class DohHandler extends SimpleChannelInboundHandler<FullHttpReques
       complete(ctx, slot, error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"));
       return;
     }
+    if (service.stopped()) {
+      complete(ctx, slot, error(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"));
+      return;
+    }
     DohRequest doh = DohRequest.read(request, service.path());
     if (doh.status() != null) {
       FullHttpResponse response = error(doh.status(), doh.reason());

@@ -56,11 +56,13 @@ final class DohListener implements Listener {
   private final ListenerThreads threads;
   private final Channel server;
   private final ChannelGroup connections;
+  private final DohService service;
 
-  private DohListener(ListenerThreads threads, Channel server, ChannelGroup connections) {
+  private DohListener(ListenerThreads threads, Channel server, ChannelGroup connections, DohService service) {
     this.threads = threads;
     this.server = server;
     this.connections = connections;
+    this.service = service;
   }
 
   static DohListener bind(ListenerSpec spec, QueryService queries, HttpsSettings settings) throws IOException {
@@ -120,7 +122,7 @@ final class DohListener implements Listener {
       threads.stop();
       throw new IOException("cannot listen on " + spec.serverLabel() + ": " + e.getMessage(), e);
     }
-    return new DohListener(threads, server, connections);
+    return new DohListener(threads, server, connections, service);
   }
 
   static void http1(ChannelPipeline pipeline, DohService service) {
@@ -172,10 +174,9 @@ final class DohListener implements Listener {
 
   @Override
   public void stopReading() {
+    // No new connections; requests on open ones get 503 so that clients move on at once.
     server.close().syncUninterruptibly();
-    for (Channel connection : connections) {
-      connection.config().setAutoRead(false);
-    }
+    service.stop();
   }
 
   @Override

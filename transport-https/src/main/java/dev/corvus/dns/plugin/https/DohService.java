@@ -56,6 +56,17 @@ public final class DohService {
         "server", "status")).orElse(null);
   }
 
+  private volatile boolean stopped;
+
+  /** Shutdown has begun: later requests get {@code 503} (those in flight are answered). */
+  public void stop() {
+    stopped = true;
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
   QueryService queries() {
     return queries;
   }
