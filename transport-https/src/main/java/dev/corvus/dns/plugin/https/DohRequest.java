@@ -41,6 +41,11 @@ public record DohRequest(ByteBuffer query, HttpResponseStatus status, String rea
    */
   public static DohRequest read(FullHttpRequest request, String path) {
     QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    try {
+      uri.parameters(); // decodes the path and the parameters
+    } catch (IllegalArgumentException e) {
+      return reject(HttpResponseStatus.BAD_REQUEST, "malformed URL: " + e.getMessage());
+    }
     if (!uri.path().equals(path)) {
       return reject(HttpResponseStatus.NOT_FOUND, "not found; DNS queries go to " + path);
     }

@@ -166,6 +166,7 @@ class DohListenerTest {
     double before400 = server.metricValue("coredns_dns_https_responses_total", label(), "400");
     String[][] cases = {
         {"400", url + "?dns=not*base64"},
+        {"400", url + "?dns=%%%"},
         {"400", url + "?dns=" + Base64.getUrlEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}).replace("=", "") + "&dns=AAAA"},
         {"400", url},
         {"404", "https://127.0.0.1:" + doh.getPort() + "/resolve?dns=AAAA"},
@@ -183,7 +184,7 @@ class DohListenerTest {
       Peers.Output out = curl(args);
       assertEquals(testCase[0], out.text(), String.join(" ", testCase));
     }
-    assertEquals(before400 + 4, server.metricValue("coredns_dns_https_responses_total", label(), "400"));
+    assertEquals(before400 + 5, server.metricValue("coredns_dns_https_responses_total", label(), "400"));
     assertTrue(server.metricValue("coredns_dns_https_responses_total", label(), "413") >= 1);
     assertTrue(server.metricValue("coredns_dns_https_responses_total", label(), "415") >= 1);
     // and the server still answers
