@@ -96,7 +96,7 @@ public final class PythonGrpc {
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     try {
-      return new Server(process, out, Integer.parseInt(first == null ? "" : first.strip()));
+      return new Server(process, Integer.parseInt(first == null ? "" : first.strip()));
     } catch (NumberFormatException e) {
       process.destroyForcibly();
       throw new IOException("the Python server did not start: " + first);
@@ -153,27 +153,16 @@ public final class PythonGrpc {
   /** A running Python server on 127.0.0.1. */
   public static final class Server implements AutoCloseable {
     private final Process process;
-    private final BufferedReader out;
     private final int port;
 
-    private Server(Process process, BufferedReader out, int port) {
+    private Server(Process process, int port) {
       this.process = process;
-      this.out = out;
       this.port = port;
     }
 
     /** The port it listens on. */
     public int port() {
       return port;
-    }
-
-    /** The first label of the next query it was asked, waiting for it. */
-    public String nextQuery() throws IOException {
-      String line = out.readLine();
-      if (line == null || !line.startsWith("Q ")) {
-        throw new IOException("the Python server said: " + line);
-      }
-      return line.substring(2);
     }
 
     @Override

@@ -4,8 +4,7 @@ Usage: dns_server.py GENERATED_DIR
 Listens on 127.0.0.1 on a port the kernel picks and prints it. Answers every query with the
 question and one A record, 192.0.2.53 with TTL 60, and the query's ID; a name whose first label
 is "missing" gets the gRPC status NOT_FOUND, one whose first label is "broken" UNAVAILABLE.
-Each line of its output after the port names a query it was asked ("Q <first label>"). Stops
-when its standard input closes.
+Stops when its standard input closes.
 """
 import struct
 import sys
@@ -30,7 +29,6 @@ class Answerer(dns_pb2_grpc.DnsServiceServicer):
     def Query(self, request, context):
         query = request.msg
         label = query[13:13 + query[12]].decode("ascii", "replace")
-        print("Q", label, flush=True)
         if label == "missing":
             context.abort(grpc.StatusCode.NOT_FOUND, "no such name")
         if label == "broken":

@@ -1,6 +1,5 @@
 package dev.corvus.dns.plugin.grpcserver;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -42,10 +41,6 @@ final class LoopGroups {
     return channel;
   }
 
-  /** The child channel type, for grpc-netty's checks. */
-  Class<? extends Channel> kind() {
-    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-  }
 
   void stop() {
     boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
