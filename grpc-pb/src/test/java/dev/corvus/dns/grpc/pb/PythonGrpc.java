@@ -91,8 +91,18 @@ public final class PythonGrpc {
 
   /** Starts the Python server (see {@code dns_server.py}) and waits for its port. */
   public Server server() throws IOException {
-    Process process = new ProcessBuilder(PYTHON, dir.resolve("dns_server.py").toString(), dir.toString())
-        .redirectErrorStream(true).start();
+    return start(List.of());
+  }
+
+  /** Starts the Python server on the Unix domain socket {@code path}. */
+  public Server server(Path unixSocket) throws IOException {
+    return start(List.of("unix:" + unixSocket));
+  }
+
+  private Server start(List<String> listen) throws IOException {
+    List<String> command = new ArrayList<>(List.of(PYTHON, dir.resolve("dns_server.py").toString(), dir.toString()));
+    command.addAll(listen);
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine();
     try {

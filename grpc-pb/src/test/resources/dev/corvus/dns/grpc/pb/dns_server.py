@@ -1,7 +1,8 @@
 """A DnsService server from Python's grpcio, with stubs generated from dns.proto by protoc.
 
-Usage: dns_server.py GENERATED_DIR
-Listens on 127.0.0.1 on a port the kernel picks and prints it. Answers every query with the
+Usage: dns_server.py GENERATED_DIR [unix:PATH]
+Listens on 127.0.0.1 on a port the kernel picks and prints it (or on the Unix socket PATH, and
+prints what grpcio returns for it, 1). Answers every query with the
 question and one A record, 192.0.2.53 with TTL 60, and the query's ID; a name whose first label
 is "missing" gets the gRPC status NOT_FOUND, one whose first label is "broken" UNAVAILABLE.
 Stops when its standard input closes.
@@ -41,7 +42,7 @@ class Answerer(dns_pb2_grpc.DnsServiceServicer):
 
 server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
 dns_pb2_grpc.add_DnsServiceServicer_to_server(Answerer(), server)
-port = server.add_insecure_port("127.0.0.1:0")
+port = server.add_insecure_port(sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1:0")
 server.start()
 print(port, flush=True)
 sys.stdin.read()

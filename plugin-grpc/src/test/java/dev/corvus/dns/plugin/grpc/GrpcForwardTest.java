@@ -46,6 +46,7 @@ class GrpcForwardTest {
   static Path dir;
   static Corvus upstream;
   static Corvus tlsUpstream;
+  static PythonGrpc peer;
   static PythonGrpc.Server python;
   static int upstreamPort;
   static int tlsPort;
@@ -54,7 +55,7 @@ class GrpcForwardTest {
 
   @BeforeAll
   static void start() throws Exception {
-    PythonGrpc peer = PythonGrpc.generate(Files.createDirectories(dir.resolve("python")));
+    peer = PythonGrpc.generate(Files.createDirectories(dir.resolve("python")));
     python = peer.server();
     Certificates.selfSigned(dir);
     Files.writeString(dir.resolve("db.example.org"), ZONE);
@@ -156,6 +157,17 @@ class GrpcForwardTest {
     assertEquals(60, answer.getSection(Section.ANSWER).get(0).getTTL());
     assertEquals(Rcode.NXDOMAIN, client.udp("missing.test.", Type.A).getRcode());
     assertEquals(Rcode.SERVFAIL, client.udp("broken.test.", Type.A).getRcode());
+  }
+
+  @Test
+  void forwardsToAPythonGrpcServerOnAUnixSocket() throws Exception {
+    Path socket = dir.resolve("grpc.sock");
+    try (PythonGrpc.Server onSocket = peer.server(socket)) {
+      assertTrue(onSocket.port() > 0 && Files.exists(socket), "the Python server listens on " + socket);
+      DnsClient client = front("unix", "grpc . unix://" + socket + "\nprometheus 127.0.0.1:0");
+      assertEquals(List.of("192.0.2.53"), answers(client.udp("over.unix.test.", Type.A)));
+      assertEquals(1, fronts.get(fronts.size() - 1).metricValue("coredns_grpc_requests_total", "unix://" + socket), 0);
+    }
   }
 
   @Test
