@@ -5,9 +5,9 @@ import dev.corvus.dns.api.metrics.Metrics;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What a gRPC listener counts beyond the server's request metrics (CoreDNS has no metric of its
@@ -28,15 +28,15 @@ final class GrpcMetrics extends ServerStreamTracer.Factory {
     }
   };
 
-  private final Map<Status.Code, Counter.Child> byStatus = new EnumMap<>(Status.Code.class);
+  private final Optional<Counter> responses;
+  private final String server;
+  private final ConcurrentMap<Status.Code, Counter.Child> byStatus = new ConcurrentHashMap<>();
   final Counter.Child rejectedConnections;
 
   GrpcMetrics(Optional<Metrics> metrics, String server) {
-    Optional<Counter> responses = metrics.map(m -> m.counter("corvus_dns_grpc_responses_total",
+    this.server = server;
+    responses = metrics.map(m -> m.counter("corvus_dns_grpc_responses_total",
         "Counter of DNS-over-gRPC calls per server and the gRPC status they ended with.", "server", "status"));
-    for (Status.Code code : Status.Code.values()) {
-      byStatus.put(code, responses.map(c -> c.labels(server, code.name())).orElse(NOT_COUNTED));
-    }
     rejectedConnections = metrics.map(m -> m.counter("corvus_dns_grpc_rejected_connections_total",
         "Counter of DNS-over-gRPC connections closed at once because max_connections were open.", "server")
         .labels(server)).orElse(NOT_COUNTED);
@@ -47,7 +47,9 @@ final class GrpcMetrics extends ServerStreamTracer.Factory {
     return new ServerStreamTracer() {
       @Override
       public void streamClosed(Status status) {
-        byStatus.get(status.getCode()).inc();
+        // a series appears with the first call ending with its status, as CoreDNS's do
+        byStatus.computeIfAbsent(status.getCode(),
+            code -> responses.map(c -> c.labels(server, code.name())).orElse(NOT_COUNTED)).inc();
       }
     };
   }
