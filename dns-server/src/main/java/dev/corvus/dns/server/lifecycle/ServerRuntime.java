@@ -5,6 +5,7 @@ import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.plugin.Inspector;
+import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.server.config.BlockPlan;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.ServerConfiguration;
@@ -264,12 +265,25 @@ public final class ServerRuntime {
       PluginCatalog.LoadedListener plugin = catalog.listener(key.scheme()).orElseThrow(() ->
           new IOException("no listener plugin provides " + key.scheme().prefix() + "://"));
       listener = PluginListener.bind(key, plugin.factory(), key.bindAddress(),
-          Optional.ofNullable(tls).map(TlsSettings::files), loops, executor, table);
+          Optional.ofNullable(tls).map(TlsSettings::files), plugins(generation, key), loops, executor, table);
     }
     LOG.info("listening on {} (udp {}, {} {})", key.label(),
         listener.udpAddress() == null ? "-" : listener.udpAddress().getPort(),
         key.scheme() == Scheme.DNS ? "tcp" : key.scheme().prefix(), listener.streamAddress().getPort());
     return listener;
+  }
+
+  /** The plugins of the blocks serving {@code key}, in block order. */
+  private static List<Plugin> plugins(Generation generation, ListenerKey key) {
+    List<Plugin> plugins = new ArrayList<>();
+    for (BlockPlan plan : generation.configuration().blocks()) {
+      boolean served = plan.block().keys().stream()
+          .anyMatch(k -> k.scheme() == key.scheme() && k.port() == key.port());
+      if (served) {
+        plan.plugins().forEach(configured -> plugins.add(configured.plugin()));
+      }
+    }
+    return plugins;
   }
 
   /** The TLS settings of the block serving {@code key}, or {@code null} when it has none. */

@@ -7,7 +7,9 @@ import dev.corvus.dns.api.listener.ListenerSpec;
 import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.server.io.NettyIoLoops;
 import java.io.IOException;
+import dev.corvus.dns.api.plugin.Plugin;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -31,17 +33,22 @@ public final class PluginListener implements BoundListener {
   /**
    * Binds the plugin's listener for {@code key}.
    *
+   * @param plugins the plugins of the blocks served on {@code key}, where the listener finds
+   *     its directive's settings
+   *
    * @throws IOException when the plugin cannot bind the address
    */
   public static PluginListener bind(ListenerKey key, ListenerFactory factory, InetSocketAddress address,
-      Optional<TlsFiles> tls, NettyIoLoops loops, QueryExecutor executor, RouteTable initial) throws IOException {
+      Optional<TlsFiles> tls, List<Plugin> plugins, NettyIoLoops loops, QueryExecutor executor, RouteTable initial)
+      throws IOException {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
     // The plugin's buffer keeps its position: the executor reads a view of it.
     QueryService queries = (wire, client, transport, sink) ->
         executor.execute(wire.duplicate(), client, transport, loops.currentOrNext(), routes::get, sink);
     Listener listener;
     try {
-      listener = factory.bind(new ListenerSpec(address, key.label(), tls, loops), queries);
+      listener = factory.bind(new ListenerSpec(address, key.label(), tls, loops, plugins,
+          Optional.of(executor.metrics())), queries);
     } catch (RuntimeException e) {
       throw new IOException("cannot listen on " + key.label() + ": " + e.getMessage(), e);
     }

@@ -71,6 +71,7 @@ public final class QueryExecutor {
   private final Counter.Child timedOut;
   private final Limits limits;
   private final Timer timer;
+  private final Metrics metrics;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   /**
@@ -113,8 +114,14 @@ public final class QueryExecutor {
         "Queries answered SERVFAIL because the chain did not answer before the deadline.").labels();
     this.limits = limits;
     this.timer = timer;
+    this.metrics = metrics;
     metrics.gaugeFunction("corvus_dns_inflight_requests", "Queries waiting for an asynchronous answer.",
         List.of(), () -> List.of(new Metrics.Sample(List.of(), inFlight.get())));
+  }
+
+  /** The registry the executor counts in; listener plugins count there too. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   /**
