@@ -18,7 +18,8 @@ import org.xbill.DNS.Type;
 
 /**
  * The server's whole query path in one thread, without sockets: a listener plugin (this class, a
- * ListenerFactory for the scheme {@code grpc://} (its real plugin is not on the class path), found by the server's ServiceLoader) hands the
+ * ListenerFactory for the scheme {@code grpc://}, whose real plugin bench/inprocess.sh leaves off
+ * the class path, found by the server's ServiceLoader) hands the
  * queries' bytes to the server's QueryService as a real listener does (parse, route, chain, encode)
  * and counts the answers. What it measures is the CPU time and allocation the JVM spends per
  * query, apart from the kernel's send and receive, which on a shared machine vary with everything

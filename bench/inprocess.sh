@@ -58,6 +58,16 @@ corefile() { # scenario
   echo "}"
 }
 
+# The distribution's class path without its grpc:// listener, whose scheme InProcess borrows.
+class_path() { # dist
+  local jar cp=
+  for jar in "$1"/lib/*.jar; do
+    case $(basename "$jar") in transport-grpc-*) continue ;; esac
+    cp="$cp${cp:+:}$jar"
+  done
+  echo "$cp"
+}
+
 i=0
 for dist in "${DISTS[@]}"; do
   i=$((i + 1))
@@ -74,7 +84,7 @@ for scenario in $SCENARIOS; do
   case $scenario in kubernetes|kubeadm) queries=$WORK/k8s/service-queries ;; esac
   for round in $(seq 1 "$ROUNDS"); do
     for d in "${!DISTS[@]}"; do
-      java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "${DISTS[$d]}/lib/*:$WORK/classes$((d + 1))" \
+      java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(class_path "${DISTS[$d]}"):$WORK/classes$((d + 1))" \
         InProcess "$WORK/Corefile" "$queries" "$DURATION" 3 \
         | sed "s/^/$scenario dist$((d + 1)) run $round /"
     done
