@@ -81,7 +81,7 @@ public final class Expression {
       Map.entry("opcode", new Builtin(Kind.INT, List.of(), (r, a) -> (long) r.message().getHeader().getOpcode())),
       Map.entry("port", new Builtin(Kind.STRING, List.of(), (r, a) -> Integer.toString(r.client().getPort()))),
       Map.entry("proto", new Builtin(Kind.STRING, List.of(), (r, a) -> r.transport().protocolLabel())),
-      Map.entry("size", new Builtin(Kind.INT, List.of(), (r, a) -> (long) r.message().numBytes())),
+      Map.entry("size", new Builtin(Kind.INT, List.of(), (r, a) -> (long) size(r))),
       Map.entry("type", new Builtin(Kind.STRING, List.of(), (r, a) -> Type.string(r.qtype()))),
       Map.entry("incidr", new Builtin(Kind.BOOL, List.of(Kind.STRING, Kind.STRING), (r, a) -> incidr(a[0], a[1]))),
       Map.entry("metadata", new Builtin(Kind.STRING, List.of(Kind.STRING),
@@ -158,6 +158,13 @@ public final class Expression {
   /** CoreDNS's {@code request.Size}: 65535 over TCP, else the EDNS0 size, at least 512. */
   private static int bufsize(Request request) {
     return request.transport().isDatagram() ? request.udpPayloadSize() : 65535;
+  }
+
+  /** CoreDNS's {@code request.Len}: the query's size on the wire. */
+  private static int size(Request request) {
+    int received = request.message().numBytes();
+    // a message made in memory (a test's, or one a plugin rewrote) has no received size
+    return received > 0 ? received : request.message().toWire().length;
   }
 
   private static boolean incidr(Object ip, Object cidr) {

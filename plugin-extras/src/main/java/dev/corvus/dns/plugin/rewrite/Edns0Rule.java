@@ -43,8 +43,9 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
 
   /**
    * The data of a local option as written: {@code 0x...} hex, one of the variables {@code
-   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}}, or
-   * a plain string.
+   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}}, a
+   * metadata label ({@code {kubernetes/client-namespace}}: its value, or {@code null} when it has
+   * none), or a plain string.
    *
    * @throws IllegalArgumentException for bad hex or an unknown variable
    */
@@ -61,12 +62,27 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
         case "{client_port}" -> request -> new byte[] {
             (byte) (request.client().getPort() >>> 8), (byte) request.client().getPort()};
         case "{protocol}" -> request -> request.transport().protocolLabel().getBytes(StandardCharsets.US_ASCII);
-        default -> throw new IllegalArgumentException("unsupported variable " + text
-            + ", expected {qname}, {qtype}, {client_ip}, {client_port} or {protocol}");
+        default -> {
+          String label = text.substring(1, text.length() - 1);
+          if (!isMetadataLabel(label)) {
+            throw new IllegalArgumentException("unsupported variable " + text
+                + ", expected {qname}, {qtype}, {client_ip}, {client_port}, {protocol} or a metadata label"
+                + " {plugin/name}");
+          }
+          // CoreDNS: a label without a value (or an empty one) leaves the query as it is
+          yield request -> request.context().metadata(label).filter(v -> !v.isEmpty())
+              .map(v -> v.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        }
       };
     }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     return request -> bytes;
+  }
+
+  /** CoreDNS's {@code metadata.IsLabel}: a non-empty namespace, a slash, a non-empty name. */
+  private static boolean isMetadataLabel(String label) {
+    int slash = label.indexOf('/');
+    return slash > 0 && slash < label.length() - 1;
   }
 
   private static byte[] hex(String digits) {
@@ -89,6 +105,11 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
   public Rewrite apply(Request request) {
     OPTRecord opt = request.opt();
     List<EDNSOption> options = new ArrayList<>(opt == null ? List.of() : opt.getOptions());
+    byte[] bytes = action == Action.UNSET ? null : data.apply(request);
+    if (action != Action.UNSET && bytes == null) {
+      // a metadata variable without a value: CoreDNS ignores the rule
+      return null;
+    }
     boolean exists = options.stream().anyMatch(o -> o.getCode() == code);
     boolean changes = switch (action) {
       case SET -> true;
@@ -103,7 +124,7 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data) implem
     if (changes) {
       options.removeIf(o -> o.getCode() == code);
       if (action != Action.UNSET) {
-        options.add(new GenericEDNSOption(code, data.apply(request)));
+        options.add(new GenericEDNSOption(code, bytes));
       }
     }
     // CoreDNS gives the query an OPT record before the rule looks at it, so a query without EDNS0

@@ -198,8 +198,10 @@ class GeoipTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(delimiter = '|', value = {
+  @CsvSource(delimiter = '|', nullValues = "null", value = {
       "127.0.0.1 | -              | 64512 | Loopback Networks",
+      // geoip_test.go TestMetadataUnknownIP: an address the database lacks has number 0, no org
+      "127.0.0.1 | 203.0.113.0/24 | 0     | null",
       "127.0.0.1 | 81.2.69.142/32 | 12345 | Test ASN Organization",
       "127.0.0.1 | 10.1.2.0/24    | 0     | Not routed",
   })
