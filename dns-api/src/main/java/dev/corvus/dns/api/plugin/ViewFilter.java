@@ -10,6 +10,12 @@ import dev.corvus.dns.api.Request;
  * block of that zone accepts, shorter zones are tried the same way, and REFUSED follows when none
  * is left.
  *
+ * <p>Whether blocks may share a zone and port is decided while the Corefile is parsed, before
+ * any plugin exists: a block may share them when it has a {@code view} directive (as CoreDNS
+ * registers only blocks without a view). A filter of another plugin applies in any block — with
+ * the {@code view} directive's, all must accept — and a query its block does not accept goes to
+ * the next block as above.
+ *
  * <p>A plugin offers one through {@link Plugin#view()}. The server calls {@link #accepts} on the
  * query's I/O thread before the block's chain runs, after the block's {@code metadata} directive
  * (if any) collected its labels, so a filter may read {@link
