@@ -64,7 +64,7 @@ final class ServerUnderTest implements AutoCloseable {
         values.put(stub.getKey(), started.address());
       }
       String corefile = fill(spec.corefile(), values);
-      Corvus server = Corvus.builder().corefile(corefile).dnsPort(0).start();
+      Corvus server = Corvus.builder().corefile(corefile).plugin(new TestMetadataFactory()).dnsPort(0).start();
       return new ServerUnderTest(server, stubs, etcd);
     } catch (Exception | Error e) {
       for (StubUpstream stub : stubs) {

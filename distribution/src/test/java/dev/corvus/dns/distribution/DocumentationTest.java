@@ -26,14 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>A Corefile block is a fenced block whose info string is {@code corefile}. The files it names
  * come from blocks of the same document whose info string ends in {@code file=NAME} (a zone file,
- * a hosts file), written beside it. A Corefile fragment that cannot stand alone is fenced as
- * {@code txt}.
+ * a hosts file), written beside it, or that a block with the info string {@code perl writes=NAME}
+ * writes when Perl runs it with NAME as its argument (a MaxMind DB for {@code geoip}). A Corefile
+ * fragment that cannot stand alone is fenced as {@code txt}.
  */
 class DocumentationTest {
 
   private static final Pattern FENCE =
       Pattern.compile("(?m)^(```|~~~) ?([^\\n]*)\\n(.*?)^\\1[ \\t]*$", Pattern.DOTALL);
   private static final Pattern FILE = Pattern.compile("file=(\\S+)");
+  /** A Perl script that writes a binary file (geoip's .mmdb) given its name as argument. */
+  private static final Pattern WRITES = Pattern.compile("perl writes=(\\S+)");
 
   /** A fenced code block. */
   private record Block(Path document, int line, String info, String text) {}
@@ -73,10 +76,13 @@ class DocumentationTest {
       Path dir = Files.createDirectories(work.resolve("doc" + documentIndex++));
       for (Block block : blocks) {
         Matcher file = FILE.matcher(block.info());
+        Matcher writes = WRITES.matcher(block.info());
         if (file.find()) {
           Path written = dir.resolve(file.group(1));
           Files.createDirectories(written.getParent());
           Files.writeString(written, block.text());
+        } else if (writes.matches()) {
+          runPerl(block, dir, writes.group(1));
         }
       }
       for (Block block : blocks) {
@@ -93,6 +99,23 @@ class DocumentationTest {
     }
     assertFalse(tests.isEmpty(), "no Corefile blocks found under " + sourceRoot());
     return tests.stream();
+  }
+
+  /** Runs a {@code perl writes=NAME} block in {@code dir} to write NAME (.ci/run installs its modules). */
+  private static void runPerl(Block block, Path dir, String name) throws IOException {
+    Path script = Files.writeString(dir.resolve("writes-" + block.line() + ".pl"), block.text());
+    Process perl = new ProcessBuilder("perl", script.toString(), name).directory(dir.toFile())
+        .redirectErrorStream(true).start();
+    String output = new String(perl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (!perl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || perl.exitValue() != 0) {
+        throw new AssertionError(block.document() + ":" + block.line() + ": the script did not write " + name
+            + ":\n" + output);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
   }
 
   @Test

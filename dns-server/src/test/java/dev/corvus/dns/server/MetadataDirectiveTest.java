@@ -10,6 +10,7 @@ import dev.corvus.dns.api.plugin.Placement;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.api.plugin.ViewFilter;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.server.client.DnsClient;
 import java.util.Optional;
@@ -105,6 +106,60 @@ class MetadataDirectiveTest {
       assertEquals("none/none", txt(server, "a.example."));
       assertEquals("none/none", txt(server, "a.other."));
       assertEquals("127.0.0.1/127.0.0.1", txt(server, "a.inner.other."));
+    }
+  }
+  /** {@code only_for LABEL VALUE}: a third party's view filter, accepting queries whose label has VALUE. */
+  private static final class OnlyFor implements PluginFactory {
+    final AtomicInteger tests = new AtomicInteger();
+
+    @Override
+    public String directive() {
+      return "only_for";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.after("publisher");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
+      String label = config.nextArg("LABEL");
+      String value = config.nextArg("VALUE");
+      return new Plugin() {
+        @Override
+        public Optional<ViewFilter> view() {
+          return Optional.of(new ViewFilter() {
+            @Override
+            public String viewName() {
+              return "only_for";
+            }
+
+            @Override
+            public boolean accepts(dev.corvus.dns.api.Request request) {
+              tests.incrementAndGet();
+              return request.context().metadata(label).map(value::equals).orElse(false);
+            }
+          });
+        }
+      };
+    }
+  }
+
+  @Test
+  void aThirdPartyViewFilterReadsMetadataCollectedOnceBeforeTheChain() throws Exception {
+    Publisher publisher = new Publisher();
+    OnlyFor filter = new OnlyFor();
+    String corefile = "example.:0 {\n metadata\n publisher\n only_for test/client 127.0.0.1\n reader test/client\n}\n"
+        + "other.:0 {\n metadata\n publisher\n only_for test/client 192.0.2.1\n reader test/client\n}\n"
+        + ".:0 {\n reader test/client\n}\n";
+    try (Corvus server = Corvus.builder().plugin(publisher).plugin(filter).plugin(new Reader())
+        .corefile(corefile).dnsPort(0).start()) {
+      assertEquals("127.0.0.1/127.0.0.1", txt(server, "a.example."));
+      assertEquals(1, publisher.evaluations.get(), "the filter and the chain share one collection");
+      // other. refuses 127.0.0.1: the root block, without metadata, serves it
+      assertEquals("none/none", txt(server, "a.other."));
+      assertEquals(2, filter.tests.get());
     }
   }
 }

@@ -35,6 +35,15 @@ public interface Plugin {
   }
 
   /**
+   * The filter that decides which queries this plugin's server block serves, as CoreDNS's {@code
+   * view} does: blocks with one may share a zone and port with other blocks, tried in Corefile
+   * order (see {@link ViewFilter}); empty for plugins that filter nothing.
+   */
+  default Optional<ViewFilter> view() {
+    return Optional.empty();
+  }
+
+  /**
    * Starts background work: informers, health checks, file watches, HTTP endpoints. Called once,
    * on a thread of the server's (never an I/O thread), before queries reach the handler. It must
    * not wait for that work; it returns a stage instead, which completes when the plugin can serve

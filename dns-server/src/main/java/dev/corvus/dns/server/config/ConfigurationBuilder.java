@@ -9,6 +9,7 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.Readiness;
 import dev.corvus.dns.api.plugin.ResponseObserver;
+import dev.corvus.dns.api.plugin.ViewFilter;
 import dev.corvus.dns.server.config.BindFactory.BindAddresses;
 import dev.corvus.dns.server.config.MetadataFactory.MetadataPlugin;
 import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
@@ -21,6 +22,7 @@ import dev.corvus.dns.server.corefile.ServerKey;
 import dev.corvus.dns.server.corefile.Suggestions;
 import dev.corvus.dns.server.plugin.LoadedFactory;
 import dev.corvus.dns.server.plugin.PluginCatalog;
+import dev.corvus.dns.server.routing.BlockView;
 import dev.corvus.dns.server.routing.Pipeline;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -141,11 +143,17 @@ public final class ConfigurationBuilder {
     for (ConfiguredPlugin configured : plugins) {
       configured.plugin().metadata().ifPresent(providers::add);
     }
+    MetadataPlugin metadataPlugin = null;
+    List<ViewFilter> filters = new ArrayList<>();
     for (ConfiguredPlugin configured : plugins) {
       if (configured.plugin() instanceof MetadataPlugin metadata) {
         metadata.providers(providers);
+        metadataPlugin = metadata;
       }
+      configured.plugin().view().ifPresent(filters::add);
     }
+    BlockView view = filters.isEmpty() ? null
+        : new BlockView(filters, metadataPlugin == null ? null : metadataPlugin::collect);
     List<Pipeline.Step> steps = new ArrayList<>();
     TlsSettings tls = null;
     for (ConfiguredPlugin configured : plugins) {
@@ -160,7 +168,7 @@ public final class ConfigurationBuilder {
     for (ServerKey key : block.keys()) {
       checkScheme(key, tls != null);
     }
-    return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps, observers), List.copyOf(bind), tls);
+    return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps, observers), List.copyOf(bind), tls, view);
   }
 
   private void checkScheme(ServerKey key, boolean hasTls) throws ConfigException {

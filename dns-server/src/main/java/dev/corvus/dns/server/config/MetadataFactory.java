@@ -7,6 +7,7 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.metadata.MetadataProvider;
+import dev.corvus.dns.api.metadata.MetadataSink;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
@@ -46,12 +47,22 @@ public final class MetadataFactory implements PluginFactory {
 
     private CompletionStage<Message> handle(Chain chain) {
       Request request = chain.request();
-      if (request.context() instanceof ServerQueryContext context && Names.inAny(request.qname(), zones)) {
+      collect(request);
+      return chain.proceed(request);
+    }
+
+    /**
+     * Asks every provider of the block for its labels about {@code request}, once per query: the
+     * server calls it before a view is evaluated, the handler when the chain starts.
+     */
+    void collect(Request request) {
+      if (request.context() instanceof ServerQueryContext context && Names.inAny(request.qname(), zones)
+          && context.startMetadata()) {
+        MetadataSink sink = context.metadataSink();
         for (MetadataProvider provider : providers) {
-          provider.publish(request, context.metadataSink());
+          provider.publish(request, sink);
         }
       }
-      return chain.proceed(request);
     }
   }
 

@@ -17,12 +17,16 @@ import java.util.Map;
 /**
  * Reads a Corefile as CoreDNS does: environment substitution, Caddy's grammar (comments, quotes,
  * blocks, {@code import} of files and snippets), then the keys of every server block expanded
- * into {@link ServerKey}s and checked for zones defined twice on one port.
+ * into {@link ServerKey}s and checked for zones defined twice on one port (blocks with a {@code
+ * view} may share them).
  *
  * <p>A Corefile with no server block (empty, or only comments and snippets) parses into a {@link
  * Corefile} without blocks, as Caddy's parser returns; what to serve then is the server's call.
  */
 public final class CorefileParser {
+
+  /** The directive whose blocks may share zones and ports ({@code dnsserver.Viewer} in CoreDNS). */
+  private static final String VIEW = "view";
 
   private CorefileParser() {}
 
@@ -82,10 +86,13 @@ public final class CorefileParser {
     Map<String, Location> claimed = new HashMap<>();
     List<ServerBlock> blocks = new ArrayList<>();
     for (BlockParser.RawBlock block : raw) {
+      // CoreDNS: a block with a view may share its zones and port with other blocks (they are
+      // tried in order); only blocks without one claim them.
+      boolean filtered = block.directives().stream().anyMatch(d -> d.name().text().equals(VIEW));
       List<ServerKey> keys = new ArrayList<>();
       for (LexToken key : block.keys()) {
         for (ServerKey serverKey : serverKeys(key, defaultDnsPort)) {
-          Location first = claimed.putIfAbsent(serverKey.label(), serverKey.location());
+          Location first = filtered ? null : claimed.putIfAbsent(serverKey.label(), serverKey.location());
           if (first != null) {
             throw new ConfigException(
                 serverKey.location(),

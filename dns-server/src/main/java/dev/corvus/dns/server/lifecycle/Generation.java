@@ -142,14 +142,17 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
     if (query.getQuestion() == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a query needs a question"));
     }
-    ServerRoute route = internalRouter.route(query.getQuestion().getName());
-    Request request = Request.of(query, INTERNAL_CLIENT, Transport.INTERNAL,
-        route == null ? org.xbill.DNS.Name.root : route.zone(),
-        route == null ? "internal" : route.serverLabel(),
-        new ServerQueryContext(System.nanoTime(), false, false, loops.currentOrNext()));
-    if (route == null) {
-      return CompletableFuture.completedFuture(Responses.error(request, Rcode.REFUSED));
+    long start = System.nanoTime();
+    ZoneRouter.Selected selected = internalRouter.select(query.getQuestion().getName(),
+        r -> Request.of(query, INTERNAL_CLIENT, Transport.INTERNAL, r.zone(), r.serverLabel(),
+            new ServerQueryContext(start, false, false, loops.currentOrNext())));
+    if (selected == null) {
+      Request refused = Request.of(query, INTERNAL_CLIENT, Transport.INTERNAL, org.xbill.DNS.Name.root,
+          "internal", new ServerQueryContext(start, false, false, loops.currentOrNext()));
+      return CompletableFuture.completedFuture(Responses.error(refused, Rcode.REFUSED));
     }
+    ServerRoute route = selected.route();
+    Request request = selected.request();
     CompletionStage<Message> result;
     try {
       result = route.pipeline().run(request);
@@ -173,14 +176,15 @@ final class Generation implements QueryExecutor.InFlight, Resolver {
     if (query.getQuestion() == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("a query needs a question"));
     }
-    ServerRoute route = internalRouter.route(query.getQuestion().getName());
-    if (route == null) {
+    long start = System.nanoTime();
+    ZoneRouter.Selected selected = internalRouter.select(query.getQuestion().getName(),
+        r -> Request.of(query, client, Transport.UDP, r.zone(), r.serverLabel(),
+            new ServerQueryContext(start, true, false, loops.currentOrNext())));
+    if (selected == null) {
       return CompletableFuture.failedFuture(new IllegalArgumentException(
           "no server block serves " + query.getQuestion().getName() + " (the server would answer REFUSED)"));
     }
-    Request request = Request.of(query, client, Transport.UDP, route.zone(), route.serverLabel(),
-        new ServerQueryContext(System.nanoTime(), true, false, loops.currentOrNext()));
-    return route.pipeline().explain(request);
+    return selected.route().pipeline().explain(selected.request());
   }
 
   /** A plugin could not start. */

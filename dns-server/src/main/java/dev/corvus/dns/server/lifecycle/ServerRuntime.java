@@ -319,7 +319,7 @@ public final class ServerRuntime {
         for (InetAddress host : hosts) {
           ListenerKey key = new ListenerKey(serverKey.scheme(), host, serverKey.port());
           routes.computeIfAbsent(key, k -> new ArrayList<>())
-              .add(new ServerRoute(serverKey, plan.pipeline(), key.label()));
+              .add(new ServerRoute(serverKey, plan.pipeline(), key.label(), plan.view()));
         }
       }
     }

@@ -43,6 +43,7 @@ public final class ServerQueryContext implements QueryContext {
   private static final int[] FLAG_BITS = {0, 5, 6, 7, 8, 9, 10, 11};
   private static final Record[] NO_RECORDS = new Record[0];
 
+  private boolean metadataStarted;
   private WireForm wireForm;
   private byte[] signedQueryWire;
   private ResponseSigner signer;
@@ -173,6 +174,18 @@ public final class ServerQueryContext implements QueryContext {
   public synchronized Optional<String> metadata(String label) {
     Metadatum value = metadata == null ? null : metadata.get(label);
     return value == null ? Optional.empty() : Optional.ofNullable(value.get());
+  }
+
+  /**
+   * Whether the block's metadata is still to be collected for this query; true the first time
+   * only, so a block whose view already collected it does not collect it again in its chain.
+   */
+  public synchronized boolean startMetadata() {
+    if (metadataStarted) {
+      return false;
+    }
+    metadataStarted = true;
+    return true;
   }
 
   /** Where the {@code metadata} directive's providers publish this query's labels. */

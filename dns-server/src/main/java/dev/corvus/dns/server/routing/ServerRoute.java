@@ -13,14 +13,26 @@ import org.xbill.DNS.Name;
  * @param key the server block key it comes from
  * @param pipeline the block's chain
  * @param serverLabel the block's listener as CoreDNS labels metrics, e.g. {@code dns://:53}
+ * @param network the network of a zone expanded from a CIDR off an octet boundary, or {@code null}
+ * @param view what decides which queries the block serves, or {@code null} for a block without a
+ *     view (it serves every query of its zone)
  */
-public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel, Cidr network) {
+public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel, Cidr network, BlockView view) {
+
+  /**
+   * A route without a view; the key's network, if any, is parsed once here rather than per query.
+   */
+  public ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel) {
+    this(key, pipeline, serverLabel, null);
+  }
 
   /**
    * A route; the key's network, if any, is parsed once here rather than per query.
+   *
+   * @param view the block's view, or {@code null}
    */
-  public ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel) {
-    this(key, pipeline, serverLabel, key.network() == null ? null : Cidr.parse(key.network()));
+  public ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel, BlockView view) {
+    this(key, pipeline, serverLabel, key.network() == null ? null : Cidr.parse(key.network()), view);
   }
 
   /** The zone. */
@@ -78,6 +90,7 @@ public record ServerRoute(ServerKey key, Pipeline pipeline, String serverLabel, 
 
   @Override
   public String toString() {
-    return key.label() + " " + Arrays.toString(pipeline.directives().toArray());
+    return key.label() + (view == null ? "" : " view " + view.name()) + " "
+        + Arrays.toString(pipeline.directives().toArray());
   }
 }

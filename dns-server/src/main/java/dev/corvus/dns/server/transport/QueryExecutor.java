@@ -188,26 +188,42 @@ public final class QueryExecutor {
     }
     // At the bound, handlers that would start I/O give up at once (QueryContext#overloaded);
     // answers from memory still flow.
-    ServerQueryContext context =
-        new ServerQueryContext(start, false, inFlight.get() >= limits.maxInFlight(), loop);
+    boolean overloaded = inFlight.get() >= limits.maxInFlight();
+    byte[] received = null;
     if (query.getTSIG() != null) {
       // RFC 8945 §4.3: the MAC covers the bytes as received; only these queries keep a copy
       // (parsing moved the buffer's position past them)
-      byte[] received = new byte[wire.limit() - position];
+      received = new byte[wire.limit() - position];
       wire.get(position, received);
-      context.signedQueryWire(received);
     }
+    ServerQueryContext context = new ServerQueryContext(start, false, overloaded, loop);
+    context.signedQueryWire(received);
     Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
+    // Blocks with a view: the first (in Corefile order) whose view admits the query serves it,
+    // each candidate with a fresh context so that one block's metadata never reaches another.
+    while (route.view() != null && !route.view().admits(request)) {
+      route = table.router().next(route, query.getQuestion().getName());
+      if (route == null) {
+        sink.respond(encode(bare(query, Rcode.REFUSED), query, transport));
+        return;
+      }
+      context = new ServerQueryContext(start, false, overloaded, loop);
+      context.signedQueryWire(received);
+      request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
+    }
+    ServerRoute served = route;
+    Request chosen = request;
+    ServerQueryContext chosenContext = context;
     table.inFlight().enter();
     CompletionStage<Message> result;
     try {
-      result = route.pipeline().run(request);
+      result = served.pipeline().run(chosen);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Message> answer = result.toCompletableFuture();
     if (answer.isDone()) {
-      finish(request, context, route.pipeline(), answer, sink, table);
+      finish(chosen, chosenContext, served.pipeline(), answer, sink, table);
       return;
     }
     // An answer still to come: bound how many wait and for how long. Answers from memory never
@@ -238,9 +254,9 @@ public final class QueryExecutor {
       // Listeners and observers run on the query's loop, whichever thread completed the chain
       // (an upstream's loop, the deadline timer).
       if (loop.inLoop()) {
-        finish(request, context, route.pipeline(), bounded, sink, table);
+        finish(chosen, chosenContext, served.pipeline(), bounded, sink, table);
       } else {
-        loop.execute(() -> finish(request, context, route.pipeline(), bounded, sink, table));
+        loop.execute(() -> finish(chosen, chosenContext, served.pipeline(), bounded, sink, table));
       }
     });
   }

@@ -53,8 +53,9 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
 
   /**
    * The data of a local option as written: {@code 0x...} hex, one of the variables {@code
-   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}}, or
-   * a plain string.
+   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}}, a
+   * metadata label ({@code {kubernetes/client-namespace}}: its value, or {@code null} when it has
+   * none), or a plain string.
    *
    * @throws IllegalArgumentException for bad hex or an unknown variable
    */
@@ -71,12 +72,27 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
         case "{client_port}" -> request -> new byte[] {
             (byte) (request.client().getPort() >>> 8), (byte) request.client().getPort()};
         case "{protocol}" -> request -> request.transport().protocolLabel().getBytes(StandardCharsets.US_ASCII);
-        default -> throw new IllegalArgumentException("unsupported variable " + text
-            + ", expected {qname}, {qtype}, {client_ip}, {client_port} or {protocol}");
+        default -> {
+          String label = text.substring(1, text.length() - 1);
+          if (!isMetadataLabel(label)) {
+            throw new IllegalArgumentException("unsupported variable " + text
+                + ", expected {qname}, {qtype}, {client_ip}, {client_port}, {protocol} or a metadata label"
+                + " {plugin/name}");
+          }
+          // CoreDNS: a label without a value (or an empty one) leaves the query as it is
+          yield request -> request.context().metadata(label).filter(v -> !v.isEmpty())
+              .map(v -> v.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        }
       };
     }
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     return request -> bytes;
+  }
+
+  /** CoreDNS's {@code metadata.IsLabel}: a non-empty namespace, a slash, a non-empty name. */
+  private static boolean isMetadataLabel(String label) {
+    int slash = label.indexOf('/');
+    return slash > 0 && slash < label.length() - 1;
   }
 
   private static byte[] hex(String digits) {
@@ -99,6 +115,11 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
   public Rewrite apply(Request request) {
     OPTRecord opt = request.opt();
     List<EDNSOption> options = new ArrayList<>(opt == null ? List.of() : opt.getOptions());
+    byte[] bytes = action == Action.UNSET ? null : data.apply(request);
+    if (action != Action.UNSET && bytes == null) {
+      // a metadata variable without a value: CoreDNS ignores the rule
+      return null;
+    }
     EDNSOption existing = options.stream().filter(o -> o.getCode() == code).findFirst().orElse(null);
     boolean exists = existing != null;
     boolean changes = switch (action) {
@@ -114,7 +135,7 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
     if (changes) {
       options.removeIf(o -> o.getCode() == code);
       if (action != Action.UNSET) {
-        options.add(option(code, data.apply(request)));
+        options.add(option(code, bytes));
       }
     }
     // CoreDNS gives the query an OPT record before the rule looks at it, so a query without EDNS0
