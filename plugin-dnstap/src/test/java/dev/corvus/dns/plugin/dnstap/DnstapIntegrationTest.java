@@ -32,7 +32,7 @@ class DnstapIntegrationTest {
               .start()) {
         assertTrue(Poll.until(Duration.ofSeconds(10), () -> server.metricValue("corvus_dnstap_connected", label) == 1),
             capture.log());
-        DnsClient client = new DnsClient(server.udpAddress());
+        DnsClient client = new DnsClient(server.udpAddress(), Duration.ofSeconds(10));
         assertEquals(Rcode.NOERROR, client.udp("udp.example.org.", Type.A).getRcode());
         assertEquals(Rcode.NOERROR, client.tcp("tcp.example.org.", Type.AAAA).getRcode());
         // CLIENT_QUERY, FORWARDER_QUERY, FORWARDER_RESPONSE, CLIENT_RESPONSE for each query
