@@ -87,7 +87,7 @@ public final class DnstapFactory implements PluginFactory {
           config.expectNoMoreArgs();
         }
         case "skipverify", "tls" ->
-            throw config.error(config.option() + ": TLS endpoints are not supported; use a unix socket or tcp://");
+            throw config.error("TLS endpoints are not supported; use a unix socket or tcp://");
         default -> throw config.unknownOption(List.of("identity", "version", "extra"));
       }
     }

@@ -61,7 +61,7 @@ public final class TraceFactory implements PluginFactory {
           try {
             every = Long.parseUnsignedLong(value);
           } catch (NumberFormatException e) {
-            throw config.error("every: expected a non-negative integer, got " + value);
+            throw config.error("expected a non-negative integer, got " + value);
           }
           config.expectNoMoreArgs();
         }
@@ -74,14 +74,14 @@ public final class TraceFactory implements PluginFactory {
           if (config.hasNextArg()) {
             String value = config.nextArg("true|false");
             if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-              throw config.error("client_server: expected true or false, got " + value);
+              throw config.error("expected true or false, got " + value);
             }
             clientServer = Boolean.parseBoolean(value);
           }
           config.expectNoMoreArgs();
         }
         case "datadog_analytics_rate" ->
-            throw config.error("datadog_analytics_rate: Corvus does not export to Datadog; use zipkin or otlp");
+            throw config.error("Corvus does not export to Datadog; use zipkin or otlp");
         case "zipkin_max_backlog_size" -> {
           backlog = config.nextInt("SIZE", 1, Integer.MAX_VALUE);
           config.expectNoMoreArgs();
