@@ -38,19 +38,18 @@ final class DnstapHandler implements Handler {
       return chain.proceed(request);
     }
     Instant queryTime = clock.instant();
-    byte[] extra = config.extra() == null ? null : config.extra().render(request);
     boolean tcp = isStream(request.transport());
     InetSocketAddress client = request.client();
     writer.offer(
         DnstapEncoder.encode(
-            config.identity(), config.version(), extra, MessageType.CLIENT_QUERY, tcp,
+            config.identity(), config.version(), extra(request), MessageType.CLIENT_QUERY, tcp,
             client.getAddress(), client.getPort(), null, 0, queryTime, null,
             config.full() ? request.message().toWire() : null, null));
     request.context().onWritten((response, wireBytes) -> {
       if (response != null) {
         writer.offer(
             DnstapEncoder.encode(
-                config.identity(), config.version(), extra, MessageType.CLIENT_RESPONSE, tcp,
+                config.identity(), config.version(), extra(request), MessageType.CLIENT_RESPONSE, tcp,
                 client.getAddress(), client.getPort(), null, 0, queryTime, clock.instant(),
                 null, config.full() ? response.toWire() : null));
       }
@@ -62,20 +61,25 @@ final class DnstapHandler implements Handler {
       // known, as query address; Corvus's exchanges do not report the local socket.
       writer.offer(
           DnstapEncoder.encode(
-              config.identity(), config.version(), extra, types[0], streamed,
+              config.identity(), config.version(), extra(request), types[0], streamed,
               null, 0, server.getAddress(), server.getPort(), sentAt, null,
               config.full() ? query : null, null));
       return (response, error) -> {
         if (response != null) {
           writer.offer(
               DnstapEncoder.encode(
-                  config.identity(), config.version(), extra, types[1], streamed,
+                  config.identity(), config.version(), extra(request), types[1], streamed,
                   null, 0, server.getAddress(), server.getPort(), sentAt, clock.instant(),
                   null, config.full() ? response.toWire() : null));
         }
       };
     });
     return chain.proceed(request);
+  }
+
+  /** As CoreDNS, the extra field is rendered for each message, so metadata published meanwhile shows. */
+  private byte[] extra(Request request) {
+    return config.extra() == null ? null : config.extra().render(request);
   }
 
   private static MessageType[] types(ExchangeObserver.Role role) {
