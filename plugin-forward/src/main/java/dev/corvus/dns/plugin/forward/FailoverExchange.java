@@ -2,6 +2,7 @@ package dev.corvus.dns.plugin.forward;
 
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.io.IoLoop;
+import dev.corvus.dns.api.tap.ExchangeObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,6 +22,10 @@ import org.xbill.DNS.Record;
  *
  * <p>For an explanation ({@code notes} given) the same loop runs without bookkeeping: no metrics,
  * no health checks, no round-trip observations; each step becomes a note instead.
+ *
+ * <p>Each attempt is reported to the query's {@link ExchangeObserver} ({@code dnstap} writes it
+ * as FORWARDER_QUERY/FORWARDER_RESPONSE, {@code trace} records a {@code connect} span), as
+ * CoreDNS taps every {@code proxy.Connect}; explanations are not reported.
  */
 final class FailoverExchange {
 
@@ -36,6 +41,7 @@ final class FailoverExchange {
   private final long deadline;
   private final int maxAttempts;
   private final ExplainNotes notes;
+  private final ExchangeObserver observer;
   private final CompletableFuture<UpstreamAnswer> result = new CompletableFuture<>();
 
   private int index;
@@ -51,6 +57,7 @@ final class FailoverExchange {
    * @param query the query as it is sent (its ID is replaced per attempt)
    * @param protocol UDP or TCP, chosen from the client's transport and the options
    * @param notes where an explanation's steps go; {@code null} for a real query
+   * @param observer told about every attempt ({@link ExchangeObserver#NONE} for none)
    */
   FailoverExchange(
       ForwardConfig config,
@@ -60,8 +67,10 @@ final class FailoverExchange {
       List<Upstream> order,
       Message query,
       UpstreamProtocol protocol,
-      ExplainNotes notes) {
+      ExplainNotes notes,
+      ExchangeObserver observer) {
     this.notes = notes;
+    this.observer = observer;
     this.config = config;
     this.metrics = metrics;
     this.loop = loop;
@@ -144,9 +153,20 @@ final class FailoverExchange {
     }
     long timeout = Math.min(upstream.timeoutNanos(), remaining);
     if (notes == null) {
+      ExchangeObserver.Exchange tapped =
+          observer.started(
+              ExchangeObserver.Role.FORWARDER,
+              "forward",
+              upstream.address().address(),
+              using != UpstreamProtocol.UDP,
+              wire);
       upstream
           .query(loop, wire, question, using, timeout, remaining)
-          .whenComplete((answer, error) -> onResult(upstream, using, answer, error));
+          .whenComplete(
+              (answer, error) -> {
+                tapped.finished(answer == null ? null : answer.message(), error == null ? null : Upstream.unwrap(error));
+                onResult(upstream, using, answer, error);
+              });
       return;
     }
     long start = ticker.read();

@@ -8,6 +8,7 @@ import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.io.IoLoops;
+import dev.corvus.dns.api.tap.ExchangeObserver;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -120,7 +121,8 @@ final class ForwardHandler implements Handler {
             order,
             request.message(),
             protocolFor(request.transport()),
-            notes);
+            notes,
+            ExchangeObserver.NONE);
     return exchange.run()
         .handle((answer, error) -> respond(chain, request, answer, error))
         .thenCompose(
@@ -182,7 +184,9 @@ final class ForwardHandler implements Handler {
             order(upstreams, true),
             request.message(),
             protocolFor(request.transport()),
-            null);
+            null,
+            // A shared exchange is reported to the query that started it (joiners see none).
+            ExchangeObserver.of(request.context()));
     return exchange.run();
   }
 
