@@ -3,6 +3,7 @@ package dev.corvus.dns.server.proxyproto;
 import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.api.plugin.Plugin;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,8 +14,15 @@ import java.util.List;
  * @param fallback what happens with peers outside {@code allow}
  * @param fallbackSet whether {@code default} was written: without {@code allow} it then applies
  *     to every peer, as in CoreDNS
+ * @param udpSessionTtl {@code udp_session_tracking}'s duration: how long a UDP header names the
+ *     client of the balancer address's later datagrams without one; zero: not at all
+ * @param udpMaxSessions balancer addresses remembered at most for {@code udpSessionTtl}
  */
-public record ProxyPolicy(List<Cidr> allow, Action fallback, boolean fallbackSet) implements Plugin {
+public record ProxyPolicy(List<Cidr> allow, Action fallback, boolean fallbackSet, Duration udpSessionTtl,
+    int udpMaxSessions) implements Plugin {
+
+  /** CoreDNS's default cap of {@code udp_session_tracking}'s sessions. */
+  public static final int DEFAULT_MAX_SESSIONS = 10240;
 
   /** CoreDNS's (go-proxyproto's) policies. */
   public enum Action {
@@ -31,6 +39,11 @@ public record ProxyPolicy(List<Cidr> allow, Action fallback, boolean fallbackSet
   /** Copies {@code allow}. */
   public ProxyPolicy {
     allow = List.copyOf(allow);
+  }
+
+  /** A policy without UDP session tracking. */
+  public ProxyPolicy(List<Cidr> allow, Action fallback, boolean fallbackSet) {
+    this(allow, fallback, fallbackSet, Duration.ZERO, DEFAULT_MAX_SESSIONS);
   }
 
   /** What to do with a connection or datagram from {@code peer}. */

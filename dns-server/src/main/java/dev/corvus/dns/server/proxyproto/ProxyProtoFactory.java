@@ -6,12 +6,14 @@ import dev.corvus.dns.api.net.Cidr;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code proxyproto [{ allow CIDR...; default use|ignore|reject|skip }]}: the PROXY protocol on
+ * {@code proxyproto [{ allow CIDR...; default use|ignore|reject|skip; udp_session_tracking
+ * DURATION [MAX] }]}: the PROXY protocol on
  * the block's {@code dns://} (UDP and TCP) and {@code tls://} listeners, as CoreDNS's
  * {@code proxyproto} plugin.
  */
@@ -28,12 +30,12 @@ public final class ProxyProtoFactory implements PluginFactory {
     List<Cidr> allow = new ArrayList<>();
     ProxyPolicy.Action fallback = ProxyPolicy.Action.IGNORE;
     boolean fallbackSet = false;
+    Duration sessionTtl = Duration.ZERO;
+    int maxSessions = ProxyPolicy.DEFAULT_MAX_SESSIONS;
     while (config.nextOption()) {
       switch (config.option()) {
         case "allow" -> {
-          if (!config.hasNextArg()) {
-            throw config.error("allow needs at least one CIDR");
-          }
+          // CoreDNS accepts an empty allow: every peer then, as without it.
           while (config.hasNextArg()) {
             allow.add(config.nextCidr("allow", false));
           }
@@ -48,11 +50,17 @@ public final class ProxyProtoFactory implements PluginFactory {
           }
           fallbackSet = true;
         }
-        case "udp_session_tracking" -> throw config.error(
-            "udp_session_tracking (Cloudflare Spectrum's header-only datagrams) is not supported by Corvus");
-        default -> throw config.unknownOption(List.of("allow", "default"));
+        case "udp_session_tracking" -> {
+          sessionTtl = config.nextDuration("udp_session_tracking duration");
+          if (config.hasNextArg()) {
+            maxSessions = config.nextInt("udp_session_tracking max sessions", 1, Integer.MAX_VALUE);
+          }
+          config.expectNoMoreArgs();
+        }
+        default -> throw config.unknownOption(List.of("allow", "default", "udp_session_tracking"));
       }
     }
-    return new ProxyPolicy(allow, fallback, fallbackSet);
+    return new ProxyPolicy(allow, fallback, fallbackSet, sessionTtl.isNegative() ? Duration.ZERO : sessionTtl,
+        maxSessions);
   }
 }

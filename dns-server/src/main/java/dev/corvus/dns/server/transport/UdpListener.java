@@ -124,6 +124,8 @@ final class UdpListener implements AutoCloseable {
     private final Supplier<RouteTable> routes;
     private final NettyIoLoops loops;
     private final ProxyCounters proxyRefused;
+    /** udp_session_tracking's sessions of this socket; only used on its event loop. */
+    private final UdpSessions sessions = new UdpSessions();
     private Channel channel;
     private IoLoop loop;
     /** Whether the event loop is inside {@link #channelRead0}; only read and written on it. */
@@ -156,8 +158,16 @@ final class UdpListener implements AutoCloseable {
         ProxyPolicy.Action action = proxy.actionFor(sender.getAddress());
         if (action != ProxyPolicy.Action.SKIP) {
           ProxyHeader.Parse parsed = ProxyHeader.parse(wire);
+          boolean tracking = action == ProxyPolicy.Action.USE && !proxy.udpSessionTtl().isZero();
           switch (parsed.kind()) {
-            case ABSENT -> { }
+            case ABSENT -> {
+              if (tracking) {
+                InetSocketAddress remembered = sessions.client(sender, System.nanoTime(), proxy.udpSessionTtl().toNanos());
+                if (remembered != null) {
+                  client = remembered;
+                }
+              }
+            }
             case HEADER -> {
               ProxyHeader header = parsed.header();
               if (action == ProxyPolicy.Action.REJECT) {
@@ -167,6 +177,13 @@ final class UdpListener implements AutoCloseable {
               // As CoreDNS over UDP: v2 only, naming a UDP client. A LOCAL header (a balancer's own
               // health check, as dnsdist sends) names none: the peer is the client (CoreDNS drops it).
               boolean local = header.source() == null;
+              if (tracking && header.version() == 2 && header.datagram() && !local) {
+                sessions.remember(sender, header.source(), System.nanoTime(), proxy.udpSessionTtl().toNanos(),
+                    proxy.udpMaxSessions());
+                if (header.length() == wire.remaining()) {
+                  return; // a header alone opens the session; its queries follow without one
+                }
+              }
               if (header.version() != 2 || !(header.datagram() || local) || header.length() == wire.remaining()) {
                 proxyRefused.invalid().inc();
                 return;

@@ -226,6 +226,23 @@ class ProxyProtocolIntegrationTest {
   }
 
   @Test
+  void withUdpSessionTrackingAHeaderAloneNamesTheClientOfTheBalancersNextDatagrams() throws Exception {
+    try (Corvus server = Corvus.builder().corefile(corefile("proxyproto {\n  udp_session_tracking 28s\n }")).dnsPort(0).start();
+        DatagramSocket balancer = new DatagramSocket();
+        DatagramSocket other = new DatagramSocket()) {
+      balancer.setSoTimeout(5000);
+      other.setSoTimeout(5000);
+      byte[] header = v2(0x12, REAL_V4, SERVER_SIDE);
+      balancer.send(new DatagramPacket(header, header.length, server.udpAddress()));
+      assertEquals(REAL_V4, seenAs(udp(balancer, server.udpAddress(), query("www.example.org.", 1))));
+      assertEquals(REAL_V4, seenAs(udp(balancer, server.udpAddress(), query("www.example.org.", 2))));
+      assertEquals(address("127.0.0.1", other.getLocalPort()), seenAs(udp(other, server.udpAddress(), query("www.example.org.", 3))),
+          "another peer address has no session");
+      assertEquals(0.0, server.metricValue("corvus_proxyproto_refused_total", "udp", "invalid"));
+    }
+  }
+
+  @Test
   void malformedHeadersAreDroppedOrCloseTheConnectionAndTheServerGoesOn() throws Exception {
     try (Corvus server = Corvus.builder().corefile(corefile("proxyproto")).dnsPort(0).start();
         DatagramSocket socket = new DatagramSocket()) {
