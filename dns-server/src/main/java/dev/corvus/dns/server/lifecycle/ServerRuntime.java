@@ -7,6 +7,7 @@ import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.plugin.Inspector;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.server.config.BlockPlan;
+import dev.corvus.dns.server.config.ConfiguredPlugin;
 import dev.corvus.dns.server.config.ConfigurationBuilder;
 import dev.corvus.dns.server.config.ServerConfiguration;
 import dev.corvus.dns.server.config.TlsFactory.TlsSettings;
@@ -15,6 +16,7 @@ import dev.corvus.dns.server.corefile.Scheme;
 import dev.corvus.dns.server.corefile.ServerKey;
 import dev.corvus.dns.server.io.NettyIoLoops;
 import dev.corvus.dns.server.plugin.PluginCatalog;
+import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import dev.corvus.dns.server.transport.BoundListener;
@@ -304,9 +306,34 @@ public final class ServerRuntime {
   /** Every listener the configuration needs, with the routes each serves. */
   private Map<ListenerKey, RouteTable> tables(Generation generation) {
     Map<ListenerKey, List<ServerRoute>> routes = routesByListener(generation.configuration());
+    Map<ListenerKey, ProxyPolicy> proxies = proxyPolicies(generation.configuration());
     Map<ListenerKey, RouteTable> tables = new LinkedHashMap<>();
-    routes.forEach((key, list) -> tables.put(key, new RouteTable(new ZoneRouter(list), generation)));
+    routes.forEach((key, list) -> tables.put(key, new RouteTable(new ZoneRouter(list), generation, proxies.get(key))));
     return tables;
+  }
+
+  /**
+   * The {@code proxyproto} of each listener whose blocks have one: of the last such block, as
+   * CoreDNS (one policy per listening address). Plugin listeners (https://, quic://...) do not
+   * read it.
+   */
+  private static Map<ListenerKey, ProxyPolicy> proxyPolicies(ServerConfiguration configuration) {
+    Map<ListenerKey, ProxyPolicy> policies = new LinkedHashMap<>();
+    for (BlockPlan plan : configuration.blocks()) {
+      ProxyPolicy policy = plan.plugins().stream().map(ConfiguredPlugin::plugin)
+          .filter(ProxyPolicy.class::isInstance).map(ProxyPolicy.class::cast).findFirst().orElse(null);
+      if (policy == null) {
+        continue;
+      }
+      List<InetAddress> hosts = plan.bindAddresses().isEmpty()
+          ? java.util.Collections.singletonList(null) : plan.bindAddresses();
+      for (ServerKey serverKey : plan.block().keys()) {
+        for (InetAddress host : hosts) {
+          policies.put(new ListenerKey(serverKey.scheme(), host, serverKey.port()), policy);
+        }
+      }
+    }
+    return policies;
   }
 
   /** The routes of every listener the configuration asks for, in Corefile order. */

@@ -8,7 +8,7 @@ final class CorednsOrder {
   private CorednsOrder() {}
 
   static final List<String> DIRECTIVES = List.of(
-      "root", "metadata", "geoip", "cancel", "tls", "quic", "grpc_server", "https", "https3", "timeouts",
+      "root", "metadata", "geoip", "cancel", "proxyproto", "tls", "quic", "grpc_server", "https", "https3", "timeouts",
       "multisocket", "reload", "nsid", "bufsize", "bind", "debug", "trace", "ready", "health",
       "pprof", "prometheus", "errors", "log", "dnstap", "local", "dns64", "acl", "any", "chaos",
       "loadbalance", "tsig", "cache", "rewrite", "header", "dnssec", "autopath", "minimal",

@@ -1,5 +1,6 @@
 package dev.corvus.dns.server.transport;
 
+import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import dev.corvus.dns.server.routing.ZoneRouter;
 
 /**
@@ -8,5 +9,12 @@ import dev.corvus.dns.server.routing.ZoneRouter;
  *
  * @param router the routes
  * @param inFlight the configuration's in-flight tracker
+ * @param proxy the {@code proxyproto} of the blocks served here, or {@code null} when none has it
  */
-public record RouteTable(ZoneRouter router, QueryExecutor.InFlight inFlight) {}
+public record RouteTable(ZoneRouter router, QueryExecutor.InFlight inFlight, ProxyPolicy proxy) {
+
+  /** Routes without the PROXY protocol. */
+  public RouteTable(ZoneRouter router, QueryExecutor.InFlight inFlight) {
+    this(router, inFlight, null);
+  }
+}

@@ -3,6 +3,8 @@ package dev.corvus.dns.server.transport;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.listener.QueryService.ResponseSink;
 import dev.corvus.dns.server.io.NettyIoLoops;
+import dev.corvus.dns.server.proxyproto.ProxyCounters;
+import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -40,6 +42,7 @@ final class TcpListener implements AutoCloseable {
   TcpListener(Transports transports, EventLoopGroup group, NettyIoLoops loops, InetSocketAddress address,
       SslContext tls, TcpLimits limits, QueryExecutor executor, Supplier<RouteTable> routes) {
     Transport transport = tls == null ? Transport.TCP : Transport.TLS;
+    ProxyCounters proxyRefused = ProxyCounters.of(executor.metrics(), "tcp");
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(group)
         .channel(transports.serverSocketChannel())
@@ -54,6 +57,14 @@ final class TcpListener implements AutoCloseable {
             }
             connections.add(ch);
             ChannelPipeline pipeline = ch.pipeline();
+            ProxyPolicy proxy = routes.get().proxy();
+            if (proxy != null) {
+              ProxyPolicy.Action action = proxy.actionFor(ch.remoteAddress().getAddress());
+              if (action != ProxyPolicy.Action.SKIP) {
+                // The header comes first, before TLS's ClientHello.
+                pipeline.addLast(new ProxyHeaderReader(action, proxyRefused));
+              }
+            }
             if (tls != null) {
               pipeline.addLast(tls.newHandler(ch.alloc()));
             }
@@ -116,7 +127,7 @@ final class TcpListener implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
       ByteBuffer wire = frame.nioBuffer();
       Channel channel = ctx.channel();
-      InetSocketAddress client = (InetSocketAddress) channel.remoteAddress();
+      InetSocketAddress client = ProxyHeaderReader.client(channel);
       executor.execute(wire, client, transport, loops.of(channel.eventLoop()), routes, new ResponseSink() {
         @Override
         public void respond(byte[] answer) {

@@ -4,6 +4,9 @@ import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.listener.QueryService.ResponseSink;
 import dev.corvus.dns.server.io.NettyIoLoops;
+import dev.corvus.dns.server.proxyproto.ProxyCounters;
+import dev.corvus.dns.server.proxyproto.ProxyHeader;
+import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -47,11 +50,12 @@ final class UdpListener implements AutoCloseable {
 
   UdpListener(Transports transports, EventLoopGroup group, NettyIoLoops loops, int sockets,
       InetSocketAddress address, QueryExecutor executor, Supplier<RouteTable> routes) {
+    ProxyCounters proxyRefused = ProxyCounters.of(executor.metrics(), "udp");
     // One handler per socket: it remembers whether that socket has answers written but not flushed.
     ChannelHandler handler = new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new QueryHandler(executor, routes, loops));
+        channel.pipeline().addLast(new QueryHandler(executor, routes, loops, proxyRefused));
       }
     };
     Bootstrap bootstrap = new Bootstrap()
@@ -119,6 +123,9 @@ final class UdpListener implements AutoCloseable {
     private final QueryExecutor executor;
     private final Supplier<RouteTable> routes;
     private final NettyIoLoops loops;
+    private final ProxyCounters proxyRefused;
+    /** udp_session_tracking's sessions of this socket; only used on its event loop. */
+    private final UdpSessions sessions = new UdpSessions();
     private Channel channel;
     private IoLoop loop;
     /** Whether the event loop is inside {@link #channelRead0}; only read and written on it. */
@@ -128,8 +135,9 @@ final class UdpListener implements AutoCloseable {
     /** Whether a flush is queued on the event loop; only read and written on it. */
     private boolean flushQueued;
 
-    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes, NettyIoLoops loops) {
+    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes, NettyIoLoops loops, ProxyCounters proxyRefused) {
       this.executor = executor;
+      this.proxyRefused = proxyRefused;
       this.routes = routes;
       this.loops = loops;
     }
@@ -149,9 +157,58 @@ final class UdpListener implements AutoCloseable {
           ? content.internalNioBuffer(content.readerIndex(), content.readableBytes())
           : content.nioBuffer();
       InetSocketAddress sender = packet.sender();
+      InetSocketAddress client = sender;
+      ProxyPolicy proxy = routes.get().proxy();
+      if (proxy != null) {
+        ProxyPolicy.Action action = proxy.actionFor(sender.getAddress());
+        if (action != ProxyPolicy.Action.SKIP) {
+          ProxyHeader.Parse parsed = ProxyHeader.parse(wire);
+          boolean tracking = action == ProxyPolicy.Action.USE && !proxy.udpSessionTtl().isZero();
+          switch (parsed.kind()) {
+            case ABSENT -> {
+              if (tracking) {
+                InetSocketAddress remembered = sessions.client(sender, System.nanoTime(), proxy.udpSessionTtl().toNanos());
+                if (remembered != null) {
+                  client = remembered;
+                }
+              }
+            }
+            case HEADER -> {
+              ProxyHeader header = parsed.header();
+              if (action == ProxyPolicy.Action.REJECT) {
+                proxyRefused.rejected().inc();
+                return;
+              }
+              // As CoreDNS over UDP: v2 only, naming a UDP client. A LOCAL header (a balancer's own
+              // health check, as dnsdist sends) names none: the peer is the client (CoreDNS drops it).
+              boolean local = header.source() == null;
+              if (tracking && header.version() == 2 && header.datagram() && !local) {
+                sessions.remember(sender, header.source(), System.nanoTime(), proxy.udpSessionTtl().toNanos(),
+                    proxy.udpMaxSessions());
+                if (header.length() == wire.remaining()) {
+                  return; // a header alone opens the session; its queries follow without one
+                }
+              }
+              if (header.version() != 2 || !(header.datagram() || local) || header.length() == wire.remaining()) {
+                proxyRefused.invalid().inc();
+                return;
+              }
+              wire.position(wire.position() + header.length());
+              if (action == ProxyPolicy.Action.USE && header.source() != null) {
+                client = header.source();
+              }
+            }
+            default -> {
+              proxyRefused.invalid().inc();
+              return;
+            }
+          }
+        }
+      }
+      InetSocketAddress from = client;
       reading = true;
       try {
-        executor.execute(wire, sender, Transport.UDP, loop, routes, new ResponseSink() {
+        executor.execute(wire, from, Transport.UDP, loop, routes, new ResponseSink() {
           @Override
           public void respond(byte[] answer) {
             send(answer, sender);

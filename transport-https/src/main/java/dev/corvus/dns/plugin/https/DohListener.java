@@ -25,6 +25,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -91,6 +92,9 @@ final class DohListener implements Listener {
               ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis());
               pipeline.addLast(ssl);
             }
+            // Answers to the streams of one read are flushed together: one TLS record and one
+            // send() for many, instead of one each (send() was most of the I/O threads' time).
+            pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
             pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(ConnectionGuards.IdleCloser.INSTANCE)
                 .addLast(ConnectionGuards.Backpressure.INSTANCE);
