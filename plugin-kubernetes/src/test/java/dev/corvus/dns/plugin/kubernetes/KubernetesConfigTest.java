@@ -49,7 +49,7 @@ class KubernetesConfigTest {
         "apiserver_burst -1  | ",
         "apiserver_max_inflight x | ",
         "endponit http://127.0.0.1:1 | endpoint",
-        "multicluster clusterset.local | ",
+        "multicluster clusterset.local | covers no zone of this kubernetes block",
       })
   void malformedOptionsAreRejectedWithTheirLine(String block, String expected) {
     ConfigException e = reject(block);
@@ -70,6 +70,12 @@ class KubernetesConfigTest {
   void offlineExcludesTheApiServerOptions() {
     ConfigException e = reject("offline demo\n    endpoint http://127.0.0.1:1");
     assertTrue(e.getMessage().contains("offline"), e.getMessage());
+  }
+
+  @Test
+  void multiclusterNeedsAnApiServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    ConfigException e = reject("offline " + dir + "\n    multicluster cluster.local");
+    assertTrue(e.getMessage().contains("multicluster needs an API server"), e.getMessage());
   }
 
   @Test
