@@ -214,9 +214,6 @@ public final class KubernetesFactory implements PluginFactory {
       if (endpoint != null || kubeconfig != null || tls != null) {
         throw config.error("offline reads files instead of an API server: drop endpoint, tls and kubeconfig");
       }
-      if (!multiclusterZones.isEmpty()) {
-        throw config.error("multicluster needs an API server: offline does not read ServiceImports");
-      }
       source = new KubernetesConfig.OfflineDirectory(offline);
     } else {
       source =

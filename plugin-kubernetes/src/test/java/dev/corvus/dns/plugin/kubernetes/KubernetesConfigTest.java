@@ -73,12 +73,6 @@ class KubernetesConfigTest {
   }
 
   @Test
-  void multiclusterNeedsAnApiServer(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    ConfigException e = reject("offline " + dir + "\n    multicluster cluster.local");
-    assertTrue(e.getMessage().contains("multicluster needs an API server"), e.getMessage());
-  }
-
-  @Test
   void onlyReverseZonesAreRejected() {
     ConfigException e =
         assertThrows(

@@ -230,6 +230,55 @@ class MultiClusterTest {
   }
 
   @Test
+  void theOfflineSourceReadsServiceImportsAndExportedSlices(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("mcs.yaml"), """
+        apiVersion: multicluster.x-k8s.io/v1alpha1
+        kind: ServiceImport
+        metadata: {name: web, namespace: shop}
+        spec:
+          type: ClusterSetIP
+          ips: [10.0.0.5]
+          ports: [{name: http, protocol: TCP, port: 80}]
+        ---
+        apiVersion: multicluster.x-k8s.io/v1alpha1
+        kind: ServiceImport
+        metadata: {name: broken, namespace: shop}
+        spec: {type: ClusterSetIP, ports: [{name: http, protocol: TCP, port: 80}]}
+        ---
+        apiVersion: multicluster.x-k8s.io/v1alpha1
+        kind: ServiceImport
+        metadata: {name: db, namespace: shop}
+        spec: {type: Headless}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: db-east
+          namespace: shop
+          labels: {multicluster.kubernetes.io/service-name: db, multicluster.kubernetes.io/source-cluster: east}
+        addressType: IPv4
+        ports: [{name: pg, protocol: TCP, port: 5432}]
+        endpoints:
+        - addresses: [10.1.0.7]
+          hostname: db-0
+        """);
+    try (Corvus server = Corvus.builder()
+        .corefile(".:0 {\n  kubernetes cluster.local clusterset.local {\n    offline " + dir
+            + "\n    multicluster clusterset.local\n  }\n}\n")
+        .dnsPort(0)
+        .start()) {
+      Dns dns = new Dns(server);
+      assertEquals(List.of("10.0.0.5"), rdata(dns.query("web.shop." + ZONE, Type.A)));
+      assertEquals(List.of("0 100 5432 db-0.east.db.shop.svc.clusterset.local."),
+          rdata(dns.query("_pg._tcp.db.shop." + ZONE, Type.SRV)));
+      assertEquals(List.of("10.1.0.7"), rdata(dns.query("db-0.east.db.shop." + ZONE, Type.A)));
+      assertRcode(Rcode.NXDOMAIN, dns.query("broken.shop." + ZONE, Type.A));
+      assertRcode(Rcode.NXDOMAIN, dns.query("web.shop.svc.cluster.local.", Type.A));
+    }
+  }
+
+  @Test
   void anImportWithoutIpsIsReportedOnceUntilItChanges() {
     MultiClusterIndex index = new MultiClusterIndex(Clock.systemUTC(), Set.of());
     index.putImport(new MultiClusterIndex.ImportView("ns", "ok", false,
