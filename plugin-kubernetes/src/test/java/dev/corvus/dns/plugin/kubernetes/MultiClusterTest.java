@@ -171,6 +171,15 @@ class MultiClusterTest {
           assertRcode(Rcode.NOERROR, q.ask("svc1.testns." + ZONE, Type.TXT));
           assertTrue(rdata(q.ask("svc1.testns." + ZONE, Type.TXT)).isEmpty());
         }
+        Map<?, ?> state = (Map<?, ?>) server.control().inspectors().stream()
+            .filter(i -> i.topic().equals("kubernetes")).findFirst().orElseThrow().inspect(Map.of());
+        Map<Object, Object> objects = new HashMap<>();
+        for (Object resource : (List<?>) state.get("resources")) {
+          objects.put(((Map<?, ?>) resource).get("resource"), ((Map<?, ?>) resource).get("objects"));
+        }
+        assertEquals(4, objects.get("serviceimports"), state::toString);
+        assertEquals(4, objects.get("multiclusterendpointslices"), state::toString);
+        assertEquals(4, ((Map<?, ?>) state.get("indexes")).get("serviceImports"));
         List<String> found = notes(server, "svc1.testns." + ZONE, Type.A);
         assertTrue(found.contains("ServiceImport testns/svc1 (ClusterSetIP 10.0.0.1) -> A 10.0.0.1"), found::toString);
         List<String> missing = notes(server, "nope.testns." + ZONE, Type.A);
