@@ -216,6 +216,7 @@ class ManifestsTest {
       assertTrue(grants(role, "", resource), resource);
     }
     assertTrue(grants(role, "discovery.k8s.io", "endpointslices"));
+    assertTrue(grants(role, "multicluster.x-k8s.io", "serviceimports"), "for the multicluster option");
     for (PolicyRule rule : role.getRules()) {
       assertEquals(List.of("list", "watch"), rule.getVerbs(), "read-only: " + rule);
     }

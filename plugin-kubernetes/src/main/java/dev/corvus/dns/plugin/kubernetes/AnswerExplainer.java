@@ -86,7 +86,8 @@ final class AnswerExplainer {
     if (qtype == Type.PTR && KubernetesFactory.isReverse(zone)) {
       return reverse(labels, zone);
     }
-    RecordRequest r = RecordRequest.parse(labels);
+    boolean multicluster = config.multicluster(zone);
+    RecordRequest r = RecordRequest.parse(labels, multicluster);
     if (r == null) {
       return String.join(".", labels)
           + " is not a Kubernetes DNS name (NAME.NAMESPACE.svc or POD.NAMESPACE.pod under " + zone + ")";
@@ -103,6 +104,9 @@ final class AnswerExplainer {
     }
     if (r.service().isEmpty()) {
       return "namespace " + r.namespace() + " exists, holds no records of its own";
+    }
+    if (multicluster) {
+      return serviceImport(r);
     }
     ServiceView service = index.service(r.namespace(), r.service());
     if (service == null) {
@@ -129,6 +133,28 @@ final class AnswerExplainer {
       case HEADLESS -> "headless service " + key(service) + ": " + endpoints.addressCount()
           + " ready endpoints from EndpointSlices " + sliceNames(endpoints.sliceViews()) + port;
     };
+  }
+
+  /** A name in a {@code multicluster} zone: the ServiceImport behind it. */
+  private String serviceImport(RecordRequest r) {
+    MultiClusterIndex.ImportView found = index.multiCluster().serviceImport(r.namespace(), r.service());
+    if (found == null) {
+      return "no ServiceImport " + r.service() + " in namespace " + r.namespace()
+          + " (one without a ClusterSet IP is skipped)";
+    }
+    List<MultiClusterIndex.ClusterSlice> slices = index.multiCluster().endpoints(found);
+    int addresses = 0;
+    for (MultiClusterIndex.ClusterSlice slice : slices) {
+      addresses += slice.slice().addressCount();
+    }
+    String endpoints = addresses + " ready endpoints from " + slices.size() + " exported EndpointSlices";
+    if (!r.endpoint().isEmpty()) {
+      return "endpoint " + r.endpoint() + " of cluster " + r.cluster() + " of ServiceImport "
+          + found.namespace() + "/" + found.name() + " (" + endpoints + ")";
+    }
+    return found.headless()
+        ? "headless ServiceImport " + found.namespace() + "/" + found.name() + ": " + endpoints
+        : "ServiceImport " + found.namespace() + "/" + found.name() + " (ClusterSetIP " + addresses(found.ips()) + ")";
   }
 
   private String namespaceProblem(String namespace) {

@@ -57,6 +57,13 @@ final class ApiServerCheck {
     if (config.podMode() == PodMode.VERIFIED) {
       needed.add(new Needed("", "pods"));
     }
+    if (!config.multiclusterZones().isEmpty()) {
+      if (config.noEndpoints()) {
+        // The exported slices are watched whatever noendpoints says, as in CoreDNS.
+        needed.add(new Needed("discovery.k8s.io", "endpointslices"));
+      }
+      needed.add(new Needed(InformerSource.SERVICE_IMPORTS.getGroup(), InformerSource.SERVICE_IMPORTS.getPlural()));
+    }
     return needed;
   }
 
@@ -142,6 +149,8 @@ final class ApiServerCheck {
           case "endpointslices" -> client.discovery().v1().endpointSlices().inAnyNamespace().list(one);
           case "namespaces" -> client.namespaces().list(one);
           case "pods" -> client.pods().inAnyNamespace().list(one);
+          case "serviceimports" ->
+              client.genericKubernetesResources(InformerSource.SERVICE_IMPORTS).inAnyNamespace().list(one);
           default -> throw new IllegalStateException("no list for " + resource.qualified());
         }
         findings.add(Finding.ok(subject,

@@ -63,6 +63,8 @@ final class ClusterIndex implements ClusterDns {
   private final Map<String, PodRef> podsByKey = new ConcurrentHashMap<>();
   private final Map<InetAddress, List<PodRef>> podsByAddress = new ConcurrentHashMap<>();
   private volatile long modifiedEpochSecond;
+  /** The ServiceImports and exported slices of the {@code multicluster} zones. */
+  private final MultiClusterIndex multiCluster;
 
   /**
    * @param clock the clock of the SOA serial (the time of the last change, as CoreDNS)
@@ -72,6 +74,12 @@ final class ClusterIndex implements ClusterDns {
     this.clock = clock;
     this.configuredNamespaces = Set.copyOf(configuredNamespaces);
     this.modifiedEpochSecond = clock.instant().getEpochSecond();
+    this.multiCluster = new MultiClusterIndex(clock, configuredNamespaces);
+  }
+
+  /** What the {@code multicluster} zones answer from (empty when none is configured). */
+  MultiClusterIndex multiCluster() {
+    return multiCluster;
   }
 
   // ---- reads (I/O threads) ----
@@ -159,6 +167,8 @@ final class ClusterIndex implements ClusterDns {
     sizes.put("namespaces", namespaces.size());
     sizes.put("pods", podsByKey.size());
     sizes.put("podAddresses", podsByAddress.size());
+    sizes.put("serviceImports", multiCluster.importCount());
+    sizes.put("multiclusterEndpointSlices", multiCluster.sliceCount());
     return sizes;
   }
 

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Ticker;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -58,6 +59,8 @@ final class DirectorySource implements ClusterSource {
   private Map<String, EndpointSliceView> slices = Map.of();
   private Set<String> namespaces = Set.of();
   private Map<String, ClusterIndex.PodRef> pods = Map.of();
+  private Map<String, MultiClusterIndex.ImportView> imports = Map.of();
+  private Map<String, MultiClusterIndex.ClusterSlice> exportedSlices = Map.of();
   private volatile boolean synced;
   /** When the directory was last read, for operators. */
   private volatile Instant lastLoad;
@@ -165,6 +168,9 @@ final class DirectorySource implements ClusterSource {
     Set<String> impliedNamespaces = new HashSet<>();
     boolean sawNamespace = false;
     Map<String, ClusterIndex.PodRef> nextPods = new HashMap<>();
+    boolean multicluster = !config.multiclusterZones().isEmpty();
+    Map<String, MultiClusterIndex.ImportView> nextImports = new HashMap<>();
+    Map<String, MultiClusterIndex.ClusterSlice> nextExported = new HashMap<>();
     for (HasMetadata object : objects) {
       String namespace = object.getMetadata().getNamespace();
       if (object instanceof Namespace ns) {
@@ -188,10 +194,26 @@ final class DirectorySource implements ClusterSource {
       if (object instanceof Service service && selected) {
         ServiceView view = projection.service(service);
         nextServices.put(view.key(), view);
-      } else if (object instanceof EndpointSlice slice && selected && !config.noEndpoints()) {
-        EndpointSliceView view = projection.slice(slice);
+      } else if (object instanceof EndpointSlice slice && selected) {
+        EndpointSliceView view = config.noEndpoints() ? null : projection.slice(slice);
         if (view != null) {
           nextSlices.put(view.sliceKey(), view);
+        }
+        MultiClusterIndex.ClusterSlice exported = multicluster ? projection.multiClusterSlice(slice) : null;
+        if (exported != null) {
+          nextExported.put(exported.slice().sliceKey(), exported);
+        }
+      } else if (object instanceof GenericKubernetesResource serviceImport && multicluster) {
+        MultiClusterIndex.ImportView view = Projection.serviceImport(serviceImport);
+        String name = serviceImport.getMetadata().getName();
+        if (view != null) {
+          nextImports.put(namespace + "/" + name, view);
+        } else if (index.multiCluster().skipImport(namespace, name)) {
+          LOG.warn(
+              "kubernetes: ServiceImport {}/{} is of type ClusterSetIP but has no valid IP in spec.ips;"
+                  + " skipped, its name is not answered until it has one",
+              namespace,
+              name);
         }
       } else if (object instanceof Pod pod) {
         ClusterIndex.PodRef ref = projection.pod(pod);
@@ -205,6 +227,36 @@ final class DirectorySource implements ClusterSource {
     applyServices(nextServices);
     applySlices(nextSlices);
     applyPods(nextPods);
+    applyMultiCluster(nextImports, nextExported);
+  }
+
+  /** The ServiceImports and exported slices of the files, for the {@code multicluster} zones. */
+  private void applyMultiCluster(
+      Map<String, MultiClusterIndex.ImportView> nextImports,
+      Map<String, MultiClusterIndex.ClusterSlice> nextExported) {
+    MultiClusterIndex multiCluster = index.multiCluster();
+    for (MultiClusterIndex.ImportView old : imports.values()) {
+      if (!nextImports.containsKey(old.namespace() + "/" + old.name())) {
+        multiCluster.removeImport(old.namespace(), old.name());
+      }
+    }
+    for (Map.Entry<String, MultiClusterIndex.ImportView> entry : nextImports.entrySet()) {
+      if (!Objects.equals(imports.get(entry.getKey()), entry.getValue())) {
+        multiCluster.putImport(entry.getValue());
+      }
+    }
+    imports = Map.copyOf(nextImports);
+    for (MultiClusterIndex.ClusterSlice old : exportedSlices.values()) {
+      if (!nextExported.containsKey(old.slice().sliceKey())) {
+        multiCluster.removeSlice(old.slice().namespace(), old.slice().name());
+      }
+    }
+    for (Map.Entry<String, MultiClusterIndex.ClusterSlice> entry : nextExported.entrySet()) {
+      if (!Objects.equals(exportedSlices.get(entry.getKey()), entry.getValue())) {
+        multiCluster.putSlice(entry.getValue());
+      }
+    }
+    exportedSlices = Map.copyOf(nextExported);
   }
 
   private void applyNamespaces(Set<String> next) {

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Ticker;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
@@ -53,6 +55,15 @@ final class InformerSource implements ClusterSource {
    */
   static final Duration LIST_STALL = Duration.ofSeconds(20);
   private static final long MONITOR_PERIOD_MILLIS = 100;
+  /** The Multi-Cluster Services API's ServiceImport, namespaced, plural {@code serviceimports}. */
+  static final ResourceDefinitionContext SERVICE_IMPORTS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("multicluster.x-k8s.io")
+          .withVersion("v1alpha1")
+          .withKind("ServiceImport")
+          .withPlural("serviceimports")
+          .withNamespaced(true)
+          .build();
 
   private final KubernetesConfig config;
   private final KubernetesConfig.ApiServer api;
@@ -219,6 +230,9 @@ final class InformerSource implements ClusterSource {
     if (config.podMode() == PodMode.VERIFIED || podsWanted) {
       informPods();
     }
+    if (!config.multiclusterZones().isEmpty()) {
+      informMultiCluster();
+    }
     monitor =
         scheduler.scheduleWithFixedDelay(
             this::checkWatchesSafely, MONITOR_PERIOD_MILLIS, MONITOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -249,6 +263,61 @@ final class InformerSource implements ClusterSource {
           }
         },
         pod -> index.removePod(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+  }
+
+  /**
+   * The Multi-Cluster Services objects, as CoreDNS watches them with {@code multicluster}:
+   * ServiceImports ({@code multicluster.x-k8s.io/v1alpha1}, read as generic resources, so no
+   * client library for the CRD) and the EndpointSlices that carry the {@code
+   * multicluster.kubernetes.io/service-name} label.
+   */
+  private void informMultiCluster() {
+    MultiClusterIndex multiCluster = index.multiCluster();
+    inform(
+        "serviceimports",
+        client.genericKubernetesResources(SERVICE_IMPORTS).inAnyNamespace(),
+        GenericKubernetesResource::new,
+        this::onServiceImport,
+        serviceImport ->
+            multiCluster.removeImport(
+                serviceImport.getMetadata().getNamespace(), serviceImport.getMetadata().getName()));
+    inform(
+        "multiclusterendpointslices",
+        client.discovery().v1().endpointSlices().inAnyNamespace().withLabel(Projection.MCS_SERVICE_NAME_LABEL),
+        EndpointSlice::new,
+        slice -> {
+          String namespace = slice.getMetadata().getNamespace();
+          if (!multiCluster.configuredNamespace(namespace)) {
+            return;
+          }
+          MultiClusterIndex.ClusterSlice view =
+              selected(config.labels(), slice) ? projection.multiClusterSlice(slice) : null;
+          if (view == null) {
+            multiCluster.removeSlice(namespace, slice.getMetadata().getName());
+          } else {
+            multiCluster.putSlice(view);
+          }
+        },
+        slice -> multiCluster.removeSlice(slice.getMetadata().getNamespace(), slice.getMetadata().getName()));
+  }
+
+  private void onServiceImport(GenericKubernetesResource serviceImport) {
+    MultiClusterIndex multiCluster = index.multiCluster();
+    String namespace = serviceImport.getMetadata().getNamespace();
+    String name = serviceImport.getMetadata().getName();
+    if (!multiCluster.configuredNamespace(namespace)) {
+      return;
+    }
+    MultiClusterIndex.ImportView view = Projection.serviceImport(serviceImport);
+    if (view != null) {
+      multiCluster.putImport(view);
+    } else if (multiCluster.skipImport(namespace, name)) {
+      LOG.warn(
+          "kubernetes: ServiceImport {}/{} is of type ClusterSetIP but has no valid IP in spec.ips;"
+              + " skipped, its name is not answered until it has one",
+          namespace,
+          name);
+    }
   }
 
   private <T extends HasMetadata> void inform(

@@ -24,6 +24,9 @@ import org.xbill.DNS.Name;
  * @param fallthrough the {@code fallthrough} zones
  * @param ignoreEmptyService whether ClusterIP Services without ready endpoints are NXDOMAIN
  * @param startupTimeout how long the server waits for the first sync before it serves anyway
+ * @param multiclusterZones the {@code multicluster} zones (Multi-Cluster Services): each of
+ *     {@code zones} equal to or below one of them is answered from ServiceImports; empty when the
+ *     option is not set
  */
 record KubernetesConfig(
     List<Name> zones,
@@ -38,7 +41,8 @@ record KubernetesConfig(
     boolean noEndpoints,
     Fallthrough fallthrough,
     boolean ignoreEmptyService,
-    Duration startupTimeout) {
+    Duration startupTimeout,
+    List<Name> multiclusterZones) {
 
   static final long DEFAULT_TTL = 5;
   static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(5);
@@ -46,6 +50,39 @@ record KubernetesConfig(
   KubernetesConfig {
     zones = List.copyOf(zones);
     namespaces = Set.copyOf(namespaces);
+    multiclusterZones = List.copyOf(multiclusterZones);
+  }
+
+  /** A configuration without {@code multicluster} zones. */
+  KubernetesConfig(
+      List<Name> zones,
+      Name primaryZone,
+      ApiSource apiSource,
+      Set<String> namespaces,
+      LabelSelector labels,
+      LabelSelector namespaceLabels,
+      PodMode podMode,
+      boolean endpointPodNames,
+      long ttl,
+      boolean noEndpoints,
+      Fallthrough fallthrough,
+      boolean ignoreEmptyService,
+      Duration startupTimeout) {
+    this(zones, primaryZone, apiSource, namespaces, labels, namespaceLabels, podMode, endpointPodNames, ttl,
+        noEndpoints, fallthrough, ignoreEmptyService, startupTimeout, List.of());
+  }
+
+  /**
+   * Whether {@code zone}, one of {@link #zones}, is a {@code multicluster} zone: equal to or below
+   * one, as CoreDNS matches them.
+   */
+  boolean multicluster(Name zone) {
+    for (Name multicluster : multiclusterZones) {
+      if (zone.subdomain(multicluster)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Where the plugin reads cluster objects from. */

@@ -51,7 +51,8 @@ public final class KubernetesFactory implements PluginFactory {
           "apiserver_max_inflight",
           "upstream",
           "resyncperiod",
-          "offline");
+          "offline",
+          "multicluster");
 
   @Override
   public String directive() {
@@ -99,6 +100,7 @@ public final class KubernetesFactory implements PluginFactory {
     double qps = 0;
     int burst = 0;
     int maxInflight = 0;
+    List<Name> multiclusterZones = new ArrayList<>();
     while (config.nextOption()) {
       switch (config.option()) {
         case "endpoint" -> {
@@ -185,6 +187,22 @@ public final class KubernetesFactory implements PluginFactory {
             throw config.error("not a directory: " + offline);
           }
         }
+        case "multicluster" -> {
+          if (!config.hasNextArg()) {
+            // CoreDNS: without zones the option names none.
+            config.warn("multicluster without zones: no multicluster zone is set");
+          }
+          while (config.hasNextArg()) {
+            Name zone = config.nextZone("ZONE");
+            if (zones.stream().noneMatch(own -> own.subdomain(zone))) {
+              throw config.error(
+                  "multicluster zone " + zone + " covers no zone of this kubernetes block; add it to its zones");
+            }
+            if (!multiclusterZones.contains(zone)) {
+              multiclusterZones.add(zone);
+            }
+          }
+        }
         default -> throw config.unknownOption(KNOWN_OPTIONS);
       }
     }
@@ -215,7 +233,8 @@ public final class KubernetesFactory implements PluginFactory {
         noEndpoints,
         fallthrough,
         ignoreEmptyService,
-        startupTimeout);
+        startupTimeout,
+        multiclusterZones);
   }
 
   /**

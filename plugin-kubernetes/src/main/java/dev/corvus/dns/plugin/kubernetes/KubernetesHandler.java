@@ -414,7 +414,10 @@ final class KubernetesHandler implements Handler {
    * TTL capped at 300.
    */
   private SOARecord soa(Name zone) {
-    long serial = index.modifiedEpochSecond() & 0xFFFFFFFFL;
+    // CoreDNS: a multicluster zone's serial is the time of its own last change.
+    long modified =
+        config.multicluster(zone) ? index.multiCluster().modifiedEpochSecond() : index.modifiedEpochSecond();
+    long serial = modified & 0xFFFFFFFFL;
     return new SOARecord(
         zone,
         DClass.IN,

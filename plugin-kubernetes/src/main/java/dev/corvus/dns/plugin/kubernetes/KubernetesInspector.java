@@ -92,6 +92,8 @@ final class KubernetesInspector implements Inspector {
       case "endpointslices" -> index.sliceCount();
       case "namespaces" -> index.namespaceCount();
       case "pods" -> index.podCount();
+      case "serviceimports" -> index.multiCluster().importCount();
+      case "multiclusterendpointslices" -> index.multiCluster().sliceCount();
       default -> 0;
     };
   }

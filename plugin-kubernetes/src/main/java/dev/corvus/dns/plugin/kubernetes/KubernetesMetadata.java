@@ -36,16 +36,24 @@ final class KubernetesMetadata implements MetadataProvider {
   static final String ENDPOINT = "kubernetes/endpoint";
   static final String PORT_NAME = "kubernetes/port-name";
   static final String PROTOCOL = "kubernetes/protocol";
+  static final String CLUSTER = "kubernetes/cluster";
   static final String PARSE_ERROR = "kubernetes/parse-error";
   /** CoreDNS's {@code errInvalidRequest}. */
   private static final String INVALID_QUERY_NAME = "invalid query name";
 
   private final List<Name> zones;
   private final ClusterIndex index;
+  private final List<Name> multiclusterZones;
 
   KubernetesMetadata(List<Name> zones, ClusterIndex index) {
+    this(zones, index, List.of());
+  }
+
+  /** @param multiclusterZones the {@code multicluster} zones, whose names also publish their cluster */
+  KubernetesMetadata(List<Name> zones, ClusterIndex index, List<Name> multiclusterZones) {
     this.zones = zones;
     this.index = index;
+    this.multiclusterZones = List.copyOf(multiclusterZones);
   }
 
   @Override
@@ -60,6 +68,10 @@ final class KubernetesMetadata implements MetadataProvider {
     sink.put(ENDPOINT, () -> query.field(RecordRequest::endpoint));
     sink.put(PORT_NAME, () -> query.field(RecordRequest::port));
     sink.put(PROTOCOL, () -> query.field(RecordRequest::protocol));
+    if (!multiclusterZones.isEmpty()) {
+      // CoreDNS publishes the cluster only for names in a multicluster zone.
+      sink.put(CLUSTER, () -> query.multicluster() ? query.field(RecordRequest::cluster) : null);
+    }
     sink.put(PARSE_ERROR, query::error);
   }
 
@@ -89,6 +101,7 @@ final class KubernetesMetadata implements MetadataProvider {
     private final Name qname;
     private boolean parsed;
     private boolean inZone;
+    private boolean multicluster;
     private RecordRequest request;
 
     QueryName(Name qname) {
@@ -98,6 +111,11 @@ final class KubernetesMetadata implements MetadataProvider {
     synchronized String field(Function<RecordRequest, String> part) {
       parse();
       return request == null ? null : part.apply(request);
+    }
+
+    synchronized boolean multicluster() {
+      parse();
+      return multicluster;
     }
 
     synchronized String error() {
@@ -115,10 +133,11 @@ final class KubernetesMetadata implements MetadataProvider {
         return;
       }
       inZone = true;
+      multicluster = multiclusterZones.stream().anyMatch(zone::subdomain);
       String[] labels = KubernetesHandler.labelsLeftOf(qname, zone);
       // CoreDNS: the apex and the bare svc and pod names are no request, every part empty.
       boolean bare = labels.length == 1 && (labels[0].equals(RecordRequest.SVC) || labels[0].equals(RecordRequest.POD));
-      request = bare ? RecordRequest.parse(new String[0]) : RecordRequest.parse(labels);
+      request = bare ? RecordRequest.parse(new String[0]) : RecordRequest.parse(labels, multicluster);
     }
   }
 }

@@ -62,7 +62,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     // Every NXDOMAIN of the block is looked at, cache hits included, not only the ones this handler answers.
     context.observeResponses(searchPathMonitor);
     this.podNamespaces = new PodNamespaces(index, config.primaryZone(), this::watchPods);
-    this.metadata = new KubernetesMetadata(config.zones(), index);
+    this.metadata = new KubernetesMetadata(config.zones(), index, config.multiclusterZones());
     this.handler =
         new KubernetesHandler(
             config,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatus;
@@ -33,7 +34,8 @@ import java.util.function.Function;
 /**
  * Reads the Kubernetes objects of one file of the offline source: a single object, multi-document
  * YAML, a JSON object or a {@code kind: List}. Services, EndpointSlices, Pods and Namespaces come
- * back as fabric8 model objects holding the fields DNS reads ({@link Projection}); other kinds are
+ * back as fabric8 model objects holding the fields DNS reads ({@link Projection}), ServiceImports
+ * ({@code multicluster.x-k8s.io}) as generic resources with their {@code spec}; other kinds are
  * skipped.
  *
  * <p>The objects are filled field by field from the parsed tree rather than by fabric8's
@@ -71,6 +73,16 @@ final class ObjectFiles {
       case "Service" -> into.add(service(node));
       case "EndpointSlice" -> into.add(slice(node));
       case "Pod" -> into.add(pod(node));
+      case "ServiceImport" -> {
+        GenericKubernetesResource serviceImport = new GenericKubernetesResource();
+        serviceImport.setKind(kind);
+        serviceImport.setApiVersion(text(node, "apiVersion"));
+        serviceImport.setMetadata(metadata(node));
+        if (node.path("spec").isObject()) {
+          serviceImport.setAdditionalProperty("spec", JSON.convertValue(node.path("spec"), Map.class));
+        }
+        into.add(serviceImport);
+      }
       case "Namespace" -> {
         Namespace namespace = new Namespace();
         namespace.setMetadata(metadata(node));

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Names;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -26,6 +27,12 @@ final class Projection {
 
   /** The label linking an EndpointSlice to its Service. */
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /** The label linking an EndpointSlice to its ServiceImport (Multi-Cluster Services API). */
+  static final String MCS_SERVICE_NAME_LABEL = "multicluster.kubernetes.io/service-name";
+
+  /** The label naming the cluster an EndpointSlice of a ServiceImport comes from. */
+  static final String MCS_SOURCE_CLUSTER_LABEL = "multicluster.kubernetes.io/source-cluster";
 
   /** CoreDNS ignores pod names that are too long to be a DNS label. */
   private static final int MAX_LABEL = 63;
@@ -94,8 +101,67 @@ final class Projection {
    * use (FQDN address type, no owning Service).
    */
   EndpointSliceView slice(EndpointSlice slice) {
+    return slice(slice, SERVICE_NAME_LABEL);
+  }
+
+  /**
+   * The DNS view of an EndpointSlice exported to the cluster set: as {@link #slice(EndpointSlice)},
+   * owned by the ServiceImport its {@link #MCS_SERVICE_NAME_LABEL} names, from the cluster its
+   * {@link #MCS_SOURCE_CLUSTER_LABEL} names (empty when unlabelled, as CoreDNS); {@code null} for a
+   * slice without the label or of FQDN addresses.
+   */
+  MultiClusterIndex.ClusterSlice multiClusterSlice(EndpointSlice slice) {
+    EndpointSliceView view = slice(slice, MCS_SERVICE_NAME_LABEL);
+    if (view == null) {
+      return null;
+    }
+    String cluster = slice.getMetadata().getLabels().get(MCS_SOURCE_CLUSTER_LABEL);
+    return new MultiClusterIndex.ClusterSlice(view, cluster == null ? "" : shared(lower(cluster)));
+  }
+
+  /**
+   * The DNS view of a {@code multicluster.x-k8s.io} ServiceImport, read from its {@code spec}
+   * ({@code type}, {@code ips}, {@code ports}); {@code null} for a ClusterSetIP import without a
+   * valid IP, which has nothing to answer with.
+   */
+  static MultiClusterIndex.ImportView serviceImport(GenericKubernetesResource serviceImport) {
+    Object spec = serviceImport.getAdditionalProperties().get("spec");
+    Map<?, ?> fields = spec instanceof Map<?, ?> map ? map : Map.of();
+    boolean headless = "Headless".equals(fields.get("type"));
+    List<InetAddress> ips = new ArrayList<>();
+    if (!headless && fields.get("ips") instanceof List<?> texts) {
+      for (Object text : texts) {
+        if (text instanceof String ip) {
+          addAddresses(List.of(ip), ips);
+        }
+      }
+    }
+    if (!headless && ips.isEmpty()) {
+      return null;
+    }
+    List<ServicePort> ports = new ArrayList<>();
+    if (fields.get("ports") instanceof List<?> list) {
+      for (Object item : list) {
+        if (item instanceof Map<?, ?> port && port.get("port") instanceof Number number) {
+          ports.add(
+              port(
+                  port.get("name") instanceof String name ? name : null,
+                  port.get("protocol") instanceof String protocol ? protocol : null,
+                  number.intValue()));
+        }
+      }
+    }
+    return new MultiClusterIndex.ImportView(
+        shared(serviceImport.getMetadata().getNamespace()),
+        shared(serviceImport.getMetadata().getName()),
+        headless,
+        List.copyOf(ips),
+        List.copyOf(ports));
+  }
+
+  private EndpointSliceView slice(EndpointSlice slice, String ownerLabel) {
     Map<String, String> labels = slice.getMetadata().getLabels();
-    String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    String serviceName = labels == null ? null : labels.get(ownerLabel);
     if (serviceName == null || "FQDN".equals(slice.getAddressType())) {
       return null;
     }

@@ -89,7 +89,8 @@ final class RecordFinder {
 
   /** CoreDNS's {@code Records}: the name split into labels left of {@code zone}. */
   Found records(String[] labels, Name zone) {
-    RecordRequest r = RecordRequest.parse(labels);
+    boolean multicluster = config.multicluster(zone);
+    RecordRequest r = RecordRequest.parse(labels, multicluster);
     if (r == null) {
       return Found.NAME_ERROR;
     }
@@ -102,7 +103,63 @@ final class RecordFinder {
     if (!index.namespaceExposed(r.namespace())) {
       return Found.NAME_ERROR;
     }
-    return r.kind().equals(RecordRequest.POD) ? findPods(r, zone) : findServices(r, zone);
+    if (r.kind().equals(RecordRequest.POD)) {
+      return findPods(r, zone);
+    }
+    return multicluster ? findMultiClusterServices(r, zone) : findServices(r, zone);
+  }
+
+  /**
+   * CoreDNS's {@code findMultiClusterServices}: the ServiceImport's ClusterSet IPs, or for a
+   * headless import (or an endpoint name, {@code endpoint.cluster.service.namespace.svc}) the
+   * exported endpoints, each named under its source cluster.
+   */
+  private Found findMultiClusterServices(RecordRequest r, Name zone) {
+    if (r.service().isEmpty()) {
+      return Found.EMPTY;
+    }
+    MultiClusterIndex imports = index.multiCluster();
+    MultiClusterIndex.ImportView serviceImport = imports.serviceImport(r.namespace(), r.service());
+    if (serviceImport == null) {
+      return Found.NAME_ERROR;
+    }
+    List<MultiClusterIndex.ClusterSlice> slices = imports.endpoints(serviceImport);
+    if (config.ignoreEmptyService() && !serviceImport.headless()) {
+      int addresses = 0;
+      for (MultiClusterIndex.ClusterSlice slice : slices) {
+        addresses += slice.slice().addressCount();
+      }
+      if (addresses == 0) {
+        return Found.NAME_ERROR;
+      }
+    }
+    Target serviceName =
+        new Target(serviceImport.name(), serviceImport.namespace() + "." + RecordRequest.SVC, zone);
+    List<Entry> entries = new ArrayList<>();
+    if (serviceImport.headless() || !r.endpoint().isEmpty()) {
+      for (MultiClusterIndex.ClusterSlice slice : slices) {
+        if (!r.endpoint().isEmpty() && !r.cluster().equals(slice.cluster())) {
+          continue;
+        }
+        Target clusterName = slice.cluster().isEmpty() ? serviceName : serviceName.under(slice.cluster());
+        EndpointSliceView view = slice.slice();
+        for (int i = 0; i < view.addressCount(); i++) {
+          if (!r.endpoint().isEmpty() && !r.endpoint().equals(view.label(i))) {
+            continue;
+          }
+          addMember(r, view.endpoint(i), view.ports(), clusterName, entries);
+        }
+      }
+    } else {
+      for (ServicePort port : serviceImport.ports()) {
+        if (port.matches(r.port(), r.protocol())) {
+          for (InetAddress ip : serviceImport.ips()) {
+            entries.add(new Entry(ip, null, port.port(), serviceName));
+          }
+        }
+      }
+    }
+    return entries.isEmpty() ? Found.NAME_ERROR : new Found(entries, false);
   }
 
   private Found findServices(RecordRequest r, Name zone) {

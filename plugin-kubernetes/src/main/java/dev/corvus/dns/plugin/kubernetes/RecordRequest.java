@@ -7,6 +7,8 @@ package dev.corvus.dns.plugin.kubernetes;
  *   <li>{@code _port._protocol.service.namespace.svc|pod}
  *   <li>{@code endpoint.service.namespace.svc|pod}
  *   <li>{@code service.namespace.svc|pod}, {@code namespace.svc|pod}, {@code svc|pod}
+ *   <li>in a {@code multicluster} zone also {@code endpoint.cluster.service.namespace.svc}, when
+ *       neither of the two labels starts with an underscore
  * </ul>
  *
  * Labels are lower case; leading underscores of port and protocol are stripped.
@@ -17,13 +19,20 @@ package dev.corvus.dns.plugin.kubernetes;
  * @param endpoint the endpoint label, or empty
  * @param port the port label without underscore, or empty
  * @param protocol the protocol label without underscore, or empty
+ * @param cluster the cluster label of a multicluster endpoint name, or empty
  */
 record RecordRequest(
-    String kind, String namespace, String service, String endpoint, String port, String protocol) {
+    String kind,
+    String namespace,
+    String service,
+    String endpoint,
+    String port,
+    String protocol,
+    String cluster) {
 
   static final String SVC = "svc";
   static final String POD = "pod";
-  private static final RecordRequest APEX = new RecordRequest("", "", "", "", "", "");
+  private static final RecordRequest APEX = new RecordRequest("", "", "", "", "", "", "");
 
   /**
    * Parses the labels left of the zone, leftmost first.
@@ -32,6 +41,16 @@ record RecordRequest(
    *     labels): CoreDNS's {@code errInvalidRequest}, answered NXDOMAIN
    */
   static RecordRequest parse(String[] labels) {
+    return parse(labels, false);
+  }
+
+  /**
+   * Parses the labels left of the zone, leftmost first, as CoreDNS does in a {@code multicluster}
+   * zone when {@code multicluster} is set.
+   *
+   * @return the request, or {@code null} when the name cannot exist
+   */
+  static RecordRequest parse(String[] labels, boolean multicluster) {
     int last = labels.length - 1;
     if (last < 0) {
       return APEX;
@@ -44,11 +63,13 @@ record RecordRequest(
     String service = last >= 2 ? labels[last - 2] : "";
     int remaining = Math.max(0, last - 2);
     return switch (remaining) {
-      case 0 -> new RecordRequest(kind, namespace, service, "", "", "");
-      case 1 -> new RecordRequest(kind, namespace, service, labels[0], "", "");
+      case 0 -> new RecordRequest(kind, namespace, service, "", "", "", "");
+      case 1 -> new RecordRequest(kind, namespace, service, labels[0], "", "", "");
       case 2 ->
-          new RecordRequest(
-              kind, namespace, service, "", stripUnderscore(labels[0]), stripUnderscore(labels[1]));
+          multicluster && !labels[0].startsWith("_") && !labels[1].startsWith("_")
+              ? new RecordRequest(kind, namespace, service, labels[0], "", "", labels[1])
+              : new RecordRequest(
+                  kind, namespace, service, "", stripUnderscore(labels[0]), stripUnderscore(labels[1]), "");
       default -> null;
     };
   }

@@ -49,7 +49,7 @@ class KubernetesConfigTest {
         "apiserver_burst -1  | ",
         "apiserver_max_inflight x | ",
         "endponit http://127.0.0.1:1 | endpoint",
-        "multicluster clusterset.local | ",
+        "multicluster clusterset.local | covers no zone of this kubernetes block",
       })
   void malformedOptionsAreRejectedWithTheirLine(String block, String expected) {
     ConfigException e = reject(block);

@@ -154,4 +154,22 @@ class KubernetesMetadataTest {
     assertEquals("late", published.get(CLIENT_POD_NAME).get());
     assertEquals("web", published.get(SERVICE).get());
   }
+
+  @Test
+  void multiclusterNamesPublishTheirCluster() {
+    ClusterIndex index = new ClusterIndex(Clock.systemUTC(), Set.of());
+    Name cluster = Name.fromConstantString("cluster.local.");
+    Name clusterset = Name.fromConstantString("clusterset.local.");
+    KubernetesMetadata metadata = new KubernetesMetadata(List.of(cluster, clusterset), index, List.of(clusterset));
+    Map<String, Supplier<String>> published = new LinkedHashMap<>();
+    metadata.publish(Queries.request("ep1.cluster1.web.team-a.svc.clusterset.local.", Type.A), published::put);
+    assertEquals("cluster1", published.get(KubernetesMetadata.CLUSTER).get());
+    assertEquals("ep1", published.get(ENDPOINT).get());
+    assertEquals("", published.get(PORT_NAME).get());
+
+    published.clear();
+    metadata.publish(Queries.request("ep1.cluster1.web.team-a.svc.cluster.local.", Type.A), published::put);
+    assertNull(published.get(KubernetesMetadata.CLUSTER).get(), "not a multicluster zone");
+    assertEquals("ep1", published.get(PORT_NAME).get());
+  }
 }

@@ -105,6 +105,20 @@ class KubernetesSelfCheckTest {
   }
 
   @Test
+  void multiclusterNeedsServiceImports() throws Exception {
+    reviews((resource, verb) -> !resource.equals("serviceimports"));
+    SelfCheck plugin = (SelfCheck) kit.create(new KubernetesFactory(),
+        "kubernetes cluster.local clusterset.local {\n  endpoint " + url() + "\n  multicluster clusterset.local\n}");
+    List<Finding> findings = plugin.check(TIMEOUT);
+    assertEquals(List.of(
+        "kubernetes RBAC: list serviceimports.multicluster.x-k8s.io: the service account may not list"
+            + " serviceimports.multicluster.x-k8s.io: add it to the ClusterRole (see " + ApiServerCheck.CLUSTER_ROLE + ")",
+        "kubernetes RBAC: watch serviceimports.multicluster.x-k8s.io: the service account may not watch"
+            + " serviceimports.multicluster.x-k8s.io: add it to the ClusterRole (see " + ApiServerCheck.CLUSTER_ROLE + ")"),
+        lines(findings, Severity.PROBLEM));
+  }
+
+  @Test
   void forbiddenReviewsFallBackToListingOneObject() throws Exception {
     api.expect().post().withPath(SSAR).andReturn(403, "{\"kind\":\"Status\",\"code\":403}").always();
     api.expect().get().withPath("/api/v1/services?limit=1").andReturn(200, new ServiceListBuilder().build()).always();
