@@ -48,7 +48,7 @@ export CORVUS_CDS_DIR="$WORK/cds" CORVUS_PRINT_OPTS=1
 echo "java: $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -n1); JAVA_OPTS=${JAVA_OPTS:-}; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "first start (makes the class-data archive when it stops):"
 measure 1 | sed 's/^run 1/run 0/'
-ls "$CORVUS_CDS_DIR" 2>/dev/null | sed 's/^/archive: /'
+ls "$CORVUS_CDS_DIR" 2>/dev/null | sed "s/^/archive: /" || true
 measure "$RUNS"
 echo "$(sed -n 's/^corvus: /options: /p' "$WORK/log" | head -n1)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
