@@ -186,6 +186,7 @@ class LauncherDefaultsIT {
     } finally {
       process.destroy(); // SIGTERM, as the kubelet and systemd stop it
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         throw new AssertionError("corvus did not stop on SIGTERM:\n" + Files.readString(log));
       }
