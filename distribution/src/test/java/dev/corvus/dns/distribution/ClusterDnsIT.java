@@ -356,7 +356,7 @@ class ClusterDnsIT {
 
   // ---- helpers ----
 
-  private static String configMapCorefile() throws IOException {
+  static String configMapCorefile() throws IOException {
     return shippedCorefile("kubernetes/cluster-dns/configmap.yaml");
   }
 
@@ -379,7 +379,7 @@ class ClusterDnsIT {
     }
   }
 
-  private static String replaceOnce(String text, String target, String replacement) {
+  static String replaceOnce(String text, String target, String replacement) {
     int at = text.indexOf(target);
     if (at < 0 || text.indexOf(target, at + 1) >= 0) {
       throw new IllegalStateException("expected exactly one '" + target + "' in\n" + text);

@@ -61,7 +61,7 @@ final class CorvusProcess implements AutoCloseable {
   int terminate() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+      close();
       return -1;
     }
     return process.exitValue();
@@ -69,6 +69,9 @@ final class CorvusProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    // bin/corvus stays the JVM's parent on a first start that writes the class archive: a
+    // SIGKILL to it alone would leave the JVM running
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
 

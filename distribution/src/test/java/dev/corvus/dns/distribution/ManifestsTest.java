@@ -191,6 +191,13 @@ class ManifestsTest {
     assertNotNull(corvus.getResources().getRequests().get("cpu"));
     assertTrue(request.getNumericalAmount().compareTo(limit.getNumericalAmount()) < 0,
         "request " + request + " below limit " + limit);
+    // No CPU limit: bin/corvus sizes its I/O threads from the CPU request, rounded up to whole CPUs
+    assertNull(corvus.getResources().getLimits().get("cpu"));
+    io.fabric8.kubernetes.api.model.ResourceFieldSelector cpus = corvus.getEnv().stream()
+        .filter(env -> env.getName().equals("CORVUS_CPUS")).findFirst().orElseThrow()
+        .getValueFrom().getResourceFieldRef();
+    assertEquals("requests.cpu", cpus.getResource());
+    assertEquals("1", cpus.getDivisor().toString());
   }
 
   @Test
@@ -248,7 +255,7 @@ class ManifestsTest {
   }
 
   @Test
-  void nodeLocalDaemonSetRunsOnTheHostNetworkWithOnlyNetBindService() throws IOException {
+  void nodeLocalDaemonSetRunsOnTheHostNetworkSettingUpItsAddressWithNetAdmin() throws IOException {
     DaemonSet daemonSet = the(load("node-local-dns"), DaemonSet.class);
     PodSpec pod = daemonSet.getSpec().getTemplate().getSpec();
     assertTrue(pod.getHostNetwork());
@@ -257,8 +264,13 @@ class ManifestsTest {
     Container cache = only(pod.getContainers());
     SecurityContext security = cache.getSecurityContext();
     assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
-    assertEquals(List.of("NET_BIND_SERVICE"), security.getCapabilities().getAdd());
+    assertEquals(List.of("NET_BIND_SERVICE", "NET_ADMIN"), security.getCapabilities().getAdd());
     assertTrue(security.getReadOnlyRootFilesystem());
+    // corvus node-local run: the address and NOTRACK rules, then the server (NodeLocalIT runs it)
+    assertEquals(List.of("node-local", "run", "--ip", "169.254.20.10", "--", "-conf", "/etc/coredns/Corefile"),
+        cache.getArgs());
+    assertTrue(pod.getInitContainers() == null || pod.getInitContainers().isEmpty());
+    assertEquals("/run/xtables.lock", volume(pod, mount(cache, "/run/xtables.lock").getName()).getHostPath().getPath());
     assertFalse(security.getAllowPrivilegeEscalation());
     HTTPGetAction liveness = cache.getLivenessProbe().getHttpGet();
     assertEquals("169.254.20.10", liveness.getHost());

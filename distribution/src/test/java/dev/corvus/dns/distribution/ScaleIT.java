@@ -91,7 +91,8 @@ import org.xbill.DNS.Type;
  * heap's class histogram, {@code -Dscale.heapDumpFile=PATH} a heap dump, and {@code
  * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again (with
  * each minute's p99.9 and maximum latency, so that a full collection shows where it fell), and
- * {@code -Dscale.seenProcessors=N} tells Corvus it has N CPUs (a node without a CPU limit).
+ * {@code -Dscale.seenProcessors=N} tells Corvus it has N CPUs (a node without a CPU limit), and
+ * {@code -Dscale.unpaged=true} makes the mock answer every list in one piece, ignoring its limit.
  */
 @Tag("scale")
 class ScaleIT {
