@@ -65,10 +65,21 @@ final class Route53Plugin implements Plugin {
   @Override
   public synchronized CompletionStage<Void> start() {
     handler.resolver(context.resolver());
-    client = clients.apply(config);
+    // The SDK finds its interceptors and HTTP client through the context class loader: make it
+    // the plugin's own (plugins/route53/ has a class loader of its own), not the server's.
+    ClassLoader own = Route53Plugin.class.getClassLoader();
+    Thread current = Thread.currentThread();
+    ClassLoader previous = current.getContextClassLoader();
+    current.setContextClassLoader(own);
+    try {
+      client = clients.apply(config);
+    } finally {
+      current.setContextClassLoader(previous);
+    }
     thread = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread t = new Thread(task, "route53-refresh " + config.zones().keySet());
       t.setDaemon(true);
+      t.setContextClassLoader(own);
       return t;
     });
     ZoneSync sync = new ZoneSync(config, client, zones);
