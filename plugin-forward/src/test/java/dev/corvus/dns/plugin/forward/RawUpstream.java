@@ -54,11 +54,36 @@ final class RawUpstream implements AutoCloseable {
   private volatile CountDownLatch hold = new CountDownLatch(0);
 
   RawUpstream() throws IOException {
-    udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-    tcp = new ServerSocket();
-    tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+    this(SocketPair.bind());
+  }
+
+  private RawUpstream(SocketPair sockets) {
+    udp = sockets.udp();
+    tcp = sockets.tcp();
     threads.execute(this::serveUdp);
     threads.execute(this::acceptTcp);
+  }
+
+  /** A UDP and a TCP socket on one loopback port number. */
+  private record SocketPair(DatagramSocket udp, ServerSocket tcp) {
+
+    /** A free UDP port's TCP twin may be taken, so a few ports are tried. */
+    static SocketPair bind() throws IOException {
+      for (int attempt = 1; ; attempt++) {
+        DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        ServerSocket tcp = new ServerSocket();
+        try {
+          tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+          return new SocketPair(udp, tcp);
+        } catch (java.net.BindException taken) {
+          udp.close();
+          tcp.close();
+          if (attempt == 20) {
+            throw taken;
+          }
+        }
+      }
+    }
   }
 
   String hostPort() {
