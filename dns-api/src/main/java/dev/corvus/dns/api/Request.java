@@ -137,9 +137,10 @@ public final class Request {
    * local address of the TCP or TLS connection; for UDP the datagram's destination address where
    * the transport reports it (Linux with the epoll transport), otherwise the address the socket is
    * bound to, which on a wildcard bind is the wildcard address ({@code 0.0.0.0} or {@code ::});
-   * for a listener plugin's transport ({@code https://}, {@code quic://}, {@code grpc://}) what
-   * the plugin passes, by default its bound address. The wildcard address with port 0 where no
-   * listener received the query (a request made by a test or by the server itself).
+   * for a listener plugin's transport what the plugin passes (the stock {@code https://} and
+   * {@code grpc://} listeners: the connection's local address), else its bound address. The
+   * wildcard address with port 0 where no listener received the query (a request made by a test
+   * or by the server itself).
    */
   public InetSocketAddress localAddress() {
     return local;
