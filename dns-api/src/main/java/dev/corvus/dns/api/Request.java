@@ -57,7 +57,7 @@ public final class Request {
    * Creates a request; the server does this for every query, tests do it to call a handler
    * directly.
    *
-   * Its {@link #localAddress()} is the wildcard address with port 0 (not known); listeners use
+   * <p>Its {@link #localAddress()} is the wildcard address with port 0 (not known); listeners use
    * {@link #of(Message, InetSocketAddress, InetSocketAddress, Transport, Name, String,
    * QueryContext)}.
    *
