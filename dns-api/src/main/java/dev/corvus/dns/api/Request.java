@@ -20,6 +20,7 @@ public final class Request {
 
   private final Message message;
   private final InetSocketAddress client;
+  private final InetSocketAddress local;
   private final Transport transport;
   private final Name zone;
   private final String server;
@@ -32,15 +33,20 @@ public final class Request {
   private Object opt;
   private static final Object NO_OPT = new Object();
 
+  /** The local address of a request whose listener did not say where it arrived. */
+  private static final InetSocketAddress UNKNOWN_LOCAL = new InetSocketAddress(0);
+
   private Request(
       Message message,
       InetSocketAddress client,
+      InetSocketAddress local,
       Transport transport,
       Name zone,
       String server,
       QueryContext context) {
     this.message = Objects.requireNonNull(message, "message");
     this.client = Objects.requireNonNull(client, "client");
+    this.local = Objects.requireNonNull(local, "local");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.zone = Objects.requireNonNull(zone, "zone");
     this.server = Objects.requireNonNull(server, "server");
@@ -50,6 +56,10 @@ public final class Request {
   /**
    * Creates a request; the server does this for every query, tests do it to call a handler
    * directly.
+   *
+   * <p>Its {@link #localAddress()} is the wildcard address with port 0 (not known); listeners use
+   * {@link #of(Message, InetSocketAddress, InetSocketAddress, Transport, Name, String,
+   * QueryContext)}.
    *
    * @param message the query; it must have a question
    * @param client the client's address and port
@@ -65,10 +75,32 @@ public final class Request {
       Name zone,
       String server,
       QueryContext context) {
+    return of(message, client, UNKNOWN_LOCAL, transport, zone, server, context);
+  }
+
+  /**
+   * Creates a request that knows the server's address it arrived on.
+   *
+   * @param message the query; it must have a question
+   * @param client the client's address and port
+   * @param local the server's address and port the query was sent to (see {@link #localAddress()})
+   * @param transport how the query arrived
+   * @param zone the zone of the server block that matched
+   * @param server the server block's listener as CoreDNS labels it, e.g. {@code dns://:53}
+   * @param context the per-query state
+   */
+  public static Request of(
+      Message message,
+      InetSocketAddress client,
+      InetSocketAddress local,
+      Transport transport,
+      Name zone,
+      String server,
+      QueryContext context) {
     if (message.getQuestion() == null) {
       throw new IllegalArgumentException("a request needs a question");
     }
-    return new Request(message, client, transport, zone, server, context);
+    return new Request(message, client, local, transport, zone, server, context);
   }
 
   /** The query message. Handlers must not modify it; use {@link #withMessage} instead. */
@@ -81,7 +113,7 @@ public final class Request {
     if (newMessage.getQuestion() == null) {
       throw new IllegalArgumentException("a request needs a question");
     }
-    return new Request(newMessage, client, transport, zone, server, context);
+    return new Request(newMessage, client, local, transport, zone, server, context);
   }
 
   /**
@@ -91,12 +123,27 @@ public final class Request {
    * {@code startNanos}.
    */
   public Request detached(long startNanos) {
-    return new Request(message, client, transport, zone, server, new DetachedContext(startNanos, context.loop()));
+    return new Request(message, client, local, transport, zone, server, new DetachedContext(startNanos, context.loop()));
   }
 
   /** The client's address and source port. */
   public InetSocketAddress client() {
     return client;
+  }
+
+  /**
+   * The server's address and port the query arrived on, as CoreDNS's {@code request.LocalIP} and
+   * {@code LocalPort} report it (view's {@code server_ip()}, rewrite's {@code {server_ip}}): the
+   * local address of the TCP or TLS connection; for UDP the datagram's destination address where
+   * the transport reports it (Linux with the epoll transport), otherwise the address the socket is
+   * bound to, which on a wildcard bind is the wildcard address ({@code 0.0.0.0} or {@code ::});
+   * for a listener plugin's transport what the plugin passes (the stock {@code https://} and
+   * {@code grpc://} listeners: the connection's local address), else its bound address. The
+   * wildcard address with port 0 where no listener received the query (a request made by a test
+   * or by the server itself).
+   */
+  public InetSocketAddress localAddress() {
+    return local;
   }
 
   /** How the query arrived. */

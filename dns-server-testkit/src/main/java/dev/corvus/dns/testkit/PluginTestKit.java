@@ -343,8 +343,8 @@ public final class PluginTestKit implements AutoCloseable {
    */
   public Explained explain(Plugin plugin, Request request, Handler next) throws Exception {
     Handler handler = plugin.handler().orElseThrow(() -> new IllegalArgumentException("the plugin has no handler"));
-    Request explaining = Request.of(request.message(), request.client(), request.transport(), request.zone(),
-        request.server(), new ServerQueryContext(System.nanoTime(), true, false, InlineLoop.INSTANCE));
+    Request explaining = Request.of(request.message(), request.client(), request.localAddress(), request.transport(),
+        request.zone(), request.server(), new ServerQueryContext(System.nanoTime(), true, false, InlineLoop.INSTANCE));
     List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
     Chain chain = new FixedChain(explaining, true, nextRequest -> next.handle(
         new FixedChain(nextRequest, false, last -> CompletableFuture.failedFuture(new IllegalStateException("no next plugin")))),

@@ -22,6 +22,24 @@ public interface QueryService {
    */
   void query(ByteBuffer wire, InetSocketAddress client, Transport transport, ResponseSink sink);
 
+  /**
+   * Runs one query that arrived on {@code local}, the server's address and port the client sent
+   * it to (the connection's local address), which handlers see as {@link
+   * dev.corvus.dns.api.Request#localAddress()} (view's {@code server_ip()}). A listener that knows
+   * it calls this; the server's query path given by {@code query} without it reports the
+   * listener's bound address. This default, for other implementations, drops {@code local}.
+   *
+   * @param wire the query, from its position to its limit; read only during this call
+   * @param client the client's address (for acl, view, logs)
+   * @param local the server's address the query arrived on
+   * @param transport how the query arrived, e.g. {@link Transport#HTTPS}
+   * @param sink receives the response exactly once
+   */
+  default void query(ByteBuffer wire, InetSocketAddress client, InetSocketAddress local, Transport transport,
+      ResponseSink sink) {
+    query(wire, client, transport, sink);
+  }
+
   /** Receives the response to one query. */
   interface ResponseSink {
     /** The encoded response, to send to the client as it is. */

@@ -8,7 +8,10 @@ import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.server.io.NettyIoLoops;
 import java.io.IOException;
 import dev.corvus.dns.api.plugin.Plugin;
+import dev.corvus.dns.api.Transport;
+import dev.corvus.dns.api.listener.QueryService.ResponseSink;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,15 +45,31 @@ public final class PluginListener implements BoundListener {
       Optional<TlsFiles> tls, List<Plugin> plugins, NettyIoLoops loops, QueryExecutor executor, RouteTable initial)
       throws IOException {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
+    // What the listener bound (the requested address until bind returns: port 0 is not known yet).
+    AtomicReference<InetSocketAddress> bound = new AtomicReference<>(address);
     // The plugin's buffer keeps its position: the executor reads a view of it.
-    QueryService queries = (wire, client, transport, sink) ->
-        executor.execute(wire.duplicate(), client, transport, loops.currentOrNext(), routes::get, sink);
+    QueryService queries = new QueryService() {
+      @Override
+      public void query(ByteBuffer wire, InetSocketAddress client, Transport transport, ResponseSink sink) {
+        query(wire, client, bound.get(), transport, sink);
+      }
+
+      @Override
+      public void query(ByteBuffer wire, InetSocketAddress client, InetSocketAddress local, Transport transport,
+          ResponseSink sink) {
+        executor.execute(wire.duplicate(), client, local, transport, loops.currentOrNext(), routes::get, sink);
+      }
+    };
     Listener listener;
     try {
       listener = factory.bind(new ListenerSpec(address, key.label(), tls, loops, plugins,
           Optional.of(executor.metrics())), queries);
     } catch (RuntimeException e) {
       throw new IOException("cannot listen on " + key.label() + ": " + e.getMessage(), e);
+    }
+    InetSocketAddress actual = listener.boundAddress();
+    if (actual != null) {
+      bound.set(actual);
     }
     return new PluginListener(key, routes, listener);
   }

@@ -54,6 +54,8 @@ public final class QueryExecutor {
   private static final int MAX_TCP_MESSAGE = 65535;
   /** An OPT record without options: root name, type, class, TTL and an empty RDATA length. */
   private static final int OPT_LENGTH = 11;
+  /** The local address of a query whose listener does not tell it: the wildcard, port 0. */
+  private static final InetSocketAddress UNKNOWN_LOCAL = new InetSocketAddress(0);
 
   /** Tracks queries in flight on a configuration, so that it is stopped only once they finish. */
   public interface InFlight {
@@ -137,6 +139,16 @@ public final class QueryExecutor {
    */
   public void execute(ByteBuffer wire, InetSocketAddress client, Transport transport, IoLoop loop,
       Supplier<RouteTable> routes, ResponseSink sink) {
+    execute(wire, client, UNKNOWN_LOCAL, transport, loop, routes, sink);
+  }
+
+  /**
+   * Handles one query that arrived on {@code local}, the server's address as
+   * {@link Request#localAddress()} reports it; otherwise as
+   * {@link #execute(ByteBuffer, InetSocketAddress, Transport, IoLoop, Supplier, ResponseSink)}.
+   */
+  public void execute(ByteBuffer wire, InetSocketAddress client, InetSocketAddress local, Transport transport,
+      IoLoop loop, Supplier<RouteTable> routes, ResponseSink sink) {
     long start = System.nanoTime();
     Message query;
     int position = wire.position();
@@ -198,7 +210,7 @@ public final class QueryExecutor {
     }
     ServerQueryContext context = new ServerQueryContext(start, false, overloaded, loop);
     context.signedQueryWire(received);
-    Request request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
+    Request request = Request.of(query, client, local, transport, route.zone(), route.serverLabel(), context);
     // Blocks with a view: the first (in Corefile order) whose view admits the query serves it,
     // each candidate with a fresh context so that one block's metadata never reaches another.
     while (route.view() != null && !route.view().admits(request)) {
@@ -209,7 +221,7 @@ public final class QueryExecutor {
       }
       context = new ServerQueryContext(start, false, overloaded, loop);
       context.signedQueryWire(received);
-      request = Request.of(query, client, transport, route.zone(), route.serverLabel(), context);
+      request = Request.of(query, client, local, transport, route.zone(), route.serverLabel(), context);
     }
     ServerRoute served = route;
     Request chosen = request;

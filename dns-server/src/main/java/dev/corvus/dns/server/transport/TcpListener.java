@@ -128,7 +128,9 @@ final class TcpListener implements AutoCloseable {
       ByteBuffer wire = frame.nioBuffer();
       Channel channel = ctx.channel();
       InetSocketAddress client = ProxyHeaderReader.client(channel);
-      executor.execute(wire, client, transport, loops.of(channel.eventLoop()), routes, new ResponseSink() {
+      // The connection's own address (Netty caches it): the one the client connected to.
+      InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+      executor.execute(wire, client, local, transport, loops.of(channel.eventLoop()), routes, new ResponseSink() {
         @Override
         public void respond(byte[] answer) {
           ByteBuf out = channel.alloc().buffer(answer.length + 2);

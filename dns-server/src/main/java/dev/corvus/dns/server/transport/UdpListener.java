@@ -78,6 +78,13 @@ final class UdpListener implements AutoCloseable {
     }
     if (transports.epoll()) {
       bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY);
+      if (address.getAddress().isAnyLocalAddress()) {
+        // On a wildcard bind the kernel reports each IPv4 datagram's destination (IP_ORIGDSTADDR),
+        // which Netty gives as the packet's recipient: the server address a query was sent to, as
+        // CoreDNS reports it (server_ip()). Netty does not ask for IPv6 destinations; those
+        // datagrams' recipient is the bound address.
+        bootstrap.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
+      }
     }
     Channel first = bootstrap.bind(address).syncUninterruptibly().channel();
     channels.add(first);
@@ -208,7 +215,9 @@ final class UdpListener implements AutoCloseable {
       InetSocketAddress from = client;
       reading = true;
       try {
-        executor.execute(wire, from, Transport.UDP, loop, routes, new ResponseSink() {
+        // The datagram's destination (epoll on a wildcard bind), else the socket's bound address.
+        InetSocketAddress local = packet.recipient() != null ? packet.recipient() : (InetSocketAddress) channel.localAddress();
+        executor.execute(wire, from, local, Transport.UDP, loop, routes, new ResponseSink() {
           @Override
           public void respond(byte[] answer) {
             send(answer, sender);

@@ -18,7 +18,7 @@ import org.xbill.DNS.Type;
  * its {@code plugin/pkg/expression} environment offers: string ({@code '...'}, {@code "..."}),
  * integer, float, {@code true}/{@code false}/{@code nil} and array ({@code ['A', 'AAAA']})
  * literals; the functions {@code bufsize() class() client_ip() do() id() name() opcode() port()
- * proto() size() type() incidr(ip, cidr) metadata(label)}; the operators {@code == != < <= > >=},
+ * proto() server_ip() server_port() size() type() incidr(ip, cidr) metadata(label)}; the operators {@code == != < <= > >=},
  * {@code in}, {@code not in}, {@code matches} (an RE2 regular expression, found anywhere in the
  * string, as Go's {@code regexp.MatchString}), {@code contains startsWith endsWith}, {@code + - *
  * / %}, {@code and or not} (also {@code && || !}) and parentheses, with expr-lang's precedence.
@@ -81,16 +81,15 @@ public final class Expression {
       Map.entry("opcode", new Builtin(Kind.INT, List.of(), (r, a) -> (long) r.message().getHeader().getOpcode())),
       Map.entry("port", new Builtin(Kind.STRING, List.of(), (r, a) -> Integer.toString(r.client().getPort()))),
       Map.entry("proto", new Builtin(Kind.STRING, List.of(), (r, a) -> r.transport().protocolLabel())),
+      Map.entry("server_ip", new Builtin(Kind.STRING, List.of(),
+          (r, a) -> r.localAddress().getAddress().getHostAddress())),
+      Map.entry("server_port", new Builtin(Kind.STRING, List.of(),
+          (r, a) -> Integer.toString(r.localAddress().getPort()))),
       Map.entry("size", new Builtin(Kind.INT, List.of(), (r, a) -> (long) size(r))),
       Map.entry("type", new Builtin(Kind.STRING, List.of(), (r, a) -> Type.string(r.qtype()))),
       Map.entry("incidr", new Builtin(Kind.BOOL, List.of(Kind.STRING, Kind.STRING), (r, a) -> incidr(a[0], a[1]))),
       Map.entry("metadata", new Builtin(Kind.STRING, List.of(Kind.STRING),
           (r, a) -> r.context().metadata((String) a[0]).orElse(""))));
-
-  /** CoreDNS's functions that need what Corvus does not give plugins (the listener's address). */
-  private static final Map<String, String> UNSUPPORTED = Map.of(
-      "server_ip", "the server's address is not available to plugins in Corvus",
-      "server_port", "the server's port is not available to plugins in Corvus");
 
   private final String text;
   private final Node root;
@@ -537,10 +536,6 @@ public final class Expression {
       String name = token.text();
       Builtin function = FUNCTIONS.get(name);
       if (function == null) {
-        String why = UNSUPPORTED.get(name);
-        if (why != null) {
-          throw error(token, name + "() is not supported: " + why);
-        }
         throw error(token, "unknown " + (at("(") ? "function " + name + "()" : "name " + name)
             + " (known functions: " + String.join(", ", new java.util.TreeSet<>(FUNCTIONS.keySet())) + ")");
       }

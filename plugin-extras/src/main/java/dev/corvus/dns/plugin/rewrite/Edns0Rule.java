@@ -53,9 +53,10 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
 
   /**
    * The data of a local option as written: {@code 0x...} hex, one of the variables {@code
-   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}}, a
-   * metadata label ({@code {kubernetes/client-namespace}}: its value, or {@code null} when it has
-   * none), or a plain string.
+   * {qname}}, {@code {qtype}}, {@code {client_ip}}, {@code {client_port}}, {@code {protocol}},
+   * {@code {server_ip}}, {@code {server_port}}, a metadata label ({@code
+   * {kubernetes/client-namespace}}: its value, or {@code null} when it has none), or a plain
+   * string.
    *
    * @throws IllegalArgumentException for bad hex or an unknown variable
    */
@@ -72,11 +73,16 @@ record Edns0Rule(Action action, int code, Function<Request, byte[]> data, boolea
         case "{client_port}" -> request -> new byte[] {
             (byte) (request.client().getPort() >>> 8), (byte) request.client().getPort()};
         case "{protocol}" -> request -> request.transport().protocolLabel().getBytes(StandardCharsets.US_ASCII);
+        // CoreDNS: 4 bytes for an IPv4 server address, 16 for IPv6; the port in 2 bytes
+        case "{server_ip}" -> request -> request.localAddress().getAddress().getAddress();
+        case "{server_port}" -> request -> new byte[] {
+            (byte) (request.localAddress().getPort() >>> 8), (byte) request.localAddress().getPort()};
         default -> {
           String label = text.substring(1, text.length() - 1);
           if (!isMetadataLabel(label)) {
             throw new IllegalArgumentException("unsupported variable " + text
-                + ", expected {qname}, {qtype}, {client_ip}, {client_port}, {protocol} or a metadata label"
+                + ", expected {qname}, {qtype}, {client_ip}, {client_port}, {protocol}, {server_ip}, {server_port}"
+                + " or a metadata label"
                 + " {plugin/name}");
           }
           // CoreDNS: a label without a value (or an empty one) leaves the query as it is

@@ -279,7 +279,7 @@ class RewriteFactoryTest {
         "rewrite rcode example.org. SERVFAIL WHATEVER",
         "rewrite edns0 local set 0xffee",
         "rewrite edns0 local set 0xzz abc",
-        "rewrite edns0 local set 0xffee {server_ip}",
+        "rewrite edns0 local set 0xffee {server_name}",
         "rewrite edns0 local toggle 0xffee abc",
         "rewrite edns0 subnet set 33 56",
         "rewrite edns0 subnet set 24 129",

@@ -31,6 +31,8 @@ final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, Server
   /** RFC 1035 §4.1.1: the header every message starts with. */
   private static final int HEADER_BYTES = 12;
   private static final Context.Key<InetSocketAddress> CLIENT = Context.key("corvus-grpc-client");
+  /** The server's address the connection was made to; absent: the listener's bound address. */
+  private static final Context.Key<InetSocketAddress> LOCAL = Context.key("corvus-grpc-local");
 
   private final QueryService queries;
 
@@ -46,7 +48,12 @@ final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, Server
       call.close(Status.INTERNAL.withDescription("no TCP peer for the call: " + peer), new Metadata());
       return new ServerCall.Listener<>() {};
     }
-    return Contexts.interceptCall(Context.current().withValue(CLIENT, client), call, headers, next);
+    SocketAddress local = call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
+    Context context = Context.current().withValue(CLIENT, client);
+    if (local instanceof InetSocketAddress address) {
+      context = context.withValue(LOCAL, address);
+    }
+    return Contexts.interceptCall(context, call, headers, next);
   }
 
   @Override
@@ -56,7 +63,7 @@ final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, Server
           .withDescription("not a DNS message: " + msg.length + " bytes").asRuntimeException());
       return;
     }
-    queries.query(ByteBuffer.wrap(msg), CLIENT.get(), Transport.GRPC, new QueryService.ResponseSink() {
+    QueryService.ResponseSink sink = new QueryService.ResponseSink() {
       @Override
       public void respond(byte[] wire) {
         response.onNext(wire);
@@ -67,6 +74,12 @@ final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, Server
       public void drop() {
         response.onError(Status.UNAVAILABLE.withDescription("no answer for this query").asRuntimeException());
       }
-    });
+    };
+    InetSocketAddress local = LOCAL.get();
+    if (local == null) {
+      queries.query(ByteBuffer.wrap(msg), CLIENT.get(), Transport.GRPC, sink);
+    } else {
+      queries.query(ByteBuffer.wrap(msg), CLIENT.get(), local, Transport.GRPC, sink);
+    }
   }
 }

@@ -145,6 +145,38 @@ class GrpcListenerTest {
   }
 
   @Test
+  void viewsSeeTheAddressTheConnectionWasMadeTo() throws Exception {
+    // Bound to every address: server_ip() is the address each client connected to.
+    Path corefile = Files.writeString(dir.resolve("Corefile.view"), """
+        grpc://.:0 {
+            view second {
+                expr server_ip() == '127.0.0.2'
+            }
+            hosts {
+                2.2.2.2 test
+            }
+        }
+        grpc://.:0 {
+            hosts {
+                1.1.1.1 test
+            }
+        }
+        """);
+    try (Corvus viewed = Corvus.builder().corefile(corefile).dnsPort(0).start()) {
+      int port = viewed.tcpAddress().getPort();
+      byte[] query = DnsClient.newQuery("test.", Type.A).toWire();
+      for (String[] destination : new String[][] {{"127.0.0.1", "1.1.1.1"}, {"127.0.0.2", "2.2.2.2"}}) {
+        try (PythonGrpc.Client client = python.client(destination[0] + ":" + port, Optional.empty(), "")) {
+          PythonGrpc.Reply reply = client.query(query);
+          assertEquals("OK", reply.status(), reply.details());
+          assertEquals(destination[1], new Message(reply.msg()).getSection(Section.ANSWER).get(0).rdataToString(),
+              "to " + destination[0]);
+        }
+      }
+    }
+  }
+
+  @Test
   void maxConnectionsTurnsTheNextConnectionAwayAndKeepsServingTheOpenOne() throws Exception {
     Path corefile = Files.writeString(dir.resolve("Corefile.limited"), """
         grpc://example.org:0 {

@@ -37,6 +37,7 @@ public final class DohHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   private final DohService service;
   private final Function<Channel, InetSocketAddress> clientOf;
+  private final Function<Channel, InetSocketAddress> localOf;
   private final boolean stream;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private ScheduledFuture<?> deadline;
@@ -49,8 +50,21 @@ public final class DohHandler extends SimpleChannelInboundHandler<FullHttpReques
    *     arrive within the service's deadline); else an HTTP/1.1 connection
    */
   public DohHandler(DohService service, Function<Channel, InetSocketAddress> clientOf, boolean stream) {
+    this(service, clientOf, null, stream);
+  }
+
+  /**
+   * @param service the listener's shared settings
+   * @param clientOf the client's address for the channel
+   * @param localOf the server's address the client connected to, for the channel (the
+   *     request's {@code localAddress()}); {@code null}: the listener's bound address
+   * @param stream whether the channel is one HTTP/2 or HTTP/3 stream; else an HTTP/1.1 connection
+   */
+  public DohHandler(DohService service, Function<Channel, InetSocketAddress> clientOf,
+      Function<Channel, InetSocketAddress> localOf, boolean stream) {
     this.service = service;
     this.clientOf = clientOf;
+    this.localOf = localOf;
     this.stream = stream;
   }
 
@@ -108,7 +122,8 @@ public final class DohHandler extends SimpleChannelInboundHandler<FullHttpReques
       complete(ctx, slot, response);
       return;
     }
-    service.queries().query(doh.query(), clientOf.apply(ctx.channel()), service.transport(), new ResponseSink() {
+    InetSocketAddress local = localOf == null ? null : localOf.apply(ctx.channel());
+    ResponseSink sink = new ResponseSink() {
       @Override
       public void respond(byte[] wire) {
         answer(ctx, slot, answer(wire));
@@ -119,7 +134,13 @@ public final class DohHandler extends SimpleChannelInboundHandler<FullHttpReques
         // CoreDNS: 500 when the chain wrote nothing (RFC 8484 §4.2.1 leaves the code open).
         answer(ctx, slot, error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "no response"));
       }
-    });
+    };
+    InetSocketAddress client = clientOf.apply(ctx.channel());
+    if (local == null) {
+      service.queries().query(doh.query(), client, service.transport(), sink);
+    } else {
+      service.queries().query(doh.query(), client, local, service.transport(), sink);
+    }
   }
 
   private void answer(ChannelHandlerContext ctx, Pending slot, FullHttpResponse response) {

@@ -133,7 +133,8 @@ final class DohListener implements Listener {
     pipeline.addLast(new RequestDeadline(service.requestDeadline()))
         .addLast(new HttpServerCodec(MAX_HEADERS, MAX_HEADERS, MAX_HEADERS))
         .addLast(new DohAggregator(service))
-        .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.remoteAddress(), false));
+        .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.remoteAddress(),
+            ch -> (InetSocketAddress) ch.localAddress(), false));
   }
 
   static void http2(ChannelPipeline pipeline, DohService service) {
@@ -147,7 +148,8 @@ final class DohListener implements Listener {
             stream.pipeline()
                 .addLast(new Http2StreamFrameToHttpObjectCodec(true))
                 .addLast(new DohAggregator(service))
-                .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.parent().remoteAddress(), true));
+                .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.parent().remoteAddress(),
+                    ch -> (InetSocketAddress) ch.parent().localAddress(), true));
           }
         }));
   }
