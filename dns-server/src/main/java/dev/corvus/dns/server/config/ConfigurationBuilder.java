@@ -26,6 +26,7 @@ import dev.corvus.dns.server.routing.BlockView;
 import dev.corvus.dns.server.routing.Pipeline;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -128,9 +129,12 @@ public final class ConfigurationBuilder {
     List<Name> zones = block.keys().stream().map(ServerKey::zone).distinct().toList();
     List<ConfiguredPlugin> plugins = new ArrayList<>();
     Set<String> seen = new HashSet<>();
+    Path blockDirectory = rootDirectory(block, baseDirectory);
     for (Directive directive : block.directives()) {
       try {
-        plugins.add(create(directive, zones, baseDirectory, contexts, seen));
+        // root's own PATH resolves against the Corefile's directory, every other path against root
+        Path base = directive.name().text().equals("root") ? baseDirectory : blockDirectory;
+        plugins.add(create(directive, zones, base, contexts, seen));
       } catch (ConfigException e) {
         if (errors == null) {
           throw e;
@@ -169,6 +173,24 @@ public final class ConfigurationBuilder {
       checkScheme(key, tls != null);
     }
     return new BlockPlan(block, List.copyOf(plugins), new Pipeline(steps, observers), List.copyOf(bind), tls, view);
+  }
+
+  /**
+   * The directory relative paths of a block resolve against: the block's {@code root PATH}
+   * (CoreDNS's <i>root</i>, itself resolved against {@code baseDirectory}), else {@code
+   * baseDirectory}. The root directive's factory checks its syntax.
+   */
+  private static Path rootDirectory(ServerBlock block, Path baseDirectory) {
+    for (Directive directive : block.directives()) {
+      if (directive.name().text().equals("root") && directive.args().size() == 1) {
+        try {
+          return baseDirectory.resolve(directive.args().get(0).text()).normalize();
+        } catch (InvalidPathException e) {
+          return baseDirectory;
+        }
+      }
+    }
+    return baseDirectory;
   }
 
   private void checkScheme(ServerKey key, boolean hasTls) throws ConfigException {

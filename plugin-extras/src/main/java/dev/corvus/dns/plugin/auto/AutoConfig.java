@@ -1,9 +1,9 @@
 package dev.corvus.dns.plugin.auto;
 
+import com.google.re2j.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.xbill.DNS.Name;
 
 /**

@@ -1,6 +1,9 @@
 package dev.corvus.dns.plugin.auto;
 
 import com.google.auto.service.AutoService;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.corvus.dns.api.capability.ZoneSource;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
@@ -13,9 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.xbill.DNS.Name;
 
 /**
@@ -65,17 +65,17 @@ public final class AutoFactory implements PluginFactory {
             try {
               pattern = Pattern.compile(regexp);
             } catch (PatternSyntaxException e) {
-              throw config.error("invalid REGEXP \"" + regexp + "\": " + e.getDescription());
+              throw config.error("invalid REGEXP \"" + regexp + "\": " + e.getMessage());
             }
-            if (pattern.matcher("").groupCount() < 1) {
+            if (pattern.groupCount() < 1) {
               throw config.error("need at least one sub expression in \"" + regexp + "\"");
             }
             template = config.nextArg("ORIGIN_TEMPLATE");
             Matcher references = GROUP_REFERENCE.matcher(template);
             while (references.find()) {
-              if (Integer.parseInt(references.group(1)) > pattern.matcher("").groupCount()) {
+              if (Integer.parseInt(references.group(1)) > pattern.groupCount()) {
                 throw config.error("ORIGIN_TEMPLATE \"" + template + "\" names group " + references.group(1)
-                    + ", REGEXP has " + pattern.matcher("").groupCount());
+                    + ", REGEXP has " + pattern.groupCount());
               }
             }
           }

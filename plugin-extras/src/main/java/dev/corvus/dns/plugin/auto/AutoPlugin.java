@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.auto;
 
+import com.google.re2j.Matcher;
 import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,8 +1,8 @@
 package dev.corvus.dns.plugin.errors;
 
+import com.google.re2j.Pattern;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.event.Level;
 
 /**

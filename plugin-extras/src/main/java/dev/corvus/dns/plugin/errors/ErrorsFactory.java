@@ -1,6 +1,8 @@
 package dev.corvus.dns.plugin.errors;
 
 import com.google.auto.service.AutoService;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Plugin;
@@ -10,8 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.slf4j.event.Level;
 
 /** The {@code errors [stdout] { stacktrace; consolidate DURATION REGEXP [LEVEL] [show_first] }} directive. */
@@ -72,7 +72,7 @@ public final class ErrorsFactory implements PluginFactory {
     try {
       pattern = Pattern.compile(regexp);
     } catch (PatternSyntaxException e) {
-      throw config.error("invalid REGEXP " + regexp + ": " + e.getDescription());
+      throw config.error("invalid REGEXP " + regexp + ": " + e.getMessage());
     }
     Level level = null;
     boolean showFirst = false;

@@ -1,7 +1,7 @@
 package dev.corvus.dns.plugin.rewrite;
 
+import com.google.re2j.Pattern;
 import java.util.Locale;
-import java.util.regex.Pattern;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 

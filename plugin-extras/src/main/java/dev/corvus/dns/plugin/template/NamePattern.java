@@ -1,29 +1,28 @@
 package dev.corvus.dns.plugin.template;
 
-import java.util.ArrayList;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.Map;
 
 /**
- * A {@code match} regex and the names of its groups (Java 17's matcher cannot list them).
+ * A {@code match} regex, compiled with RE2J (Go's RE2 syntax, as CoreDNS's template), and the
+ * names of its groups.
  *
  * @param pattern the compiled regex
- * @param groupNames the names of its named groups
+ * @param groupNames the names of its named groups ({@code (?P<name>...)})
  */
 record NamePattern(Pattern pattern, List<String> groupNames) {
 
   /** CoreDNS's limit on a pattern's length. */
   static final int MAX_LENGTH = 10000;
 
-  private static final Pattern NAMED_GROUP = Pattern.compile("\\(\\?<([A-Za-z][A-Za-z0-9]*)>");
-
   /** Matches every name: the default when a template has no {@code match}. */
   static final NamePattern ANY = compile(".*");
 
   /**
-   * Compiles a Go regex; Go's {@code (?P<name>...)} is accepted.
+   * Compiles a Go regex: Go's {@code (?P<name>...)} works; what Go rejects (backreferences,
+   * lookarounds, possessive quantifiers) is rejected.
    *
    * @throws IllegalArgumentException with the pattern and the reason when it does not compile
    */
@@ -31,19 +30,16 @@ record NamePattern(Pattern pattern, List<String> groupNames) {
     if (regex.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("regex pattern too long: " + regex.length() + " > " + MAX_LENGTH);
     }
-    String java = regex.replace("(?P<", "(?<");
     Pattern pattern;
     try {
-      pattern = Pattern.compile(java);
+      pattern = Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          "could not parse regex \"" + regex + "\": " + e.getDescription() + " near index " + e.getIndex());
+      throw new IllegalArgumentException("could not parse regex \"" + regex + "\": " + e.getMessage());
     }
-    List<String> names = new ArrayList<>();
-    Matcher m = NAMED_GROUP.matcher(java);
-    while (m.find()) {
-      names.add(m.group(1));
-    }
-    return new NamePattern(pattern, List.copyOf(names));
+    List<String> names = pattern.namedGroups().entrySet().stream()
+        .sorted(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .toList();
+    return new NamePattern(pattern, names);
   }
 }

@@ -1,9 +1,9 @@
 package dev.corvus.dns.plugin.template;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A resource record written with Go template placeholders, compiled once at configuration time.
