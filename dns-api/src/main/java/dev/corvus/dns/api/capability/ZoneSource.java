@@ -2,6 +2,8 @@ package dev.corvus.dns.api.capability;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -28,6 +30,16 @@ public interface ZoneSource {
    * authoritative), or does not have a copy of it yet.
    */
   Optional<List<Record>> records(Name zone);
+
+  /**
+   * The records of {@link #records} when they are ready: what {@code transfer} asks for. A source
+   * whose snapshot is costly to build (the {@code kubernetes} plugin's, made from every Service)
+   * overrides this to build it off the I/O thread; the default answers with {@link #records} at
+   * once.
+   */
+  default CompletionStage<Optional<List<Record>>> snapshot(Name zone) {
+    return CompletableFuture.completedFuture(records(zone));
+  }
 
   /** The SOA {@code zone} is served with; empty as for {@link #records}. */
   default Optional<SOARecord> soa(Name zone) {
