@@ -10,8 +10,9 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
 /**
- * A plugin that holds whole zones ({@code file}, {@code auto}, {@code secondary}) and lets the
- * {@code transfer} directive send them to secondaries, as CoreDNS's {@code transfer.Transferer}.
+ * A plugin that holds whole zones ({@code file}, {@code auto}, {@code secondary}, {@code
+ * kubernetes}) and lets the {@code transfer} directive send them to secondaries, as CoreDNS's
+ * {@code transfer.Transferer}.
  * Exported through {@link dev.corvus.dns.api.plugin.ServiceRegistry#export} while the plugin is
  * created; {@code transfer} finds every source of its server block with {@link
  * dev.corvus.dns.api.plugin.ServiceRegistry#lookupAll} from {@code start} on.

@@ -11,6 +11,10 @@ import dev.corvus.dns.testkit.Poll;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +26,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.ZoneTransferIn;
 
@@ -300,6 +306,98 @@ class KubernetesTransferTest {
       // unchanged: the snapshot is reused at once, on the caller's thread
       assertTrue(zones.snapshot(ZONE).toCompletableFuture().isDone());
     }
+  }
+
+  /** NSD as a secondary of the cluster zone: it transfers it and answers from its copy. */
+  @Test
+  void nsdServesACopyOfTheClusterZone(@TempDir Path dir) throws Exception {
+    String nsd = tool("nsd", "nsd");
+    try (MockApiServer api = new MockApiServer()) {
+      populate(api.client());
+      try (Corvus server = start(api, "  transfer {\n    to *\n  }\n")) {
+        int port = freePort();
+        Path conf = dir.resolve("nsd.conf");
+        Files.writeString(conf, """
+            server:
+              ip-address: 127.0.0.1@%1$d
+              port: %1$d
+              zonesdir: "%2$s"
+              pidfile: "%2$s/nsd.pid"
+              database: ""
+              username: ""
+              chroot: ""
+              xfrdfile: "%2$s/xfrd.state"
+              zonelistfile: "%2$s/zone.list"
+              xfrdir: "%2$s"
+              logfile: "%2$s/nsd.log"
+              verbosity: 2
+            remote-control:
+              control-enable: no
+            zone:
+              name: cluster.local
+              zonefile: cluster.local.zone
+              request-xfr: AXFR 127.0.0.1@%3$d NOKEY
+            """.formatted(port, dir, server.tcpAddress().getPort()));
+        Process daemon = new ProcessBuilder(nsd, "-d", "-c", conf.toString()).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("stdout.log").toFile()).start();
+        try {
+          DnsClient primary = new DnsClient(server.udpAddress(), Duration.ofSeconds(5));
+          long serial = ((SOARecord) primary.udp("cluster.local.", Type.SOA).getSection(Section.ANSWER).get(0))
+              .getSerial();
+          DnsClient secondary = new DnsClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+              Duration.ofMillis(300));
+          assertTrue(Poll.until(Duration.ofSeconds(20), () -> serialOf(secondary) == serial),
+              "NSD did not transfer cluster.local serial " + serial + ": " + nsdLog(dir));
+          assertEquals(List.of("10.0.0.1"),
+              Dns.rdata(secondary.udp("svc1.testns.svc.cluster.local.", Type.A)));
+          assertEquals(List.of("ext.interwebs.test."),
+              Dns.rdata(secondary.udp("external.testns.svc.cluster.local.", Type.CNAME)));
+          List<String> srv = new ArrayList<>(Dns.rdata(secondary.udp("_http._tcp.hdls1.testns.svc.cluster.local.",
+              Type.SRV)));
+          java.util.Collections.sort(srv);
+          // the two dup-name records of the transfer are one record of the RRset in NSD's copy
+          assertEquals(List.of(
+              "0 16 80 172-0-0-2.hdls1.testns.svc.cluster.local.",
+              "0 16 80 172-0-0-3.hdls1.testns.svc.cluster.local.",
+              "0 16 80 5678-abcd--1.hdls1.testns.svc.cluster.local.",
+              "0 16 80 5678-abcd--2.hdls1.testns.svc.cluster.local.",
+              "0 16 80 dup-name.hdls1.testns.svc.cluster.local."), srv);
+          System.out.println("NSD log:\n" + nsdLog(dir));
+        } finally {
+          daemon.destroy();
+          if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
+            daemon.destroyForcibly();
+          }
+        }
+      }
+    }
+  }
+
+  private static long serialOf(DnsClient client) {
+    try {
+      List<Record> soa = client.udp("cluster.local.", Type.SOA).getSection(Section.ANSWER);
+      return soa.isEmpty() ? -1 : ((SOARecord) soa.get(0)).getSerial();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static String nsdLog(Path dir) throws IOException {
+    Path log = dir.resolve("nsd.log");
+    return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
+  }
+
+  /** A loopback port free for both UDP and TCP. */
+  private static int freePort() throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+          ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
+        return tcp.getLocalPort();
+      } catch (IOException e) {
+        // taken over TCP: try another
+      }
+    }
+    throw new IOException("no free port");
   }
 
   // ---- dig and kdig ----
