@@ -81,6 +81,10 @@ final class KubernetesZones implements ZoneSource, AutoCloseable {
     return null;
   }
 
+  /**
+   * The zone, built on the caller's thread when the index changed since the last build; {@code
+   * transfer} asks {@link #snapshot} instead, which builds on this source's own thread.
+   */
   @Override
   public Optional<List<Record>> records(Name zone) {
     Name own = served(zone);
