@@ -124,6 +124,8 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
    * @param noResponse the server must not answer (CoreDNS's acl drop): no datagram within a short
    *     wait over UDP, the connection closed or silent over TCP
    * @param transports restricts the case to {@code udp} or {@code tcp}
+   * @param ixfrSerial for an IXFR query, the serial of the SOA its authority section carries (RFC
+   *     1995): a number, or {@code current} for the serial the server's SOA has (asked first)
    * @param excluded why the case is not run; reported as aborted
    * @param deviation a deliberate difference from CoreDNS (docs/migration.md); the expectations are
    *     then Corvus's answer, and the reason says what CoreDNS answers
@@ -152,6 +154,7 @@ record ConformanceFile(String source, List<ServerSpec> servers, List<ExcludedTes
       List<String> check,
       @JsonProperty("no_response") boolean noResponse,
       List<String> transports,
+      @JsonProperty("ixfr_serial") String ixfrSerial,
       String excluded,
       String deviation) {
 

@@ -31,7 +31,13 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.TestAbortedException;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * CoreDNS's table-driven plugin tests, as the data files under {@code src/test/resources/<directive>/}
@@ -120,6 +126,29 @@ class ConformanceTest {
         .onClose(server::close);
   }
 
+  /** The serial an IXFR case's query carries, -1 for none; {@code current} asks the server's SOA first. */
+  private static long ixfrSerial(ServerUnderTest running, InetAddress from, CaseSpec c, String transport)
+      throws Exception {
+    if (c.ixfrSerial() == null) {
+      return -1;
+    }
+    if (!c.ixfrSerial().equals("current")) {
+      return Long.parseLong(c.ixfrSerial());
+    }
+    Message soaQuery = Message.newQuery(
+        Record.newRecord(Name.fromString(c.qname()), Type.SOA,
+            DClass.IN));
+    Message soa = transport.equals("udp")
+        ? DnsExchange.udp(toward(running.udpAddress(), from), from, soaQuery)
+        : DnsExchange.tcp(toward(running.tcpAddress(), from), from, soaQuery);
+    for (Record r : soa.getSection(Section.ANSWER)) {
+      if (r instanceof SOARecord record) {
+        return record.getSerial();
+      }
+    }
+    throw new IllegalStateException("no SOA for " + c.qname() + ": " + soa);
+  }
+
   private void run(String directive, String source, LazyServer server, CaseSpec c, String transport) throws Exception {
     if (c.excluded() != null) {
       counts.record(directive, transport, Outcome.EXCLUDED);
@@ -129,7 +158,7 @@ class ConformanceTest {
     try {
       ServerUnderTest running = server.get();
       InetAddress from = InetAddress.getByName(c.client() == null ? "127.0.0.1" : c.client());
-      Message query = Queries.of(c);
+      Message query = Queries.of(c, ixfrSerial(running, from, c, transport));
       if (c.noResponse()) {
         expectSilence(running, from, query, transport);
         counts.record(directive, transport, Outcome.PASSED);

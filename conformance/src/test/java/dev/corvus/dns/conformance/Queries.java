@@ -14,6 +14,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -24,6 +25,14 @@ final class Queries {
   private Queries() {}
 
   static Message of(CaseSpec c) throws TextParseException {
+    return of(c, -1);
+  }
+
+  /**
+   * The query of {@code c}; an IXFR carries a SOA of the queried name with {@code serial} in its
+   * authority section (RFC 1995 §3) when {@code serial} is not negative.
+   */
+  static Message of(CaseSpec c, long serial) throws TextParseException {
     int type = Type.value(c.qtype());
     if (type < 0) {
       throw new IllegalArgumentException("unknown type " + c.qtype());
@@ -37,6 +46,10 @@ final class Queries {
       for (String flag : c.queryFlags()) {
         query.getHeader().setFlag(Flags.value(flag.toLowerCase(java.util.Locale.ROOT)));
       }
+    }
+    if (serial >= 0) {
+      Name zone = Name.fromString(c.qname(), Name.root);
+      query.addRecord(new SOARecord(zone, DClass.IN, 0, zone, zone, serial, 0, 0, 0, 0), Section.AUTHORITY);
     }
     List<EDNSOption> options = new ArrayList<>();
     if (c.options() != null) {

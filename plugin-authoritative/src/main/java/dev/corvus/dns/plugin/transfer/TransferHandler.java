@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -71,23 +72,31 @@ final class TransferHandler implements Handler {
       clientSerial = soa.getSerial();
     }
     Name zone = request.qname().canonicalize();
-    List<Record> records = null;
-    for (ZoneSource source : sources.get()) {
-      Optional<List<Record>> found = source.records(zone);
-      if (found.isPresent()) {
-        records = found.get();
-        break;
+    long serial = clientSerial;
+    return find(sources.get(), 0, zone).thenCompose(records -> {
+      if (records.isEmpty()) {
+        return chain.hasNext() ? chain.proceed(request) : Responses.completedError(request, Rcode.SERVFAIL);
       }
+      return Responses.completed(transfer(chain, request, zone, records.get(), serial));
+    });
+  }
+
+  /** The snapshot of {@code zone} of the first source from {@code from} on that has one. */
+  private static CompletionStage<Optional<List<Record>>> find(List<ZoneSource> sources, int from, Name zone) {
+    if (from == sources.size()) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    if (records == null) {
-      return chain.hasNext() ? chain.proceed(request) : Responses.completedError(request, Rcode.SERVFAIL);
-    }
+    return sources.get(from).snapshot(zone)
+        .thenCompose(found -> found.isPresent() ? CompletableFuture.completedFuture(found) : find(sources, from + 1, zone));
+  }
+
+  private static Message transfer(Chain chain, Request request, Name zone, List<Record> records, long clientSerial) {
     SOARecord soa = (SOARecord) records.get(0);
     if (clientSerial == soa.getSerial()) {
       chain.note("IXFR: the client has the current serial " + soa.getSerial());
       log.info("transfer: outgoing noop, incremental transfer for up to date zone {} to {} for {} SOA serial",
           zone, request.client().getAddress().getHostAddress(), soa.getSerial());
-      return Responses.completed(message(request, List.of(soa)));
+      return message(request, List.of(soa));
     }
     chain.note("transfer of " + (records.size() + 1) + " records, serial " + soa.getSerial());
     MessageSplitter messages = new MessageSplitter(request, records);
@@ -97,7 +106,7 @@ final class TransferHandler implements Handler {
     }
     log.info("transfer: outgoing transfer of {} records of zone {} to {} for {} SOA serial", records.size() + 1,
         zone, request.client().getAddress().getHostAddress(), soa.getSerial());
-    return Responses.completed(first);
+    return first;
   }
 
   private static Message message(Request request, List<Record> records) {

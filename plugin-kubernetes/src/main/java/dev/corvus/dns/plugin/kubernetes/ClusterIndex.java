@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the plugin knows of the cluster, kept as compact views in hash indexes so that every
@@ -63,6 +64,8 @@ final class ClusterIndex implements ClusterDns {
   private final Map<String, PodRef> podsByKey = new ConcurrentHashMap<>();
   private final Map<InetAddress, List<PodRef>> podsByAddress = new ConcurrentHashMap<>();
   private volatile long modifiedEpochSecond;
+  /** Counts changes, so that a snapshot built from the index knows whether it is still current. */
+  private final AtomicLong version = new AtomicLong();
   /** The ServiceImports and exported slices of the {@code multicluster} zones. */
   private final MultiClusterIndex multiCluster;
 
@@ -376,6 +379,17 @@ final class ClusterIndex implements ClusterDns {
   }
 
   private void touch() {
+    version.incrementAndGet();
     modifiedEpochSecond = clock.instant().getEpochSecond();
+  }
+
+  /** A number that changes with every change of the index (a zone transfer's snapshot is keyed by it). */
+  long version() {
+    return version.get();
+  }
+
+  /** Every Service, weakly consistent with concurrent changes (zone transfers). */
+  List<ServiceView> allServices() {
+    return services.entries().map(NamespacedMap.Entry::value).toList();
   }
 }

@@ -414,6 +414,11 @@ final class KubernetesHandler implements Handler {
    * TTL capped at 300.
    */
   private SOARecord soa(Name zone) {
+    return soa(config, index, zone);
+  }
+
+  /** The SOA of {@code zone} (as the client wrote it) from {@code index}; shared with zone transfers. */
+  static SOARecord soa(KubernetesConfig config, ClusterIndex index, Name zone) {
     // CoreDNS: a multicluster zone's serial is the time of its own last change.
     long modified =
         config.multicluster(zone) ? index.multiCluster().modifiedEpochSecond() : index.modifiedEpochSecond();

@@ -2,6 +2,7 @@ package dev.corvus.dns.plugin.kubernetes;
 
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.capability.PodNamespaceLookup;
+import dev.corvus.dns.api.capability.ZoneSource;
 import dev.corvus.dns.api.metadata.MetadataProvider;
 import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.Plugin;
@@ -46,6 +47,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   private final KubernetesMetrics metrics;
   private final PodNamespaces podNamespaces;
   private final KubernetesMetadata metadata;
+  private final KubernetesZones transferZones;
   private final CompletableFuture<Void> startup = new CompletableFuture<>();
   private volatile ClusterSource source;
   private volatile ScheduledFuture<?> startupTimeout;
@@ -88,6 +90,8 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     });
     context.services().export(ClusterDns.class, index);
     context.services().export(PodNamespaceLookup.class, podNamespaces);
+    this.transferZones = new KubernetesZones(config, index, finder, this::synced);
+    context.services().export(ZoneSource.class, transferZones);
   }
 
   @Override
@@ -246,6 +250,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
     if (current != null) {
       current.close();
     }
+    transferZones.close();
     // A stopped plugin will not sync: nothing may wait for it.
     startup.complete(null);
   }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the {@code multicluster} zones answer from (Kubernetes Multi-Cluster Services): the
@@ -47,6 +48,8 @@ final class MultiClusterIndex {
   /** ServiceImports skipped (no IPs), by namespace/name, so that each is logged once. */
   private final Set<String> skipped = ConcurrentHashMap.newKeySet();
   private volatile long modifiedEpochSecond;
+  /** Counts changes, so that a snapshot built from the index knows whether it is still current. */
+  private final AtomicLong version = new AtomicLong();
 
   /**
    * @param clock the clock of the SOA serial (the time of the last change)
@@ -172,6 +175,17 @@ final class MultiClusterIndex {
   }
 
   private void touch() {
+    version.incrementAndGet();
     modifiedEpochSecond = clock.instant().getEpochSecond();
+  }
+
+  /** A number that changes with every change of the index (a zone transfer's snapshot is keyed by it). */
+  long version() {
+    return version.get();
+  }
+
+  /** Every ServiceImport, weakly consistent with concurrent changes (zone transfers). */
+  List<ImportView> allImports() {
+    return imports.entries().map(NamespacedMap.Entry::value).toList();
   }
 }
