@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corvus.dns.api.Ticker;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -81,6 +82,8 @@ final class InformerSource implements ClusterSource {
   private final Duration listStall;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
+  /** The client's JSON mapper, which the streamed lists decode their items with too. */
+  private final ObjectMapper mapper = new ObjectMapper();
   /** Reads list answers (blocking reads of a stream), a thread per list being read. */
   private final ExecutorService listReader =
       Executors.newCachedThreadPool(
@@ -212,7 +215,7 @@ final class InformerSource implements ClusterSource {
 
   @Override
   public synchronized void start() throws Exception {
-    client = KubernetesClients.create(api);
+    client = KubernetesClients.create(api, mapper);
     LOG.info("kubernetes: watching the API server at {}", client.getMasterUrl());
     Informable<Service> services = client.services().inAnyNamespace();
     if (config.labels() != null) {
@@ -374,8 +377,7 @@ final class InformerSource implements ClusterSource {
     // store (StreamingLister); fabric8 watches from the list's resource version as usual.
     BaseOperation<T, ?, ?> operation = (BaseOperation<T, ?, ?>) entry.informable.withLimit(LIST_PAGE_SIZE);
     VersionStore<T> store = entry.store;
-    StreamingLister<T> lister = new StreamingLister<>(operation, client.getHttpClient(),
-        client.getKubernetesSerialization(), entry.type, entry.factory, entry.labelSelector,
+    StreamingLister<T> lister = new StreamingLister<>(operation, client.getHttpClient(), mapper, entry.type, entry.factory, entry.labelSelector,
         object -> store.put(store.getKey(object), object), listReader);
     // The client's task executor, as fabric8's own informers use it (inline: KubernetesClients).
     DefaultSharedIndexInformer<T, DefaultKubernetesResourceList<T>> informer =

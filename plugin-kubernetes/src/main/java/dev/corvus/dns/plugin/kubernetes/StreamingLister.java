@@ -1,9 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,7 +17,6 @@ import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.impl.ListerWatcher;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -52,12 +49,11 @@ import java.util.function.Supplier;
  */
 final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, DefaultKubernetesResourceList<T>> {
 
-  private static final JsonFactory JSON = new ObjectMapper().getFactory();
   private static final int ERROR_BODY_LIMIT = 2_000;
 
   private final BaseOperation<T, ?, ?> operation;
   private final HttpClient http;
-  private final KubernetesSerialization serialization;
+  private final ObjectMapper mapper;
   private final Class<T> type;
   private final Supplier<T> factory;
   private final String labelSelector;
@@ -69,18 +65,18 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
   /**
    * @param operation fabric8's operation for the resource (its URL, limit and watch)
    * @param http the client's HTTP client (its authentication and TLS)
-   * @param serialization decodes one item at a time into the model type
+   * @param mapper the client's mapper (as fabric8 configured it), decodes one item at a time
    * @param type the model type of the items
    * @param factory makes an empty object of the type, for what the informer gets back
    * @param labelSelector the selector the operation was made with, or {@code null}
    * @param store receives every item as it is decoded, on the thread reading the answer
    * @param reader runs the blocking reads of answers, one task per list request
    */
-  StreamingLister(BaseOperation<T, ?, ?> operation, HttpClient http, KubernetesSerialization serialization,
+  StreamingLister(BaseOperation<T, ?, ?> operation, HttpClient http, ObjectMapper mapper,
       Class<T> type, Supplier<T> factory, String labelSelector, Consumer<T> store, Executor reader) {
     this.operation = operation;
     this.http = http;
-    this.serialization = serialization;
+    this.mapper = mapper;
     this.type = type;
     this.factory = factory;
     this.labelSelector = labelSelector;
@@ -153,7 +149,7 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
   DefaultKubernetesResourceList<T> parse(InputStream body) throws IOException {
     DefaultKubernetesResourceList<T> list = new DefaultKubernetesResourceList<>();
     List<T> keys = new ArrayList<>();
-    try (JsonParser parser = JSON.createParser(body)) {
+    try (JsonParser parser = mapper.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("a list answer is a JSON object");
       }
@@ -161,12 +157,11 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-          JsonNode metadata = parser.readValueAsTree();
-          list.setMetadata(serialization.convertValue(metadata, ListMeta.class));
+          list.setMetadata(mapper.readValue(parser, ListMeta.class));
         } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
           while (parser.nextToken() == JsonToken.START_OBJECT) {
-            JsonNode item = parser.readValueAsTree();
-            T object = serialization.convertValue(item, type);
+            // Straight from the stream into the model object, without a tree in between.
+            T object = mapper.readValue(parser, type);
             if (closed) {
               throw new IOException("informer stopped");
             }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -42,7 +43,8 @@ class StreamingListerTest {
 
   private static final int ITEMS = 20_000;
 
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final ObjectMapper mapper = new ObjectMapper();
+  private final KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
   private final ExecutorService reader = Executors.newSingleThreadExecutor();
   private HttpServer server;
   private KubernetesClient client;
@@ -68,7 +70,7 @@ class StreamingListerTest {
     GeneratedList body = new GeneratedList(ITEMS);
     List<Long> producedWhenStored = new ArrayList<>();
     List<String> clusterIps = new ArrayList<>();
-    StreamingLister<Service> lister = new StreamingLister<>(null, null, serialization, Service.class, Service::new,
+    StreamingLister<Service> lister = new StreamingLister<>(null, null, mapper, Service.class, Service::new,
         null, service -> {
           producedWhenStored.add(body.produced());
           clusterIps.add(service.getSpec().getClusterIP());
@@ -151,11 +153,12 @@ class StreamingListerTest {
             .withRequestRetryBackoffLimit(0)
             .build())
         .withHttpClientFactory(new JdkHttpClientFactory())
+        .withKubernetesSerialization(serialization)
         .build();
     BaseOperation<Service, ?, ?> operation =
         (BaseOperation<Service, ?, ?>) client.services().inAnyNamespace().withLimit(500L);
-    return new StreamingLister<>(operation, client.getHttpClient(), client.getKubernetesSerialization(),
-        Service.class, Service::new, labelSelector, stored::add, reader);
+    return new StreamingLister<>(operation, client.getHttpClient(), mapper, Service.class, Service::new,
+        labelSelector, stored::add, reader);
   }
 
   private void serve(int status, String body, AtomicReference<String> path, AtomicReference<String> query)
