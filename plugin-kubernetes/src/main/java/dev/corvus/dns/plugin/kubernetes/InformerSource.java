@@ -1,6 +1,8 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corvus.dns.api.Ticker;
+import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -10,8 +12,10 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.internal.BaseOperation;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +82,16 @@ final class InformerSource implements ClusterSource {
   private final Duration listStall;
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final Map<String, Watched<?>> watched = new ConcurrentHashMap<>();
+  /** The client's JSON mapper, which the streamed lists decode their items with too. */
+  private final ObjectMapper mapper = new ObjectMapper();
+  /** Reads list answers (blocking reads of a stream), a thread per list being read. */
+  private final ExecutorService listReader =
+      Executors.newCachedThreadPool(
+          task -> {
+            Thread thread = new Thread(task, "kubernetes-list");
+            thread.setDaemon(true);
+            return thread;
+          });
   private volatile KubernetesClient client;
   private ScheduledFuture<?> monitor;
   /** Set once {@link #start} has started every informer; before, a synced informer is not a synced source. */
@@ -90,11 +106,16 @@ final class InformerSource implements ClusterSource {
   private static final class Watched<T extends HasMetadata> implements VersionStore.Changes<T> {
     final String resource;
     final Informable<T> informable;
+    final Class<T> type;
+    final Supplier<T> factory;
+    /** The label selector the informable was made with, or {@code null}; the streaming list sends it too. */
+    final String labelSelector;
     final Consumer<T> upsert;
     final Consumer<T> delete;
     final Clock clock;
     final Ticker ticker;
     volatile SharedIndexInformer<T> informer;
+    volatile StreamingLister<T> lister;
     volatile VersionStore<T> store;
     /** When the current informer was started, on the ticker. */
     volatile long startedTick;
@@ -109,10 +130,13 @@ final class InformerSource implements ClusterSource {
     volatile boolean everWatched;
     volatile boolean synced;
 
-    Watched(String resource, Informable<T> informable, Supplier<T> factory, Consumer<T> upsert,
-        Consumer<T> delete, Clock clock, Ticker ticker) {
+    Watched(String resource, Informable<T> informable, Class<T> type, Supplier<T> factory, String labelSelector,
+        Consumer<T> upsert, Consumer<T> delete, Clock clock, Ticker ticker) {
       this.resource = resource;
       this.informable = informable;
+      this.type = type;
+      this.factory = factory;
+      this.labelSelector = labelSelector;
       this.upsert = upsert;
       this.delete = delete;
       this.clock = clock;
@@ -191,13 +215,14 @@ final class InformerSource implements ClusterSource {
 
   @Override
   public synchronized void start() throws Exception {
-    client = KubernetesClients.create(api);
+    client = KubernetesClients.create(api, mapper);
     LOG.info("kubernetes: watching the API server at {}", client.getMasterUrl());
     Informable<Service> services = client.services().inAnyNamespace();
     if (config.labels() != null) {
       services = client.services().inAnyNamespace().withLabelSelector(config.labels().text());
     }
-    inform("services", services, Service::new, this::onService, this::onServiceDeleted);
+    inform("services", services, Service.class, Service::new, labels(config.labels()), this::onService,
+        this::onServiceDeleted);
     if (!config.noEndpoints()) {
       Informable<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace();
       if (config.labels() != null) {
@@ -209,7 +234,8 @@ final class InformerSource implements ClusterSource {
                 .inAnyNamespace()
                 .withLabelSelector(config.labels().text());
       }
-      inform("endpointslices", slices, EndpointSlice::new, this::onSlice, this::onSliceDeleted);
+      inform("endpointslices", slices, EndpointSlice.class, EndpointSlice::new, labels(config.labels()), this::onSlice,
+          this::onSliceDeleted);
     }
     Informable<Namespace> namespaces = client.namespaces();
     if (config.namespaceLabels() != null) {
@@ -218,7 +244,9 @@ final class InformerSource implements ClusterSource {
     inform(
         "namespaces",
         namespaces,
+        Namespace.class,
         Namespace::new,
+        labels(config.namespaceLabels()),
         ns -> {
           if (selected(config.namespaceLabels(), ns)) {
             index.putNamespace(Projection.namespace(ns));
@@ -256,7 +284,9 @@ final class InformerSource implements ClusterSource {
     inform(
         "pods",
         client.pods().inAnyNamespace(),
+        Pod.class,
         Pod::new,
+        null,
         pod -> {
           if (index.configuredNamespace(pod.getMetadata().getNamespace())) {
             index.putPod(projection.pod(pod));
@@ -276,7 +306,9 @@ final class InformerSource implements ClusterSource {
     inform(
         "serviceimports",
         client.genericKubernetesResources(SERVICE_IMPORTS).inAnyNamespace(),
+        GenericKubernetesResource.class,
         GenericKubernetesResource::new,
+        null,
         this::onServiceImport,
         serviceImport ->
             multiCluster.removeImport(
@@ -284,7 +316,9 @@ final class InformerSource implements ClusterSource {
     inform(
         "multiclusterendpointslices",
         client.discovery().v1().endpointSlices().inAnyNamespace().withLabel(Projection.MCS_SERVICE_NAME_LABEL),
+        EndpointSlice.class,
         EndpointSlice::new,
+        Projection.MCS_SERVICE_NAME_LABEL,
         slice -> {
           String namespace = slice.getMetadata().getNamespace();
           if (!multiCluster.configuredNamespace(namespace)) {
@@ -323,20 +357,31 @@ final class InformerSource implements ClusterSource {
   private <T extends HasMetadata> void inform(
       String resource,
       Informable<T> informable,
+      Class<T> type,
       Supplier<T> factory,
+      String labelSelector,
       Consumer<T> upsert,
       Consumer<T> delete) {
     // Keep only resource versions in fabric8's store, and no namespace index: the views in the
     // index are what DNS answers from, so anything more would only cost memory.
-    Watched<T> entry = new Watched<>(resource, informable, factory, upsert, delete, clock, ticker);
+    Watched<T> entry =
+        new Watched<>(resource, informable, type, factory, labelSelector, upsert, delete, clock, ticker);
     watched.put(resource, entry);
     startInformer(entry);
   }
 
   private <T extends HasMetadata> void startInformer(Watched<T> entry) {
     // The first list in pages: 10,000 Services in one response, parsed whole, were a heap peak
-    // that an 85 MiB pod heap could not hold although the index itself needs 60 MB.
-    SharedIndexInformer<T> informer = entry.informable.withLimit(LIST_PAGE_SIZE).runnableInformer(0);
+    // that an 85 MiB pod heap could not hold although the index itself needs 60 MB. A server may
+    // answer in one piece all the same, so the answer is read as a stream, item by item into the
+    // store (StreamingLister); fabric8 watches from the list's resource version as usual.
+    BaseOperation<T, ?, ?> operation = (BaseOperation<T, ?, ?>) entry.informable.withLimit(LIST_PAGE_SIZE);
+    VersionStore<T> store = entry.store;
+    StreamingLister<T> lister = new StreamingLister<>(operation, client.getHttpClient(), mapper, entry.type, entry.factory, entry.labelSelector,
+        object -> store.put(store.getKey(object), object), listReader);
+    // The client's task executor, as fabric8's own informers use it (inline: KubernetesClients).
+    DefaultSharedIndexInformer<T, DefaultKubernetesResourceList<T>> informer =
+        new DefaultSharedIndexInformer<>(entry.type, lister, 0, Runnable::run);
     informer.exceptionHandler(
         (started, failure) -> {
           LOG.warn(
@@ -346,9 +391,10 @@ final class InformerSource implements ClusterSource {
           return true;
         });
     // No event handler: the store passes each object on as it arrives (VersionStore).
-    informer.itemStore(entry.store);
+    informer.itemStore(store);
     informer.removeNamespaceIndex();
     entry.informer = informer;
+    entry.lister = lister;
     entry.startedTick = ticker.read();
     // fabric8 completes the start once the first list went through the store and the watch is
     // up; the monitor checks too, for whatever that stage does not cover.
@@ -370,6 +416,7 @@ final class InformerSource implements ClusterSource {
    */
   private <T extends HasMetadata> void restartInformer(Watched<T> entry) {
     entry.informer.stop();
+    entry.lister.close();
     entry.store = entry.store.handOver();
     metrics.informerRestarted(entry.resource);
     startInformer(entry);
@@ -381,6 +428,10 @@ final class InformerSource implements ClusterSource {
     } else if (index.configuredNamespace(service.getMetadata().getNamespace())) {
       index.putService(projection.service(service));
     }
+  }
+
+  private static String labels(LabelSelector selector) {
+    return selector == null ? null : selector.text();
   }
 
   /**
@@ -520,8 +571,10 @@ final class InformerSource implements ClusterSource {
     }
     for (Watched<?> w : watched.values()) {
       w.informer.stop();
+      w.lister.close();
     }
     watched.clear();
+    listReader.shutdownNow();
     if (client != null) {
       client.close();
     }

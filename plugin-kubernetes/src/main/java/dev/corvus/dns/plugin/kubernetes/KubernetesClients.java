@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -107,12 +108,17 @@ final class KubernetesClients {
     }
   }
 
-  /** Reads the configuration (this does file I/O: call it from {@code start}) and builds a client. */
-  static KubernetesClient create(KubernetesConfig.ApiServer api) throws IOException {
+  /**
+   * Reads the configuration (this does file I/O: call it from {@code start}) and builds a client.
+   *
+   * @param mapper the JSON mapper the client decodes with (fabric8 configures it), so that lists
+   *     read as a stream ({@link StreamingLister}) decode items with the same deserializers
+   */
+  static KubernetesClient create(KubernetesConfig.ApiServer api, ObjectMapper mapper) throws IOException {
     Config config = config(api);
     // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
     config.setWatchReconnectLimit(-1);
-    return build(config);
+    return build(config, new KubernetesSerialization(mapper, true));
   }
 
   /**
@@ -126,7 +132,7 @@ final class KubernetesClients {
     config.setConnectionTimeout(millis);
     config.setRequestTimeout(millis);
     config.setRequestRetryBackoffLimit(0);
-    return build(config);
+    return build(config, new KubernetesSerialization());
   }
 
   /**
@@ -179,7 +185,7 @@ final class KubernetesClients {
     return config;
   }
 
-  private static KubernetesClient build(Config config) {
+  private static KubernetesClient build(Config config, KubernetesSerialization serialization) {
     // fabric8 runs watch events and informer work on its task executor, behind a queue per watch
     // (SerialExecutor) that the WebSocket reader fills without waiting: 10,000 events at once sat
     // there as decoded objects, 8,849 Services in a 54 MiB heap, and the old generation thrashed
@@ -188,6 +194,7 @@ final class KubernetesClients {
     // HTTP client keeps its own threads, so no network I/O runs here.
     return new KubernetesClientBuilder()
         .withConfig(config)
+        .withKubernetesSerialization(serialization)
         .withHttpClientFactory(new JdkHttpClientFactory())
         .withTaskExecutor(Runnable::run)
         .build();
