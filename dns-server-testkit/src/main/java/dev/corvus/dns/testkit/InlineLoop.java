@@ -6,7 +6,9 @@ import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.io.StreamConnection;
 import dev.corvus.dns.api.io.StreamHandler;
 import dev.corvus.dns.api.io.StreamOptions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * The loop of a request made by {@link Queries}: the calling thread, so {@link #execute} runs
@@ -37,12 +39,14 @@ public final class InlineLoop implements IoLoop {
   }
 
   @Override
-  public DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler) {
+  public DatagramConnection openDatagram(InetSocketAddress remote, Optional<InetAddress> local,
+      DatagramHandler handler) {
     throw new UnsupportedOperationException("a request's inline loop opens no sockets; use the kit's ioLoops()");
   }
 
   @Override
-  public StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler) {
+  public StreamConnection connect(InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options,
+      StreamHandler handler) {
     throw new UnsupportedOperationException("a request's inline loop opens no sockets; use the kit's ioLoops()");
   }
 }

@@ -30,7 +30,9 @@ public interface IoLoop extends Executor {
    * made before the socket is bound wait for it. Call on this loop. When binding fails at once,
    * the handler is told ({@code failed}, then {@code closed}) before this method returns.
    */
-  DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler);
+  default DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler) {
+    return openDatagram(remote, Optional.empty(), handler);
+  }
 
   /**
    * Opens a TCP connection (with TLS when {@code options} say so) to {@code remote} carrying DNS
@@ -39,7 +41,9 @@ public interface IoLoop extends Executor {
    * loop. When connecting fails at once, the handler's {@code closed} is called before this method
    * returns.
    */
-  StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler);
+  default StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler) {
+    return connect(remote, Optional.empty(), options, handler);
+  }
 
   /**
    * {@link #openDatagram(InetSocketAddress, DatagramHandler)} from a given local address: the
@@ -51,16 +55,8 @@ public interface IoLoop extends Executor {
    *
    * @param local the address to send from; empty for the wildcard address, which is the same as
    *     the two-argument method
-   * @throws UnsupportedOperationException when {@code local} is present and this loop cannot bind
-   *     addresses (the default); the server's loops can
    */
-  default DatagramConnection openDatagram(
-      InetSocketAddress remote, Optional<InetAddress> local, DatagramHandler handler) {
-    if (local.isEmpty()) {
-      return openDatagram(remote, handler);
-    }
-    throw new UnsupportedOperationException(getClass().getName() + " cannot bind a local address");
-  }
+  DatagramConnection openDatagram(InetSocketAddress remote, Optional<InetAddress> local, DatagramHandler handler);
 
   /**
    * {@link #connect(InetSocketAddress, StreamOptions, StreamHandler)} from a given local address:
@@ -70,16 +66,9 @@ public interface IoLoop extends Executor {
    *
    * @param local the address to connect from; empty for the one the kernel picks, which is the
    *     same as the three-argument method
-   * @throws UnsupportedOperationException when {@code local} is present and this loop cannot bind
-   *     addresses (the default); the server's loops can
    */
-  default StreamConnection connect(
-      InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options, StreamHandler handler) {
-    if (local.isEmpty()) {
-      return connect(remote, options, handler);
-    }
-    throw new UnsupportedOperationException(getClass().getName() + " cannot bind a local address");
-  }
+  StreamConnection connect(
+      InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options, StreamHandler handler);
 
   /** A task scheduled on a loop. */
   interface Scheduled {

@@ -51,19 +51,9 @@ public final class NettyIoLoop implements IoLoop {
   }
 
   @Override
-  public DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler) {
-    return NettyDatagramConnection.open(this, remote, Optional.empty(), handler);
-  }
-
-  @Override
   public DatagramConnection openDatagram(InetSocketAddress remote, Optional<InetAddress> local,
       DatagramHandler handler) {
     return NettyDatagramConnection.open(this, remote, local, handler);
-  }
-
-  @Override
-  public StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler) {
-    return NettyStreamConnection.open(this, remote, Optional.empty(), options, handler);
   }
 
   @Override

@@ -7,8 +7,10 @@ import dev.corvus.dns.api.io.StreamConnection;
 import dev.corvus.dns.api.io.StreamHandler;
 import dev.corvus.dns.api.io.StreamOptions;
 import dev.corvus.dns.api.listener.QueryService.ResponseSink;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An {@link IoLoop} for tests that call the {@link QueryExecutor} directly: the calling thread is
@@ -32,12 +34,14 @@ public final class InlineLoop implements IoLoop {
   }
 
   @Override
-  public DatagramConnection openDatagram(InetSocketAddress remote, DatagramHandler handler) {
+  public DatagramConnection openDatagram(InetSocketAddress remote, Optional<InetAddress> local,
+      DatagramHandler handler) {
     throw new UnsupportedOperationException("an inline loop opens no sockets");
   }
 
   @Override
-  public StreamConnection connect(InetSocketAddress remote, StreamOptions options, StreamHandler handler) {
+  public StreamConnection connect(InetSocketAddress remote, Optional<InetAddress> local, StreamOptions options,
+      StreamHandler handler) {
     throw new UnsupportedOperationException("an inline loop opens no sockets");
   }
 

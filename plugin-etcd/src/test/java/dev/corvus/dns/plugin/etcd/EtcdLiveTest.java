@@ -1,13 +1,14 @@
 package dev.corvus.dns.plugin.etcd;
 
-import static dev.corvus.dns.plugin.etcd.Dns.answer;
-import static dev.corvus.dns.plugin.etcd.Dns.assertRcode;
-import static dev.corvus.dns.plugin.etcd.Dns.rdata;
+import static dev.corvus.dns.testkit.DnsAnswers.answer;
+import static dev.corvus.dns.testkit.DnsAnswers.assertRcode;
+import static dev.corvus.dns.testkit.DnsAnswers.rdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.DnsAnswers;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,7 @@ class EtcdLiveTest {
     etcd.put("/live1/test/skydns/www", "{\"host\":\"10.0.0.1\",\"ttl\":60}");
     try (Corvus server = start("/live1")) {
       assertTrue(server.isReady(), () -> "not ready: " + server.notReady());
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       assertEquals(List.of("www.skydns.test. 60 A 10.0.0.1"), answer(dns.udp("www.skydns.test.", Type.A)));
       assertEquals(List.of("www.skydns.test. 60 A 10.0.0.1"), answer(dns.tcp("www.skydns.test.", Type.A)));
 
@@ -75,7 +76,7 @@ class EtcdLiveTest {
     etcd.put("/live2/test/skydns/svc/bad", "{\"host\":\"10.0.1.2\",\"ttl\":\"sixty\"}");
     etcd.put("/live2/test/skydns/broken", "not json");
     try (Corvus server = start("/live2")) {
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       assertEquals(List.of("svc.skydns.test. 60 A 10.0.1.1"), answer(dns.udp("svc.skydns.test.", Type.A)));
       // the key exists but holds nothing usable: NODATA, not SERVFAIL
       Message broken = dns.udp("broken.skydns.test.", Type.A);
@@ -91,7 +92,7 @@ class EtcdLiveTest {
   void anOutageIsServedFromTheLastViewAndTheWatchCatchesUp() throws Exception {
     etcd.put("/live3/test/skydns/www", "{\"host\":\"10.0.2.1\",\"ttl\":60}");
     try (Corvus server = start("/live3")) {
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       assertEquals(List.of("10.0.2.1"), rdata(dns.udp("www.skydns.test.", Type.A)));
 
       etcd.kill();

@@ -1,12 +1,13 @@
 package dev.corvus.dns.plugin.etcd;
 
-import static dev.corvus.dns.plugin.etcd.Dns.assertRcode;
-import static dev.corvus.dns.plugin.etcd.Dns.rdata;
+import static dev.corvus.dns.testkit.DnsAnswers.assertRcode;
+import static dev.corvus.dns.testkit.DnsAnswers.rdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.DnsAnswers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,12 +40,12 @@ class EtcdSecurityTest {
       etcd.authenticateWith("--user=root:s3cret");
       try (Corvus server = start("    endpoint " + etcd.url() + "\n    credentials root s3cret\n")) {
         assertTrue(server.isReady(), () -> "not ready: " + server.notReady());
-        assertEquals(List.of("10.0.3.1"), rdata(new Dns(server).udp("www.skydns.test.", Type.A)));
+        assertEquals(List.of("10.0.3.1"), rdata(new DnsAnswers(server).udp("www.skydns.test.", Type.A)));
       }
       try (Corvus server = start("    endpoint " + etcd.url() + "\n    credentials root wrong\n")) {
         assertFalse(server.isReady(), "a rejected login never loads");
         assertEquals(List.of("etcd"), server.notReady());
-        assertRcode(Rcode.SERVFAIL, new Dns(server).udp("www.skydns.test.", Type.A));
+        assertRcode(Rcode.SERVFAIL, new DnsAnswers(server).udp("www.skydns.test.", Type.A));
       }
     }
   }
@@ -65,7 +66,7 @@ class EtcdSecurityTest {
       String tls = "    tls " + dir.resolve("client.pem") + " " + dir.resolve("client.key") + " " + dir.resolve("ca.pem") + "\n";
       try (Corvus server = start("    endpoint " + etcd.url() + "\n" + tls)) {
         assertTrue(server.isReady(), () -> "not ready: " + server.notReady());
-        Dns dns = new Dns(server);
+        DnsAnswers dns = new DnsAnswers(server);
         assertEquals(List.of("10.0.4.1"), rdata(dns.tcp("www.skydns.test.", Type.A)));
         etcd.put("/skydns/test/skydns/www", "{\"host\":\"10.0.4.2\"}");
         dns.awaitAnswer("www.skydns.test.", Type.A, 1000, m -> rdata(m).equals(List.of("10.0.4.2")));

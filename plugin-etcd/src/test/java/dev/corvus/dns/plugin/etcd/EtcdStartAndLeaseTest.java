@@ -1,12 +1,13 @@
 package dev.corvus.dns.plugin.etcd;
 
-import static dev.corvus.dns.plugin.etcd.Dns.assertRcode;
-import static dev.corvus.dns.plugin.etcd.Dns.rdata;
+import static dev.corvus.dns.testkit.DnsAnswers.assertRcode;
+import static dev.corvus.dns.testkit.DnsAnswers.rdata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.DnsAnswers;
 import dev.corvus.dns.testkit.Poll;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +35,7 @@ class EtcdStartAndLeaseTest {
       try (Corvus server = start(etcd.url(), "")) {
         assertFalse(server.isReady());
         assertEquals(List.of("etcd"), server.notReady());
-        Dns dns = new Dns(server);
+        DnsAnswers dns = new DnsAnswers(server);
         assertRcode(Rcode.SERVFAIL, dns.udp("www.skydns.test.", Type.A));
         etcd.start();
         // the plugin retries with back-off of at most 10 s
@@ -51,17 +52,17 @@ class EtcdStartAndLeaseTest {
       etcd.putWithLease("/skydns/test/skydns/short", "{\"host\":\"10.0.6.1\"}", lease);
       etcd.putWithLease("/skydns/test/skydns/own", "{\"host\":\"10.0.6.2\",\"ttl\":20}", lease);
       try (Corvus server = start(etcd.url(), "")) {
-        Dns dns = new Dns(server);
+        DnsAnswers dns = new DnsAnswers(server);
         // the lease's remaining time (at most 100 s), once the plugin read it
         Message leased = dns.awaitAnswer("short.skydns.test.", Type.A, 5000, m -> ttl(m) <= 100);
         assertTrue(ttl(leased) >= 90, () -> "remaining lease time: " + leased);
         assertEquals(20, ttl(dns.udp("own.skydns.test.", Type.A)), "the smaller of the message's TTL and the lease's");
       }
       try (Corvus server = start(etcd.url(), "    max-lease-ttl 1m\n")) {
-        new Dns(server).awaitAnswer("short.skydns.test.", Type.A, 5000, m -> ttl(m) == 60);
+        new DnsAnswers(server).awaitAnswer("short.skydns.test.", Type.A, 5000, m -> ttl(m) == 60);
       }
       try (Corvus server = start(etcd.url(), "    min-lease-ttl 200\n")) {
-        new Dns(server).awaitAnswer("short.skydns.test.", Type.A, 5000, m -> ttl(m) == 200);
+        new DnsAnswers(server).awaitAnswer("short.skydns.test.", Type.A, 5000, m -> ttl(m) == 200);
       }
     }
   }

@@ -1,8 +1,8 @@
 package dev.corvus.dns.plugin.route53;
 
-import static dev.corvus.dns.plugin.route53.Dns.answer;
-import static dev.corvus.dns.plugin.route53.Dns.assertRcode;
-import static dev.corvus.dns.plugin.route53.Dns.section;
+import static dev.corvus.dns.testkit.DnsAnswers.answer;
+import static dev.corvus.dns.testkit.DnsAnswers.assertRcode;
+import static dev.corvus.dns.testkit.DnsAnswers.section;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +15,7 @@ import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.DnsAnswers;
 import dev.corvus.dns.testkit.Poll;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -82,7 +83,7 @@ class Route53ServerTest {
       awaitReady(server);
       System.out.printf("route53: 4 hosted zones listed and the server ready in %d ms%n",
           (System.nanoTime() - begin) / 1_000_000);
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       for (boolean tcp : new boolean[] {false, true}) {
         Query q = (name, type) -> tcp ? dns.tcp(name, type) : dns.udp(name, type);
         assertEquals(List.of("example.org. 300 A 1.2.3.4"), answer(q.ask("example.org.", Type.A)));
@@ -132,7 +133,7 @@ class Route53ServerTest {
         "mail.example.com.|MX", "paged-3.xml"));
     try (Corvus server = start("example.com.:Z1PAGED", "    aws_access_key AKIDEXAMPLE secret\n")) {
       awaitReady(server);
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       Message ns = dns.udp("example.com.", Type.NS);
       assertEquals(List.of("example.com. 172800 NS ns-2048.awsdns-64.net.", "example.com. 172800 NS ns-2049.awsdns-65.co.uk."),
           answer(ns));
@@ -166,7 +167,7 @@ class Route53ServerTest {
     api.zone("Z1", "coredns-1357986420.xml");
     try (Corvus server = start("org.:Z1", "    aws_access_key AKIDEXAMPLE secret\n    refresh 100ms\n")) {
       awaitReady(server);
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       assertEquals(List.of("other-example.org. 300 A 3.5.7.9"), answer(dns.udp("other-example.org.", Type.A)));
 
       api.failing(true);
@@ -190,7 +191,7 @@ class Route53ServerTest {
     try (Corvus server = start("org.:Z1", "    aws_access_key AKIDEXAMPLE secret\n    refresh 200ms\n")) {
       assertFalse(server.isReady());
       assertTrue(server.notReady().contains("route53"), server.notReady()::toString);
-      Dns dns = new Dns(server);
+      DnsAnswers dns = new DnsAnswers(server);
       assertRcode(Rcode.SERVFAIL, dns.udp("other-example.org.", Type.A));
 
       api.failing(false);
@@ -203,7 +204,7 @@ class Route53ServerTest {
   void aHostedZoneThatDoesNotExistLeavesThePluginUnready() throws Exception {
     try (Corvus server = start("org.:ZNOSUCH", "    aws_access_key AKIDEXAMPLE secret\n")) {
       assertFalse(server.isReady());
-      assertRcode(Rcode.SERVFAIL, new Dns(server).udp("example.org.", Type.A));
+      assertRcode(Rcode.SERVFAIL, new DnsAnswers(server).udp("example.org.", Type.A));
     }
     assertTrue(api.requests().stream().noneMatch(r -> r.contains("/rrset")),
         "the zone is checked with ListHostedZonesByName before it is listed: " + api.requests());
@@ -219,7 +220,7 @@ class Route53ServerTest {
     try (Corvus server = start("org.:Z1", "    credentials corvus " + file + "\n")) {
       awaitReady(server);
       assertEquals(List.of("other-example.org. 300 A 3.5.7.9"),
-          answer(new Dns(server).udp("other-example.org.", Type.A)));
+          answer(new DnsAnswers(server).udp("other-example.org.", Type.A)));
     }
     seen.addAll(api.authorizations());
     assertFalse(seen.isEmpty());

@@ -1,11 +1,7 @@
-package dev.corvus.dns.plugin.etcd;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
+package dev.corvus.dns.testkit;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
-import dev.corvus.dns.testkit.Poll;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -19,16 +15,21 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** Queries an embedded server over real UDP and TCP sockets and reads answers as strings. */
-final class Dns {
+/**
+ * Queries an embedded server over real UDP and TCP sockets and reads its answers as strings, for
+ * tests of plugins that answer from memory (each query waits at most 5 s).
+ */
+public final class DnsAnswers {
 
   private final DnsClient client;
 
-  Dns(Corvus server) {
+  /** Asks {@code server}'s UDP and TCP listeners. */
+  public DnsAnswers(Corvus server) {
     this.client = new DnsClient(server.udpAddress(), Duration.ofSeconds(5));
   }
 
-  Message udp(String name, int type) {
+  /** {@code name} and {@code type} asked over UDP. */
+  public Message udp(String name, int type) {
     try {
       return client.udp(name, type);
     } catch (IOException e) {
@@ -36,7 +37,8 @@ final class Dns {
     }
   }
 
-  Message tcp(String name, int type) {
+  /** {@code name} and {@code type} asked over TCP. */
+  public Message tcp(String name, int type) {
     try {
       return client.tcp(name, type);
     } catch (IOException e) {
@@ -45,7 +47,7 @@ final class Dns {
   }
 
   /** {@code owner TTL TYPE rdata} of every record of a section, in order. */
-  static List<String> section(Message message, int section) {
+  public static List<String> section(Message message, int section) {
     List<String> records = new ArrayList<>();
     for (Record record : message.getSection(section)) {
       records.add(record.getName() + " " + record.getTTL() + " " + Type.string(record.getType()) + " "
@@ -54,12 +56,13 @@ final class Dns {
     return records;
   }
 
-  static List<String> answer(Message message) {
+  /** {@link #section} of the answer section. */
+  public static List<String> answer(Message message) {
     return section(message, Section.ANSWER);
   }
 
   /** The rdata of the answer records, sorted. */
-  static List<String> rdata(Message message) {
+  public static List<String> rdata(Message message) {
     List<String> values = new ArrayList<>();
     for (Record record : message.getSection(Section.ANSWER)) {
       values.add(record.rdataToString());
@@ -68,19 +71,23 @@ final class Dns {
     return values;
   }
 
-  static void assertRcode(int expected, Message message) {
-    assertEquals(Rcode.string(expected), Rcode.string(message.getRcode()), () -> "response:\n" + message);
+  /** Fails unless {@code message} has the rcode {@code expected}, showing the whole response. */
+  public static void assertRcode(int expected, Message message) {
+    if (message.getRcode() != expected) {
+      throw new AssertionError("expected " + Rcode.string(expected) + " but was " + Rcode.string(message.getRcode())
+          + "; response:\n" + message);
+    }
   }
 
   /** Queries over UDP until {@code condition} holds or {@code millis} pass; fails with the last answer. */
-  Message awaitAnswer(String name, int type, long millis, Predicate<Message> condition) throws InterruptedException {
+  public Message awaitAnswer(String name, int type, long millis, Predicate<Message> condition) throws InterruptedException {
     AtomicReference<Message> last = new AtomicReference<>();
     boolean matched = Poll.until(Duration.ofMillis(millis), () -> {
       last.set(udp(name, type));
       return condition.test(last.get());
     });
     if (!matched) {
-      fail("no matching answer for " + name + " within " + millis + " ms; last:\n" + last.get());
+      throw new AssertionError("no matching answer for " + name + " within " + millis + " ms; last:\n" + last.get());
     }
     return last.get();
   }
