@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.plugin.peers.Bind;
-import dev.corvus.dns.plugin.peers.Peers;
+import dev.corvus.dns.testkit.peers.Peers;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import java.nio.file.Files;

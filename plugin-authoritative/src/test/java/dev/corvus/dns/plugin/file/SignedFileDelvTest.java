@@ -3,7 +3,7 @@ package dev.corvus.dns.plugin.file;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.plugin.peers.Bind;
-import dev.corvus.dns.plugin.peers.Peers;
+import dev.corvus.dns.testkit.peers.Peers;
 import dev.corvus.dns.server.Corvus;
 import java.nio.file.Files;
 import java.nio.file.Path;

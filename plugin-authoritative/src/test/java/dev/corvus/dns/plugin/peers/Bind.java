@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.peers;
 
+import dev.corvus.dns.testkit.peers.Peers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.corvus.dns.plugin.peers;
 
+import dev.corvus.dns.testkit.peers.Peers;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

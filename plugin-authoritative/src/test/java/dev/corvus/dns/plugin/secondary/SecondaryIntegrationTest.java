@@ -3,8 +3,8 @@ package dev.corvus.dns.plugin.secondary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.peers.Nsd;
-import dev.corvus.dns.plugin.peers.Peers;
+import dev.corvus.dns.testkit.peers.Nsd;
+import dev.corvus.dns.testkit.peers.Peers;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;

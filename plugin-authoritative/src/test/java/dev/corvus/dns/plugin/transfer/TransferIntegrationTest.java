@@ -3,12 +3,12 @@ package dev.corvus.dns.plugin.transfer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.plugin.peers.Peers;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Nsd;
+import dev.corvus.dns.testkit.peers.Peers;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,55 +155,31 @@ class TransferIntegrationTest {
 
   @Test
   void nsdTransfersTheZoneAndIsNotifiedOfChanges() throws Exception {
-    String nsd = Peers.require("nsd", "nsd");
     int nsdPort = Peers.freePort();
     Path zone = zoneFile(100, "");
     try (Corvus s = serve("example.org:0 {\n file " + zone + " {\n  reload 200ms\n }\n transfer {\n  to 127.0.0.1:" + nsdPort
-        + "\n }\n}\n")) {
-      Path nsdDir = Files.createDirectories(dir.resolve("nsd"));
-      Path conf = nsdDir.resolve("nsd.conf");
-      Files.writeString(conf, """
-          server:
-            ip-address: 127.0.0.1@%1$d
-            port: %1$d
-            zonesdir: "%2$s"
-            pidfile: "%2$s/nsd.pid"
-            database: ""
-            username: ""
-            chroot: ""
-            xfrdfile: "%2$s/xfrd.state"
-            zonelistfile: "%2$s/zone.list"
-            xfrdir: "%2$s"
-            logfile: "%2$s/nsd.log"
-            verbosity: 2
-          remote-control:
-            control-enable: no
-          zone:
-            name: example.org
-            zonefile: example.org.zone
-            allow-notify: 127.0.0.1 NOKEY
-            request-xfr: AXFR 127.0.0.1@%3$d NOKEY
-          """.formatted(nsdPort, nsdDir, s.tcpAddress().getPort()));
-      Process daemon = Peers.start(nsdDir.resolve("stdout.log"), nsd, "-d", "-c", conf.toString());
-      try {
-        DnsClient nsdClient = new DnsClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), nsdPort),
-            Duration.ofMillis(300));
-        assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 100),
-            "NSD did not transfer the zone: " + Files.readString(nsdDir.resolve("nsd.log")));
-        Message www = nsdClient.udp("www.example.org.", Type.A);
-        assertEquals("192.0.2.10", www.getSection(Section.ANSWER).get(0).rdataToString());
+        + "\n }\n}\n");
+        Nsd nsd = Nsd.start(dir.resolve("nsd"), nsdPort, """
+            zone:
+              name: example.org
+              zonefile: example.org.zone
+              allow-notify: 127.0.0.1 NOKEY
+              request-xfr: AXFR 127.0.0.1@%d NOKEY
+            """.formatted(s.tcpAddress().getPort()))) {
+      DnsClient nsdClient = nsd.client();
+      assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 100),
+          "NSD did not transfer the zone: " + nsd.log());
+      Message www = nsdClient.udp("www.example.org.", Type.A);
+      assertEquals("192.0.2.10", www.getSection(Section.ANSWER).get(0).rdataToString());
 
-        // a new serial: file reloads it, transfer notifies NSD, NSD transfers it again
-        zoneFile(101, "new IN A 192.0.2.77\n");
-        assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 101),
-            "NSD did not pick up serial 101: " + Files.readString(nsdDir.resolve("nsd.log")));
-        assertEquals("192.0.2.77", nsdClient.udp("new.example.org.", Type.A).getSection(Section.ANSWER).get(0).rdataToString());
-        String log = Files.readString(nsdDir.resolve("nsd.log"));
-        System.out.println("NSD log:\n" + log);
-        assertTrue(log.contains("notify"), log);
-      } finally {
-        Peers.stop(daemon);
-      }
+      // a new serial: file reloads it, transfer notifies NSD, NSD transfers it again
+      zoneFile(101, "new IN A 192.0.2.77\n");
+      assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 101),
+          "NSD did not pick up serial 101: " + nsd.log());
+      assertEquals("192.0.2.77", nsdClient.udp("new.example.org.", Type.A).getSection(Section.ANSWER).get(0).rdataToString());
+      String log = nsd.log();
+      System.out.println("NSD log:\n" + log);
+      assertTrue(log.contains("notify"), log);
     }
   }
 

@@ -6,12 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.plugin.peers.Peers;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.corvus.dns.testkit.peers.Nsd;
+import dev.corvus.dns.testkit.peers.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,52 +129,28 @@ class TsigIntegrationTest {
 
   @Test
   void nsdTransfersWithTheSharedKey() throws Exception {
-    String nsd = Peers.require("nsd", "nsd");
     int nsdPort = Peers.freePort();
-    try (Corvus s = serve(300, "127.0.0.1:" + nsdPort)) {
-      Path nsdDir = Files.createDirectories(dir.resolve("nsd"));
-      Path conf = nsdDir.resolve("nsd.conf");
-      Files.writeString(conf, """
-          server:
-            ip-address: 127.0.0.1@%1$d
-            port: %1$d
-            zonesdir: "%2$s"
-            pidfile: "%2$s/nsd.pid"
-            database: ""
-            username: ""
-            chroot: ""
-            xfrdfile: "%2$s/xfrd.state"
-            zonelistfile: "%2$s/zone.list"
-            xfrdir: "%2$s"
-            logfile: "%2$s/nsd.log"
-            verbosity: 2
-          remote-control:
-            control-enable: no
-          key:
-            name: xfr.key
-            algorithm: hmac-sha256
-            secret: "%4$s"
-          zone:
-            name: example.org
-            zonefile: example.org.zone
-            allow-notify: 127.0.0.1 NOKEY
-            request-xfr: AXFR 127.0.0.1@%3$d xfr.key
-          """.formatted(nsdPort, nsdDir, s.tcpAddress().getPort(), SECRET));
-      Process daemon = Peers.start(nsdDir.resolve("stdout.log"), nsd, "-d", "-c", conf.toString());
-      try {
-        DnsClient nsdClient = new DnsClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), nsdPort),
-            Duration.ofMillis(300));
-        assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 300),
-            "NSD did not transfer the zone with the key: " + Files.readString(nsdDir.resolve("nsd.log")));
-        Files.writeString(dir.resolve("db.example.org"), ZONE.formatted(301));
-        assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 301),
-            "NSD did not pick up serial 301: " + Files.readString(nsdDir.resolve("nsd.log")));
-        String log = Files.readString(nsdDir.resolve("nsd.log"));
-        System.out.println("NSD log (TSIG):\n" + log);
-        assertTrue(log.contains("serial 301") && log.contains("TSIG verified with key xfr.key"), log);
-      } finally {
-        Peers.stop(daemon);
-      }
+    try (Corvus s = serve(300, "127.0.0.1:" + nsdPort);
+        Nsd nsd = Nsd.start(dir.resolve("nsd"), nsdPort, """
+            key:
+              name: xfr.key
+              algorithm: hmac-sha256
+              secret: "%s"
+            zone:
+              name: example.org
+              zonefile: example.org.zone
+              allow-notify: 127.0.0.1 NOKEY
+              request-xfr: AXFR 127.0.0.1@%d xfr.key
+            """.formatted(SECRET, s.tcpAddress().getPort()))) {
+      DnsClient nsdClient = nsd.client();
+      assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 300),
+          "NSD did not transfer the zone with the key: " + nsd.log());
+      Files.writeString(dir.resolve("db.example.org"), ZONE.formatted(301));
+      assertTrue(Poll.until(Duration.ofSeconds(20), () -> serial(nsdClient) == 301),
+          "NSD did not pick up serial 301: " + nsd.log());
+      String log = nsd.log();
+      System.out.println("NSD log (TSIG):\n" + log);
+      assertTrue(log.contains("serial 301") && log.contains("TSIG verified with key xfr.key"), log);
     }
   }
 

@@ -2,21 +2,18 @@ package dev.corvus.dns.plugin.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Nsd;
+import dev.corvus.dns.testkit.peers.Peers;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -193,15 +190,15 @@ class KubernetesTransferTest {
         assertZone(expected, older.getAXFR());
 
         int port = server.tcpAddress().getPort();
-        String dig = tool("dig", "dnsutils");
-        Output out = run(dig, "@127.0.0.1", "-p", String.valueOf(port), "cluster.local.", "AXFR", "+nocmd",
+        String dig = Peers.require("dig", "dnsutils");
+        Peers.Output out = Peers.run(dig, "@127.0.0.1", "-p", String.valueOf(port), "cluster.local.", "AXFR", "+nocmd",
             "+nocomments", "+nostats");
         System.out.println("dig AXFR cluster.local:\n" + out.text());
         assertEquals(0, out.exitCode(), out.text());
         assertZone(expected, parse(out.text()));
 
-        String kdig = tool("kdig", "knot-dnsutils");
-        out = run(kdig, "@127.0.0.1", "-p", String.valueOf(port), "cluster.local.", "AXFR", "+nocomments",
+        String kdig = Peers.require("kdig", "knot-dnsutils");
+        out = Peers.run(kdig, "@127.0.0.1", "-p", String.valueOf(port), "cluster.local.", "AXFR", "+nocomments",
             "+nostats");
         System.out.println("kdig AXFR cluster.local:\n" + out.text());
         assertEquals(0, out.exitCode(), out.text());
@@ -311,64 +308,36 @@ class KubernetesTransferTest {
   /** NSD as a secondary of the cluster zone: it transfers it and answers from its copy. */
   @Test
   void nsdServesACopyOfTheClusterZone(@TempDir Path dir) throws Exception {
-    String nsd = tool("nsd", "nsd");
     try (MockApiServer api = new MockApiServer()) {
       populate(api.client());
-      try (Corvus server = start(api, "  transfer {\n    to *\n  }\n")) {
-        int port = freePort();
-        Path conf = dir.resolve("nsd.conf");
-        Files.writeString(conf, """
-            server:
-              ip-address: 127.0.0.1@%1$d
-              port: %1$d
-              zonesdir: "%2$s"
-              pidfile: "%2$s/nsd.pid"
-              database: ""
-              username: ""
-              chroot: ""
-              xfrdfile: "%2$s/xfrd.state"
-              zonelistfile: "%2$s/zone.list"
-              xfrdir: "%2$s"
-              logfile: "%2$s/nsd.log"
-              verbosity: 2
-            remote-control:
-              control-enable: no
-            zone:
-              name: cluster.local
-              zonefile: cluster.local.zone
-              request-xfr: AXFR 127.0.0.1@%3$d NOKEY
-            """.formatted(port, dir, server.tcpAddress().getPort()));
-        Process daemon = new ProcessBuilder(nsd, "-d", "-c", conf.toString()).redirectErrorStream(true)
-            .redirectOutput(dir.resolve("stdout.log").toFile()).start();
-        try {
-          DnsClient primary = new DnsClient(server.udpAddress(), Duration.ofSeconds(5));
-          long serial = ((SOARecord) primary.udp("cluster.local.", Type.SOA).getSection(Section.ANSWER).get(0))
-              .getSerial();
-          DnsClient secondary = new DnsClient(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-              Duration.ofMillis(300));
-          assertTrue(Poll.until(Duration.ofSeconds(20), () -> serialOf(secondary) == serial),
-              "NSD did not transfer cluster.local serial " + serial + ": " + nsdLog(dir));
-          assertEquals(List.of("10.0.0.1"),
-              Dns.rdata(secondary.udp("svc1.testns.svc.cluster.local.", Type.A)));
-          assertEquals(List.of("ext.interwebs.test."),
-              Dns.rdata(secondary.udp("external.testns.svc.cluster.local.", Type.CNAME)));
-          List<String> srv = new ArrayList<>(Dns.rdata(secondary.udp("_http._tcp.hdls1.testns.svc.cluster.local.",
-              Type.SRV)));
-          java.util.Collections.sort(srv);
-          // the two dup-name records of the transfer are one record of the RRset in NSD's copy
-          assertEquals(List.of(
-              "0 16 80 172-0-0-2.hdls1.testns.svc.cluster.local.",
-              "0 16 80 172-0-0-3.hdls1.testns.svc.cluster.local.",
-              "0 16 80 5678-abcd--1.hdls1.testns.svc.cluster.local.",
-              "0 16 80 5678-abcd--2.hdls1.testns.svc.cluster.local.",
-              "0 16 80 dup-name.hdls1.testns.svc.cluster.local."), srv);
-          System.out.println("NSD log:\n" + nsdLog(dir));
-        } finally {
-          daemon.destroy();
-          if (!daemon.waitFor(10, TimeUnit.SECONDS)) {
-            daemon.destroyForcibly();
-          }
-        }
+      try (Corvus server = start(api, "  transfer {\n    to *\n  }\n");
+          Nsd nsd = Nsd.start(dir, Peers.freePort(), """
+              zone:
+                name: cluster.local
+                zonefile: cluster.local.zone
+                request-xfr: AXFR 127.0.0.1@%d NOKEY
+              """.formatted(server.tcpAddress().getPort()))) {
+        DnsClient primary = new DnsClient(server.udpAddress(), Duration.ofSeconds(5));
+        long serial = ((SOARecord) primary.udp("cluster.local.", Type.SOA).getSection(Section.ANSWER).get(0))
+            .getSerial();
+        DnsClient secondary = nsd.client();
+        assertTrue(Poll.until(Duration.ofSeconds(20), () -> serialOf(secondary) == serial),
+            "NSD did not transfer cluster.local serial " + serial + ": " + nsd.log());
+        assertEquals(List.of("10.0.0.1"),
+            Dns.rdata(secondary.udp("svc1.testns.svc.cluster.local.", Type.A)));
+        assertEquals(List.of("ext.interwebs.test."),
+            Dns.rdata(secondary.udp("external.testns.svc.cluster.local.", Type.CNAME)));
+        List<String> srv = new ArrayList<>(Dns.rdata(secondary.udp("_http._tcp.hdls1.testns.svc.cluster.local.",
+            Type.SRV)));
+        java.util.Collections.sort(srv);
+        // the two dup-name records of the transfer are one record of the RRset in NSD's copy
+        assertEquals(List.of(
+            "0 16 80 172-0-0-2.hdls1.testns.svc.cluster.local.",
+            "0 16 80 172-0-0-3.hdls1.testns.svc.cluster.local.",
+            "0 16 80 5678-abcd--1.hdls1.testns.svc.cluster.local.",
+            "0 16 80 5678-abcd--2.hdls1.testns.svc.cluster.local.",
+            "0 16 80 dup-name.hdls1.testns.svc.cluster.local."), srv);
+        System.out.println("NSD log:\n" + nsd.log());
       }
     }
   }
@@ -380,47 +349,5 @@ class KubernetesTransferTest {
     } catch (IOException e) {
       return -1;
     }
-  }
-
-  private static String nsdLog(Path dir) throws IOException {
-    Path log = dir.resolve("nsd.log");
-    return Files.exists(log) ? Files.readString(log) : Files.readString(dir.resolve("stdout.log"));
-  }
-
-  /** A loopback port free for both UDP and TCP. */
-  private static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-          ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-        return tcp.getLocalPort();
-      } catch (IOException e) {
-        // taken over TCP: try another
-      }
-    }
-    throw new IOException("no free port");
-  }
-
-  // ---- dig and kdig ----
-
-  private record Output(int exitCode, String text) {}
-
-  private static String tool(String name, String debianPackage) {
-    for (String dir : List.of("/usr/bin", "/usr/sbin", "/bin")) {
-      if (Files.isExecutable(Path.of(dir, name))) {
-        return Path.of(dir, name).toString();
-      }
-    }
-    assumeTrue(false, name + " is not installed (apt-get install " + debianPackage + ")");
-    throw new AssertionError("unreachable");
-  }
-
-  private static Output run(String... command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    byte[] out = process.getInputStream().readAllBytes();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new IOException(String.join(" ", command) + " did not finish within 60 s");
-    }
-    return new Output(process.exitValue(), new String(out, StandardCharsets.UTF_8));
   }
 }

@@ -1,4 +1,4 @@
-package dev.corvus.dns.plugin.peers;
+package dev.corvus.dns.testkit.peers;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

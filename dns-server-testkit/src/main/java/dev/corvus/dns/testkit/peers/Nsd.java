@@ -1,4 +1,4 @@
-package dev.corvus.dns.plugin.peers;
+package dev.corvus.dns.testkit.peers;
 
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
@@ -24,7 +24,7 @@ public final class Nsd implements AutoCloseable {
     this.process = process;
   }
 
-  /** Starts NSD in {@code dir} on {@code port} with {@code zones} (NSD's zone: sections). */
+  /** Starts NSD in {@code dir} on {@code port} with {@code zones}: the key: and zone: sections of its configuration. */
   public static Nsd start(Path dir, int port, String zones) throws IOException {
     String nsd = Peers.require("nsd", "nsd");
     Files.createDirectories(dir);
