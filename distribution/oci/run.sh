@@ -3,7 +3,10 @@
 # memory limit (no swap), one CPU (--cpus=1, a CFS quota bin/corvus reads), read-only root file
 # system with a small /tmp, uid 65532, serving the kubeadm Corefile of the shipped ConfigMap
 # against a Kubernetes API server. Prints time to /ready, the probes, answers, RSS, the cgroup's
-# peak and whether the kernel OOM-killed it, before and after DNSPERF_SECONDS of dnsperf load.
+# peak and whether the kernel OOM-killed it, before and after DNSPERF_SECONDS of dnsperf load, and
+# after OVERLOAD_SECONDS (0: none) of bench/overload.sh's flood: unique names, every one forwarded to
+# an upstream that answers after 0.5 s, at many times what the server can hold in flight, while a
+# probe asks for a Service name every 50 ms.
 #
 #   distribution/oci/run.sh KUBECONFIG [OUT]     (root; OUT as given to build.sh)
 #
@@ -20,8 +23,9 @@ OUT=${2:-/tmp/corvus-oci}
 IMAGE=localhost/corvus:0.1.0-SNAPSHOT
 NAME=corvus-run-$$
 DNSPERF_SECONDS=${DNSPERF_SECONDS:-20}
+OVERLOAD_SECONDS=${OVERLOAD_SECONDS:-0}
 CONF=$(mktemp -d)
-trap 'podman rm -f "$NAME" >/dev/null 2>&1 || true; rm -rf "$CONF"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; podman rm -f "$NAME" >/dev/null 2>&1 || true; rm -rf "$CONF"' EXIT
 
 id=$(podman pull -q "oci:$OUT/oci:corvus" | tail -n1)
 podman tag "$id" "$IMAGE"
@@ -84,6 +88,23 @@ if command -v dnsperf >/dev/null; then
   dnsperf -s 127.0.0.1 -p 15353 -d "$CONF/queries" -l "$DNSPERF_SECONDS" -c 4 -q 200 2>&1 \
     | grep -E 'Queries (sent|completed|lost)|Queries per second|Average Latency' | sed 's/^ */dnsperf: /'
   report "after ${DNSPERF_SECONDS} s of dnsperf"
+fi
+if [ "$OVERLOAD_SECONDS" -gt 0 ]; then
+  # The forward target becomes an upstream that answers every name after 0.5 s.
+  python3 bench/slow_upstream.py 15399 0.5 &
+  python3 -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.writelines(f"f{i}.flood.example. A\n" for i in range(500000))' "$CONF/flood"
+  echo "overload: ${OVERLOAD_SECONDS} s of unique names (dnsperf -c 8 -q 40000), the upstream answering after 0.5 s"
+  python3 bench/probe.py 15353 kubernetes.default.svc.cluster.local "$OVERLOAD_SECONDS" > "$CONF/probe" &
+  probe=$!
+  dnsperf -s 127.0.0.1 -p 15353 -d "$CONF/flood" -l "$OVERLOAD_SECONDS" -c 8 -q 40000 -t 1 2>&1 \
+    | grep -E 'Queries (sent|completed|lost)|Queries per second' | sed 's/^ */flood: /'
+  wait "$probe"
+  echo "during the flood, a Service name every 50 ms: $(cat "$CONF/probe")"
+  echo "after the flood: dig kubernetes.default.svc.cluster.local A: $(dig +short +time=2 +tries=1 @127.0.0.1 -p 15353 kubernetes.default.svc.cluster.local A)"
+  echo "counters: $(curl -s http://127.0.0.1:15393/metrics | grep -E '^corvus_dns_dropped_requests_total\{reason="overload"\}' || true)"
+  report "after ${OVERLOAD_SECONDS} s of overload"
 fi
 echo "server log:"; podman logs "$NAME" 2>&1 | sed 's/^/  /' | tail -n 12
 podman stop -t 10 "$NAME" >/dev/null
