@@ -3,6 +3,7 @@ package dev.corvus.dns.conformance;
 import dev.corvus.dns.conformance.ConformanceFile.ServerSpec;
 import dev.corvus.dns.conformance.ConformanceFile.StubSpec;
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.peers.Etcd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +26,9 @@ final class ServerUnderTest implements AutoCloseable {
 
   private final Corvus server;
   private final List<StubUpstream> stubs;
-  private final EtcdProcess etcd;
+  private final Etcd etcd;
 
-  private ServerUnderTest(Corvus server, List<StubUpstream> stubs, EtcdProcess etcd) {
+  private ServerUnderTest(Corvus server, List<StubUpstream> stubs, Etcd etcd) {
     this.server = server;
     this.stubs = stubs;
     this.etcd = etcd;
@@ -49,10 +50,10 @@ final class ServerUnderTest implements AutoCloseable {
       }
     }
     List<StubUpstream> stubs = new ArrayList<>();
-    EtcdProcess etcd = null;
+    Etcd etcd = null;
     try {
       if (!spec.etcd().isEmpty()) {
-        etcd = EtcdProcess.start(directory.resolve("etcd"));
+        etcd = new Etcd();
         for (Map.Entry<String, String> key : spec.etcd().entrySet()) {
           etcd.put(key.getKey(), key.getValue());
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.testkit.DnsAnswers;
+import dev.corvus.dns.testkit.peers.Etcd;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,11 +25,11 @@ import org.xbill.DNS.Type;
 class EtcdLiveTest {
 
   private static final long WITHIN_MILLIS = 1000;
-  private static EtcdServer etcd;
+  private static Etcd etcd;
 
   @BeforeAll
   static void startEtcd() throws Exception {
-    etcd = new EtcdServer();
+    etcd = new Etcd();
   }
 
   @AfterAll

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.testkit.DnsAnswers;
+import dev.corvus.dns.testkit.peers.Etcd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class EtcdSecurityTest {
 
   @Test
   void credentialsAuthenticateAndWrongOnesAreNotServed() throws Exception {
-    try (EtcdServer etcd = new EtcdServer()) {
+    try (Etcd etcd = new Etcd()) {
       etcd.put("/skydns/test/skydns/www", "{\"host\":\"10.0.3.1\"}");
       etcd.etcdctl("role", "add", "root");
       etcd.etcdctl("user", "add", "root:s3cret");
@@ -61,7 +62,7 @@ class EtcdSecurityTest {
         "--client-cert-auth");
     List<String> clientTls = List.of("--cacert=" + dir.resolve("ca.pem"), "--cert=" + dir.resolve("client.pem"),
         "--key=" + dir.resolve("client.key"));
-    try (EtcdServer etcd = new EtcdServer("https", serverTls, clientTls)) {
+    try (Etcd etcd = new Etcd("https", serverTls, clientTls)) {
       etcd.put("/skydns/test/skydns/www", "{\"host\":\"10.0.4.1\"}");
       String tls = "    tls " + dir.resolve("client.pem") + " " + dir.resolve("client.key") + " " + dir.resolve("ca.pem") + "\n";
       try (Corvus server = start("    endpoint " + etcd.url() + "\n" + tls)) {

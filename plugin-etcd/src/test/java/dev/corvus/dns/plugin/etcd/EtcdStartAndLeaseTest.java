@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.testkit.DnsAnswers;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Etcd;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class EtcdStartAndLeaseTest {
 
   @Test
   void unreadyAndServfailUntilTheFirstLoadThenServing() throws Exception {
-    try (EtcdServer etcd = new EtcdServer()) {
+    try (Etcd etcd = new Etcd()) {
       etcd.put("/skydns/test/skydns/www", "{\"host\":\"10.0.5.1\"}");
       etcd.kill();
       try (Corvus server = start(etcd.url(), "")) {
@@ -47,7 +48,7 @@ class EtcdStartAndLeaseTest {
 
   @Test
   void leaseTtlsAreServedWithinMinAndMax() throws Exception {
-    try (EtcdServer etcd = new EtcdServer()) {
+    try (Etcd etcd = new Etcd()) {
       String lease = etcd.grantLease(100);
       etcd.putWithLease("/skydns/test/skydns/short", "{\"host\":\"10.0.6.1\"}", lease);
       etcd.putWithLease("/skydns/test/skydns/own", "{\"host\":\"10.0.6.2\",\"ttl\":20}", lease);

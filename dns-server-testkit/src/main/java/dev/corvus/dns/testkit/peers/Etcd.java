@@ -1,10 +1,9 @@
-package dev.corvus.dns.plugin.etcd;
+package dev.corvus.dns.testkit.peers;
 
 import dev.corvus.dns.testkit.Poll;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
  * {@code etcdctl} to change it, as an operator would. It can be stopped and started again on the
  * same ports and data.
  */
-final class EtcdServer implements AutoCloseable {
+public final class Etcd implements AutoCloseable {
 
   private final Path dataDir;
   private final Path log;
@@ -32,7 +31,8 @@ final class EtcdServer implements AutoCloseable {
   private final List<String> clientArgs;
   private Process process;
 
-  EtcdServer() throws IOException, InterruptedException {
+  /** An etcd without TLS or authentication, started. */
+  public Etcd() throws IOException, InterruptedException {
     this("http", List.of(), List.of());
   }
 
@@ -40,29 +40,32 @@ final class EtcdServer implements AutoCloseable {
    * An etcd with extra options (TLS files), whose etcdctl calls carry {@code clientArgs}.
    *
    * @param scheme {@code http} or {@code https}
+   * @param serverArgs options added to etcd's command line
+   * @param clientArgs options added to every etcdctl call
    */
-  EtcdServer(String scheme, List<String> serverArgs, List<String> clientArgs) throws IOException, InterruptedException {
-    this.dataDir = Files.createTempDirectory("backends-etcd-");
+  public Etcd(String scheme, List<String> serverArgs, List<String> clientArgs) throws IOException, InterruptedException {
+    this.dataDir = Files.createTempDirectory("etcd-");
     this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-    this.clientPort = freePort();
-    this.peerPort = freePort();
+    this.clientPort = Peers.freePort();
+    this.peerPort = Peers.freePort();
     this.scheme = scheme;
     this.serverArgs = List.copyOf(serverArgs);
     this.clientArgs = new ArrayList<>(clientArgs);
     start();
   }
 
-  String url() {
+  /** The client URL, e.g. {@code http://127.0.0.1:40123}. */
+  public String url() {
     return scheme + "://127.0.0.1:" + clientPort;
   }
 
   /** From now on etcdctl authenticates with these arguments too (after {@code auth enable}). */
-  void authenticateWith(String... args) {
+  public void authenticateWith(String... args) {
     clientArgs.addAll(List.of(args));
   }
 
   /** Starts etcd (again) and waits until it answers. */
-  void start() throws IOException, InterruptedException {
+  public void start() throws IOException, InterruptedException {
     String peer = "http://127.0.0.1:" + peerPort;
     List<String> command = new ArrayList<>(List.of("etcd",
         "--name", "corvus-test",
@@ -85,7 +88,7 @@ final class EtcdServer implements AutoCloseable {
   }
 
   /** Kills etcd (SIGKILL, as a crash) and waits until it is gone. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
   }
@@ -98,26 +101,30 @@ final class EtcdServer implements AutoCloseable {
     }
   }
 
-  void put(String key, String value) throws IOException {
+  /** Puts {@code key} with {@code value}. */
+  public void put(String key, String value) throws IOException {
     etcdctl("put", key, value);
   }
 
-  void delete(String key) throws IOException {
+  /** Deletes {@code key}. */
+  public void delete(String key) throws IOException {
     etcdctl("del", key);
   }
 
   /** Grants a lease of {@code seconds} and returns its id (hex, as etcdctl prints it). */
-  String grantLease(long seconds) throws IOException {
+  public String grantLease(long seconds) throws IOException {
     String out = etcdctl("lease", "grant", Long.toString(seconds));
     // "lease 694d7a4c7d1e1a0b granted with TTL(60s)"
     return out.trim().split("\\s+")[1];
   }
 
-  void putWithLease(String key, String value, String lease) throws IOException {
+  /** Puts {@code key} with {@code value}, attached to {@code lease}. */
+  public void putWithLease(String key, String value, String lease) throws IOException {
     etcdctl("put", "--lease=" + lease, key, value);
   }
 
-  String etcdctl(String... args) throws IOException {
+  /** Runs etcdctl against this etcd and returns what it printed; fails unless it exits with 0. */
+  public String etcdctl(String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("etcdctl", "--endpoints=" + url(), "--dial-timeout=2s",
         "--command-timeout=5s"));
     command.addAll(clientArgs);
@@ -137,13 +144,8 @@ final class EtcdServer implements AutoCloseable {
     return out;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  boolean listening() {
+  /** Whether the client port accepts connections. */
+  public boolean listening() {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), clientPort), 200);
       return true;
