@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Peers;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,21 +43,9 @@ class Dns64UnboundTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-          ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-        return tcp.getLocalPort();
-      } catch (IOException e) {
-        // taken over TCP: try another
-      }
-    }
-    throw new IOException("no free port");
-  }
-
   private InetSocketAddress startUnbound() throws Exception {
     assumeTrue(Files.isExecutable(UNBOUND), "unbound is not installed (apt-get install unbound)");
-    int port = freePort();
+    int port = Peers.freePort();
     Path conf = Files.writeString(dir.resolve("unbound.conf"), """
         server:
           interface: 127.0.0.1@%d

@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Peers;
 import java.io.IOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +41,7 @@ class UnboundEndToEndTest {
     assumeTrue(
         Files.isExecutable(UNBOUND),
         "unbound is not installed (apt-get install unbound); skipping the end-to-end forward test");
-    port = freeUdpAndTcpPort();
+    port = Peers.freePort();
     Path config = directory.resolve("unbound.conf");
     Files.writeString(
         config,
@@ -94,18 +93,6 @@ class UnboundEndToEndTest {
       unbound.destroy();
       unbound.waitFor(5, TimeUnit.SECONDS);
     }
-  }
-
-  private static int freeUdpAndTcpPort() throws IOException {
-    for (int attempt = 0; attempt < 20; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-          ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, InetAddress.getLoopbackAddress())) {
-        return tcp.getLocalPort();
-      } catch (IOException e) {
-        // taken over TCP: try another
-      }
-    }
-    throw new IOException("no free port");
   }
 
   @Test
