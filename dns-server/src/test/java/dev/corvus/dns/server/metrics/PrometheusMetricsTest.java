@@ -1,5 +1,7 @@
 package dev.corvus.dns.server.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +26,18 @@ class PrometheusMetricsTest {
     metrics.counter("coredns_dns_requests_total", "help", "server", "zone").labels("dns://:53", ".").inc();
     assertTrue(text(metrics).contains("coredns_dns_requests_total{server=\"dns://:53\",zone=\".\"} 2.0"), text(metrics));
     assertThrows(IllegalArgumentException.class, () -> metrics.counter("coredns_dns_requests_total", "help", "server"));
+  }
+
+  @Test
+  void jvmMetricsAreServedFromTheFirstScrapeOnAndOnce() throws Exception {
+    PrometheusMetrics metrics = PrometheusMetrics.withJvmMetrics();
+    metrics.counter("coredns_dns_requests_total", "help", "server").labels("dns://:53").inc();
+    String first = text(metrics);
+    assertTrue(first.contains("jvm_memory_used_bytes{area=\"heap\"}"), first);
+    assertTrue(first.contains("coredns_dns_requests_total{server=\"dns://:53\"} 1.0"), first);
+    String second = text(metrics);
+    assertEquals(1, second.lines().filter(line -> line.startsWith("# TYPE jvm_memory_used_bytes ")).count(), second);
+    assertFalse(text(new PrometheusMetrics()).contains("jvm_"));
   }
 
   @Test
