@@ -85,7 +85,7 @@ wait_for() { # port pid
   echo "server on port $1 did not start" >&2; tail -n 20 "$WORK"/*.log >&2; return 1
 }
 
-rss_mib() { awk '/^VmRSS:/ {printf "%.0f\n", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_mib() { local pid; pid=$(pgrep -P "$1" java || echo "$1"); awk '/^VmRSS:/ {printf "%.0f\n", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
 
 run_h2load() { # port method requests -> qps mean_ms max_ms non2xx failed
   local target=(-d "$WORK/query.bin" -H 'content-type: application/dns-message' "https://127.0.0.1:$1/dns-query")
