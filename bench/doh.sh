@@ -2,9 +2,11 @@
 # DNS over HTTPS: Corvus's https:// listener vs dnsdist's DoH frontend, both answering from
 # memory, in the same run, with nghttp2's h2load (HTTP/2 over TLS).
 #
-#   bench/doh.sh [-n REQUESTS] [-c CLIENTS] [-m GET|POST]...
+#   bench/doh.sh [-n REQUESTS] [-w SECONDS] [-c CLIENTS] [-m GET|POST]...
 #
-#   -n REQUESTS  requests per server and method (default 100000), after a warm-up of a fifth of that
+#   -n REQUESTS  requests per server and method (default 100000), after the warm-up
+#   -w SECONDS   the warm-up: h2load rounds of a fifth of REQUESTS until SECONDS have passed
+#                (default 10, as bench.sh warms Corvus up for 10 s before measuring); 0: one round
 #   -c CLIENTS   HTTP/2 connections (default 16), each with 16 concurrent streams
 #   -m METHOD    GET and/or POST (default: both)
 #   CORVUS_HEAP, JAVA_OPTS  passed on to bin/corvus (default heap -Xmx96m -Xms96m, as bench.sh)
@@ -24,14 +26,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REQUESTS=100000
+WARMUP=10
 CLIENTS=16
 METHODS=()
-while getopts "n:c:m:" opt; do
+while getopts "n:w:c:m:" opt; do
   case $opt in
     n) REQUESTS=$OPTARG ;;
+    w) WARMUP=$OPTARG ;;
     c) CLIENTS=$OPTARG ;;
     m) METHODS+=("$OPTARG") ;;
-    *) sed -n 2,23p "$0"; exit 2 ;;
+    *) sed -n 2,25p "$0"; exit 2 ;;
   esac
 done
 [ ${#METHODS[@]} -eq 0 ] && METHODS=(GET POST)
@@ -104,7 +108,10 @@ run_h2load() { # port method requests -> qps mean_ms max_ms non2xx failed
 
 measure() { # name port pid
   for method in "${METHODS[@]}"; do
-    run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null   # warm-up (the JIT, TLS sessions)
+    # warm-up (the JIT, TLS sessions): the same for both servers
+    local until=$((SECONDS + WARMUP))
+    run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null
+    while [ $SECONDS -lt $until ]; do run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null; done
     read -r qps mean max non2xx failed <<<"$(run_h2load "$2" "$method" "$REQUESTS")"
     printf '%-8s %-5s %10.0f %9.3f %9.3f %7s %7s %7s\n' "$1" "$method" "$qps" "$mean" "$max" "$non2xx" "$failed" "$(rss_mib "$3")"
     echo "$1 $method $qps" >> "$WORK/results"
@@ -131,7 +138,7 @@ CORVUS_PID=$!
 } > "$WORK/dnsdist.conf"
 
 echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "$(h2load --version | head -1): $REQUESTS requests per server and method after $((REQUESTS / 5)) of warm-up, $CLIENTS HTTP/2 connections x 16 streams"
+echo "$(h2load --version | head -1): $REQUESTS requests per server and method after ${WARMUP} s of warm-up (rounds of $((REQUESTS / 5))), $CLIENTS HTTP/2 connections x 16 streams"
 echo "server on CPU 1, h2load on CPU 0; corvus heap ${CORVUS_HEAP}, ParallelGC; $(dnsdist --version | head -1)"
 printf '%-8s %-5s %10s %9s %9s %7s %7s %7s\n' server method req/s mean_ms max_ms non2xx failed rss_MiB
 
