@@ -206,7 +206,7 @@ final class Doh2Handler extends Http2ConnectionHandler {
       }
       CharSequence length = headers.get(HttpHeaderNames.CONTENT_LENGTH);
       if (length != null && tooLong(length)) {
-        tooLarge(stream, partial);
+        tooLarge(partial);
       }
     }
     @Override
@@ -233,7 +233,7 @@ final class Doh2Handler extends Http2ConnectionHandler {
       }
       int size = (partial.body == null ? 0 : partial.body.readableBytes()) + data.readableBytes();
       if (size > DohRequest.MAX_MESSAGE) {
-        tooLarge(stream, partial);
+        tooLarge(partial);
         return consumed;
       }
       if (data.isReadable()) {
@@ -281,7 +281,7 @@ final class Doh2Handler extends Http2ConnectionHandler {
    * {@code 413}. The rest of the body is read and dropped (a reset would make clients report a
    * stream error instead of the status); a stream still sending at the deadline is reset.
    */
-  private void tooLarge(Http2Stream stream, Partial partial) {
+  private void tooLarge(Partial partial) {
     partial.finish();
     partial.done = false;
     partial.discarding = true;

@@ -83,6 +83,9 @@ final class DohListener implements Listener {
             }
             connections.add(ch);
             ChannelPipeline pipeline = ch.pipeline();
+            // proxyproto: the header comes first, before TLS's ClientHello.
+            queries.proxyProtocol(ch.remoteAddress())
+                .ifPresent(protocol -> pipeline.addLast(new ProxyHeaderHandler(protocol)));
             if (tls != null) {
               SslHandler ssl = tls.newHandler(ch.alloc());
               ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis());
@@ -129,7 +132,7 @@ final class DohListener implements Listener {
         .addLast(new RequestDeadline(service.requestDeadline()))
         .addLast(new HttpServerCodec(MAX_HEADERS, MAX_HEADERS, MAX_HEADERS))
         .addLast(new DohAggregator(service))
-        .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.remoteAddress(),
+        .addLast(new DohHandler(service, ProxyHeaderHandler::client,
             ch -> (InetSocketAddress) ch.localAddress(), false));
   }
 
@@ -137,7 +140,7 @@ final class DohListener implements Listener {
     Http2Settings settings = Http2Settings.defaultSettings()
         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
         .maxHeaderListSize(MAX_HEADERS);
-    pipeline.addLast(Doh2Handler.create(service, settings, ch -> (InetSocketAddress) ch.remoteAddress()));
+    pipeline.addLast(Doh2Handler.create(service, settings, ProxyHeaderHandler::client));
   }
 
   /** A server TLS context offering HTTP/2 and HTTP/1.1 by ALPN (CoreDNS's NextProtos). */

@@ -281,15 +281,26 @@ class DohListenerTest {
   }
 
   static SSLSocket tlsSocket(InetSocketAddress address) throws Exception {
+    return tlsSocketFor(dir, address);
+  }
+
+  /** A TLS context trusting {@code certDir}'s {@code cert.pem}. */
+  static SSLContext tlsContext(Path certDir) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
-    try (InputStream in = Files.newInputStream(dir.resolve("cert.pem"))) {
+    try (InputStream in = Files.newInputStream(certDir.resolve("cert.pem"))) {
       trust.setCertificateEntry("corvus", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** A TLS socket to {@code address} trusting {@code certDir}'s {@code cert.pem}. */
+  static SSLSocket tlsSocketFor(Path certDir, InetSocketAddress address) throws Exception {
+    SSLContext context = tlsContext(certDir);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort());
     socket.setSoTimeout(10_000);
     return socket;
