@@ -2,9 +2,11 @@
 # DNS over HTTPS: Corvus's https:// listener vs dnsdist's DoH frontend, both answering from
 # memory, in the same run, with nghttp2's h2load (HTTP/2 over TLS).
 #
-#   bench/doh.sh [-n REQUESTS] [-c CLIENTS] [-m GET|POST]...
+#   bench/doh.sh [-n REQUESTS] [-w SECONDS] [-c CLIENTS] [-m GET|POST]...
 #
-#   -n REQUESTS  requests per server and method (default 100000), after a warm-up of a fifth of that
+#   -n REQUESTS  requests per server and method (default 100000), after the warm-up
+#   -w SECONDS   the warm-up: h2load rounds of a fifth of REQUESTS until SECONDS have passed
+#                (default 10, as bench.sh warms Corvus up for 10 s before measuring); 0: one round
 #   -c CLIENTS   HTTP/2 connections (default 16), each with 16 concurrent streams
 #   -m METHOD    GET and/or POST (default: both)
 #   CORVUS_HEAP, JAVA_OPTS  passed on to bin/corvus (default heap -Xmx96m -Xms96m, as bench.sh)
@@ -13,7 +15,10 @@
 # same names. GET cycles through the 100 names (h2load -i), POST sends host1.example's query (h2load
 # sends one body). Both on the same self-signed EC P-256 certificate; server pinned to CPU 1,
 # h2load to CPU 0 when the machine has two. Prints requests/s, mean and max latency, non-2xx and
-# failed requests, the server's RSS and the Corvus/dnsdist ratio. Only loopback addresses are used.
+# failed requests, the server's RSS, the server's CPU time per request (user + system of all its
+# threads during the measured run: what a request costs, whatever share of the CPU other work on
+# a shared machine left the server) and the Corvus/dnsdist ratios of requests/s and of CPU time
+# per request. Only loopback addresses are used.
 #
 # Not dnsperf: its DoH mode (2.10, Debian 12) counted most queries lost against both servers
 # while its own HTTP/2 statistics showed every one answered 200 (DNS-OARC/dnsperf#240); 16 QPS
@@ -24,14 +29,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 REQUESTS=100000
+WARMUP=10
 CLIENTS=16
 METHODS=()
-while getopts "n:c:m:" opt; do
+while getopts "n:w:c:m:" opt; do
   case $opt in
     n) REQUESTS=$OPTARG ;;
+    w) WARMUP=$OPTARG ;;
     c) CLIENTS=$OPTARG ;;
     m) METHODS+=("$OPTARG") ;;
-    *) sed -n 2,23p "$0"; exit 2 ;;
+    *) sed -n 2,25p "$0"; exit 2 ;;
   esac
 done
 [ ${#METHODS[@]} -eq 0 ] && METHODS=(GET POST)
@@ -85,7 +92,11 @@ wait_for() { # port pid
   echo "server on port $1 did not start" >&2; tail -n 20 "$WORK"/*.log >&2; return 1
 }
 
-rss_mib() { awk '/^VmRSS:/ {printf "%.0f\n", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+server_pid() { pgrep -P "$1" java || echo "$1"; } # bin/corvus runs java as its child
+# CPU seconds (user + system, every thread) the process has used so far.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.3f\n", ($14 + $15) / hz}' "/proc/$(server_pid "$1")/stat" 2>/dev/null || echo 0; }
+
+rss_mib() { local pid; pid=$(server_pid "$1"); awk '/^VmRSS:/ {printf "%.0f\n", $2 / 1024}' "/proc/$pid/status" 2>/dev/null || echo 0; }
 
 run_h2load() { # port method requests -> qps mean_ms max_ms non2xx failed
   local target=(-d "$WORK/query.bin" -H 'content-type: application/dns-message' "https://127.0.0.1:$1/dns-query")
@@ -104,10 +115,18 @@ run_h2load() { # port method requests -> qps mean_ms max_ms non2xx failed
 
 measure() { # name port pid
   for method in "${METHODS[@]}"; do
-    run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null   # warm-up (the JIT, TLS sessions)
+    # warm-up (the JIT, TLS sessions): the same for both servers
+    local until=$((SECONDS + WARMUP))
+    run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null
+    while [ $SECONDS -lt $until ]; do run_h2load "$2" "$method" $((REQUESTS / 5)) >/dev/null; done
+    local cpu_before cpu_after
+    cpu_before=$(cpu_seconds "$3")
     read -r qps mean max non2xx failed <<<"$(run_h2load "$2" "$method" "$REQUESTS")"
-    printf '%-8s %-5s %10.0f %9.3f %9.3f %7s %7s %7s\n' "$1" "$method" "$qps" "$mean" "$max" "$non2xx" "$failed" "$(rss_mib "$3")"
-    echo "$1 $method $qps" >> "$WORK/results"
+    cpu_after=$(cpu_seconds "$3")
+    # CPU time per request: what the server spent, whatever share of the CPU it got
+    printf '%-8s %-5s %10.0f %9.3f %9.3f %7s %7s %7s %11.1f\n' "$1" "$method" "$qps" "$mean" "$max" "$non2xx" "$failed" \
+      "$(rss_mib "$3")" "$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$REQUESTS" 'BEGIN {print (b - a) * 1e6 / n}')"
+    echo "$1 $method $qps $(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$REQUESTS" 'BEGIN {print (b - a) * 1e6 / n}')" >> "$WORK/results"
   done
 }
 
@@ -131,9 +150,9 @@ CORVUS_PID=$!
 } > "$WORK/dnsdist.conf"
 
 echo "machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "$(h2load --version | head -1): $REQUESTS requests per server and method after $((REQUESTS / 5)) of warm-up, $CLIENTS HTTP/2 connections x 16 streams"
+echo "$(h2load --version | head -1): $REQUESTS requests per server and method after ${WARMUP} s of warm-up (rounds of $((REQUESTS / 5))), $CLIENTS HTTP/2 connections x 16 streams"
 echo "server on CPU 1, h2load on CPU 0; corvus heap ${CORVUS_HEAP}, ParallelGC; $(dnsdist --version | head -1)"
-printf '%-8s %-5s %10s %9s %9s %7s %7s %7s\n' server method req/s mean_ms max_ms non2xx failed rss_MiB
+printf '%-8s %-5s %10s %9s %9s %7s %7s %7s %11s\n' server method req/s mean_ms max_ms non2xx failed rss_MiB cpu_us/req
 
 wait_for $CORVUS_PORT $CORVUS_PID
 measure corvus $CORVUS_PORT $CORVUS_PID
@@ -146,5 +165,5 @@ measure dnsdist $PEER_PORT $DNSDIST_PID
 kill $DNSDIST_PID; wait $DNSDIST_PID 2>/dev/null || true
 
 for method in "${METHODS[@]}"; do
-  awk -v m="$method" '$2 == m {q[$1] = $3} END {if (q["dnsdist"] > 0) printf "ratio corvus/dnsdist %s: %.2f\n", m, q["corvus"] / q["dnsdist"]}' "$WORK/results"
+  awk -v m="$method" '$2 == m {q[$1] = $3; c[$1] = $4} END {if (q["dnsdist"] > 0 && c["corvus"] > 0) printf "ratio corvus/dnsdist %s: %.2f (requests/s), %.2f (dnsdist CPU per request / corvus CPU per request)\n", m, q["corvus"] / q["dnsdist"], c["dnsdist"] / c["corvus"]}' "$WORK/results"
 done

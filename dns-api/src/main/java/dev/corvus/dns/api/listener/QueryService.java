@@ -3,6 +3,7 @@ package dev.corvus.dns.api.listener;
 import dev.corvus.dns.api.Transport;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * The server's query path as a listener uses it: bytes in, bytes out. It parses the query, routes
@@ -38,6 +39,19 @@ public interface QueryService {
   default void query(ByteBuffer wire, InetSocketAddress client, InetSocketAddress local, Transport transport,
       ResponseSink sink) {
     query(wire, client, transport, sink);
+  }
+
+  /**
+   * The PROXY protocol for a connection (or the datagrams) from {@code peer}, when a server block
+   * served on this address has {@code proxyproto} and its policy does not skip the peer. Ask once
+   * per connection, when it is accepted: a reload applies to the connections accepted after it.
+   * This default, for other implementations: none.
+   *
+   * @param peer the connection's remote address (a load balancer's, when there is one)
+   * @return the peer's PROXY protocol, or empty when none is read from it
+   */
+  default Optional<ProxyProtocol> proxyProtocol(InetSocketAddress peer) {
+    return Optional.empty();
   }
 
   /** Receives the response to one query. */

@@ -14,8 +14,9 @@ import java.util.Locale;
 /**
  * {@code proxyproto [{ allow CIDR...; default use|ignore|reject|skip; udp_session_tracking
  * DURATION [MAX] }]}: the PROXY protocol on
- * the block's {@code dns://} (UDP and TCP) and {@code tls://} listeners, as CoreDNS's
- * {@code proxyproto} plugin.
+ * the block's {@code dns://} (UDP and TCP) and {@code tls://} listeners, and through {@link
+ * dev.corvus.dns.api.listener.QueryService#proxyProtocol} on those plugins provide ({@code
+ * https://}, {@code quic://}, {@code https3://}), as CoreDNS's {@code proxyproto} plugin.
  */
 public final class ProxyProtoFactory implements PluginFactory {
 

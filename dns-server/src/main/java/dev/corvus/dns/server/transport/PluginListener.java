@@ -4,8 +4,12 @@ import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.listener.Listener;
 import dev.corvus.dns.api.listener.ListenerFactory;
 import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.ProxyProtocol;
 import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.server.io.NettyIoLoops;
+import dev.corvus.dns.server.proxyproto.PeerProxyProtocol;
+import dev.corvus.dns.server.proxyproto.ProxyCounters;
+import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import java.io.IOException;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.Transport;
@@ -47,6 +51,8 @@ public final class PluginListener implements BoundListener {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
     // What the listener bound (the requested address until bind returns: port 0 is not known yet).
     AtomicReference<InetSocketAddress> bound = new AtomicReference<>(address);
+    ProxyCounters proxyTcp = ProxyCounters.of(executor.metrics(), "tcp");
+    ProxyCounters proxyUdp = ProxyCounters.of(executor.metrics(), "udp");
     // The plugin's buffer keeps its position: the executor reads a view of it.
     QueryService queries = new QueryService() {
       @Override
@@ -58,6 +64,17 @@ public final class PluginListener implements BoundListener {
       public void query(ByteBuffer wire, InetSocketAddress client, InetSocketAddress local, Transport transport,
           ResponseSink sink) {
         executor.execute(wire.duplicate(), client, local, transport, loops.currentOrNext(), routes::get, sink);
+      }
+
+      @Override
+      public Optional<ProxyProtocol> proxyProtocol(InetSocketAddress peer) {
+        ProxyPolicy policy = routes.get().proxy();
+        if (policy == null) {
+          return Optional.empty();
+        }
+        ProxyPolicy.Action action = policy.actionFor(peer.getAddress());
+        return action == ProxyPolicy.Action.SKIP
+            ? Optional.empty() : Optional.of(new PeerProxyProtocol(action, proxyTcp, proxyUdp));
       }
     };
     Listener listener;

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Answers DNS-over-HTTPS requests (RFC 8484) on one HTTP/1.1 connection or one HTTP/2 or HTTP/3
- * stream: reads the query ({@link DohRequest}), runs it through the server's query path and
+ * Answers DNS-over-HTTPS requests (RFC 8484) on one HTTP/1.1 connection or one HTTP/3 stream
+ * (HTTP/2 is answered on its connection by {@code Doh2Handler}): reads the query ({@link DohRequest}), runs it through the server's query path and
  * writes {@code 200 application/dns-message} with {@code Cache-Control: max-age} of the smallest
  * TTL, or the HTTP error. An answer that completes later (an upstream) is written on the
  * channel's loop; on HTTP/1.1 responses leave in the order of their requests.

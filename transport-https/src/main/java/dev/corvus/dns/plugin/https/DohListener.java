@@ -16,12 +16,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -87,14 +83,14 @@ final class DohListener implements Listener {
             }
             connections.add(ch);
             ChannelPipeline pipeline = ch.pipeline();
+            // proxyproto: the header comes first, before TLS's ClientHello.
+            queries.proxyProtocol(ch.remoteAddress())
+                .ifPresent(protocol -> pipeline.addLast(new ProxyHeaderHandler(protocol)));
             if (tls != null) {
               SslHandler ssl = tls.newHandler(ch.alloc());
               ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis());
               pipeline.addLast(ssl);
             }
-            // Answers to the streams of one read are flushed together: one TLS record and one
-            // send() for many, instead of one each (send() was most of the I/O threads' time).
-            pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
             pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
                 .addLast(ConnectionGuards.IdleCloser.INSTANCE)
                 .addLast(ConnectionGuards.Backpressure.INSTANCE);
@@ -130,10 +126,13 @@ final class DohListener implements Listener {
   }
 
   static void http1(ChannelPipeline pipeline, DohService service) {
-    pipeline.addLast(new RequestDeadline(service.requestDeadline()))
+    // Answers to the pipelined requests of one read are flushed together: one TLS record and one
+    // send() for many, instead of one each.
+    pipeline.addLast(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+        .addLast(new RequestDeadline(service.requestDeadline()))
         .addLast(new HttpServerCodec(MAX_HEADERS, MAX_HEADERS, MAX_HEADERS))
         .addLast(new DohAggregator(service))
-        .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.remoteAddress(),
+        .addLast(new DohHandler(service, ProxyHeaderHandler::client,
             ch -> (InetSocketAddress) ch.localAddress(), false));
   }
 
@@ -141,17 +140,7 @@ final class DohListener implements Listener {
     Http2Settings settings = Http2Settings.defaultSettings()
         .maxConcurrentStreams(MAX_CONCURRENT_STREAMS)
         .maxHeaderListSize(MAX_HEADERS);
-    pipeline.addLast(Http2FrameCodecBuilder.forServer().initialSettings(settings).build())
-        .addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-          @Override
-          protected void initChannel(Http2StreamChannel stream) {
-            stream.pipeline()
-                .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                .addLast(new DohAggregator(service))
-                .addLast(new DohHandler(service, ch -> (InetSocketAddress) ch.parent().remoteAddress(),
-                    ch -> (InetSocketAddress) ch.parent().localAddress(), true));
-          }
-        }));
+    pipeline.addLast(Doh2Handler.create(service, settings, ProxyHeaderHandler::client));
   }
 
   /** A server TLS context offering HTTP/2 and HTTP/1.1 by ALPN (CoreDNS's NextProtos). */

@@ -40,18 +40,41 @@ public record DohRequest(ByteBuffer query, HttpResponseStatus status, String rea
    * padding, or for a body or parameter that is not a DNS query.
    */
   public static DohRequest read(FullHttpRequest request, String path) {
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    return read(request.method().asciiName(), request.uri(), request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+        request.content(), path);
+  }
+
+  /**
+   * Reads a request given by its parts (HTTP/2's pseudo-headers), as {@link #read(FullHttpRequest,
+   * String)}.
+   *
+   * @param method the request's method
+   * @param uri the request's path and query ({@code :path})
+   * @param contentType its {@code content-type} header, or {@code null}
+   * @param body its body, empty when it has none; the query of a POST is a view of it
+   * @param path the URL path of queries
+   */
+  public static DohRequest read(CharSequence method, CharSequence uri, CharSequence contentType, ByteBuf body,
+      String path) {
+    boolean get = HttpMethod.GET.asciiName().contentEquals(method);
+    if (get) {
+      DohRequest plain = plainGet(uri, path);
+      if (plain != null) {
+        return plain;
+      }
+    }
+    QueryStringDecoder decoder = new QueryStringDecoder(uri.toString());
     try {
-      uri.parameters(); // decodes the path and the parameters
+      decoder.parameters(); // decodes the path and the parameters
     } catch (IllegalArgumentException e) {
       return reject(HttpResponseStatus.BAD_REQUEST, "malformed URL: " + e.getMessage());
     }
-    if (!uri.path().equals(path)) {
+    if (!decoder.path().equals(path)) {
       return reject(HttpResponseStatus.NOT_FOUND, "not found; DNS queries go to " + path);
     }
     ByteBuffer wire;
-    if (HttpMethod.GET.equals(request.method())) {
-      List<String> values = uri.parameters().get("dns");
+    if (get) {
+      List<String> values = decoder.parameters().get("dns");
       if (values == null || values.size() != 1) {
         return reject(HttpResponseStatus.BAD_REQUEST, values == null
             ? "no 'dns' query parameter" : "more than one 'dns' query parameter");
@@ -65,12 +88,10 @@ public record DohRequest(ByteBuffer query, HttpResponseStatus status, String rea
       } catch (IllegalArgumentException e) {
         return reject(HttpResponseStatus.BAD_REQUEST, "'dns' is not base64url: " + e.getMessage());
       }
-    } else if (HttpMethod.POST.equals(request.method())) {
-      CharSequence type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-      if (type == null || !MEDIA_TYPE.contentEqualsIgnoreCase(mediaType(type))) {
+    } else if (HttpMethod.POST.asciiName().contentEquals(method)) {
+      if (contentType == null || !MEDIA_TYPE.contentEqualsIgnoreCase(mediaType(contentType))) {
         return reject(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, "the body must be " + MEDIA_TYPE);
       }
-      ByteBuf body = request.content();
       if (body.readableBytes() > MAX_MESSAGE) {
         return reject(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "a DNS message is at most 65535 bytes");
       }
@@ -78,10 +99,58 @@ public record DohRequest(ByteBuffer query, HttpResponseStatus status, String rea
     } else {
       return reject(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and POST");
     }
+    return checked(wire);
+  }
+
+  private static DohRequest checked(ByteBuffer wire) {
     if (!DnsWire.isQuery(wire)) {
       return reject(HttpResponseStatus.BAD_REQUEST, "not a DNS query");
     }
     return new DohRequest(wire, null, null);
+  }
+
+  /**
+   * What every DoH client sends, {@code PATH?dns=BASE64URL} with nothing to percent-decode, read
+   * without building the parameter map and its strings; {@code null} for any other form, which
+   * the general reading handles (with the same outcome for this one).
+   */
+  private static DohRequest plainGet(CharSequence uri, String path) {
+    int start = path.length() + DNS_PARAMETER.length();
+    int length = uri.length() - start;
+    if (length <= 0 || length > MAX_BASE64 || !startsWith(uri, path) || !startsWith(uri, path.length(), DNS_PARAMETER)) {
+      return null;
+    }
+    byte[] encoded = new byte[length];
+    for (int i = 0; i < length; i++) {
+      char c = uri.charAt(start + i);
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+        return null;
+      }
+      encoded[i] = (byte) c;
+    }
+    try {
+      return checked(ByteBuffer.wrap(Base64.getUrlDecoder().decode(encoded)));
+    } catch (IllegalArgumentException e) {
+      return reject(HttpResponseStatus.BAD_REQUEST, "'dns' is not base64url: " + e.getMessage());
+    }
+  }
+
+  private static final String DNS_PARAMETER = "?dns=";
+
+  private static boolean startsWith(CharSequence text, CharSequence prefix) {
+    return startsWith(text, 0, prefix);
+  }
+
+  private static boolean startsWith(CharSequence text, int offset, CharSequence prefix) {
+    if (text.length() < offset + prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (text.charAt(offset + i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The media type without parameters ({@code application/dns-message; charset=x}). */

@@ -225,6 +225,68 @@ class DohListenerTest {
   }
 
   @Test
+  void anHttp2StreamWhoseBodyNeverEndsIsResetAtTheRequestDeadline() throws Exception {
+    try (SSLSocket socket = tlsSocket(doh)) {
+      javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2"});
+      socket.setSSLParameters(parameters);
+      socket.startHandshake();
+      assertEquals("h2", socket.getApplicationProtocol());
+      OutputStream out = socket.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(0x4, 0, 0, new byte[0])); // SETTINGS, none
+      java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+      block.write(0x83); // :method POST (static table)
+      block.write(0x87); // :scheme https
+      literal(block, 0x04, "/dns-query"); // :path, name from the static table
+      literal(block, 0x0f, "application/dns-message"); // content-type (index 31: 15 + 16)
+      out.write(frame(0x1, 0x4, 1, block.toByteArray())); // HEADERS, END_HEADERS, no END_STREAM
+      out.write(frame(0x0, 0, 1, new byte[] {0, 0})); // two bytes of body, then nothing
+      out.flush();
+      socket.setSoTimeout(15_000);
+      long start = System.nanoTime();
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      while (true) {
+        int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        int stream = in.readInt() & 0x7fffffff;
+        byte[] payload = in.readNBytes(length);
+        if (type == 0x3 && stream == 1) {
+          assertEquals(0x8, java.nio.ByteBuffer.wrap(payload).getInt(), "RST_STREAM with CANCEL");
+          break;
+        }
+        assertTrue(type != 0x1 && type != 0x7, "no answer nor GOAWAY before the reset: frame type " + type);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      assertTrue(seconds > 2 && seconds < 10, "reset by the 3 s request deadline: " + seconds);
+    }
+    assertTrue(kdig("+https", "www.example.org").contains("127.0.0.1"));
+  }
+
+  /** An HPACK literal without indexing; {@code prefix} is its first byte (name index). */
+  private static void literal(java.io.ByteArrayOutputStream block, int prefix, String value) {
+    if (prefix == 0x0f) {
+      // content-type's index continues in the next byte: the value comes after it
+      block.write(prefix);
+      block.write(0x10);
+      block.write(value.length());
+      block.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    block.write(prefix);
+    block.write(value.length());
+    block.writeBytes(value.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] frame(int type, int flags, int stream, byte[] payload) {
+    java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(9 + payload.length);
+    frame.put((byte) (payload.length >>> 16)).putShort((short) payload.length).put((byte) type).put((byte) flags)
+        .putInt(stream).put(payload);
+    return frame.array();
+  }
+
+  @Test
   void connectionsBeyondMaxConnectionsAreClosedAndTheTransportIsTcp() throws Exception {
     Path corefile = Files.writeString(dir.resolve("Corefile-whoami"), """
         https://whoami.test:0 {
@@ -281,15 +343,26 @@ class DohListenerTest {
   }
 
   static SSLSocket tlsSocket(InetSocketAddress address) throws Exception {
+    return tlsSocketFor(dir, address);
+  }
+
+  /** A TLS context trusting {@code certDir}'s {@code cert.pem}. */
+  static SSLContext tlsContext(Path certDir) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
-    try (InputStream in = Files.newInputStream(dir.resolve("cert.pem"))) {
+    try (InputStream in = Files.newInputStream(certDir.resolve("cert.pem"))) {
       trust.setCertificateEntry("corvus", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  /** A TLS socket to {@code address} trusting {@code certDir}'s {@code cert.pem}. */
+  static SSLSocket tlsSocketFor(Path certDir, InetSocketAddress address) throws Exception {
+    SSLContext context = tlsContext(certDir);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(address.getAddress(), address.getPort());
     socket.setSoTimeout(10_000);
     return socket;

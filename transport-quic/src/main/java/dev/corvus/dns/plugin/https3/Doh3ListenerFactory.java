@@ -53,7 +53,7 @@ public final class Doh3ListenerFactory implements ListenerFactory {
         Http3ErrorCode.H3_EXCESSIVE_LOAD.code(), () -> { });
     int streams = settings.maxStreams() > 0 ? settings.maxStreams() : QUIC_DEFAULT_STREAMS;
     Duration idle = QuicEndpoint.IDLE_TIMEOUT;
-    QuicEndpoint endpoint = QuicEndpoint.bind(spec, "corvus-doh3", Http3.supportedApplicationProtocols(),
+    QuicEndpoint endpoint = QuicEndpoint.bind(spec, queries, "corvus-doh3", Http3.supportedApplicationProtocols(),
         tls -> Http3.newQuicServerCodecBuilder()
             .sslContext(tls)
             .maxIdleTimeout(idle.toMillis(), TimeUnit.MILLISECONDS)

@@ -39,7 +39,7 @@ public final class DoqListenerFactory implements ListenerFactory {
     DoqService service = new DoqService(queries, settings.workerPoolSize(), spec.metrics(), spec.serverLabel());
     QuicEndpoint.ConnectionLimit limit = new QuicEndpoint.ConnectionLimit(QuicEndpoint.MAX_CONNECTIONS,
         DoqCode.EXCESSIVE_LOAD.code, () -> service.count(DoqCode.EXCESSIVE_LOAD));
-    QuicEndpoint endpoint = QuicEndpoint.bind(spec, "corvus-doq", new String[] {"doq"}, tls -> new QuicServerCodecBuilder()
+    QuicEndpoint endpoint = QuicEndpoint.bind(spec, queries, "corvus-doq", new String[] {"doq"}, tls -> new QuicServerCodecBuilder()
         .sslContext(tls)
         .maxIdleTimeout(QuicEndpoint.IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .initialMaxData(1 << 20)

@@ -2,12 +2,14 @@ package dev.corvus.dns.plugin.quic;
 
 import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.plugin.https.ListenerThreads;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.Quic;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -50,6 +52,18 @@ public final class QuicEndpoint implements AutoCloseable {
    */
   public static QuicEndpoint bind(ListenerSpec spec, String name, String[] alpn,
       Function<QuicSslContext, ChannelHandler> codec) throws IOException {
+    return bind(spec, null, name, alpn, codec);
+  }
+
+  /**
+   * Binds as {@link #bind(ListenerSpec, String, String[], Function)}, reading the PROXY protocol
+   * of the datagrams when {@code queries} asks for it ({@code proxyproto}).
+   *
+   * @param queries the server's query path, which gives the PROXY protocol of each peer; {@code
+   *     null}: no PROXY protocol
+   */
+  public static QuicEndpoint bind(ListenerSpec spec, QueryService queries, String name, String[] alpn,
+      Function<QuicSslContext, ChannelHandler> codec) throws IOException {
     if (!Quic.isAvailable()) {
       throw new IOException(spec.serverLabel() + " needs QUIC's native library, which does not load here: "
           + Quic.unavailabilityCause());
@@ -70,8 +84,15 @@ public final class QuicEndpoint implements AutoCloseable {
     }
     ListenerThreads threads = ListenerThreads.start(name, 1);
     try {
+      ChannelHandler quic = codec.apply(tls);
+      ChannelHandler handler = queries == null ? quic : new ChannelInitializer<Channel>() {
+        @Override
+        protected void initChannel(Channel udp) {
+          udp.pipeline().addLast(new ProxyDatagrams(queries)).addLast(quic);
+        }
+      };
       Channel channel = new Bootstrap().group(threads.group()).channel(threads.datagramChannel())
-          .handler(codec.apply(tls)).bind(spec.address()).syncUninterruptibly().channel();
+          .handler(handler).bind(spec.address()).syncUninterruptibly().channel();
       return new QuicEndpoint(threads, channel);
     } catch (RuntimeException e) {
       threads.stop();
@@ -90,10 +111,15 @@ public final class QuicEndpoint implements AutoCloseable {
     threads.stop();
   }
 
-  /** The client's address of a QUIC connection or of one of its streams. */
+  /**
+   * The client's address of a QUIC connection or of one of its streams: the one a PROXY header
+   * of its datagrams named ({@code proxyproto}), else the connection's remote address.
+   */
   public static InetSocketAddress client(Channel channel) {
     Channel connection = channel instanceof QuicChannel ? channel : channel.parent();
-    return (InetSocketAddress) ((QuicChannel) connection).remoteSocketAddress();
+    InetSocketAddress remote = (InetSocketAddress) ((QuicChannel) connection).remoteSocketAddress();
+    InetSocketAddress named = ProxyDatagrams.namedClient(connection.parent(), remote);
+    return named != null ? named : remote;
   }
 
   /**
