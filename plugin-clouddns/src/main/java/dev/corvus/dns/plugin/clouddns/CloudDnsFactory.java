@@ -1,20 +1,13 @@
 package dev.corvus.dns.plugin.clouddns;
 
 import com.google.auto.service.AutoService;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +89,7 @@ public final class CloudDnsFactory implements PluginFactory {
         case "credentials" -> {
           Path file = config.nextPath("credentials file");
           config.expectNoMoreArgs();
-          credentials = Optional.of(new CloudDnsConfig.Credentials(file, credentialType(config, file)));
+          credentials = Optional.of(new CloudDnsConfig.Credentials(file, CredentialsFile.type(config, file)));
         }
         case "fallthrough" -> {
           List<Name> only = new ArrayList<>();
@@ -113,32 +106,5 @@ public final class CloudDnsFactory implements PluginFactory {
       }
     }
     return new CloudDnsConfig(zones, credentials, fallthrough, CloudDnsConfig.DEFAULT_REFRESH, Optional.empty());
-  }
-
-  /**
-   * The file's {@code type}, one of those CoreDNS accepts. As CoreDNS, only the type is checked
-   * here; the rest of the file is read when the plugin starts.
-   */
-  private static CloudDnsConfig.CredentialType credentialType(ConfigReader config, Path file) throws ConfigException {
-    String prefix = "invalid credentials file \"" + file + "\": ";
-    JsonElement json;
-    try {
-      json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw config.error(prefix + "cannot read it: " + e);
-    } catch (JsonParseException e) {
-      throw config.error(prefix + "not JSON: " + e.getMessage());
-    }
-    if (!(json instanceof JsonObject object)) {
-      throw config.error(prefix + "not a JSON object");
-    }
-    JsonElement type = object.get("type");
-    if (type == null || !type.isJsonPrimitive() || type.getAsString().isEmpty()) {
-      throw config.error(prefix + "missing `type` field in credential");
-    }
-    String value = type.getAsString();
-    return CloudDnsConfig.CredentialType.of(value).orElseThrow(() -> config.error(prefix
-        + "unknown credential type: " + value + " (expected service_account, authorized_user, "
-        + "impersonated_service_account or external_account)"));
   }
 }
