@@ -241,6 +241,50 @@ class CloudDnsServerTest {
     }
   }
 
+  /** CoreDNS's TestCloudDNSConcurrentServeDNS: queries from several threads while the records are swapped. */
+  @Test
+  void queriesDuringRefreshesAlwaysSeeAWholeListing() throws Exception {
+    System.setProperty(CloudDnsFactory.REFRESH_PROPERTY, "10");
+    api.zone("sample-zone-1", "sample-zone-1.json").zone("sample-zone-2", "sample-zone-2.json");
+    try (Corvus server = start("org.:" + P + ":sample-zone-2 org.:" + P + ":sample-zone-1", "")) {
+      awaitReady(server);
+      DnsAnswers dns = new DnsAnswers(server);
+      api.drainListings();
+      List<String[]> queries = List.of(
+          new String[] {"example.org.", "A", "example.org. 300 A 1.2.3.4"},
+          new String[] {"sample.example.org.", "A", "sample.example.org. 300 CNAME example.org."},
+          new String[] {"a.www.example.org.", "A", "a.www.example.org. 300 CNAME www.example.org."},
+          new String[] {"other-example.org.", "A", "other-example.org. 300 A 3.5.7.9"},
+          new String[] {"_dummy._tcp.example.org.", "SRV", "_dummy._tcp.example.org. 300 SRV 0 0 5269 split-example.org."});
+      java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+        for (int worker = 0; worker < 4; worker++) {
+          int id = worker;
+          done.add(clients.submit(() -> {
+            int answered = 0;
+            for (int i = 0; i < 150; i++) {
+              String[] q = queries.get((id + i) % queries.size());
+              Message m = (i % 2 == 0) ? dns.udp(q[0], Type.value(q[1])) : dns.tcp(q[0], Type.value(q[1]));
+              assertRcode(Rcode.NOERROR, m);
+              assertEquals(q[2], answer(m).get(0), q[0]);
+              answered++;
+            }
+            return answered;
+          }));
+        }
+        int total = 0;
+        for (java.util.concurrent.Future<Integer> f : done) {
+          total += f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertEquals(600, total);
+        assertTrue(api.awaitListings(4, 30), "the records were listed again while the queries ran");
+      } finally {
+        clients.shutdownNow();
+      }
+    }
+  }
+
   @Test
   void unreadyAndServfailUntilTheFirstListing() throws Exception {
     System.setProperty(CloudDnsFactory.REFRESH_PROPERTY, "200");
