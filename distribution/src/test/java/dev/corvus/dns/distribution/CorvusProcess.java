@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The assembled distribution started as a process, exactly as its entry point starts it. */
@@ -27,13 +28,19 @@ final class CorvusProcess implements AutoCloseable {
 
   /** Starts {@code bin/corvus ARGS}, its output going to a log file. */
   static CorvusProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, Map.of(), args);
+  }
+
+  /** Starts {@code bin/corvus ARGS} with {@code environment} added to this process's environment. */
+  static CorvusProcess start(Path workDir, Map<String, String> environment, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(home().resolve("bin/corvus").toString());
     command.addAll(List.of(args));
     Path log = Files.createTempFile(workDir, "corvus", ".log");
-    Process process = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    return new CorvusProcess(process, log);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(environment);
+    return new CorvusProcess(builder.start(), log);
   }
 
   /** Runs {@code bin/corvus ARGS} to completion and returns its exit code and output. */
