@@ -64,14 +64,22 @@ class AzureServerTest {
   }
 
   private Corvus start(String zones, String options) throws Exception {
+    return startBlock(azure(zones, options));
+  }
+
+  private String azure(String zones, String options) throws java.io.IOException {
+    return "  azure " + zones + " {\n"
+        + "    tenant " + RecordedAzure.TENANT + "\n"
+        + "    client " + RecordedAzure.CLIENT + "\n"
+        + "    secret " + RecordedAzure.SECRET + "\n"
+        + "    subscription " + RecordedAzure.SUBSCRIPTION + "\n"
+        + "    environment AZURESTACKCLOUD " + api.environmentFile(dir) + "\n"
+        + options + "  }\n";
+  }
+
+  private Corvus startBlock(String directives) throws Exception {
     return Corvus.builder()
-        .corefile(".:0 {\n  azure " + zones + " {\n"
-            + "    tenant " + RecordedAzure.TENANT + "\n"
-            + "    client " + RecordedAzure.CLIENT + "\n"
-            + "    secret " + RecordedAzure.SECRET + "\n"
-            + "    subscription " + RecordedAzure.SUBSCRIPTION + "\n"
-            + "    environment AZURESTACKCLOUD " + api.environmentFile(dir) + "\n"
-            + options + "  }\n  gov_answer\n}\n")
+        .corefile(".:0 {\n" + directives + "  gov_answer\n}\n")
         .plugin(new GovAnswer())
         .dnsPort(0)
         .start();
@@ -160,6 +168,22 @@ class AzureServerTest {
     }
     assertEquals("GET /subscriptions/" + RecordedAzure.SUBSCRIPTION + "/resourceGroups/corvus-rg/providers/"
         + "Microsoft.Network/privateDnsZones/corp.internal/ALL?api-version=2024-06-01", api.requests().get(0));
+  }
+
+  /** setup_test.go's last cases: two azure lines in one block, access private on one only. */
+  @Test
+  void twoAzureLinesInOneBlockEachServeTheirZones() throws Exception {
+    api.privateZone("corvus-rg", "corp.internal", Map.of("", "corp.internal.json"))
+        .publicZone("corvus-rg", "example.org", Map.of("", "example.org-1.json", "page2", "example.org-2.json"));
+    try (Corvus server = startBlock(azure("corvus-rg:corp.internal", "    access private\n")
+        + azure("corvus-rg:example.org", ""))) {
+      awaitReady(server);
+      DnsAnswers dns = new DnsAnswers(server);
+      assertEquals(List.of("vm-1.corp.internal. 10 A 10.0.1.7"), answer(dns.udp("vm-1.corp.internal.", Type.A)));
+      assertEquals(List.of("www.example.org. 300 A 1.2.3.4"), answer(dns.tcp("www.example.org.", Type.A)));
+    }
+    assertTrue(api.requests().stream().anyMatch(r -> r.contains("/privateDnsZones/corp.internal/ALL")), api.requests()::toString);
+    assertTrue(api.requests().stream().anyMatch(r -> r.contains("/dnsZones/example.org/recordsets")), api.requests()::toString);
   }
 
   @Test
