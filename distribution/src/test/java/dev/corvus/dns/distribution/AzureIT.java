@@ -125,6 +125,7 @@ class AzureIT {
       // the refresh logs its failure after the API server has counted the request
       assertTrue(Poll.until(Duration.ofSeconds(20), () -> read(log).contains("AuthorizationFailed")), () -> read(log));
       assertTrue(!read(log).contains("Exception in"), () -> read(log));
+      assertTrue(!read(log).contains("Correlation Id is not same"), () -> read(log));
     } finally {
       if (corvus != null) {
         corvus.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -141,6 +142,10 @@ class AzureIT {
       String body;
       if (path.equals("/" + TENANT + "/oauth2/v2.0/token")) {
         body = "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"ext_expires_in\":3599,\"access_token\":\"it-token\"}";
+        String requestId = exchange.getRequestHeaders().getFirst("client-request-id");
+        if (requestId != null) {
+          exchange.getResponseHeaders().set("client-request-id", requestId);
+        }
       } else if (!"Bearer it-token".equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
         status = 401;
         body = "{\"error\":{\"code\":\"AuthenticationFailed\",\"message\":\"no token\"}}";

@@ -10,8 +10,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The SDK's adapter to the JDK's {@code java.net.http} client, without the {@code Content-Length}
- * header the SDK sets: the JDK client computes it and refuses it as restricted, and the adapter
- * would log a warning for every request (every listing page and token) otherwise.
+ * header the SDK sets on requests without a body (every listing page): the JDK client refuses it
+ * as restricted, and the adapter would log a warning for each. A request with a body (a token
+ * request, about once an hour) keeps it: the adapter sizes the body from it, and would send it
+ * chunked otherwise.
  */
 final class JdkHttp implements HttpClient {
 
@@ -33,7 +35,9 @@ final class JdkHttp implements HttpClient {
   }
 
   private static HttpRequest withoutContentLength(HttpRequest request) {
-    request.getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
+    if (request.getBodyAsBinaryData() == null) {
+      request.getHeaders().remove(HttpHeaderName.CONTENT_LENGTH);
+    }
     return request;
   }
 }

@@ -141,6 +141,7 @@ class AzureServerTest {
     String token = api.tokenRequests().get(0);
     assertTrue(token.contains("grant_type=client_credentials") && token.contains("client_id=" + RecordedAzure.CLIENT)
         && token.contains(api.endpoint() + ".default"), "a token for the Resource Manager endpoint, as CoreDNS asks: " + token);
+    assertTrue(token.matches(".*\\(framing\\)=\\d+/null.*"), "the token request has a Content-Length, not chunks: " + token);
   }
 
   @Test

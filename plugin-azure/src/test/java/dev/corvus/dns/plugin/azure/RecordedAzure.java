@@ -105,7 +105,7 @@ final class RecordedAzure implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** The form of every token request, decoded, in order. */
+  /** The form of every token request, decoded, and its framing ({@code (framing)=LENGTH/TRANSFER-ENCODING}), in order. */
   List<String> tokenRequests() {
     return List.copyOf(tokenRequests);
   }
@@ -128,10 +128,19 @@ final class RecordedAzure implements AutoCloseable {
       if (exchange.getRequestMethod().equals("POST") && path.equals("/" + TENANT + "/oauth2/v2.0/token")) {
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         Map<String, String> fields = params(form);
-        tokenRequests.add(new java.util.TreeMap<>(fields).toString());
+        Map<String, String> seen = new java.util.TreeMap<>(fields);
+        // how the body was framed: a Content-Length, or chunked
+        seen.put("(framing)", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")) + "/"
+            + exchange.getRequestHeaders().getFirst("Transfer-Encoding"));
+        tokenRequests.add(seen.toString());
         if (!CLIENT.equals(fields.get("client_id")) || !SECRET.equals(fields.get("client_secret"))) {
           respond(exchange, 401, recorded("invalid-client.json"));
           return;
+        }
+        // Microsoft Entra echoes the client's request ID (MSAL logs a mismatch otherwise)
+        String requestId = exchange.getRequestHeaders().getFirst("client-request-id");
+        if (requestId != null) {
+          exchange.getResponseHeaders().set("client-request-id", requestId);
         }
         respond(exchange, 200, recorded("token.json").replace("{TOKEN}", "recorded-token-" + issued.incrementAndGet()));
         return;
