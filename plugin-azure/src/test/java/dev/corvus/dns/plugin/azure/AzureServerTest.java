@@ -133,6 +133,8 @@ class AzureServerTest {
         Message missing = q.ask("nope.example.org.", Type.A);
         assertRcode(Rcode.NXDOMAIN, missing);
         assertEquals(List.of(SOA), section(missing, Section.AUTHORITY));
+        // a record set that cannot be read (address 192.0.2.256) is skipped, the rest of its page served
+        assertRcode(Rcode.NXDOMAIN, q.ask("broken.example.org.", Type.A));
       }
     }
     String prefix = "GET /subscriptions/" + RecordedAzure.SUBSCRIPTION
