@@ -30,12 +30,13 @@ import org.xbill.DNS.Type;
 /**
  * The directive's validation, and its timeouts applied by a real server's TCP listener, seen
  * from a socket: the server closing the connection is the end of the stream. The shortest
- * timeout the directive accepts is 1 s (as CoreDNS), so these tests wait about a second each; a
- * read bounded by 10 s tells "closed" from "still open".
+ * timeout the directive accepts is 1 s (as CoreDNS), so these tests wait a second or a few; each
+ * is chosen so that CoreDNS's default (read 3 s, idle 10 s) would fail it: a read bounded by 5 s
+ * tells "closed at 1 s" from "open until 10 s", and a cut after 4.5 s "read 5 s" from "3 s".
  */
 class TimeoutsTest {
 
-  private static final int BOUND_MILLIS = 10_000;
+  private static final int BOUND_MILLIS = 5_000;
 
   private final PluginTestKit kit = new PluginTestKit();
 
@@ -87,14 +88,15 @@ class TimeoutsTest {
 
   @Test
   void aClientThatStallsInTheMiddleOfAQueryIsCutAtRead() throws Exception {
-    try (Corvus server = server("read 1s\n  idle 1m"); Socket socket = connect(server)) {
+    try (Corvus server = server("read 5s\n  idle 1m"); Socket socket = connect(server)) {
+      socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
       out.write(new byte[] {0, 40, 1, 2, 3}); // a 40-byte message, 3 bytes of it
       out.flush();
       long started = System.nanoTime();
       assertEquals(-1, readByte(socket), "the server cut the stalled query (idle is a minute)");
       long millis = (System.nanoTime() - started) / 1_000_000;
-      assertTrue(millis >= 900, "cut after " + millis + " ms, before the read timeout");
+      assertTrue(millis >= 4500, "cut after " + millis + " ms, before the read timeout of 5 s");
     }
   }
 

@@ -254,7 +254,7 @@ class DohListenerTest {
         """);
     try (Corvus idle = Corvus.builder().corefile(corefile).dnsPort(0).start();
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), idle.listeners().get(0).stream().getPort())) {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(5_000); // well before the default idle timeout, 10 s
       String dns = Base64.getUrlEncoder().withoutPadding().encodeToString(queryWire("whoami.test.", Type.A, 0));
       OutputStream out = socket.getOutputStream();
       out.write(("GET /dns-query?dns=" + dns + " HTTP/1.1\r\nHost: whoami.test\r\n\r\n")
