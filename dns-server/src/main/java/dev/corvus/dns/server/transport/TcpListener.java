@@ -10,6 +10,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -201,8 +202,17 @@ final class TcpListener implements AutoCloseable {
     private void queryDone(Channel channel) {
       unanswered--;
       if (maxQueries > 0 && received == maxQueries && unanswered == 0) {
-        // Queued behind the answers: the connection closes once they are written.
-        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        // Queued behind the answers: the connection ends once they are written.
+        ChannelFuture written = channel.writeAndFlush(Unpooled.EMPTY_BUFFER);
+        if (transport == Transport.TCP && channel instanceof SocketChannel socket) {
+          // A FIN after the answers, and what the client still sends is read and ignored until it
+          // closes (or the idle timeout): closing with unread queries would reset the connection,
+          // which can discard answers not yet sent.
+          written.addListener((ChannelFuture f) -> socket.shutdownOutput());
+          channel.config().setAutoRead(true);
+        } else {
+          written.addListener(ChannelFutureListener.CLOSE);
+        }
       }
     }
 
