@@ -64,4 +64,22 @@ public record ListenerSpec(InetSocketAddress address, String serverLabel, Option
     }
     return Optional.empty();
   }
+
+  /**
+   * The connection timeouts of the server blocks served on this address (their {@code timeouts}
+   * directives, combined in block order by {@link ListenerTimeouts#overriddenBy}); {@link
+   * ListenerTimeouts#DEFAULTS} when none sets them.
+   *
+   * @return the timeouts to apply
+   */
+  public ListenerTimeouts timeouts() {
+    ListenerTimeouts timeouts = ListenerTimeouts.DEFAULTS;
+    for (Plugin plugin : plugins) {
+      Optional<ListenerTimeouts> given = plugin.listenerTimeouts();
+      if (given.isPresent()) {
+        timeouts = timeouts.overriddenBy(given.get());
+      }
+    }
+    return timeouts;
+  }
 }

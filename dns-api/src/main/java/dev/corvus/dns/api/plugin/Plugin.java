@@ -44,6 +44,19 @@ public interface Plugin {
   }
 
   /**
+   * The connection timeouts this plugin sets for the listeners of its server block (CoreDNS's
+   * {@code timeouts} directive); empty for plugins that set none. When several blocks served on
+   * one address set them, the later block's given values override the earlier's, option by option
+   * ({@link dev.corvus.dns.api.listener.ListenerTimeouts#overriddenBy}). The server reads them
+   * when it builds a configuration: its own TCP and TLS listeners apply them to connections
+   * accepted from then on, a reload included; a listener plugin gets them in {@link
+   * dev.corvus.dns.api.listener.ListenerSpec#timeouts()} when it binds.
+   */
+  default Optional<dev.corvus.dns.api.listener.ListenerTimeouts> listenerTimeouts() {
+    return Optional.empty();
+  }
+
+  /**
    * Starts background work: informers, health checks, file watches, HTTP endpoints. Called once,
    * on a thread of the server's (never an I/O thread), before queries reach the handler. It must
    * not wait for that work; it returns a stage instead, which completes when the plugin can serve

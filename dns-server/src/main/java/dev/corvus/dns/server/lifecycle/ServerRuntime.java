@@ -5,6 +5,7 @@ import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.capability.Explanation;
 import dev.corvus.dns.api.capability.ServerControl;
 import dev.corvus.dns.api.plugin.Inspector;
+import dev.corvus.dns.api.listener.ListenerTimeouts;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.server.config.BlockPlan;
 import dev.corvus.dns.server.config.ConfiguredPlugin;
@@ -307,9 +308,36 @@ public final class ServerRuntime {
   private Map<ListenerKey, RouteTable> tables(Generation generation) {
     Map<ListenerKey, List<ServerRoute>> routes = routesByListener(generation.configuration());
     Map<ListenerKey, ProxyPolicy> proxies = proxyPolicies(generation.configuration());
+    Map<ListenerKey, ListenerTimeouts> timeouts = listenerTimeouts(generation.configuration());
     Map<ListenerKey, RouteTable> tables = new LinkedHashMap<>();
-    routes.forEach((key, list) -> tables.put(key, new RouteTable(new ZoneRouter(list), generation, proxies.get(key))));
+    routes.forEach((key, list) -> tables.put(key, new RouteTable(new ZoneRouter(list), generation, proxies.get(key),
+        timeouts.getOrDefault(key, ListenerTimeouts.DEFAULTS))));
     return tables;
+  }
+
+  /**
+   * The {@code timeouts} of each listener whose blocks set them: as CoreDNS, each block's given
+   * values override the earlier blocks' on the same address, option by option.
+   */
+  private static Map<ListenerKey, ListenerTimeouts> listenerTimeouts(ServerConfiguration configuration) {
+    Map<ListenerKey, ListenerTimeouts> timeouts = new LinkedHashMap<>();
+    for (BlockPlan plan : configuration.blocks()) {
+      for (ConfiguredPlugin configured : plan.plugins()) {
+        Optional<ListenerTimeouts> given = configured.plugin().listenerTimeouts();
+        if (given.isEmpty()) {
+          continue;
+        }
+        List<InetAddress> hosts = plan.bindAddresses().isEmpty()
+            ? java.util.Collections.singletonList(null) : plan.bindAddresses();
+        for (ServerKey serverKey : plan.block().keys()) {
+          for (InetAddress host : hosts) {
+            timeouts.merge(new ListenerKey(serverKey.scheme(), host, serverKey.port()), given.get(),
+                ListenerTimeouts::overriddenBy);
+          }
+        }
+      }
+    }
+    return timeouts;
   }
 
   /**

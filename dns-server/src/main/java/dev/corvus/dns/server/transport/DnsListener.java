@@ -6,7 +6,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,7 +40,8 @@ public final class DnsListener implements BoundListener {
       throws IOException {
     AtomicReference<RouteTable> routes = new AtomicReference<>(initial);
     InetSocketAddress address = key.bindAddress();
-    TcpListener.TcpLimits limits = new TcpListener.TcpLimits(4096, Duration.ofSeconds(10), Duration.ofSeconds(3));
+    // The timeouts come with the routes (the blocks' timeouts directives), per connection.
+    TcpListener.TcpLimits limits = new TcpListener.TcpLimits(4096);
     Exception last = null;
     for (int attempt = 0; attempt < (key.port() == 0 ? BIND_ATTEMPTS : 1); attempt++) {
       UdpListener udp = null;

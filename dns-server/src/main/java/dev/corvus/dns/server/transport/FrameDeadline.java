@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
  * Closes a TCP connection whose client started a length-prefixed message but did not finish it
  * in time (slowloris: a byte now and then keeps the idle timeout from firing while holding a
  * connection slot). Follows the two-byte framing of RFC 1035 §4.2.2 on the bytes as they pass.
+ * The first query's clock starts when the connection opens, as CoreDNS's read timeout bounds the
+ * wait for the first query (later ones wait up to the idle timeout).
  */
 final class FrameDeadline extends ChannelInboundHandlerAdapter {
 
@@ -32,19 +34,29 @@ final class FrameDeadline extends ChannelInboundHandlerAdapter {
     super.channelRead(ctx, msg);
   }
 
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    startFrame(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void startFrame(ChannelHandlerContext ctx) {
+    inFrame = true;
+    headerBytes = 0;
+    frameRemaining = 0;
+    timer = ctx.executor().schedule(() -> {
+      if (inFrame) {
+        ctx.close();
+      }
+    }, deadlineNanos, TimeUnit.NANOSECONDS);
+  }
+
   private void track(ChannelHandlerContext ctx, int length, ByteBuf buffer, int offset) {
     int index = offset;
     int end = offset + length;
     while (index < end) {
       if (!inFrame) {
-        inFrame = true;
-        headerBytes = 0;
-        frameRemaining = 0;
-        timer = ctx.executor().schedule(() -> {
-          if (inFrame) {
-            ctx.close();
-          }
-        }, deadlineNanos, TimeUnit.NANOSECONDS);
+        startFrame(ctx);
       }
       if (headerBytes < 2) {
         frameRemaining = (frameRemaining << 8) | buffer.getUnsignedByte(index);

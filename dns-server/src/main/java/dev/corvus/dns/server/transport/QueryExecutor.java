@@ -332,11 +332,15 @@ public final class QueryExecutor {
       LOG.warn("cannot encode the response to {}: {}", request, e.toString());
       wire = encode(Responses.error(request, Rcode.SERVFAIL), query, request.transport(), request.udpPayloadSize());
     }
+    Iterator<Message> rest = failure == null ? context.continuation() : null;
+    boolean continues = rest != null && !request.transport().isDatagram();
+    if (continues && sink instanceof StreamSink stream) {
+      stream.continues();
+    }
     sink.respond(wire);
     context.fireWritten(response, wire.length);
     pipeline.observe(request, response);
-    Iterator<Message> rest = failure == null ? context.continuation() : null;
-    if (rest != null && !request.transport().isDatagram()) {
+    if (continues) {
       writeRest(request, rest, signer, sink);
     }
   }
@@ -349,6 +353,7 @@ public final class QueryExecutor {
     byte[] wire;
     try {
       if (!rest.hasNext()) {
+        finished(sink);
         return;
       }
       wire = encode(rest.next(), request.message(), request.transport(), MAX_TCP_MESSAGE);
@@ -357,10 +362,17 @@ public final class QueryExecutor {
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot send the rest of the response to {}: {}", request, e.toString());
+      finished(sink);
       return;
     }
     sink.respond(wire);
     request.context().loop().execute(() -> writeRest(request, rest, signer, sink));
+  }
+
+  private static void finished(ResponseSink sink) {
+    if (sink instanceof StreamSink stream) {
+      stream.finished();
+    }
   }
 
   /** Counts a query given up under overload; a TCP client, which waits for an answer, gets REFUSED. */

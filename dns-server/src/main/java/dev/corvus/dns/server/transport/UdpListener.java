@@ -10,6 +10,7 @@ import dev.corvus.dns.server.proxyproto.ProxyPolicy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -19,15 +20,28 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
  * DNS over UDP on one address. With epoll, one socket per event loop thread shares the port
  * (SO_REUSEPORT), so the kernel spreads datagrams over the cores.
+ *
+ * <p>On a wildcard bind, an answer must leave from the address its query was sent to, or the
+ * client drops it ({@code dig}: "reply from unexpected source"); the kernel would pick the source
+ * by route (127.0.0.1 for a query to 127.0.0.2). CoreDNS sets the source per datagram with
+ * IP_PKTINFO; Netty's epoll transport reads a datagram's destination (IP_RECVORIGDSTADDR) but
+ * cannot set a source when it sends. So, with epoll, the first IPv4 query to a destination
+ * address binds sockets to that address and port (SO_REUSEPORT, as many as for the wildcard),
+ * and its answer leaves from them; the kernel delivers the later queries to that address to
+ * those sockets, which prefer an exact address to the wildcard, and answers leave from there.
  */
 final class UdpListener implements AutoCloseable {
 
@@ -45,8 +59,21 @@ final class UdpListener implements AutoCloseable {
    */
   private static final int DATAGRAMS_PER_CALL = 4;
 
-  private final List<Channel> channels = new ArrayList<>();
+  /**
+   * Destination addresses given sockets of their own at most; beyond, answers leave from the
+   * wildcard socket as the kernel chooses (a local process could send to every address of
+   * 127/8).
+   */
+  static final int MAX_DESTINATIONS = 64;
+
+  private final List<Channel> channels = new CopyOnWriteArrayList<>();
   private final InetSocketAddress boundAddress;
+  private final Bootstrap bootstrap;
+  private final int socketsPerAddress;
+  /** The first socket bound to each destination seen on the wildcard socket; see the class comment. */
+  private final Map<InetAddress, ChannelFuture> destinations = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+  private volatile boolean closed;
 
   UdpListener(Transports transports, EventLoopGroup group, NettyIoLoops loops, int sockets,
       InetSocketAddress address, QueryExecutor executor, Supplier<RouteTable> routes) {
@@ -55,10 +82,10 @@ final class UdpListener implements AutoCloseable {
     ChannelHandler handler = new ChannelInitializer<Channel>() {
       @Override
       protected void initChannel(Channel channel) {
-        channel.pipeline().addLast(new QueryHandler(executor, routes, loops, proxyRefused));
+        channel.pipeline().addLast(new QueryHandler(executor, routes, loops, proxyRefused, UdpListener.this));
       }
     };
-    Bootstrap bootstrap = new Bootstrap()
+    bootstrap = new Bootstrap()
         .group(group)
         .channel(transports.datagramChannel())
         .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
@@ -73,6 +100,7 @@ final class UdpListener implements AutoCloseable {
                 .maxMessagesPerRead(READ_BATCH))
         .handler(handler);
     int count = transports.reusePort() ? sockets : 1;
+    socketsPerAddress = count;
     if (transports.reusePort()) {
       bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
     }
@@ -104,8 +132,51 @@ final class UdpListener implements AutoCloseable {
     return boundAddress;
   }
 
+  /**
+   * The socket bound to {@code destination} on this listener's port, bound now if it has none:
+   * where the answer to a query sent there leaves from. {@code null} when answers leave from the
+   * socket that read the query: not a wildcard bind on epoll, an IPv6 or wildcard destination,
+   * too many destinations, or the listener closing.
+   */
+  ChannelFuture socketFor(InetAddress destination) {
+    ChannelFuture bound = destinations.get(destination);
+    if (bound != null || closed || !(destination instanceof Inet4Address) || destination.isAnyLocalAddress()
+        || destinations.size() >= MAX_DESTINATIONS) {
+      return bound;
+    }
+    return destinations.computeIfAbsent(destination, address -> {
+      InetSocketAddress local = new InetSocketAddress(address, boundAddress.getPort());
+      ChannelFuture first = bootstrap.clone().bind(local);
+      first.addListener((ChannelFuture f) -> {
+        if (f.isSuccess()) {
+          adopt(f.channel());
+          for (int i = 1; i < socketsPerAddress; i++) {
+            bootstrap.clone().bind(local).addListener((ChannelFuture more) -> {
+              if (more.isSuccess()) {
+                adopt(more.channel());
+              }
+            });
+          }
+        }
+      });
+      return first;
+    });
+  }
+
+  /** Keeps a destination's socket with the others: it stops reading and closes with them. */
+  private void adopt(Channel channel) {
+    channels.add(channel);
+    if (stopped) {
+      channel.config().setAutoRead(false);
+    }
+    if (closed) {
+      channel.close(); // bound while the listener closed; never waited for on an I/O thread
+    }
+  }
+
   /** Stops reading queries; the sockets stay open to send the answers still in flight. */
   void stopReading() {
+    stopped = true;
     for (Channel channel : channels) {
       channel.config().setAutoRead(false);
     }
@@ -113,6 +184,7 @@ final class UdpListener implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     for (Channel channel : channels) {
       channel.close().syncUninterruptibly();
     }
@@ -131,6 +203,9 @@ final class UdpListener implements AutoCloseable {
     private final Supplier<RouteTable> routes;
     private final NettyIoLoops loops;
     private final ProxyCounters proxyRefused;
+    private final UdpListener listener;
+    /** Whether this socket is bound to the wildcard address with the datagrams' destinations known. */
+    private boolean wildcard;
     /** udp_session_tracking's sessions of this socket; only used on its event loop. */
     private final UdpSessions sessions = new UdpSessions();
     private Channel channel;
@@ -142,7 +217,9 @@ final class UdpListener implements AutoCloseable {
     /** Whether a flush is queued on the event loop; only read and written on it. */
     private boolean flushQueued;
 
-    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes, NettyIoLoops loops, ProxyCounters proxyRefused) {
+    QueryHandler(QueryExecutor executor, Supplier<RouteTable> routes, NettyIoLoops loops, ProxyCounters proxyRefused,
+        UdpListener listener) {
+      this.listener = listener;
       this.executor = executor;
       this.proxyRefused = proxyRefused;
       this.routes = routes;
@@ -153,6 +230,13 @@ final class UdpListener implements AutoCloseable {
     public void handlerAdded(ChannelHandlerContext ctx) {
       channel = ctx.channel();
       loop = loops.of(channel.eventLoop());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      // Known once bound: the sockets of a destination address are not the wildcard's.
+      wildcard = ((InetSocketAddress) channel.localAddress()).getAddress().isAnyLocalAddress();
+      super.channelActive(ctx);
     }
 
     @Override
@@ -217,10 +301,17 @@ final class UdpListener implements AutoCloseable {
       try {
         // The datagram's destination (epoll on a wildcard bind), else the socket's bound address.
         InetSocketAddress local = packet.recipient() != null ? packet.recipient() : (InetSocketAddress) channel.localAddress();
+        ChannelFuture via = wildcard && packet.recipient() != null ? listener.socketFor(local.getAddress()) : null;
         executor.execute(wire, from, local, Transport.UDP, loop, routes, new ResponseSink() {
           @Override
           public void respond(byte[] answer) {
-            send(answer, sender);
+            if (via == null) {
+              send(answer, sender);
+            } else if (via.isDone()) {
+              sendVia(via, answer, sender);
+            } else {
+              via.addListener((ChannelFuture bound) -> sendVia(bound, answer, sender));
+            }
           }
 
           @Override
@@ -231,6 +322,21 @@ final class UdpListener implements AutoCloseable {
       } finally {
         reading = false;
       }
+    }
+
+    /** Sends from the socket of the query's destination address; from this one if it could not be bound. */
+    private void sendVia(ChannelFuture bound, byte[] answer, InetSocketAddress recipient) {
+      if (!bound.isSuccess() || !bound.channel().isActive()) {
+        if (channel.eventLoop().inEventLoop()) {
+          send(answer, recipient);
+        } else {
+          channel.eventLoop().execute(() -> send(answer, recipient));
+        }
+        return;
+      }
+      Channel out = bound.channel();
+      out.writeAndFlush(new DatagramPacket(out.alloc().directBuffer(answer.length).writeBytes(answer), recipient),
+          out.voidPromise());
     }
 
     private void send(byte[] answer, InetSocketAddress recipient) {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Type;
 
@@ -18,7 +17,11 @@ import org.xbill.DNS.Type;
  * its {@code plugin/pkg/expression} environment offers: string ({@code '...'}, {@code "..."}),
  * integer, float, {@code true}/{@code false}/{@code nil} and array ({@code ['A', 'AAAA']})
  * literals; the functions {@code bufsize() class() client_ip() do() id() name() opcode() port()
- * proto() server_ip() server_port() size() type() incidr(ip, cidr) metadata(label)}; the operators {@code == != < <= > >=},
+ * proto() server_ip() server_port() size() type() incidr(ip, cidr) metadata(label)}; of expr-lang's
+ * built-ins {@code replace(s, old, new) lower upper trim hasPrefix hasSuffix int string len} and
+ * {@code any all none one(array, predicate)} with {@code #}, the element, in the predicate; in a
+ * {@code template}, CoreDNS's {@code group(name|index)} and the variables declared before (see
+ * {@link Declarations}); the operators {@code == != < <= > >=},
  * {@code in}, {@code not in}, {@code matches} (an RE2 regular expression, found anywhere in the
  * string, as Go's {@code regexp.MatchString}), {@code contains startsWith endsWith}, {@code + - *
  * / %}, {@code and or not} (also {@code && || !}) and parentheses, with expr-lang's precedence.
@@ -37,22 +40,140 @@ public final class Expression {
   private interface Node {
     Kind kind();
 
-    Object eval(Request request);
+    Object eval(Request request, Bindings bindings);
   }
 
   private record Const(Kind kind, Object value) implements Node {
     @Override
-    public Object eval(Request request) {
+    public Object eval(Request request, Bindings bindings) {
       return value;
     }
   }
 
-  private record Call(Kind kind, Function<Request, Object> body) implements Node {
+  /** A node whose value depends on the query: {@code body} is given the request and the bindings. */
+  @FunctionalInterface
+  private interface Body {
+    Object apply(Request request, Bindings bindings);
+  }
+
+  private record Call(Kind kind, Body body) implements Node {
     @Override
-    public Object eval(Request request) {
-      return body.apply(request);
+    public Object eval(Request request, Bindings bindings) {
+      return body.apply(request, bindings);
     }
   }
+
+  /**
+   * The values an expression of a {@code template} sees besides the query: the groups of the
+   * regex that matched ({@code group()}) and the variables declared before it, set in order as
+   * they are evaluated. One per query; not shared between threads.
+   */
+  public static final class Bindings {
+    private final List<String> match;
+    private final Map<String, String> groups;
+    private final Object[] values;
+    private Object element;
+
+    /**
+     * @param match the regex's groups by number, 0 the whole match
+     * @param groups the groups by name, and by number as strings
+     * @param variables how many variables the template declares
+     */
+    public Bindings(List<String> match, Map<String, String> groups, int variables) {
+      this.match = match;
+      this.groups = groups;
+      this.values = new Object[variables];
+    }
+
+    private Bindings(Bindings outer) {
+      this.match = outer == null ? List.of() : outer.match;
+      this.groups = outer == null ? Map.of() : outer.groups;
+      this.values = outer == null ? new Object[0] : outer.values;
+    }
+
+    /** Sets the variable declared {@code index}-th to {@code value}. */
+    public void set(int index, Object value) {
+      values[index] = value;
+    }
+
+    private String group(Object key) {
+      if (key instanceof Long index) {
+        String value = groups.get(Long.toString(index));
+        return value == null ? "" : value;
+      }
+      String value = groups.get((String) key);
+      return value == null ? "" : value;
+    }
+  }
+
+  /**
+   * The names an expression may use besides the query functions: the variables a {@code
+   * template} declared before it (in order) and, in a template, {@code group()}. Immutable.
+   */
+  public static final class Declarations {
+    private static final Declarations QUERY = new Declarations(false, List.of(), List.of());
+    private static final Declarations TEMPLATE = new Declarations(true, List.of(), List.of());
+
+    private final boolean groups;
+    private final List<String> names;
+    private final List<Kind> kinds;
+
+    private Declarations(boolean groups, List<String> names, List<Kind> kinds) {
+      this.groups = groups;
+      this.names = names;
+      this.kinds = kinds;
+    }
+
+    /** The query functions only, as {@code view} has them. */
+    public static Declarations query() {
+      return QUERY;
+    }
+
+    /** The query functions and {@code group()}, for a {@code template}'s {@code var} and {@code expr}. */
+    public static Declarations template() {
+      return TEMPLATE;
+    }
+
+    /**
+     * These declarations and a variable {@code name} holding the value of {@code value}, whose
+     * type it takes.
+     *
+     * @throws ExpressionException when the name is not an identifier, is a function, a built-in
+     *     or a keyword of the language, or is declared already
+     */
+    public Declarations declare(String name, Expression value) throws ExpressionException {
+      if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+        throw new ExpressionException("invalid variable name \"" + name + "\"");
+      }
+      if (FUNCTIONS.containsKey(name) || name.equals("group") || RESERVED.contains(name) || names.contains(name)) {
+        throw new ExpressionException("variable name \"" + name + "\" is reserved");
+      }
+      List<String> moreNames = new ArrayList<>(names);
+      moreNames.add(name);
+      List<Kind> moreKinds = new ArrayList<>(kinds);
+      moreKinds.add(value.root.kind());
+      return new Declarations(groups, List.copyOf(moreNames), List.copyOf(moreKinds));
+    }
+
+    /** How many variables are declared. */
+    public int variables() {
+      return names.size();
+    }
+  }
+
+  /**
+   * Names a variable may not take: expr-lang's keywords and literals and its built-in functions
+   * (CoreDNS rejects them, as it rejects the names of its functions).
+   */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of(
+      "true", "false", "nil", "let", "if", "else", "in", "not", "and", "or", "matches", "contains", "startsWith",
+      "endsWith", "all", "none", "any", "one", "filter", "map", "find", "findIndex", "findLast", "findLastIndex",
+      "count", "sum", "groupBy", "sortBy", "reduce", "len", "abs", "ceil", "floor", "round", "int", "float",
+      "string", "trim", "trimPrefix", "trimSuffix", "upper", "lower", "split", "splitAfter", "replace", "repeat",
+      "indexOf", "lastIndexOf", "hasPrefix", "hasSuffix", "max", "min", "mean", "median", "toJSON", "fromJSON",
+      "toBase64", "fromBase64", "now", "duration", "date", "timezone", "first", "last", "get", "take", "keys",
+      "values", "toPairs", "fromPairs", "sort", "concat", "flatten", "uniq", "join", "reverse", "bitand", "bitor",
+      "bitxor", "bitnand", "bitnot", "bitshl", "bitshr", "bitushr", "type");
 
   /** A function of the environment: its result kind, parameter kinds and body. */
   private record Builtin(Kind result, List<Kind> parameters, Invoker invoker) {}
@@ -89,7 +210,25 @@ public final class Expression {
       Map.entry("type", new Builtin(Kind.STRING, List.of(), (r, a) -> Type.string(r.qtype()))),
       Map.entry("incidr", new Builtin(Kind.BOOL, List.of(Kind.STRING, Kind.STRING), (r, a) -> incidr(a[0], a[1]))),
       Map.entry("metadata", new Builtin(Kind.STRING, List.of(Kind.STRING),
-          (r, a) -> r.context().metadata((String) a[0]).orElse(""))));
+          (r, a) -> r.context().metadata((String) a[0]).orElse(""))),
+      // expr-lang's built-ins that templates use
+      Map.entry("replace", new Builtin(Kind.STRING, List.of(Kind.STRING, Kind.STRING, Kind.STRING),
+          (r, a) -> ((String) a[0]).replace((String) a[1], (String) a[2]))),
+      Map.entry("lower", new Builtin(Kind.STRING, List.of(Kind.STRING),
+          (r, a) -> ((String) a[0]).toLowerCase(java.util.Locale.ROOT))),
+      Map.entry("upper", new Builtin(Kind.STRING, List.of(Kind.STRING),
+          (r, a) -> ((String) a[0]).toUpperCase(java.util.Locale.ROOT))),
+      Map.entry("trim", new Builtin(Kind.STRING, List.of(Kind.STRING), (r, a) -> ((String) a[0]).strip())),
+      Map.entry("hasPrefix", new Builtin(Kind.BOOL, List.of(Kind.STRING, Kind.STRING),
+          (r, a) -> ((String) a[0]).startsWith((String) a[1]))),
+      Map.entry("hasSuffix", new Builtin(Kind.BOOL, List.of(Kind.STRING, Kind.STRING),
+          (r, a) -> ((String) a[0]).endsWith((String) a[1]))),
+      Map.entry("int", new Builtin(Kind.INT, List.of(Kind.ANY), (r, a) -> toInt(a[0]))),
+      Map.entry("string", new Builtin(Kind.STRING, List.of(Kind.ANY), (r, a) -> format(a[0]))),
+      Map.entry("len", new Builtin(Kind.INT, List.of(Kind.ANY), (r, a) -> length(a[0]))));
+
+  /** {@code any}, {@code all}, {@code none}, {@code one}: an array and a predicate over its elements, {@code #}. */
+  private static final List<String> PREDICATES = List.of("any", "all", "none", "one");
 
   private final String text;
   private final Node root;
@@ -105,7 +244,17 @@ public final class Expression {
    * @throws ExpressionException with the column and what is wrong
    */
   public static Expression parse(String text) throws ExpressionException {
-    Parser parser = new Parser(text);
+    return parse(text, Declarations.query());
+  }
+
+  /**
+   * Parses and checks {@code text}, which may use the variables and functions {@code
+   * declarations} name.
+   *
+   * @throws ExpressionException with the column and what is wrong
+   */
+  public static Expression parse(String text, Declarations declarations) throws ExpressionException {
+    Parser parser = new Parser(text, declarations);
     Node root = parser.parseOr();
     parser.expectEnd();
     return new Expression(text, root);
@@ -127,7 +276,7 @@ public final class Expression {
    */
   public boolean test(Request request) {
     try {
-      return Boolean.TRUE.equals(root.eval(request));
+      return Boolean.TRUE.equals(root.eval(request, null));
     } catch (EvaluationException | ClassCastException e) {
       return false;
     }
@@ -140,11 +289,46 @@ public final class Expression {
    * @throws IllegalArgumentException when evaluation fails (e.g. {@code incidr} on a non-address)
    */
   public Object evaluate(Request request) {
+    return evaluate(request, null);
+  }
+
+  /**
+   * The expression's value for {@code request} with the groups and variables of {@code
+   * bindings} (those it was declared with): a {@code String}, {@code Long}, {@code Double}, {@code
+   * Boolean}, {@code List} or {@code null}.
+   *
+   * @throws IllegalArgumentException when evaluation fails (e.g. {@code incidr} on a non-address)
+   */
+  public Object evaluate(Request request, Bindings bindings) {
     try {
-      return root.eval(request);
-    } catch (EvaluationException e) {
+      return root.eval(request, bindings);
+    } catch (EvaluationException | ClassCastException e) {
       throw new IllegalArgumentException(e.getMessage());
     }
+  }
+
+  /**
+   * A value as Go's {@code fmt} prints it ({@code %v}), as a template shows a variable: integers
+   * in decimal, floats in their shortest form, {@code true}/{@code false}, arrays as {@code [a b]}.
+   */
+  public static String format(Object value) {
+    if (value == null) {
+      return "<nil>";
+    }
+    if (value instanceof Double d) {
+      if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e21) {
+        return Long.toString(d.longValue());
+      }
+      return d.toString();
+    }
+    if (value instanceof List<?> list) {
+      StringBuilder out = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        out.append(i == 0 ? "" : " ").append(format(list.get(i)));
+      }
+      return out.append(']').toString();
+    }
+    return value.toString();
   }
 
   @Override
@@ -193,6 +377,32 @@ public final class Expression {
     }
   }
 
+  /** expr-lang's {@code int()}: a number truncated, a string parsed as a decimal integer. */
+  private static long toInt(Object value) {
+    if (value instanceof Number n) {
+      return n.longValue();
+    }
+    if (value instanceof String s) {
+      try {
+        return Long.parseLong(s.strip());
+      } catch (NumberFormatException e) {
+        throw new EvaluationException("invalid operation: int(" + s + ")");
+      }
+    }
+    throw new EvaluationException("invalid argument for int: " + value);
+  }
+
+  /** expr-lang's {@code len()}: of a string (in runes) or an array. */
+  private static long length(Object value) {
+    if (value instanceof String s) {
+      return s.codePointCount(0, s.length());
+    }
+    if (value instanceof List<?> list) {
+      return list.size();
+    }
+    throw new EvaluationException("invalid argument for len: " + value);
+  }
+
   // ---- values --------------------------------------------------------------------------------
 
   private static boolean isNumber(Kind kind) {
@@ -229,11 +439,14 @@ public final class Expression {
   private static final class Parser {
     private final String source;
     private final List<Token> tokens;
+    private final Declarations declarations;
     private int position;
+    private int predicates;
 
-    Parser(String source) throws ExpressionException {
+    Parser(String source, Declarations declarations) throws ExpressionException {
       this.source = source;
       this.tokens = tokenize(source);
+      this.declarations = declarations;
     }
 
     private Token peek() {
@@ -295,12 +508,12 @@ public final class Expression {
 
     private Node logical(Token op, Node left, Node right, boolean and) throws ExpressionException {
       requireBool(op, left, right);
-      return new Call(Kind.BOOL, r -> {
-        boolean first = Boolean.TRUE.equals(asBool(left.eval(r)));
+      return new Call(Kind.BOOL, (r, b) -> {
+        boolean first = Boolean.TRUE.equals(asBool(left.eval(r, b)));
         if (and ? !first : first) {
           return first;
         }
-        return asBool(right.eval(r));
+        return asBool(right.eval(r, b));
       });
     }
 
@@ -330,7 +543,7 @@ public final class Expression {
         Token operator = next();
         Node right = parseAdditive();
         Node compared = comparison(operator, left, right);
-        left = negated ? new Call(Kind.BOOL, r -> !Boolean.TRUE.equals(compared.eval(r))) : compared;
+        left = negated ? new Call(Kind.BOOL, (r, b) -> !Boolean.TRUE.equals(compared.eval(r, b))) : compared;
       }
     }
 
@@ -344,22 +557,22 @@ public final class Expression {
             throw mismatched(op, l, r);
           }
           boolean equal = op.text().equals("==");
-          return new Call(Kind.BOOL, q -> valuesEqual(left.eval(q), right.eval(q)) == equal);
+          return new Call(Kind.BOOL, (q, b) -> valuesEqual(left.eval(q, b), right.eval(q, b)) == equal);
         }
         case "<", "<=", ">", ">=" -> {
           if (known && !(isNumber(l) && isNumber(r)) && !(l == Kind.STRING && r == Kind.STRING)) {
             throw mismatched(op, l, r);
           }
           String text = op.text();
-          return new Call(Kind.BOOL, q -> order(text, left.eval(q), right.eval(q)));
+          return new Call(Kind.BOOL, (q, b) -> order(text, left.eval(q, b), right.eval(q, b)));
         }
         case "in" -> {
           if (r != Kind.ARRAY && r != Kind.ANY) {
             throw mismatched(op, l, r);
           }
-          return new Call(Kind.BOOL, q -> {
-            Object needle = left.eval(q);
-            Object haystack = right.eval(q);
+          return new Call(Kind.BOOL, (q, b) -> {
+            Object needle = left.eval(q, b);
+            Object haystack = right.eval(q, b);
             if (!(haystack instanceof List<?> list)) {
               throw new EvaluationException("in needs an array");
             }
@@ -375,11 +588,11 @@ public final class Expression {
           requireStrings(op, l, r);
           if (right instanceof Const constant && constant.value() instanceof String pattern) {
             Pattern compiled = compile(op, pattern);
-            return new Call(Kind.BOOL, q -> compiled.matcher(asString(left.eval(q))).find());
+            return new Call(Kind.BOOL, (q, b) -> compiled.matcher(asString(left.eval(q, b))).find());
           }
-          return new Call(Kind.BOOL, q -> {
+          return new Call(Kind.BOOL, (q, b) -> {
             try {
-              return Pattern.compile(asString(right.eval(q))).matcher(asString(left.eval(q))).find();
+              return Pattern.compile(asString(right.eval(q, b))).matcher(asString(left.eval(q, b))).find();
             } catch (PatternSyntaxException e) {
               throw new EvaluationException(e.getMessage());
             }
@@ -387,15 +600,15 @@ public final class Expression {
         }
         case "contains" -> {
           requireStrings(op, l, r);
-          return new Call(Kind.BOOL, q -> asString(left.eval(q)).contains(asString(right.eval(q))));
+          return new Call(Kind.BOOL, (q, b) -> asString(left.eval(q, b)).contains(asString(right.eval(q, b))));
         }
         case "startsWith" -> {
           requireStrings(op, l, r);
-          return new Call(Kind.BOOL, q -> asString(left.eval(q)).startsWith(asString(right.eval(q))));
+          return new Call(Kind.BOOL, (q, b) -> asString(left.eval(q, b)).startsWith(asString(right.eval(q, b))));
         }
         default -> {
           requireStrings(op, l, r);
-          return new Call(Kind.BOOL, q -> asString(left.eval(q)).endsWith(asString(right.eval(q))));
+          return new Call(Kind.BOOL, (q, b) -> asString(left.eval(q, b)).endsWith(asString(right.eval(q, b))));
         }
       }
     }
@@ -444,7 +657,7 @@ public final class Expression {
       Kind r = right.kind();
       String text = op.text();
       if (text.equals("+") && l == Kind.STRING && r == Kind.STRING) {
-        return new Call(Kind.STRING, q -> asString(left.eval(q)) + asString(right.eval(q)));
+        return new Call(Kind.STRING, (q, b) -> asString(left.eval(q, b)) + asString(right.eval(q, b)));
       }
       boolean numeric = (isNumber(l) || l == Kind.ANY) && (isNumber(r) || r == Kind.ANY);
       if (!numeric || (text.equals("%") && (l == Kind.FLOAT || r == Kind.FLOAT))) {
@@ -452,7 +665,7 @@ public final class Expression {
       }
       Kind result = text.equals("/") || l == Kind.FLOAT || r == Kind.FLOAT ? Kind.FLOAT
           : l == Kind.ANY || r == Kind.ANY ? Kind.ANY : Kind.INT;
-      return new Call(result, q -> compute(text, left.eval(q), right.eval(q)));
+      return new Call(result, (q, b) -> compute(text, left.eval(q, b), right.eval(q, b)));
     }
 
     private Node parseUnary() throws ExpressionException {
@@ -460,7 +673,7 @@ public final class Expression {
         Token op = next();
         Node operand = parseUnary();
         requireBool(op, operand);
-        return new Call(Kind.BOOL, q -> !Boolean.TRUE.equals(asBool(operand.eval(q))));
+        return new Call(Kind.BOOL, (q, b) -> !Boolean.TRUE.equals(asBool(operand.eval(q, b))));
       }
       if (at("-")) {
         Token op = next();
@@ -468,7 +681,7 @@ public final class Expression {
         if (!isNumber(operand.kind()) && operand.kind() != Kind.ANY) {
           throw error(op, "invalid operation: - (mismatched type " + kindName(operand.kind()) + ")");
         }
-        return new Call(operand.kind(), q -> compute("-", 0L, operand.eval(q)));
+        return new Call(operand.kind(), (q, b) -> compute("-", 0L, operand.eval(q, b)));
       }
       return parsePrimary();
     }
@@ -493,6 +706,12 @@ public final class Expression {
           if (token.text().equals("[")) {
             return array();
           }
+          if (token.text().equals("#")) {
+            if (predicates == 0) {
+              throw error(token, "# is only allowed in the predicate of any, all, none or one");
+            }
+            return new Call(Kind.ANY, (q, b) -> b.element);
+          }
           throw error(token, "unexpected token '" + token.text() + "'");
         default:
           return identifier(token);
@@ -513,10 +732,10 @@ public final class Expression {
         elements.forEach(e -> values.add(((Const) e).value()));
         return new Const(Kind.ARRAY, java.util.Collections.unmodifiableList(values));
       }
-      return new Call(Kind.ARRAY, q -> {
+      return new Call(Kind.ARRAY, (q, b) -> {
         List<Object> values = new ArrayList<>(elements.size());
         for (Node element : elements) {
-          values.add(element.eval(q));
+          values.add(element.eval(q, b));
         }
         return values;
       });
@@ -534,10 +753,26 @@ public final class Expression {
           break;
       }
       String name = token.text();
+      int variable = declarations.names.indexOf(name);
+      if (variable >= 0) {
+        return new Call(declarations.kinds.get(variable), (q, b) -> b.values[variable]);
+      }
+      if (PREDICATES.contains(name) && at("(")) {
+        return predicate(token);
+      }
+      if (name.equals("group") && declarations.groups && at("(")) {
+        return group(token);
+      }
       Builtin function = FUNCTIONS.get(name);
       if (function == null) {
+        java.util.Set<String> known = new java.util.TreeSet<>(FUNCTIONS.keySet());
+        known.addAll(PREDICATES);
+        if (declarations.groups) {
+          known.add("group");
+        }
         throw error(token, "unknown " + (at("(") ? "function " + name + "()" : "name " + name)
-            + " (known functions: " + String.join(", ", new java.util.TreeSet<>(FUNCTIONS.keySet())) + ")");
+            + (declarations.names.isEmpty() ? "" : " (variables: " + String.join(", ", declarations.names) + ")")
+            + " (known functions: " + String.join(", ", known) + ")");
       }
       if (!at("(")) {
         throw error(token, name + " is a function: call it as " + name + "()");
@@ -557,22 +792,114 @@ public final class Expression {
       for (int i = 0; i < args.size(); i++) {
         Kind expected = function.parameters().get(i);
         Kind actual = args.get(i).kind();
-        if (actual != expected && actual != Kind.ANY) {
+        if (expected != Kind.ANY && actual != expected && actual != Kind.ANY) {
           throw error(token, "cannot use " + kindName(actual) + " as argument (type " + kindName(expected)
               + ") to call " + name);
         }
       }
       Node[] nodes = args.toArray(Node[]::new);
+      Kind[] parameters = function.parameters().toArray(Kind[]::new);
       Invoker invoker = function.invoker();
-      return new Call(function.result(), q -> {
+      return new Call(function.result(), (q, b) -> {
         Object[] values = new Object[nodes.length];
         for (int i = 0; i < nodes.length; i++) {
-          values[i] = nodes[i].eval(q);
-          if (!(values[i] instanceof String)) {
+          values[i] = nodes[i].eval(q, b);
+          if (parameters[i] == Kind.STRING && !(values[i] instanceof String)) {
             throw new EvaluationException(name + " takes strings");
           }
         }
         return invoker.invoke(q, values);
+      });
+    }
+
+    /** The arguments of a call whose name was read, up to and with the closing parenthesis. */
+    private List<Node> arguments() throws ExpressionException {
+      expect("(");
+      List<Node> args = new ArrayList<>();
+      if (!at(")")) {
+        do {
+          args.add(parseOr());
+        } while (at(",") && next() != null);
+      }
+      expect(")");
+      return args;
+    }
+
+    /** CoreDNS's {@code group(name)} / {@code group(index)}: a group of the matching regex, "" if none. */
+    private Node group(Token token) throws ExpressionException {
+      List<Node> args = arguments();
+      if (args.size() != 1) {
+        throw error(token, (args.size() > 1 ? "too many" : "not enough") + " arguments to call group (group() takes 1)");
+      }
+      Node key = args.get(0);
+      if (key.kind() != Kind.STRING && key.kind() != Kind.INT && key.kind() != Kind.ANY) {
+        throw error(token, "cannot use " + kindName(key.kind()) + " as argument (a group's name or index) to call group");
+      }
+      return new Call(Kind.STRING, (q, b) -> {
+        Object value = key.eval(q, b);
+        if (!(value instanceof String) && !(value instanceof Long)) {
+          return "";
+        }
+        return b.group(value);
+      });
+    }
+
+    /**
+     * expr-lang's {@code any(array, predicate)} and its siblings: the predicate is an expression
+     * over {@code #}, each element in turn.
+     */
+    private Node predicate(Token token) throws ExpressionException {
+      String name = token.text();
+      expect("(");
+      Node array = parseOr();
+      if (array.kind() != Kind.ARRAY && array.kind() != Kind.ANY) {
+        throw error(token, "builtin " + name + " takes only array (got " + kindName(array.kind()) + ")");
+      }
+      expect(",");
+      predicates++;
+      Node test;
+      try {
+        test = parseOr();
+      } finally {
+        predicates--;
+      }
+      expect(")");
+      if (test.kind() != Kind.BOOL && test.kind() != Kind.ANY) {
+        throw error(token, "predicate should return boolean (got " + kindName(test.kind()) + ")");
+      }
+      return new Call(Kind.BOOL, (q, b) -> {
+        if (!(array.eval(q, b) instanceof List<?> elements)) {
+          throw new EvaluationException(name + " needs an array");
+        }
+        Bindings inner = new Bindings(b);
+        int count = 0;
+        for (Object element : elements) {
+          inner.element = element;
+          boolean result = Boolean.TRUE.equals(asBool(test.eval(q, inner)));
+          switch (name) {
+            case "any" -> {
+              if (result) {
+                return true;
+              }
+            }
+            case "all" -> {
+              if (!result) {
+                return false;
+              }
+            }
+            case "none" -> {
+              if (result) {
+                return false;
+              }
+            }
+            default -> count += result ? 1 : 0;
+          }
+        }
+        return switch (name) {
+          case "any" -> false;
+          case "all", "none" -> true;
+          default -> count == 1;
+        };
       });
     }
   }
@@ -717,7 +1044,7 @@ public final class Expression {
         String op;
         if (List.of("==", "!=", "<=", ">=", "&&", "||").contains(two)) {
           op = two;
-        } else if ("<>!+-*/%()[],".indexOf(c) >= 0) {
+        } else if ("<>!+-*/%()[],#".indexOf(c) >= 0) {
           op = String.valueOf(c);
         } else {
           throw new ExpressionException("unexpected character '" + c + "' (column " + column + " of '" + source

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param match the regex's groups, 0 the whole match
  * @param groups the groups by name, and by number as strings
  * @param metadata a metadata label's value for the query, empty when none was published
+ * @param vars the values of the template's {@code var}s, in declaration order
  */
 record QueryData(
     String name,
@@ -27,4 +28,5 @@ record QueryData(
     String remote,
     List<String> match,
     Map<String, String> groups,
-    java.util.function.Function<String, String> metadata) {}
+    java.util.function.Function<String, String> metadata,
+    Map<String, Object> vars) {}

@@ -1,6 +1,7 @@
 package dev.corvus.dns.plugin.template;
 
 import dev.corvus.dns.api.Fallthrough;
+import dev.corvus.dns.plugin.expression.Expression;
 import java.util.List;
 import org.xbill.DNS.Name;
 
@@ -17,6 +18,8 @@ import org.xbill.DNS.Name;
  * @param rcode the response code, NOERROR by default
  * @param fallthrough which unmatched names go to the next plugin
  * @param extendedError the extended DNS error (RFC 8914) the response carries, or {@code null}
+ * @param variables the {@code var}s, evaluated in order once a regex matched
+ * @param conditions the {@code expr}s, all of which must be true for the query to match
  */
 record TemplateConfig(
     int qclass,
@@ -28,7 +31,17 @@ record TemplateConfig(
     List<RrTemplate> authority,
     int rcode,
     Fallthrough fallthrough,
-    ExtendedError extendedError) {
+    ExtendedError extendedError,
+    List<Variable> variables,
+    List<Expression> conditions) {
+
+  /**
+   * {@code var NAME EXPRESSION}.
+   *
+   * @param name the name templates read it by, {@code .Var.NAME}
+   * @param value its expression
+   */
+  record Variable(String name, Expression value) {}
 
   /**
    * {@code ederror CODE [REASON]}.
@@ -44,5 +57,7 @@ record TemplateConfig(
     answer = List.copyOf(answer);
     additional = List.copyOf(additional);
     authority = List.copyOf(authority);
+    variables = List.copyOf(variables);
+    conditions = List.copyOf(conditions);
   }
 }

@@ -9,6 +9,8 @@ import dev.corvus.dns.api.metrics.Metrics;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
+import dev.corvus.dns.plugin.expression.Expression;
+import dev.corvus.dns.plugin.expression.ExpressionException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +20,16 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
- * {@code template CLASS TYPE [ZONE...] { match REGEX...; answer RR...; additional RR...;
- * authority RR...; rcode CODE; ederror CODE [REASON]; fallthrough [ZONE...] }}. Repeatable: each occurrence is one
+ * {@code template CLASS TYPE [ZONE...] { match REGEX...; var NAME EXPRESSION; expr EXPRESSION;
+ * answer RR...; additional RR...; authority RR...; rcode CODE; ederror CODE [REASON]; fallthrough
+ * [ZONE...] }}. Expressions are checked (names, argument counts, types) while the Corefile is read. Repeatable: each occurrence is one
  * template, tried in Corefile order.
  */
 @AutoService(PluginFactory.class)
 public final class TemplateFactory implements PluginFactory {
 
   private static final List<String> KNOWN_OPTIONS =
-      List.of("match", "answer", "additional", "authority", "rcode", "ederror", "fallthrough");
+      List.of("match", "var", "expr", "answer", "additional", "authority", "rcode", "ederror", "fallthrough");
   private static final String[] LABELS = {"server", "zone", "view", "class", "type"};
   private static final String[] FAILURE_LABELS = {"server", "zone", "view", "class", "type", "section", "template"};
 
@@ -60,6 +63,9 @@ public final class TemplateFactory implements PluginFactory {
     int rcode = Rcode.NOERROR;
     Fallthrough fallthrough = Fallthrough.NONE;
     TemplateConfig.ExtendedError extendedError = null;
+    List<TemplateConfig.Variable> variables = new ArrayList<>();
+    List<Expression> conditions = new ArrayList<>();
+    Expression.Declarations declarations = Expression.Declarations.template();
     while (config.nextOption()) {
       switch (config.option()) {
         case "match" -> {
@@ -70,6 +76,28 @@ public final class TemplateFactory implements PluginFactory {
             } catch (IllegalArgumentException e) {
               throw config.error(e.getMessage());
             }
+          }
+        }
+        case "var" -> {
+          List<String> args = config.remainingArgs();
+          if (args.size() < 2) {
+            throw config.error("expected var NAME EXPRESSION");
+          }
+          String name = args.get(0);
+          try {
+            Expression value = Expression.parse(String.join(" ", args.subList(1, args.size())), declarations);
+            declarations = declarations.declare(name, value);
+            variables.add(new TemplateConfig.Variable(name, value));
+          } catch (ExpressionException e) {
+            throw config.error("could not compile expression of var " + name + ": " + e.getMessage());
+          }
+        }
+        case "expr" -> {
+          List<String> args = atLeastOne(config);
+          try {
+            conditions.add(Expression.parse(String.join(" ", args), declarations));
+          } catch (ExpressionException e) {
+            throw config.error("could not compile expression: " + e.getMessage());
           }
         }
         case "answer" -> templates(config, answer);
@@ -116,7 +144,8 @@ public final class TemplateFactory implements PluginFactory {
       regexes.add(NamePattern.ANY);
     }
     TemplateConfig template = new TemplateConfig(
-        qclass, qtype, zones, regexes, answer, additional, authority, rcode, fallthrough, extendedError);
+        qclass, qtype, zones, regexes, answer, additional, authority, rcode, fallthrough, extendedError, variables,
+        conditions);
     Metrics metrics = context.metrics();
     Counter matches = metrics.counter("coredns_template_matches_total",
         "Counter of template regex matches.", LABELS);

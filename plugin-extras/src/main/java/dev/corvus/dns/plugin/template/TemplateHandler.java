@@ -9,11 +9,14 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.plugin.Resolver;
+import dev.corvus.dns.plugin.expression.Expression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,13 +72,47 @@ final class TemplateHandler implements Handler {
     for (NamePattern regex : config.regexes()) {
       Matcher m = regex.pattern().matcher(name);
       if (m.find()) {
-        return answer(request, data(request, zone, m, regex.groupNames()));
+        QueryData data = data(request, zone, m, regex.groupNames());
+        if (config.variables().isEmpty() && config.conditions().isEmpty()) {
+          return answer(request, data);
+        }
+        return evaluated(chain, request, data);
       }
     }
     if (config.fallthrough().covers(request.qname())) {
       return chain.proceed(request);
     }
     return Responses.completedError(request, Rcode.SERVFAIL);
+  }
+
+  /**
+   * Sets the {@code var}s and tests the {@code expr}s for a query a regex matched, as CoreDNS:
+   * an error in either is SERVFAIL (even with fallthrough); an {@code expr} that is not {@code
+   * true} is a name that did not match (fallthrough, else SERVFAIL).
+   */
+  private CompletionStage<Message> evaluated(Chain chain, Request request, QueryData data) {
+    Expression.Bindings bindings = new Expression.Bindings(data.match(), data.groups(), config.variables().size());
+    Map<String, Object> vars = new LinkedHashMap<>();
+    try {
+      for (int i = 0; i < config.variables().size(); i++) {
+        TemplateConfig.Variable variable = config.variables().get(i);
+        Object value = variable.value().evaluate(request, bindings);
+        bindings.set(i, value);
+        vars.put(variable.name(), value);
+      }
+      for (Expression condition : config.conditions()) {
+        if (!Boolean.TRUE.equals(condition.evaluate(request, bindings))) {
+          if (config.fallthrough().covers(request.qname())) {
+            return chain.proceed(request);
+          }
+          return Responses.completedError(request, Rcode.SERVFAIL);
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      return Responses.completedError(request, Rcode.SERVFAIL);
+    }
+    return answer(request, new QueryData(data.name(), data.zone(), data.qclass(), data.qtype(), data.message(),
+        data.question(), data.remote(), data.match(), data.groups(), data.metadata(), Collections.unmodifiableMap(vars)));
   }
 
   private boolean classAndTypeMatch(Request request) {
@@ -109,7 +146,8 @@ final class TemplateHandler implements Handler {
         request.client().getAddress().getHostAddress(),
         List.copyOf(match),
         Map.copyOf(groups),
-        label -> request.context().metadata(label).orElse(""));
+        label -> request.context().metadata(label).orElse(""),
+        Map.of());
   }
 
   private CompletionStage<Message> answer(Request request, QueryData data) {

@@ -3,17 +3,19 @@ package dev.corvus.dns.plugin.timeouts;
 import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.api.config.ConfigReader;
+import dev.corvus.dns.api.listener.ListenerTimeouts;
 import dev.corvus.dns.api.plugin.Plugin;
 import dev.corvus.dns.api.plugin.PluginContext;
 import dev.corvus.dns.api.plugin.PluginFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code timeouts { read DURATION; write DURATION; idle DURATION; maxtcpqueries MAXIMUM }}:
  * validated as CoreDNS does (durations between 1s and 24h, maxtcpqueries -1 or positive, at least
- * one option) so that Corefiles carrying it load, with a warning that Corvus's listeners do not
- * apply it yet.
+ * one option) into the {@link ListenerTimeouts} the block's listeners apply.
  */
 @AutoService(PluginFactory.class)
 public final class TimeoutsFactory implements PluginFactory {
@@ -30,7 +32,10 @@ public final class TimeoutsFactory implements PluginFactory {
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
     config.expectNoMoreArgs();
-    TimeoutsConfig timeouts = new TimeoutsConfig(null, null, null, -1);
+    Optional<Duration> read = Optional.empty();
+    Optional<Duration> write = Optional.empty();
+    Optional<Duration> idle = Optional.empty();
+    OptionalInt maxTcpQueries = OptionalInt.empty();
     int options = 0;
     while (config.nextOption()) {
       String option = config.option();
@@ -40,14 +45,18 @@ public final class TimeoutsFactory implements PluginFactory {
           throw config.error("maxtcpqueries must be -1 (unlimited) or a positive integer, got 0");
         }
         config.expectNoMoreArgs();
-        timeouts = timeouts.withMaxTcpQueries(max);
+        maxTcpQueries = OptionalInt.of(max);
       } else if (KNOWN_OPTIONS.contains(option)) {
         Duration value = config.nextDuration(option);
         config.expectNoMoreArgs();
         if (value.compareTo(MIN) < 0 || value.compareTo(MAX) > 0) {
           throw config.error("timeout provided '" + value + "' needs to be between 1 second and 24 hours");
         }
-        timeouts = timeouts.with(option, value);
+        switch (option) {
+          case "read" -> read = Optional.of(value);
+          case "write" -> write = Optional.of(value);
+          default -> idle = Optional.of(value);
+        }
       } else {
         throw config.unknownOption(KNOWN_OPTIONS);
       }
@@ -56,7 +65,12 @@ public final class TimeoutsFactory implements PluginFactory {
     if (options == 0) {
       throw config.error("timeouts block with no timeouts specified");
     }
-    config.warn("timeouts are validated but not applied: Corvus's listeners do not use them yet (" + timeouts + ")");
-    return Plugin.none();
+    Optional<ListenerTimeouts> timeouts = Optional.of(new ListenerTimeouts(read, write, idle, maxTcpQueries));
+    return new Plugin() {
+      @Override
+      public Optional<ListenerTimeouts> listenerTimeouts() {
+        return timeouts;
+      }
+    };
   }
 }

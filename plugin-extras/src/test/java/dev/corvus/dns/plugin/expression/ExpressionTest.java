@@ -8,6 +8,7 @@ import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.testkit.Queries;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -82,6 +83,19 @@ class ExpressionTest {
       "nil == nil => true",
       "true != false => true",
       "'b' > 'a' => true",
+      // expr-lang's built-ins the template plugin's examples use
+      "replace('10-1-2-3', '-', '.') == '10.1.2.3' => true",
+      "any(['10.0.0.0/8', '192.168.0.0/16'], incidr(client_ip(), #)) => true",
+      "any(['172.16.0.0/12', '192.168.0.0/16'], incidr(client_ip(), #)) => false",
+      "all([1, 2, 3], # > 0) && none([1, 2], # > 5) && one([1, 2], # == 2) => true",
+      "all([1, 2, 3], # > 1) => false",
+      "any([], true) => false",
+      "any(['a', 'b'], any(['b'], # == 'b')) => true",
+      "int('42') + 1 == 43 && int(2.9) == 2 => true",
+      "string(42) == '42' && len('abc') == 3 && len([1, 2]) == 2 => true",
+      "upper('a') == 'A' && lower('A') == 'a' && trim(' a ') == 'a' => true",
+      "hasPrefix(name(), 'example') && hasSuffix(name(), 'com.') => true",
+      "int('x') == 1 => false",
   })
   void evaluates(String expression, boolean expected) throws ExpressionException {
     assertEquals(expected, Expression.parse(expression).test(request()), expression);
@@ -105,12 +119,47 @@ class ExpressionTest {
       "(name() == 'a' => expected ')'",
       "1 and true => mismatched types int and bool",
       "name() == 'a' ; 1 => unexpected character ';'",
-      "len(name()) > 3 => unknown function len()",
+      "split(name(), '.') == [] => unknown function split()",
+      "# == 1 => only allowed in the predicate",
+      "any('abc', true) => takes only array",
+      "any([1], 1) => predicate should return boolean",
+      "group('x') == '' => unknown function group()",
+      "replace(1, '-', '.') == '' => cannot use int as argument",
   })
   void rejectsWhatExprLangRejects(String expression, String message) {
     ExpressionException e = assertThrows(ExpressionException.class, () -> Expression.parse(expression));
     assertTrue(e.getMessage().contains(message), e.getMessage());
     assertTrue(e.getMessage().contains("column "), e.getMessage());
+  }
+
+  @Test
+  void templateVariablesAndGroupsAreBoundPerQuery() throws ExpressionException {
+    Expression.Declarations declarations = Expression.Declarations.template();
+    Expression ip = Expression.parse("replace(group('ip'), '-', '.')", declarations);
+    declarations = declarations.declare("ip", ip);
+    Expression n = Expression.parse("int(group(2))", declarations);
+    declarations = declarations.declare("n", n);
+    Expression privateIp = Expression.parse("any(['10.0.0.0/8'], incidr(ip, #)) && n * 2 == 4", declarations);
+    Expression.Bindings bindings = new Expression.Bindings(List.of("10-1-2-3.2.", "10-1-2-3", "2"),
+        java.util.Map.of("0", "10-1-2-3.2.", "1", "10-1-2-3", "2", "2", "ip", "10-1-2-3"), 2);
+    bindings.set(0, ip.evaluate(request(), bindings));
+    bindings.set(1, n.evaluate(request(), bindings));
+    assertEquals("10.1.2.3", ip.evaluate(request(), bindings));
+    assertEquals(2L, n.evaluate(request(), bindings));
+    assertEquals(Boolean.TRUE, privateIp.evaluate(request(), bindings));
+    assertEquals("", Expression.parse("group('nosuch') + group(9)", declarations).evaluate(request(), bindings));
+  }
+
+  @Test
+  void variableNamesMustBeFreeIdentifiers() throws ExpressionException {
+    Expression one = Expression.parse("1", Expression.Declarations.template());
+    Expression.Declarations declared = Expression.Declarations.template().declare("a", one);
+    for (String bad : List.of("1a", "a-b", "name", "group", "len", "true", "let", "any", "a")) {
+      assertThrows(ExpressionException.class, () -> declared.declare(bad, one), bad);
+    }
+    ExpressionException mismatch = assertThrows(ExpressionException.class,
+        () -> Expression.parse("'x' + a", declared));
+    assertTrue(mismatch.getMessage().contains("mismatched types string and int"), mismatch.getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.listener.Listener;
 import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.ListenerTimeouts;
 import dev.corvus.dns.api.listener.QueryService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,6 +28,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -36,17 +38,16 @@ import javax.net.ssl.SSLException;
 
 /**
  * A bound {@code https://} listener. Limits, as CoreDNS's Go server has them by default: {@code
- * max_connections} connections (200), 250 concurrent HTTP/2 streams per connection, 10 s idle,
- * 3 s for a request to arrive once started, 5 s for the TLS handshake, 64 KiB bodies, 8 KiB of
- * request headers; a client that does not read its answers is not read from.
+ * max_connections} connections (200), 250 concurrent HTTP/2 streams per connection, the block's
+ * {@code timeouts} (10 s idle, 3 s for a request to arrive once started, 5 s to write an answer
+ * by default), 5 s for the TLS handshake, 64 KiB bodies, 8 KiB of request headers; a client
+ * that does not read its answers is not read from.
  */
 final class DohListener implements Listener {
 
   /** The URL path of queries (RFC 8484 §6 example, CoreDNS's {@code doh.Path}). */
   static final String PATH = "/dns-query";
   static final int MAX_CONCURRENT_STREAMS = 250;
-  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
-  static final Duration REQUEST_DEADLINE = Duration.ofSeconds(3);
   static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
   private static final int MAX_HEADERS = 8192;
 
@@ -64,7 +65,10 @@ final class DohListener implements Listener {
 
   static DohListener bind(ListenerSpec spec, QueryService queries, HttpsSettings settings) throws IOException {
     SslContext tls = spec.tls().isPresent() ? context(spec.tls().get()) : null;
-    DohService service = new DohService(queries, Transport.HTTPS, PATH, REQUEST_DEADLINE, spec.metrics(),
+    ListenerTimeouts timeouts = spec.timeouts();
+    long idleMillis = timeouts.idleOrDefault().toMillis();
+    long writeMillis = timeouts.writeOrDefault().toMillis();
+    DohService service = new DohService(queries, Transport.HTTPS, PATH, timeouts.readOrDefault(), spec.metrics(),
         "https", spec.serverLabel());
     ListenerThreads threads = ListenerThreads.start("corvus-doh", 0);
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -91,8 +95,9 @@ final class DohListener implements Listener {
               ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT.toMillis());
               pipeline.addLast(ssl);
             }
-            pipeline.addLast(new IdleStateHandler(0, 0, IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+            pipeline.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                 .addLast(ConnectionGuards.IdleCloser.INSTANCE)
+                .addLast(new WriteTimeoutHandler(writeMillis, TimeUnit.MILLISECONDS))
                 .addLast(ConnectionGuards.Backpressure.INSTANCE);
             if (tls != null) {
               pipeline.addLast(new ApplicationProtocolNegotiationHandler(ApplicationProtocolNames.HTTP_1_1) {

@@ -302,6 +302,45 @@ class DohListenerTest {
     }
   }
 
+  @Test
+  void anIdleConnectionIsClosedAtTheBlocksIdleTimeout() throws Exception {
+    // Plain HTTP/1.1 (no tls: behind a TLS-terminating proxy), so the socket shows the close.
+    Path corefile = Files.writeString(dir.resolve("Corefile-idle"), """
+        https://whoami.test:0 {
+            timeouts {
+                idle 1s
+                read 20s
+            }
+            whoami
+        }
+        """);
+    try (Corvus idle = Corvus.builder().corefile(corefile).dnsPort(0).start();
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), idle.listeners().get(0).stream().getPort())) {
+      socket.setSoTimeout(5_000); // well before the default idle timeout, 10 s
+      String dns = Base64.getUrlEncoder().withoutPadding().encodeToString(queryWire("whoami.test.", Type.A, 0));
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET /dns-query?dns=" + dns + " HTTP/1.1\r\nHost: whoami.test\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] first = new byte[12];
+      int got = in.readNBytes(first, 0, first.length);
+      long answered = System.nanoTime();
+      assertEquals("HTTP/1.1 200", new String(first, 0, got, StandardCharsets.US_ASCII));
+      int read;
+      try {
+        while ((read = in.read()) != -1) {
+          // the rest of the answer
+        }
+      } catch (java.net.SocketException reset) {
+        read = -1;
+      }
+      long millis = (System.nanoTime() - answered) / 1_000_000;
+      assertEquals(-1, read, "the server closed the kept-alive connection");
+      assertTrue(millis >= 900, "closed after " + millis + " ms, before the idle timeout");
+    }
+  }
+
   private static void limitedConnections(InetSocketAddress whoami) throws Exception {
     String kdigPath = Peers.require("kdig", "knot-dnsutils");
     Peers.Output who = Peers.run(kdigPath, "@127.0.0.1", "-p", Integer.toString(whoami.getPort()), "+https", "whoami.test");

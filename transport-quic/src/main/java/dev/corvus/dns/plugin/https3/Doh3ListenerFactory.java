@@ -5,6 +5,7 @@ import dev.corvus.dns.api.Transport;
 import dev.corvus.dns.api.listener.Listener;
 import dev.corvus.dns.api.listener.ListenerFactory;
 import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.ListenerTimeouts;
 import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.plugin.https.DohAggregator;
 import dev.corvus.dns.plugin.https.DohHandler;
@@ -47,12 +48,13 @@ public final class Doh3ListenerFactory implements ListenerFactory {
   @Override
   public Listener bind(ListenerSpec spec, QueryService queries) throws IOException {
     Https3Settings settings = spec.plugin(Https3Settings.class).orElse(Https3Settings.DEFAULTS);
-    DohService service = new DohService(queries, Transport.HTTPS3, "/dns-query", QuicEndpoint.READ_TIMEOUT,
+    ListenerTimeouts timeouts = spec.timeouts();
+    DohService service = new DohService(queries, Transport.HTTPS3, "/dns-query", timeouts.readOrDefault(),
         spec.metrics(), "https3", spec.serverLabel());
     QuicEndpoint.ConnectionLimit limit = new QuicEndpoint.ConnectionLimit(settings.maxConnections(),
         Http3ErrorCode.H3_EXCESSIVE_LOAD.code(), () -> { });
     int streams = settings.maxStreams() > 0 ? settings.maxStreams() : QUIC_DEFAULT_STREAMS;
-    Duration idle = QuicEndpoint.IDLE_TIMEOUT;
+    Duration idle = timeouts.idleOrDefault();
     QuicEndpoint endpoint = QuicEndpoint.bind(spec, queries, "corvus-doh3", Http3.supportedApplicationProtocols(),
         tls -> Http3.newQuicServerCodecBuilder()
             .sslContext(tls)

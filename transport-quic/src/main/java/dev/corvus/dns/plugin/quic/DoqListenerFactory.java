@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.corvus.dns.api.listener.Listener;
 import dev.corvus.dns.api.listener.ListenerFactory;
 import dev.corvus.dns.api.listener.ListenerSpec;
+import dev.corvus.dns.api.listener.ListenerTimeouts;
 import dev.corvus.dns.api.listener.QueryService;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -36,12 +37,15 @@ public final class DoqListenerFactory implements ListenerFactory {
   @Override
   public Listener bind(ListenerSpec spec, QueryService queries) throws IOException {
     QuicSettings settings = spec.plugin(QuicSettings.class).orElse(QuicSettings.DEFAULTS);
-    DoqService service = new DoqService(queries, settings.workerPoolSize(), spec.metrics(), spec.serverLabel());
+    // CoreDNS's timeouts for DoQ: read bounds a stream's query, idle the QUIC connection.
+    ListenerTimeouts timeouts = spec.timeouts();
+    DoqService service = new DoqService(queries, settings.workerPoolSize(), timeouts.readOrDefault(), spec.metrics(),
+        spec.serverLabel());
     QuicEndpoint.ConnectionLimit limit = new QuicEndpoint.ConnectionLimit(QuicEndpoint.MAX_CONNECTIONS,
         DoqCode.EXCESSIVE_LOAD.code, () -> service.count(DoqCode.EXCESSIVE_LOAD));
     QuicEndpoint endpoint = QuicEndpoint.bind(spec, queries, "corvus-doq", new String[] {"doq"}, tls -> new QuicServerCodecBuilder()
         .sslContext(tls)
-        .maxIdleTimeout(QuicEndpoint.IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .maxIdleTimeout(timeouts.idleOrDefault().toMillis(), TimeUnit.MILLISECONDS)
         .initialMaxData(1 << 20)
         .initialMaxStreamDataBidirectionalRemote(2 + 65535)
         .initialMaxStreamsBidirectional(settings.maxStreams())

@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.quic;
 import dev.corvus.dns.api.listener.QueryService;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Metrics;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +25,13 @@ final class DoqService {
   private final Queue<DoqStream> waiting = new ConcurrentLinkedQueue<>();
   private final Map<DoqCode, Counter.Child> outcomes = new EnumMap<>(DoqCode.class);
   volatile boolean stopped;
+  /** How long a stream has to deliver its query ({@code timeouts}' read). */
+  final Duration readTimeout;
 
-  DoqService(QueryService queries, int workers, Optional<Metrics> metrics, String server) {
+  DoqService(QueryService queries, int workers, Duration readTimeout, Optional<Metrics> metrics, String server) {
     this.queries = queries;
     this.workers = workers;
+    this.readTimeout = readTimeout;
     Counter counter = metrics.map(m -> m.counter("coredns_dns_quic_responses_total",
         "Counter of DoQ responses per server and QUIC application code.", "server", "status")).orElse(null);
     for (DoqCode code : DoqCode.values()) {

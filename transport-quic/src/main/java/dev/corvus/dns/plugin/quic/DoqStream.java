@@ -79,7 +79,7 @@ final class DoqStream extends ChannelInboundHandlerAdapter {
   private void start() {
     hasWorker = true;
     deadline = ctx.executor().schedule(this::protocolError,
-        QuicEndpoint.READ_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        service.readTimeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override

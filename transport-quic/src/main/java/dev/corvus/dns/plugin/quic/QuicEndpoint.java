@@ -18,7 +18,6 @@ import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -30,10 +29,6 @@ import java.util.function.Function;
  */
 public final class QuicEndpoint implements AutoCloseable {
 
-  /** CoreDNS's default idle timeout of connection-oriented servers. */
-  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
-  /** CoreDNS's default read timeout: a stream has this long to deliver its query. */
-  public static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
   /** CoreDNS's {@code DefaultQUICMaxConnections}. */
   public static final int MAX_CONNECTIONS = 200;
 
