@@ -49,6 +49,10 @@ class Route53ServerTest {
       "org. 300 SOA ns-1536.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
   private static final String SOA_15 =
       "org. 300 SOA ns-15.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
+  private static final String SOA_20 =
+      "org. 300 SOA ns-20.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
+  private static final String SOA_21 =
+      "org. 300 SOA ns-21.awsdns-00.co.uk. awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400";
 
   private RecordedRoute53 api;
 
@@ -123,6 +127,38 @@ class Route53ServerTest {
         api.requests()::toString);
     assertTrue(api.requests().contains("GET /2013-04-01/hostedzonesbyname?dnsname=org.&hostedzoneid=1357986420"),
         api.requests()::toString);
+  }
+
+  /**
+   * An empty non-terminal (a name without records, names below it) is, in CoreDNS's file.Zone
+   * lookup, neither an answer nor NODATA: CoreDNS's route53 asks the next hosted zone for it, and
+   * {@code fallthrough} applies to it, as its clouddns and azure do.
+   */
+  @Test
+  void anEmptyNonTerminalAsksTheNextHostedZoneAndFallsThrough() throws Exception {
+    api.zone("ZENT", "empty-non-terminals.xml").zone("ZNEXT", "tcp-address.xml");
+    try (Corvus server = start("org.:ZENT org.:ZNEXT gov.:ZENT",
+        "    aws_access_key AKIDEXAMPLE secret\n    fallthrough gov.\n")) {
+      awaitReady(server);
+      DnsAnswers dns = new DnsAnswers(server);
+      for (boolean tcp : new boolean[] {false, true}) {
+        Query q = (name, type) -> tcp ? dns.tcp(name, type) : dns.udp(name, type);
+        assertEquals(List.of("_tcp.example.org. 300 A 192.0.2.81"), answer(q.ask("_tcp.example.org.", Type.A)),
+            "_tcp.example.org. is an empty non-terminal of ZENT: ZNEXT is asked");
+        assertEquals(List.of("example.gov. 300 A 2.4.6.8"), answer(q.ask("example.gov.", Type.A)),
+            "example.gov. is an empty non-terminal of ZENT: fallthrough gov. passes it on");
+        Message noData = q.ask("_sip._tcp.example.org.", Type.A);
+        assertRcode(Rcode.NOERROR, noData);
+        assertEquals(List.of(), answer(noData));
+        assertEquals(List.of(SOA_20), section(noData, Section.AUTHORITY), "NODATA of ZENT ends the search");
+        // an empty non-terminal of both hosted zones, without fallthrough: NOERROR, the last SOA
+        Message ent = q.ask("example.org.", Type.A);
+        assertRcode(Rcode.NOERROR, ent);
+        assertTrue(ent.getHeader().getFlag(Flags.AA));
+        assertEquals(List.of(), answer(ent));
+        assertEquals(List.of(SOA_21), section(ent, Section.AUTHORITY));
+      }
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.corvus.dns.plugin.clouddns;
+package dev.corvus.dns.cloudzones;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,23 +17,43 @@ import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
- * One managed zone's records, read-only once built, looked up as CoreDNS's file plugin looks up
- * its zone (CoreDNS's clouddns plugin keeps its records in a {@code file.Zone}): delegations below
- * the apex, CNAMEs followed inside the zone, wildcards, NODATA and NXDOMAIN with the SOA. The
- * same lookup as plugin-route53's: plugin modules depend on dns-api only, so each has its copy.
+ * One listed zone's records (a Route 53 hosted zone, a Cloud DNS managed zone), read-only once
+ * built, looked up as CoreDNS's file plugin looks up its zone (CoreDNS's cloud DNS plugins keep
+ * their records in a {@code file.Zone}): delegations below the apex, CNAMEs followed inside the
+ * zone, wildcards, NODATA and NXDOMAIN with the SOA.
  */
-final class ZoneRecords {
+public final class ZoneRecords {
 
   /**
    * How CoreDNS's file plugin classifies a lookup. An empty non-terminal (a name with no records
    * but names below it) is its own case: the file plugin answers it NOERROR with the SOA, yet calls
-   * it neither NODATA nor an answer, so clouddns goes on to the next managed zone for it and
-   * {@code fallthrough} applies to it.
+   * it neither NODATA nor an answer, so CoreDNS's route53 and clouddns go on to the next listed
+   * zone for it and {@code fallthrough} applies to it.
    */
-  enum Result { SUCCESS, NO_DATA, NAME_ERROR, DELEGATION, EMPTY_NON_TERMINAL }
+  public enum Result {
+    /** Records of the name and type (or a CNAME chain) were found. */
+    SUCCESS,
+    /** The name has records, none of the type asked: NOERROR with the SOA. */
+    NO_DATA,
+    /** No such name: NXDOMAIN with the SOA. */
+    NAME_ERROR,
+    /** The name is at or below a zone cut: a referral, not authoritative. */
+    DELEGATION,
+    /** The name has no records but names below it: NOERROR with the SOA, yet no NODATA. */
+    EMPTY_NON_TERMINAL
+  }
 
-  /** What a lookup found; {@code cnameTarget} is set when a CNAME chain leaves the zone. */
-  record Lookup(Result result, List<Record> answer, List<Record> authority, List<Record> additional,
+  /**
+   * What a lookup found.
+   *
+   * @param result how the lookup is classified
+   * @param answer the answer section: the records, or the CNAME chain followed inside the zone
+   * @param authority the authority section: the apex NS with an answer, the SOA without one, the
+   *     delegation's NS with a referral
+   * @param additional in-zone addresses of NS, MX and SRV targets, or a referral's glue
+   * @param cnameTarget where a CNAME chain leaves the zone, or {@code null}
+   */
+  public record Lookup(Result result, List<Record> answer, List<Record> authority, List<Record> additional,
       Name cnameTarget) {}
 
   /** CoreDNS's file plugin follows at most this many CNAMEs in one answer. */
@@ -60,12 +80,13 @@ final class ZoneRecords {
   }
 
   /** Collects records into a new zone. */
-  static final class Builder {
+  public static final class Builder {
     private final Name origin;
     private SOARecord soa;
     private final Map<Name, Map<Integer, List<Record>>> names = new HashMap<>();
 
-    Builder(Name origin) {
+    /** A builder for the zone whose apex is {@code origin}. */
+    public Builder(Name origin) {
       this.origin = origin;
     }
 
@@ -73,7 +94,7 @@ final class ZoneRecords {
      * Adds a record. As CoreDNS's file.Zone does, an SOA becomes the zone's SOA whatever its
      * owner; other records outside the zone are kept out (no query can reach them).
      */
-    Builder add(Record record) {
+    public Builder add(Record record) {
       if (record instanceof SOARecord s) {
         soa = s;
         return this;
@@ -87,13 +108,14 @@ final class ZoneRecords {
       return this;
     }
 
-    ZoneRecords build() {
+    /** The zone holding every record added so far. */
+    public ZoneRecords build() {
       return new ZoneRecords(origin, soa, names);
     }
   }
 
   /** How many records the zone holds, its SOA included. */
-  int size() {
+  public int size() {
     int count = soa == null ? 0 : 1;
     for (Map<Integer, List<Record>> types : names.values()) {
       for (List<Record> records : types.values()) {
@@ -103,7 +125,11 @@ final class ZoneRecords {
     return count;
   }
 
-  Lookup lookup(Name qname, int qtype) {
+  /**
+   * Looks {@code qname} up as CoreDNS's file plugin does; {@code qname} is at or below the apex.
+   * A CNAME is followed inside the zone, up to 8 times.
+   */
+  public Lookup lookup(Name qname, int qtype) {
     if (qname.equals(origin) && qtype == Type.SOA && soa != null) {
       return new Lookup(Result.SUCCESS, List.of(soa), apexNs(), List.of(), null);
     }

@@ -1,13 +1,13 @@
-package dev.corvus.dns.plugin.route53;
+package dev.corvus.dns.cloudzones;
 
 import dev.corvus.dns.api.Chain;
+import dev.corvus.dns.api.Fallthrough;
 import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
 import dev.corvus.dns.api.plugin.Resolver;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.xbill.DNS.Flags;
@@ -18,24 +18,22 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * Answers the configured zones from the hosted zones' in-memory records as CoreDNS's route53
- * plugin does: the hosted zones of a name are asked in order and the first with an answer (or
- * NODATA) wins; otherwise the last one's NXDOMAIN or referral stands, unless {@code fallthrough}
- * passes the query on. Completes on the I/O thread; only a CNAME leaving the zone is resolved
- * through the server.
+ * Answers the configured zones from the listed zones' in-memory records as CoreDNS's route53 and
+ * clouddns plugins do: the listed zones of a name are asked in order and the first with an answer
+ * (or NODATA) wins; otherwise the last one's NXDOMAIN, empty non-terminal or referral stands,
+ * unless {@code fallthrough} passes the query on. Completes on the I/O thread; only a CNAME
+ * leaving the zone is resolved through the server.
  */
-final class Route53Handler implements Handler {
+final class ZoneTableHandler implements Handler {
 
-  private final Route53Config config;
-  private final Map<Name, AtomicReferenceArray<ZoneRecords>> zones;
-  private final List<Name> zoneNames;
+  private final ZoneTable<?> table;
+  private final Fallthrough fallthrough;
   private volatile boolean loaded;
   private volatile Resolver resolver;
 
-  Route53Handler(Route53Config config, Map<Name, AtomicReferenceArray<ZoneRecords>> zones) {
-    this.config = config;
-    this.zones = zones;
-    this.zoneNames = List.copyOf(zones.keySet());
+  ZoneTableHandler(ZoneTable<?> table, Fallthrough fallthrough) {
+    this.table = table;
+    this.fallthrough = fallthrough;
   }
 
   void resolver(Resolver serverResolver) {
@@ -46,11 +44,15 @@ final class Route53Handler implements Handler {
     this.loaded = true;
   }
 
+  boolean isLoaded() {
+    return loaded;
+  }
+
   @Override
   public CompletionStage<Message> handle(Chain chain) {
     Request request = chain.request();
     Name qname = request.qname();
-    Name zone = Names.longestMatch(qname, zoneNames);
+    Name zone = Names.longestMatch(qname, table.names());
     if (zone == null) {
       return chain.proceed(request);
     }
@@ -58,16 +60,15 @@ final class Route53Handler implements Handler {
       // nothing listed yet: no answer is better than a wrong NXDOMAIN
       return Responses.completedError(request, Rcode.SERVFAIL);
     }
-    AtomicReferenceArray<ZoneRecords> hosted = zones.get(zone);
+    AtomicReferenceArray<ZoneRecords> listed = table.records(zone);
     ZoneRecords.Lookup found = null;
-    for (int i = 0; i < hosted.length(); i++) {
-      found = hosted.get(i).lookup(qname, request.qtype());
+    for (int i = 0; i < listed.length(); i++) {
+      found = listed.get(i).lookup(qname, request.qtype());
       if (!found.answer().isEmpty() || found.result() == ZoneRecords.Result.NO_DATA) {
         break;
       }
     }
-    if (found.answer().isEmpty() && found.result() != ZoneRecords.Result.NO_DATA
-        && config.fallthrough().covers(qname)) {
+    if (found.answer().isEmpty() && found.result() != ZoneRecords.Result.NO_DATA && fallthrough.covers(qname)) {
       return chain.proceed(request);
     }
     Message response = Responses.reply(request);
