@@ -50,7 +50,7 @@ public final class TimeoutsFactory implements PluginFactory {
         Duration value = config.nextDuration(option);
         config.expectNoMoreArgs();
         if (value.compareTo(MIN) < 0 || value.compareTo(MAX) > 0) {
-          throw config.error("timeout provided '" + value + "' needs to be between 1 second and 24 hours");
+          throw config.error("timeout provided '" + asWritten(value) + "' needs to be between 1 second and 24 hours");
         }
         switch (option) {
           case "read" -> read = Optional.of(value);
@@ -72,5 +72,10 @@ public final class TimeoutsFactory implements PluginFactory {
         return timeouts;
       }
     };
+  }
+
+  /** A duration as a Corefile writes it (10s, 500ms), not as Java prints it (PT10S). */
+  private static String asWritten(Duration duration) {
+    return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 }

@@ -73,6 +73,10 @@ class TimeoutsTest {
         "timeouts {\n linger 10s\n}")) {
       assertThrows(ConfigException.class, () -> kit.create(new TimeoutsFactory(), bad), bad);
     }
+    ConfigException tooShort =
+        assertThrows(ConfigException.class, () -> kit.create(new TimeoutsFactory(), "timeouts {\n read 500ms\n}"));
+    assertTrue(tooShort.getMessage().contains("timeout provided '500ms' needs to be between 1 second and 24 hours"),
+        tooShort.getMessage());
   }
 
   @Test
