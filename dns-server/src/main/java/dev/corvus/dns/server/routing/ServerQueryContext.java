@@ -4,6 +4,7 @@ import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.ResponseSigner;
 import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.metadata.MetadataSink;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -46,6 +48,14 @@ public final class ServerQueryContext implements QueryContext {
   private boolean metadataStarted;
   private WireForm wireForm;
   private byte[] signedQueryWire;
+  /** The query's bytes while the server runs the chain for it on {@link #receivedOn}; see {@link #receivedQueryWire}. */
+  private ByteBuffer received;
+  private int receivedStart;
+  private int receivedEnd;
+  private Message receivedQuery;
+  private Record receivedQuestion;
+  private Record receivedOpt;
+  private Thread receivedOn;
   private ResponseSigner signer;
   private Iterator<Message> continuation;
 
@@ -263,6 +273,67 @@ public final class ServerQueryContext implements QueryContext {
   @Override
   public Optional<byte[]> signedQueryWire() {
     return Optional.ofNullable(signedQueryWire);
+  }
+
+  /**
+   * Lends the context the bytes {@code query} was parsed from, for {@link #receivedQueryWire}
+   * while the server runs the chain on this thread; {@link #forgetReceivedQuery} ends the loan.
+   * Only a plain query is kept: one question, at most an OPT record besides, TC clear (dnsjava
+   * keeps what it could read of a truncated query, which its bytes would not match).
+   *
+   * @param wire the buffer the query was read from; read by index only, between {@code start}
+   *     and {@code end}
+   */
+  public void receivedQuery(Message query, ByteBuffer wire, int start, int end) {
+    Header header = query.getHeader();
+    Record opt = query.getOPT();
+    if (header.getFlag(Flags.TC)
+        || header.getCount(Section.ANSWER) != 0
+        || header.getCount(Section.AUTHORITY) != 0
+        || header.getCount(Section.ADDITIONAL) != (opt == null ? 0 : 1)
+        || end - start < Header.LENGTH) {
+      return;
+    }
+    this.received = wire;
+    this.receivedStart = start;
+    this.receivedEnd = end;
+    this.receivedQuery = query;
+    this.receivedQuestion = query.getQuestion();
+    this.receivedOpt = opt;
+    this.receivedOn = Thread.currentThread();
+  }
+
+  /** The server is done running the chain synchronously: the query's buffer is no longer lent. */
+  public void forgetReceivedQuery() {
+    received = null;
+    receivedQuery = null;
+    receivedOn = null;
+  }
+
+  @Override
+  public Optional<byte[]> receivedQueryWire(Message query) {
+    ByteBuffer wire = received;
+    if (wire == null || query != receivedQuery || Thread.currentThread() != receivedOn
+        || query.getQuestion() != receivedQuestion || query.getOPT() != receivedOpt) {
+      return Optional.empty();
+    }
+    int start = receivedStart;
+    Header header = query.getHeader();
+    if (flagsWord(header) != u16(wire, start + 2)) {
+      return Optional.empty();
+    }
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      if (header.getCount(section) != u16(wire, start + 4 + 2 * section)) {
+        return Optional.empty();
+      }
+    }
+    byte[] copy = new byte[receivedEnd - start];
+    wire.get(start, copy);
+    return Optional.of(copy);
+  }
+
+  private static int u16(ByteBuffer buffer, int index) {
+    return (buffer.get(index) & 0xff) << 8 | (buffer.get(index + 1) & 0xff);
   }
 
   @Override

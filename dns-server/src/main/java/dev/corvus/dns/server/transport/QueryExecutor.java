@@ -152,10 +152,12 @@ public final class QueryExecutor {
     long start = System.nanoTime();
     Message query;
     int position = wire.position();
+    int parsedEnd;
     try {
       // Parsed where it lies: no copy of the datagram or frame (nor of the buffer's view of it,
       // which the caller lets this call move).
       query = new Message(wire);
+      parsedEnd = wire.position();
     } catch (IOException | RuntimeException e) {
       wire.position(position);
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
@@ -228,10 +230,15 @@ public final class QueryExecutor {
     ServerQueryContext chosenContext = context;
     table.inFlight().enter();
     CompletionStage<Message> result;
+    // A handler relaying the query as it came (forward) may copy its bytes while the chain runs
+    // here; the caller reuses the buffer once this returns.
+    chosenContext.receivedQuery(query, wire, position, parsedEnd);
     try {
       result = served.pipeline().run(chosen);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
+    } finally {
+      chosenContext.forgetReceivedQuery();
     }
     CompletableFuture<Message> answer = result.toCompletableFuture();
     if (answer.isDone()) {

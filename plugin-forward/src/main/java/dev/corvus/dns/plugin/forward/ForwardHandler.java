@@ -120,6 +120,7 @@ final class ForwardHandler implements Handler {
             ticker,
             order,
             request.message(),
+            request.message().toWire(),
             protocolFor(request.transport()),
             notes,
             ExchangeObserver.NONE);
@@ -175,6 +176,9 @@ final class ForwardHandler implements Handler {
 
   private CompletableFuture<UpstreamAnswer> forward(ForwardRuntime.Started started, Request request) {
     List<Upstream> upstreams = started.upstreams().current();
+    Message query = request.message();
+    // The client's bytes as they came, when nothing changed the query: no encoding per query.
+    byte[] wire = request.context().receivedQueryWire(query).orElseGet(query::toWire);
     FailoverExchange exchange =
         new FailoverExchange(
             config,
@@ -182,7 +186,8 @@ final class ForwardHandler implements Handler {
             loops.currentOrNext(),
             ticker,
             order(upstreams, true),
-            request.message(),
+            query,
+            wire,
             protocolFor(request.transport()),
             null,
             // A shared exchange is reported to the query that started it (joiners see none).
