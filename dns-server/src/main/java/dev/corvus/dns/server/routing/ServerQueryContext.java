@@ -234,24 +234,26 @@ public final class ServerQueryContext implements QueryContext {
     if (flagsWord(header) != ((wire[2] & 0xff) << 8 | (wire[3] & 0xff))) {
       return null;
     }
+    // The records by identity, in order: one flat snapshot, read by index (no iterator).
+    Record[] was = form.records();
+    int k = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
       int at = 4 + 2 * section;
       if (header.getCount(section) != ((wire[at] & 0xff) << 8 | (wire[at + 1] & 0xff))) {
         return null;
       }
-      Record[] was = form.records()[section];
       List<Record> now = response.getSection(section);
-      if (was.length != now.size()) {
+      int size = now.size();
+      if (k + size > was.length) {
         return null;
       }
-      int i = 0;
-      for (Record record : now) {
-        if (was[i++] != record) {
+      for (int i = 0; i < size; i++) {
+        if (was[k++] != now.get(i)) {
           return null;
         }
       }
     }
-    return wire;
+    return k == was.length ? wire : null;
   }
 
   /** The header's second 16 bits as they are encoded: QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode. */
@@ -356,17 +358,28 @@ public final class ServerQueryContext implements QueryContext {
     return continuation;
   }
 
-  private static Record[][] snapshot(Message message) {
-    Record[][] records = new Record[Section.ADDITIONAL + 1][];
+  /** Every record of {@code message}, section after section, in order. */
+  private static Record[] snapshot(Message message) {
+    int total = 0;
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      total += message.getSection(section).size();
+    }
+    if (total == 0) {
+      return NO_RECORDS;
+    }
+    Record[] records = new Record[total];
+    int k = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
       List<Record> list = message.getSection(section);
-      records[section] = list.isEmpty() ? NO_RECORDS : list.toArray(new Record[list.size()]);
+      for (int i = 0, size = list.size(); i < size; i++) {
+        records[k++] = list.get(i);
+      }
     }
     return records;
   }
 
   /** The wire form offered for a message, with the records the message held then. */
-  private record WireForm(Message message, byte[] wire, Record[][] records) {}
+  private record WireForm(Message message, byte[] wire, Record[] records) {}
 
   /** A published label, computed at most once. */
   private static final class Metadatum {
