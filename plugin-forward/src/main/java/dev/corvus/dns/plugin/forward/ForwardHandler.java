@@ -85,7 +85,8 @@ final class ForwardHandler implements Handler {
       }
     }
     CompletableFuture<UpstreamAnswer> upstreamAnswer =
-        flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet);
+        flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet,
+            UpstreamAnswer::forSoleHolder);
     if (config.maxConcurrent() > 0) {
       upstreamAnswer.whenComplete((answer, error) -> concurrent.decrementAndGet());
     }
@@ -161,13 +162,17 @@ final class ForwardHandler implements Handler {
       }
       return null;
     }
-    Message copy = answer.clone();
+    boolean spelledAsAsked = reply.spelledAsIn() == request.message();
+    // Shared by the clients of one exchange: each gets its copy, unless it is the only one.
+    Message copy = reply.soleHolder() ? answer : answer.clone();
     copy.getHeader().setID(request.id());
-    // The client sees its question exactly as it asked it (case included), not the flight owner's.
-    copy.removeAllRecords(Section.QUESTION);
-    copy.addRecord(request.question(), Section.QUESTION);
+    if (!spelledAsAsked) {
+      // The client sees its question exactly as it asked it (case included), not the flight owner's.
+      copy.removeAllRecords(Section.QUESTION);
+      copy.addRecord(request.question(), Section.QUESTION);
+    }
     byte[] wire = reply.wire();
-    if (wire != null && reply.spelledAsIn() != request.message()) {
+    if (wire != null && !spelledAsAsked) {
       // Another client's query was sent (single-flight), or the upstream changed the spelling.
       wire = RelayWire.forClient(wire, request.qname());
     }
