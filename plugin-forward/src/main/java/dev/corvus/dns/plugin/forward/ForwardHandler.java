@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,14 +91,51 @@ final class ForwardHandler implements Handler {
     if (config.maxConcurrent() > 0) {
       upstreamAnswer.whenComplete((answer, error) -> concurrent.decrementAndGet());
     }
-    return upstreamAnswer.handle((answer, error) -> respond(chain, request, answer, error))
-        .thenCompose(
-            response -> {
-              if (response != null) {
-                return CompletableFuture.completedFuture(response);
-              }
-              return chain.proceed(request);
-            });
+    return relay(chain, request, upstreamAnswer);
+  }
+
+  /**
+   * The response to this client once the upstream answered: {@link #respond}'s, or the next
+   * plugin's when it passes the query on. One future per query (rather than a stage for the
+   * response and another to pass on), failing as those stages did: with the cause wrapped in a
+   * {@link CompletionException}.
+   */
+  private CompletableFuture<Message> relay(Chain chain, Request request, CompletableFuture<UpstreamAnswer> upstreamAnswer) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    upstreamAnswer.whenComplete(
+        (answer, error) -> {
+          Message response;
+          try {
+            response = respond(chain, request, answer, error);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(wrapped(e));
+            return;
+          }
+          if (response != null) {
+            result.complete(response);
+            return;
+          }
+          CompletionStage<Message> passedOn;
+          try {
+            passedOn = chain.proceed(request);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(wrapped(e));
+            return;
+          }
+          passedOn.whenComplete(
+              (next, failure) -> {
+                if (failure != null) {
+                  result.completeExceptionally(wrapped(failure));
+                } else {
+                  result.complete(next);
+                }
+              });
+        });
+    return result;
+  }
+
+  private static CompletionException wrapped(Throwable error) {
+    return error instanceof CompletionException completion ? completion : new CompletionException(error);
   }
 
   /**
@@ -125,15 +163,7 @@ final class ForwardHandler implements Handler {
             protocolFor(request.transport()),
             notes,
             ExchangeObserver.NONE);
-    return exchange.run()
-        .handle((answer, error) -> respond(chain, request, answer, error))
-        .thenCompose(
-            response -> {
-              if (response != null) {
-                return CompletableFuture.completedFuture(response);
-              }
-              return chain.proceed(request);
-            });
+    return relay(chain, request, exchange.run());
   }
 
   /**
