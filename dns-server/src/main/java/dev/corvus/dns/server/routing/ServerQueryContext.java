@@ -212,8 +212,9 @@ public final class ServerQueryContext implements QueryContext {
 
   @Override
   public synchronized void offerWireForm(Message response, byte[] wire) {
-    if (wire.length >= Header.LENGTH) {
-      wireForm = new WireForm(response, wire, snapshot(response));
+    Record[] records = wire.length >= Header.LENGTH ? snapshot(response) : null;
+    if (records != null) {
+      wireForm = new WireForm(response, wire, records);
     }
   }
 
@@ -358,20 +359,26 @@ public final class ServerQueryContext implements QueryContext {
     return continuation;
   }
 
-  /** Every record of {@code message}, section after section, in order. */
+  /**
+   * Every record of {@code message}, section after section, in order; {@code null} when a
+   * section does not hold as many records as the header counts (dnsjava keeps what it could read
+   * of a truncated message), which then is not offered. One {@code getSection} per section.
+   */
   private static Record[] snapshot(Message message) {
+    Header header = message.getHeader();
     int total = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
-      total += message.getSection(section).size();
+      total += header.getCount(section);
     }
-    if (total == 0) {
-      return NO_RECORDS;
-    }
-    Record[] records = new Record[total];
+    Record[] records = total == 0 ? NO_RECORDS : new Record[total];
     int k = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
       List<Record> list = message.getSection(section);
-      for (int i = 0, size = list.size(); i < size; i++) {
+      int size = list.size();
+      if (size != header.getCount(section)) {
+        return null;
+      }
+      for (int i = 0; i < size; i++) {
         records[k++] = list.get(i);
       }
     }
