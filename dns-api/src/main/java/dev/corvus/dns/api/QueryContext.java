@@ -110,6 +110,23 @@ public interface QueryContext {
   }
 
   /**
+   * A copy of {@code query}'s bytes exactly as the server received them (with the client's ID), so
+   * that a handler passing the query on unchanged ({@code forward}) sends them instead of encoding
+   * the message again; empty unless all of these hold: {@code query} is the very message the
+   * server parsed (not a copy, not a rewritten one), it still has the header flags, opcode, rcode,
+   * counts, question record and OPT record it was parsed with, it holds nothing but its question
+   * and an OPT record, and the call is made on the query's I/O thread while the server is still
+   * running the chain for it (the bytes are not kept beyond that: a handler that answers later, or
+   * on another thread, encodes the message). Empty too for queries the server did not read from a
+   * client. The copy is the caller's; it is made only when asked for.
+   *
+   * @param query the message the handler is about to send on, normally {@code request.message()}
+   */
+  default Optional<byte[]> receivedQueryWire(Message query) {
+    return Optional.empty();
+  }
+
+  /**
    * Has every message the server writes for this query (the response and any {@link
    * #continueWith continuation}) passed through {@code signer} after encoding; the {@code tsig}
    * directive signs responses this way. The last registration wins. Contexts whose responses are

@@ -114,17 +114,21 @@ public final class PrometheusMetrics implements Metrics {
 
   /**
    * The children of one metric, made once per label-value combination: a caller that asks for
-   * the same labels on every query gets the same child, without a new wrapper each time.
+   * the same labels on every query gets the same child, without a new wrapper each time. Looked
+   * up through one map per label (the first value's, then the second's...), so a lookup allocates
+   * no key.
    */
   private static final class Children<C> {
     private final java.util.function.Function<String[], C> create;
-    private final Map<List<String>, C> byValues = new ConcurrentHashMap<>();
+    /** Values of the first label to children (one label) or to the map of the second label. */
+    private final ConcurrentHashMap<String, Object> byFirst = new ConcurrentHashMap<>();
     private volatile C unlabelled;
 
     Children(java.util.function.Function<String[], C> create) {
       this.create = create;
     }
 
+    @SuppressWarnings("unchecked")
     C get(String... values) {
       if (values.length == 0) {
         C child = unlabelled;
@@ -134,13 +138,21 @@ public final class PrometheusMetrics implements Metrics {
         }
         return child;
       }
-      List<String> key = Arrays.asList(values);
-      C child = byValues.get(key);
+      ConcurrentHashMap<String, Object> level = byFirst;
+      int last = values.length - 1;
+      for (int i = 0; i < last; i++) {
+        Object next = level.get(values[i]);
+        if (next == null) {
+          next = level.computeIfAbsent(values[i], k -> new ConcurrentHashMap<String, Object>());
+        }
+        level = (ConcurrentHashMap<String, Object>) next;
+      }
+      Object child = level.get(values[last]);
       if (child == null) {
         String[] copy = values.clone();
-        child = byValues.computeIfAbsent(List.of(copy), k -> create.apply(copy));
+        child = level.computeIfAbsent(copy[last], k -> create.apply(copy));
       }
-      return child;
+      return (C) child;
     }
   }
 

@@ -4,6 +4,7 @@ import dev.corvus.dns.api.QueryContext;
 import dev.corvus.dns.api.ResponseSigner;
 import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.metadata.MetadataSink;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -46,6 +48,14 @@ public final class ServerQueryContext implements QueryContext {
   private boolean metadataStarted;
   private WireForm wireForm;
   private byte[] signedQueryWire;
+  /** The query's bytes while the server runs the chain for it on {@link #receivedOn}; see {@link #receivedQueryWire}. */
+  private ByteBuffer received;
+  private int receivedStart;
+  private int receivedEnd;
+  private Message receivedQuery;
+  private Record receivedQuestion;
+  private Record receivedOpt;
+  private Thread receivedOn;
   private ResponseSigner signer;
   private Iterator<Message> continuation;
 
@@ -202,8 +212,9 @@ public final class ServerQueryContext implements QueryContext {
 
   @Override
   public synchronized void offerWireForm(Message response, byte[] wire) {
-    if (wire.length >= Header.LENGTH) {
-      wireForm = new WireForm(response, wire, snapshot(response));
+    Record[] records = wire.length >= Header.LENGTH ? snapshot(response) : null;
+    if (records != null) {
+      wireForm = new WireForm(response, wire, records);
     }
   }
 
@@ -224,24 +235,26 @@ public final class ServerQueryContext implements QueryContext {
     if (flagsWord(header) != ((wire[2] & 0xff) << 8 | (wire[3] & 0xff))) {
       return null;
     }
+    // The records by identity, in order: one flat snapshot, read by index (no iterator).
+    Record[] was = form.records();
+    int k = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
       int at = 4 + 2 * section;
       if (header.getCount(section) != ((wire[at] & 0xff) << 8 | (wire[at + 1] & 0xff))) {
         return null;
       }
-      Record[] was = form.records()[section];
       List<Record> now = response.getSection(section);
-      if (was.length != now.size()) {
+      int size = now.size();
+      if (k + size > was.length) {
         return null;
       }
-      int i = 0;
-      for (Record record : now) {
-        if (was[i++] != record) {
+      for (int i = 0; i < size; i++) {
+        if (was[k++] != now.get(i)) {
           return null;
         }
       }
     }
-    return wire;
+    return k == was.length ? wire : null;
   }
 
   /** The header's second 16 bits as they are encoded: QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode. */
@@ -265,6 +278,67 @@ public final class ServerQueryContext implements QueryContext {
     return Optional.ofNullable(signedQueryWire);
   }
 
+  /**
+   * Lends the context the bytes {@code query} was parsed from, for {@link #receivedQueryWire}
+   * while the server runs the chain on this thread; {@link #forgetReceivedQuery} ends the loan.
+   * Only a plain query is kept: one question, at most an OPT record besides, TC clear (dnsjava
+   * keeps what it could read of a truncated query, which its bytes would not match).
+   *
+   * @param wire the buffer the query was read from; read by index only, between {@code start}
+   *     and {@code end}
+   */
+  public void receivedQuery(Message query, ByteBuffer wire, int start, int end) {
+    Header header = query.getHeader();
+    Record opt = query.getOPT();
+    if (header.getFlag(Flags.TC)
+        || header.getCount(Section.ANSWER) != 0
+        || header.getCount(Section.AUTHORITY) != 0
+        || header.getCount(Section.ADDITIONAL) != (opt == null ? 0 : 1)
+        || end - start < Header.LENGTH) {
+      return;
+    }
+    this.received = wire;
+    this.receivedStart = start;
+    this.receivedEnd = end;
+    this.receivedQuery = query;
+    this.receivedQuestion = query.getQuestion();
+    this.receivedOpt = opt;
+    this.receivedOn = Thread.currentThread();
+  }
+
+  /** The server is done running the chain synchronously: the query's buffer is no longer lent. */
+  public void forgetReceivedQuery() {
+    received = null;
+    receivedQuery = null;
+    receivedOn = null;
+  }
+
+  @Override
+  public Optional<byte[]> receivedQueryWire(Message query) {
+    ByteBuffer wire = received;
+    if (wire == null || query != receivedQuery || Thread.currentThread() != receivedOn
+        || query.getQuestion() != receivedQuestion || query.getOPT() != receivedOpt) {
+      return Optional.empty();
+    }
+    int start = receivedStart;
+    Header header = query.getHeader();
+    if (flagsWord(header) != u16(wire, start + 2)) {
+      return Optional.empty();
+    }
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      if (header.getCount(section) != u16(wire, start + 4 + 2 * section)) {
+        return Optional.empty();
+      }
+    }
+    byte[] copy = new byte[receivedEnd - start];
+    wire.get(start, copy);
+    return Optional.of(copy);
+  }
+
+  private static int u16(ByteBuffer buffer, int index) {
+    return (buffer.get(index) & 0xff) << 8 | (buffer.get(index + 1) & 0xff);
+  }
+
   @Override
   public synchronized void signResponses(ResponseSigner responseSigner) {
     this.signer = responseSigner;
@@ -285,17 +359,34 @@ public final class ServerQueryContext implements QueryContext {
     return continuation;
   }
 
-  private static Record[][] snapshot(Message message) {
-    Record[][] records = new Record[Section.ADDITIONAL + 1][];
+  /**
+   * Every record of {@code message}, section after section, in order; {@code null} when a
+   * section does not hold as many records as the header counts (dnsjava keeps what it could read
+   * of a truncated message), which then is not offered. One {@code getSection} per section.
+   */
+  private static Record[] snapshot(Message message) {
+    Header header = message.getHeader();
+    int total = 0;
+    for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
+      total += header.getCount(section);
+    }
+    Record[] records = total == 0 ? NO_RECORDS : new Record[total];
+    int k = 0;
     for (int section = Section.QUESTION; section <= Section.ADDITIONAL; section++) {
       List<Record> list = message.getSection(section);
-      records[section] = list.isEmpty() ? NO_RECORDS : list.toArray(new Record[list.size()]);
+      int size = list.size();
+      if (size != header.getCount(section)) {
+        return null;
+      }
+      for (int i = 0; i < size; i++) {
+        records[k++] = list.get(i);
+      }
     }
     return records;
   }
 
   /** The wire form offered for a message, with the records the message held then. */
-  private record WireForm(Message message, byte[] wire, Record[][] records) {}
+  private record WireForm(Message message, byte[] wire, Record[] records) {}
 
   /** A published label, computed at most once. */
   private static final class Metadatum {

@@ -15,6 +15,7 @@ import dev.corvus.dns.server.routing.ServerRoute;
 import dev.corvus.dns.server.routing.ZoneRouter;
 import io.netty.util.Timeout;
 import io.netty.util.Timer;
+import io.netty.util.TimerTask;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,10 +155,12 @@ public final class QueryExecutor {
     long start = System.nanoTime();
     Message query;
     int position = wire.position();
+    int parsedEnd;
     try {
       // Parsed where it lies: no copy of the datagram or frame (nor of the buffer's view of it,
       // which the caller lets this call move).
       query = new Message(wire);
+      parsedEnd = wire.position();
     } catch (IOException | RuntimeException e) {
       wire.position(position);
       (transport.isDatagram() ? malformedUdp : malformedTcp).inc();
@@ -228,10 +233,15 @@ public final class QueryExecutor {
     ServerQueryContext chosenContext = context;
     table.inFlight().enter();
     CompletionStage<Message> result;
+    // A handler relaying the query as it came (forward) may copy its bytes while the chain runs
+    // here; the caller reuses the buffer once this returns.
+    chosenContext.receivedQuery(query, wire, position, parsedEnd);
     try {
       result = served.pipeline().run(chosen);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
+    } finally {
+      chosenContext.forgetReceivedQuery();
     }
     CompletableFuture<Message> answer = result.toCompletableFuture();
     if (answer.isDone()) {
@@ -246,31 +256,83 @@ public final class QueryExecutor {
       shed(query, transport, sink);
       return;
     }
-    CompletableFuture<Message> bounded = new CompletableFuture<>();
-    Timeout deadline = timer.newTimeout(
-        t -> bounded.completeExceptionally(new DeadlineExceeded(limits.queryDeadline())),
-        limits.queryDeadline().toMillis(), TimeUnit.MILLISECONDS);
-    answer.whenComplete((response, failure) -> {
-      if (failure == null) {
-        bounded.complete(response);
-      } else {
-        bounded.completeExceptionally(failure);
+    Pending pending = new Pending(chosen, chosenContext, served.pipeline(), sink, table, loop);
+    Timeout deadline = timer.newTimeout(pending, limits.queryDeadline().toMillis(), TimeUnit.MILLISECONDS);
+    pending.deadline = deadline;
+    answer.whenComplete(pending);
+  }
+
+  /**
+   * A query whose chain answers later: whichever comes first, the chain's answer or the deadline,
+   * finishes it (once) on the query's loop. One object plays every part (the answer's callback,
+   * the timer's task, the loop's task) so that a waiting query costs one allocation here.
+   */
+  private final class Pending implements BiConsumer<Message, Throwable>, TimerTask, Runnable {
+    private final Request request;
+    private final ServerQueryContext context;
+    private final Pipeline pipeline;
+    private final ResponseSink sink;
+    private final RouteTable table;
+    private final IoLoop loop;
+    private static final AtomicIntegerFieldUpdater<Pending> SETTLED =
+        AtomicIntegerFieldUpdater.newUpdater(Pending.class, "settled");
+    /** 1 once the answer or the deadline came: the other is then ignored. */
+    private volatile int settled;
+    /** Set before the answer's callback is registered; the timer's own firing passes its timeout. */
+    Timeout deadline;
+    private Message response;
+    private Throwable failure;
+
+    Pending(Request request, ServerQueryContext context, Pipeline pipeline, ResponseSink sink, RouteTable table,
+        IoLoop loop) {
+      this.request = request;
+      this.context = context;
+      this.pipeline = pipeline;
+      this.sink = sink;
+      this.table = table;
+      this.loop = loop;
+    }
+
+    /** The chain answered (or failed). */
+    @Override
+    public void accept(Message answered, Throwable failed) {
+      settle(answered, failed, deadline);
+    }
+
+    /** The deadline passed first. */
+    @Override
+    public void run(Timeout timeout) {
+      settle(null, new DeadlineExceeded(limits.queryDeadline()), timeout);
+    }
+
+    private void settle(Message answered, Throwable failed, Timeout timeout) {
+      if (!SETTLED.compareAndSet(this, 0, 1)) {
+        return;
       }
-    });
-    bounded.whenComplete((response, failure) -> {
-      if (failure instanceof DeadlineExceeded) {
+      response = answered;
+      failure = failed;
+      if (failed instanceof DeadlineExceeded) {
         timedOut.inc();
       }
-      deadline.cancel();
+      timeout.cancel();
       inFlight.decrementAndGet();
       // Listeners and observers run on the query's loop, whichever thread completed the chain
       // (an upstream's loop, the deadline timer).
       if (loop.inLoop()) {
-        finish(chosen, chosenContext, served.pipeline(), bounded, sink, table);
+        run();
       } else {
-        loop.execute(() -> finish(chosen, chosenContext, served.pipeline(), bounded, sink, table));
+        loop.execute(this);
       }
-    });
+    }
+
+    @Override
+    public void run() {
+      try {
+        respond(request, context, pipeline, failure == null ? response : null, failure, sink);
+      } finally {
+        table.inFlight().leave();
+      }
+    }
   }
 
   /** The chain did not answer in time; the client gets SERVFAIL. */

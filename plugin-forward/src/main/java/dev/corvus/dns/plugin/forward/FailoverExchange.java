@@ -54,7 +54,9 @@ final class FailoverExchange {
   /**
    * @param loop the loop whose sockets carry the attempts, where every step runs
    * @param order the upstreams in the order the policy chose for this query
-   * @param query the query as it is sent (its ID is replaced per attempt)
+   * @param query the query as it is sent
+   * @param wire {@code query}'s wire form (any ID; replaced per attempt): the client's bytes as
+   *     received when the query is passed on unchanged, else {@code query.toWire()}
    * @param protocol UDP or TCP, chosen from the client's transport and the options
    * @param notes where an explanation's steps go; {@code null} for a real query
    * @param observer told about every attempt ({@link ExchangeObserver#NONE} for none)
@@ -66,6 +68,7 @@ final class FailoverExchange {
       Ticker ticker,
       List<Upstream> order,
       Message query,
+      byte[] wire,
       UpstreamProtocol protocol,
       ExplainNotes notes,
       ExchangeObserver observer) {
@@ -77,7 +80,7 @@ final class FailoverExchange {
     this.ticker = ticker;
     this.order = order;
     this.query = query;
-    this.wire = query.toWire();
+    this.wire = wire;
     this.question = query.getQuestion();
     this.protocol = protocol;
     this.deadline = ticker.read() + ForwardConfig.QUERY_BUDGET.toNanos();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,18 +86,56 @@ final class ForwardHandler implements Handler {
       }
     }
     CompletableFuture<UpstreamAnswer> upstreamAnswer =
-        flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet);
+        flights.run(FlightKey.of(request), () -> forward(started, request), sharedAnswers::incrementAndGet,
+            UpstreamAnswer::forSoleHolder);
     if (config.maxConcurrent() > 0) {
       upstreamAnswer.whenComplete((answer, error) -> concurrent.decrementAndGet());
     }
-    return upstreamAnswer.handle((answer, error) -> respond(chain, request, answer, error))
-        .thenCompose(
-            response -> {
-              if (response != null) {
-                return CompletableFuture.completedFuture(response);
-              }
-              return chain.proceed(request);
-            });
+    return relay(chain, request, upstreamAnswer);
+  }
+
+  /**
+   * The response to this client once the upstream answered: {@link #respond}'s, or the next
+   * plugin's when it passes the query on. One future per query (rather than a stage for the
+   * response and another to pass on), failing as those stages did: with the cause wrapped in a
+   * {@link CompletionException}.
+   */
+  private CompletableFuture<Message> relay(Chain chain, Request request, CompletableFuture<UpstreamAnswer> upstreamAnswer) {
+    CompletableFuture<Message> result = new CompletableFuture<>();
+    upstreamAnswer.whenComplete(
+        (answer, error) -> {
+          Message response;
+          try {
+            response = respond(chain, request, answer, error);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(wrapped(e));
+            return;
+          }
+          if (response != null) {
+            result.complete(response);
+            return;
+          }
+          CompletionStage<Message> passedOn;
+          try {
+            passedOn = chain.proceed(request);
+          } catch (RuntimeException e) {
+            result.completeExceptionally(wrapped(e));
+            return;
+          }
+          passedOn.whenComplete(
+              (next, failure) -> {
+                if (failure != null) {
+                  result.completeExceptionally(wrapped(failure));
+                } else {
+                  result.complete(next);
+                }
+              });
+        });
+    return result;
+  }
+
+  private static CompletionException wrapped(Throwable error) {
+    return error instanceof CompletionException completion ? completion : new CompletionException(error);
   }
 
   /**
@@ -120,18 +159,11 @@ final class ForwardHandler implements Handler {
             ticker,
             order,
             request.message(),
+            request.message().toWire(),
             protocolFor(request.transport()),
             notes,
             ExchangeObserver.NONE);
-    return exchange.run()
-        .handle((answer, error) -> respond(chain, request, answer, error))
-        .thenCompose(
-            response -> {
-              if (response != null) {
-                return CompletableFuture.completedFuture(response);
-              }
-              return chain.proceed(request);
-            });
+    return relay(chain, request, exchange.run());
   }
 
   /**
@@ -160,13 +192,17 @@ final class ForwardHandler implements Handler {
       }
       return null;
     }
-    Message copy = answer.clone();
+    boolean spelledAsAsked = reply.spelledAsIn() == request.message();
+    // Shared by the clients of one exchange: each gets its copy, unless it is the only one.
+    Message copy = reply.soleHolder() ? answer : answer.clone();
     copy.getHeader().setID(request.id());
-    // The client sees its question exactly as it asked it (case included), not the flight owner's.
-    copy.removeAllRecords(Section.QUESTION);
-    copy.addRecord(request.question(), Section.QUESTION);
+    if (!spelledAsAsked) {
+      // The client sees its question exactly as it asked it (case included), not the flight owner's.
+      copy.removeAllRecords(Section.QUESTION);
+      copy.addRecord(request.question(), Section.QUESTION);
+    }
     byte[] wire = reply.wire();
-    if (wire != null && reply.spelledAsIn() != request.message()) {
+    if (wire != null && !spelledAsAsked) {
       // Another client's query was sent (single-flight), or the upstream changed the spelling.
       wire = RelayWire.forClient(wire, request.qname());
     }
@@ -175,6 +211,9 @@ final class ForwardHandler implements Handler {
 
   private CompletableFuture<UpstreamAnswer> forward(ForwardRuntime.Started started, Request request) {
     List<Upstream> upstreams = started.upstreams().current();
+    Message query = request.message();
+    // The client's bytes as they came, when nothing changed the query: no encoding per query.
+    byte[] wire = request.context().receivedQueryWire(query).orElseGet(query::toWire);
     FailoverExchange exchange =
         new FailoverExchange(
             config,
@@ -182,7 +221,8 @@ final class ForwardHandler implements Handler {
             loops.currentOrNext(),
             ticker,
             order(upstreams, true),
-            request.message(),
+            query,
+            wire,
             protocolFor(request.transport()),
             null,
             // A shared exchange is reported to the query that started it (joiners see none).

@@ -5,6 +5,7 @@ import dev.corvus.dns.api.io.IoLoop;
 import dev.corvus.dns.api.io.TlsClient;
 import dev.corvus.dns.api.metrics.Counter;
 import dev.corvus.dns.api.metrics.Gauge;
+import dev.corvus.dns.api.metrics.Histogram;
 import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ final class Upstream {
   private final Counter.Child requests;
   private final Gauge.Child healthy;
   private final ConcurrentMap<String, Counter.Child> dropped = new ConcurrentHashMap<>();
+  /** {@link #responseMetrics} by rcode (the header's 4 bits); filled on first use. */
+  private final ResponseMetrics[] byRcode = new ResponseMetrics[16];
   private final ConcurrentMap<IoLoop, UpstreamLoop> loops = new ConcurrentHashMap<>();
   private final AtomicInteger idleConnections = new AtomicInteger();
   private final Optional<TlsClient> tls;
@@ -190,15 +193,39 @@ final class Upstream {
               long elapsed = ticker.read() - start;
               if (error == null) {
                 rtt.observe(elapsed);
-                String rcode = Rcode.string(answer.message().getRcode());
                 double seconds = elapsed / 1e9;
-                metrics.responses.labels(label, rcode).inc();
-                metrics.requestDuration.labels(label, rcode).observe(seconds);
-                metrics.proxyRequestDuration.labels(ForwardMetrics.PROXY_NAME, label, rcode).observe(seconds);
+                ResponseMetrics response = responseMetrics(answer.message().getRcode());
+                response.count().inc();
+                response.duration().observe(seconds);
+                response.proxyDuration().observe(seconds);
               } else if (unwrap(error) instanceof UpstreamException.Timeout) {
                 rtt.observe(timeoutNanos);
               }
             });
+  }
+
+  /** The metrics of this upstream's responses with one rcode. */
+  private record ResponseMetrics(Counter.Child count, Histogram.Child duration, Histogram.Child proxyDuration) {}
+
+  /**
+   * The metrics of responses with {@code rcode}, kept per rcode below 16 so that a response costs
+   * no label lookup; loops may race to fill a slot, which holds the same children either way.
+   */
+  private ResponseMetrics responseMetrics(int rcode) {
+    ResponseMetrics known = rcode >= 0 && rcode < byRcode.length ? byRcode[rcode] : null;
+    if (known != null) {
+      return known;
+    }
+    String name = Rcode.string(rcode);
+    ResponseMetrics made =
+        new ResponseMetrics(
+            metrics.responses.labels(label, name),
+            metrics.requestDuration.labels(label, name),
+            metrics.proxyRequestDuration.labels(ForwardMetrics.PROXY_NAME, label, name));
+    if (rcode >= 0 && rcode < byRcode.length) {
+      byRcode[rcode] = made;
+    }
+    return made;
   }
 
   /**

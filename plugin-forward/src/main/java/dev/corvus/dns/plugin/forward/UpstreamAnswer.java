@@ -16,8 +16,11 @@ import org.xbill.DNS.Message;
  * @param spelledAsIn the query whose question {@code wire} spells exactly as that query was sent
  *     (the upstream echoed it byte for byte), so that its client needs no copy; {@code null} when
  *     unknown
+ * @param soleHolder whether the client this is delivered to is the only one that gets {@code
+ *     message} (no other client joined the exchange), so that it may take the message itself
+ *     instead of a copy
  */
-record UpstreamAnswer(Message message, byte[] wire, Message spelledAsIn) {
+record UpstreamAnswer(Message message, byte[] wire, Message spelledAsIn, boolean soleHolder) {
 
   UpstreamAnswer {
     Objects.requireNonNull(message, "message");
@@ -25,12 +28,12 @@ record UpstreamAnswer(Message message, byte[] wire, Message spelledAsIn) {
 
   /** An answer as it came from the socket, its spelling not yet compared with the query's. */
   UpstreamAnswer(Message message, byte[] wire) {
-    this(message, wire, null);
+    this(message, wire, null, false);
   }
 
   /** An answer that is only parsed: health checks, explanations, synthesised answers. */
   static UpstreamAnswer parsedOnly(Message message) {
-    return new UpstreamAnswer(message, null, null);
+    return new UpstreamAnswer(message, null, null, false);
   }
 
   /**
@@ -40,6 +43,13 @@ record UpstreamAnswer(Message message, byte[] wire, Message spelledAsIn) {
    * @param sent {@code query} as it was sent (any ID)
    */
   UpstreamAnswer checkedAgainst(Message query, byte[] sent) {
-    return wire != null && RelayWire.sameQuestionName(wire, sent) ? new UpstreamAnswer(message, wire, query) : this;
+    return wire != null && RelayWire.sameQuestionName(wire, sent)
+        ? new UpstreamAnswer(message, wire, query, soleHolder)
+        : this;
+  }
+
+  /** This answer for the only client that gets it: {@link #soleHolder} set. */
+  UpstreamAnswer forSoleHolder() {
+    return new UpstreamAnswer(message, wire, spelledAsIn, true);
   }
 }

@@ -51,6 +51,7 @@ final class RawUpstream implements AutoCloseable {
   });
   private final AtomicInteger queries = new AtomicInteger();
   private volatile Opt opt = Opt.PLAIN;
+  private volatile byte[] lastQuery;
   private volatile CountDownLatch hold = new CountDownLatch(0);
 
   RawUpstream() throws IOException {
@@ -97,6 +98,11 @@ final class RawUpstream implements AutoCloseable {
   /** Queries received, over UDP and TCP. */
   int queries() {
     return queries.get();
+  }
+
+  /** The bytes of the query received last, over UDP or TCP; {@code null} before the first. */
+  byte[] lastQuery() {
+    return lastQuery;
   }
 
   /** Answers nothing until {@link #release} (queries are still counted). */
@@ -157,6 +163,7 @@ final class RawUpstream implements AutoCloseable {
   }
 
   private byte[] answer(byte[] query) throws InterruptedException {
+    lastQuery = query;
     queries.incrementAndGet();
     hold.await(10, TimeUnit.SECONDS);
     return write(query, opt);

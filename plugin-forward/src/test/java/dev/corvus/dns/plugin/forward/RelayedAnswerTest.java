@@ -205,6 +205,80 @@ class RelayedAnswerTest {
     }
   }
 
+  /**
+   * The client's query as it is written here, with the OPT record's owner (the root) a
+   * compression pointer to the end of the question's name: legal, and a form no encoder writes,
+   * so the upstream's copy shows whether the forward sent the client's bytes or encoded the query.
+   */
+  private static byte[] queryWithPointerToRoot(String name) {
+    byte[] plain = query(name, new OPTRecord(1232, 0, 0)).toWire();
+    int root = 12;
+    while (plain[root] != 0) {
+      root += 1 + plain[root];
+    }
+    int optAt = root + 1 + 4;
+    byte[] query = new byte[plain.length + 1];
+    System.arraycopy(plain, 0, query, 0, optAt);
+    query[optAt] = (byte) 0xc0;
+    query[optAt + 1] = (byte) root;
+    System.arraycopy(plain, optAt + 1, query, optAt + 2, plain.length - optAt - 1);
+    return query;
+  }
+
+  /** Issue #27: a query nothing changed is sent upstream as the client wrote it, with a new ID. */
+  @Test
+  void theClientsQueryIsSentAsItCameUnderANewId() throws Exception {
+    try (RawUpstream up = new RawUpstream();
+        Corvus server = server("forward . " + up.hostPort())) {
+      DnsClient client = new DnsClient(server.udpAddress(), TIMEOUT);
+      byte[] query = queryWithPointerToRoot("bytes.example.org.");
+      byte[] response = client.udpRaw(query);
+      assertEquals("192.0.2.1",
+          ((ARecord) new Message(response).getSection(Section.ANSWER).get(0)).getAddress().getHostAddress());
+      byte[] sent = up.lastQuery();
+      assertArrayEquals(Arrays.copyOfRange(query, 2, query.length), Arrays.copyOfRange(sent, 2, sent.length),
+          "the client's bytes after the ID");
+    }
+  }
+
+  /** A query a handler before the forward changed in place is encoded as it is now. */
+  @Test
+  void aQueryChangedBeforeTheForwardIsEncoded() throws Exception {
+    try (RawUpstream up = new RawUpstream();
+        Corvus server = server("forward . " + up.hostPort() + "\n setcd", new SetCdFactory())) {
+      DnsClient client = new DnsClient(server.udpAddress(), TIMEOUT);
+      byte[] query = queryWithPointerToRoot("changed.example.org.");
+      client.udpRaw(query);
+      Message sent = new Message(up.lastQuery());
+      assertTrue(sent.getHeader().getFlag(Flags.CD), "the flag the handler set");
+      Message expected = new Message(query);
+      expected.getHeader().setFlag(Flags.CD);
+      expected.getHeader().setID(sent.getHeader().getID());
+      assertArrayEquals(expected.toWire(), up.lastQuery(), "the query encoded, the OPT owner no pointer");
+    }
+  }
+
+  /** Test directive {@code setcd}: sets CD on the query itself before passing it on. */
+  static final class SetCdFactory implements PluginFactory {
+    @Override
+    public String directive() {
+      return "setcd";
+    }
+
+    @Override
+    public Placement placement() {
+      return Placement.before("forward");
+    }
+
+    @Override
+    public Plugin create(ConfigReader config, PluginContext context) {
+      return Plugin.of(chain -> {
+        chain.request().message().getHeader().setFlag(Flags.CD);
+        return chain.proceed(chain.request());
+      });
+    }
+  }
+
   /** Test directive {@code counting}: counts the queries that reach it (placed before forward). */
   static final class CountingFactory implements PluginFactory {
     private final AtomicInteger count;
