@@ -17,9 +17,9 @@ import org.xbill.DNS.Name;
 /**
  * What a cloud DNS directive does once its vendor's zones can be listed: the records of every
  * listed zone kept in memory, listed again on a thread of the directive's own every refresh
- * period, and answered from memory on the I/O thread as CoreDNS's route53 and clouddns plugins
- * answer. A plugin builds one from its validated config, registers {@link #readiness()}, returns
- * {@link #handler()} and passes its {@link RecordSource} to {@link #start}.
+ * period, and answered from memory on the I/O thread as CoreDNS's route53, clouddns and azure
+ * plugins answer. A plugin builds one from its validated config, registers {@link #readiness()},
+ * returns {@link #handler()} and passes its {@link RecordSource} to {@link #start}.
  *
  * <p>The server starts serving once every listed zone was listed, or after
  * {@link #STARTUP_WAIT_SECONDS} without it; then the zones answer SERVFAIL until the listing

@@ -17,18 +17,18 @@ import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
- * One listed zone's records (a Route 53 hosted zone, a Cloud DNS managed zone), read-only once
- * built, looked up as CoreDNS's file plugin looks up its zone (CoreDNS's cloud DNS plugins keep
- * their records in a {@code file.Zone}): delegations below the apex, CNAMEs followed inside the
- * zone, wildcards, NODATA and NXDOMAIN with the SOA.
+ * One listed zone's records (a Route 53 hosted zone, a Cloud DNS managed zone, an Azure DNS
+ * zone), read-only once built, looked up as CoreDNS's file plugin looks up its zone (CoreDNS's
+ * cloud DNS plugins keep their records in a {@code file.Zone}): delegations below the apex, CNAMEs
+ * followed inside the zone, wildcards, NODATA and NXDOMAIN with the SOA.
  */
 public final class ZoneRecords {
 
   /**
    * How CoreDNS's file plugin classifies a lookup. An empty non-terminal (a name with no records
    * but names below it) is its own case: the file plugin answers it NOERROR with the SOA, yet calls
-   * it neither NODATA nor an answer, so CoreDNS's route53 and clouddns go on to the next listed
-   * zone for it and {@code fallthrough} applies to it.
+   * it neither NODATA nor an answer, so CoreDNS's route53, clouddns and azure go on to the next
+   * listed zone for it and {@code fallthrough} applies to it.
    */
   public enum Result {
     /** Records of the name and type (or a CNAME chain) were found. */

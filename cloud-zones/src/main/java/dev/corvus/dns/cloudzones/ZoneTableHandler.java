@@ -18,11 +18,11 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
- * Answers the configured zones from the listed zones' in-memory records as CoreDNS's route53 and
- * clouddns plugins do: the listed zones of a name are asked in order and the first with an answer
- * (or NODATA) wins; otherwise the last one's NXDOMAIN, empty non-terminal or referral stands,
- * unless {@code fallthrough} passes the query on. Completes on the I/O thread; only a CNAME
- * leaving the zone is resolved through the server.
+ * Answers the configured zones from the listed zones' in-memory records as CoreDNS's route53,
+ * clouddns and azure plugins do: the listed zones of a name are asked in order and the first with
+ * an answer (or NODATA) wins; otherwise the last one's NXDOMAIN, empty non-terminal or referral
+ * stands, unless {@code fallthrough} passes the query on. Completes on the I/O thread; only a
+ * CNAME leaving the zone is resolved through the server.
  */
 final class ZoneTableHandler implements Handler {
 

@@ -6,11 +6,11 @@
  * good listing, readiness, and the handler asking a zone's listed zones in order with
  * {@code fallthrough}; {@link dev.corvus.dns.cloudzones.RecordSource}, what the vendor implements.
  *
- * <p>Used by plugin-route53 ({@code route53}) and plugin-clouddns ({@code clouddns}); a third
- * vendor plugin (plugin-azure, {@code azure}: CoreDNS's azure plugin answers from a
- * {@code file.Zone} per DNS zone the same way) should use it too rather than copy it. This module
- * registers no directive: it is a library, and ships in each plugin's {@code lib/} folder (the
- * plugin's zip assembly collects it with the plugin's other runtime dependencies), never in the
- * server's {@code lib/}, so each plugin's class loader has its own copy.
+ * <p>Used by plugin-route53 ({@code route53}), plugin-clouddns ({@code clouddns}) and plugin-azure
+ * ({@code azure}), as CoreDNS's three plugins each answer from a {@code file.Zone} per listed
+ * zone. This module registers no directive: it is a library, and ships in each plugin's
+ * {@code lib/} folder (the plugin's zip assembly collects it with the plugin's other runtime
+ * dependencies), never in the server's {@code lib/}, so each plugin's class loader has its own
+ * copy.
  */
 package dev.corvus.dns.cloudzones;

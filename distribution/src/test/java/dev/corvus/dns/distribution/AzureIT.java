@@ -49,13 +49,15 @@ class AzureIT {
     Path home = CorvusProcess.home();
     try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
       List<String> leaked = lib.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith("azure-") || n.startsWith("msal4j") || n.startsWith("reactor-core")).toList();
-      assertTrue(leaked.isEmpty(), "the Azure SDK stays out of lib/: " + leaked);
+          .filter(n -> n.startsWith("azure-") || n.startsWith("msal4j") || n.startsWith("reactor-core")
+              || n.startsWith("cloud-zones")).toList();
+      assertTrue(leaked.isEmpty(), "the Azure SDK and cloud-zones stay out of lib/: " + leaked);
     }
     assertTrue(Files.isRegularFile(home.resolve("plugins/azure/plugin-azure-0.1.0-SNAPSHOT.jar")));
     try (Stream<Path> lib = Files.list(home.resolve("plugins/azure/lib"))) {
       List<String> jars = lib.map(p -> p.getFileName().toString()).toList();
       assertTrue(jars.stream().anyMatch(n -> n.startsWith("azure-resourcemanager-dns-")), jars::toString);
+      assertTrue(jars.stream().anyMatch(n -> n.startsWith("cloud-zones-")), "the shared cloud-zones library: " + jars);
       assertTrue(jars.stream().noneMatch(n -> n.startsWith("netty-") || n.startsWith("azure-core-http-netty")),
           "the SDK's JDK HTTP client, not its Netty one: " + jars);
     }

@@ -11,10 +11,7 @@ import com.azure.identity.ManagedIdentityCredentialBuilder;
 import com.azure.resourcemanager.dns.DnsZoneManager;
 import com.azure.resourcemanager.privatedns.PrivateDnsZoneManager;
 import com.azure.resourcemanager.resources.fluentcore.utils.HttpPipelineProvider;
-import java.util.List;
 import java.util.Map;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
 
 /** Builds the SDK clients the directive asks for. */
 final class AzureClients {
@@ -27,7 +24,7 @@ final class AzureClients {
    * token from the client secret, or from the managed identity when no secret is given (CoreDNS
    * falls back to it the same way).
    */
-  static ZoneLister build(AzureConfig config) {
+  static AzureRecordSource build(AzureConfig config) {
     HttpClient http = new JdkHttp();
     AzureConfig.Cloud cloud = config.cloud();
     String audience = withoutTrailingSlash(cloud.tokenAudience().toString());
@@ -39,39 +36,9 @@ final class AzureClients {
         new AzureProfile(config.tenant().orElse(null), config.subscription().orElse(null), environment);
     HttpPipeline pipeline = HttpPipelineProvider.buildHttpPipeline(credential(config, http), profile,
         new String[] {audience + "/.default"}, new HttpLogOptions(), null, null, null, http);
-    var publicRecordSets = DnsZoneManager.authenticate(pipeline, profile).serviceClient().getRecordSets();
-    var privateRecordSets = PrivateDnsZoneManager.authenticate(pipeline, profile).serviceClient().getRecordSets();
-    return (origin, zone) -> {
-      ZoneRecords.Builder builder = new ZoneRecords.Builder(origin);
-      if (zone.isPrivate()) {
-        // GET .../privateDnsZones/{zone}/ALL, following nextLink
-        addAll(builder, zone, origin,
-            privateRecordSets.list(zone.resourceGroup(), zone.name()), RecordSets::records);
-      } else {
-        // GET .../dnsZones/{zone}/recordsets, following nextLink (CoreDNS's ListByDNSZone)
-        addAll(builder, zone, origin,
-            publicRecordSets.listByDnsZone(zone.resourceGroup(), zone.name()), RecordSets::records);
-      }
-      return builder.build();
-    };
-  }
-
-  @FunctionalInterface
-  private interface Converter<T> {
-    List<Record> convert(T set) throws RecordSets.Unusable;
-  }
-
-  private static <T> void addAll(ZoneRecords.Builder builder, AzureConfig.AzureZone zone, Name origin,
-      Iterable<T> sets, Converter<T> converter) {
-    for (T set : sets) {
-      try {
-        for (Record record : converter.convert(set)) {
-          builder.add(record);
-        }
-      } catch (RecordSets.Unusable e) {
-        ZoneSync.LOG.warn("azure: {} ({}): skipping a record set: {}", origin, zone, e.getMessage());
-      }
-    }
+    return new AzureRecordSource(
+        DnsZoneManager.authenticate(pipeline, profile).serviceClient().getRecordSets(),
+        PrivateDnsZoneManager.authenticate(pipeline, profile).serviceClient().getRecordSets());
   }
 
   private static TokenCredential credential(AzureConfig config, HttpClient http) {

@@ -199,9 +199,10 @@ class AzureServerTest {
       assertEquals(List.of("other.example.gov. 300 A 2.4.6.8"), answer(dns.udp("other.example.gov.", Type.A)),
           "fallthrough example.gov.: a name the zone does not have goes to the next plugin");
       assertEquals(List.of("other.example.gov. 300 A 2.4.6.8"), answer(dns.tcp("other.example.gov.", Type.A)));
-      Message apexNoData = dns.udp("example.gov.", Type.A);
-      assertRcode(Rcode.NOERROR, apexNoData);
-      assertEquals(List.of(), answer(apexNoData), "the apex exists (SOA): NODATA is an answer, no fallthrough");
+      // the recorded apex holds only the SOA, which CoreDNS's file.Zone keeps apart from the zone's
+      // names: the apex is an empty non-terminal there, and CoreDNS's azure falls through for it
+      assertEquals(List.of("example.gov. 300 A 2.4.6.8"), answer(dns.udp("example.gov.", Type.A)),
+          "an apex with no record set but the SOA is an empty non-terminal: fallthrough applies");
       assertEquals(List.of("split-example.example.gov. 300 AAAA 2001:db8:0:0:0:0:0:53"),
           answer(dns.udp("split-example.example.gov.", Type.AAAA)));
       Message splitNoData = dns.udp("split-example.example.gov.", Type.A);
@@ -209,6 +210,46 @@ class AzureServerTest {
       assertEquals(List.of(), answer(splitNoData), "NODATA is an answer: no fallthrough");
       // without fallthrough for example.org., a name it does not know is NXDOMAIN
       assertRcode(Rcode.NXDOMAIN, dns.udp("nope.example.org.", Type.A));
+    }
+  }
+
+  /**
+   * CoreDNS's azure ServeDNS asks the next Azure zone unless the file.Zone lookup gave an answer or
+   * NoData, and an empty non-terminal is neither (Success with no answer): the next zone is asked,
+   * and fallthrough applies to it.
+   */
+  @Test
+  void anEmptyNonTerminalAsksTheNextAzureZoneAndFallsThrough() throws Exception {
+    api.publicZone("ent-rg", "example.gov", Map.of("", "example.gov-ent.json"))
+        .publicZone("gov-rg", "example.gov", Map.of("", "example.gov.json"));
+    try (Corvus server = start("ent-rg:example.gov gov-rg:example.gov", "    fallthrough example.gov.\n")) {
+      awaitReady(server);
+      DnsAnswers dns = new DnsAnswers(server);
+      for (boolean tcp : new boolean[] {false, true}) {
+        Query q = (name, type) -> tcp ? dns.tcp(name, type) : dns.udp(name, type);
+        assertEquals(List.of("split-example.example.gov. 300 AAAA 2001:db8:0:0:0:0:0:53"),
+            answer(q.ask("split-example.example.gov.", Type.AAAA)),
+            "an empty non-terminal of the first Azure zone: the second one answers");
+        assertEquals(List.of("x.split-example.example.gov. 300 A 192.0.2.82"),
+            answer(q.ask("x.split-example.example.gov.", Type.A)));
+        Message noData = q.ask("split-example.example.gov.", Type.A);
+        assertRcode(Rcode.NOERROR, noData);
+        assertEquals(List.of(), answer(noData), "the second zone's NODATA ends the search: no fallthrough");
+        assertEquals(List.of("b.example.gov. 300 A 2.4.6.8"), answer(q.ask("b.example.gov.", Type.A)),
+            "an empty non-terminal of one zone, unknown to the other: fallthrough example.gov. applies");
+      }
+    }
+    try (Corvus server = start("gov-rg:example.gov ent-rg:example.gov", "")) {
+      awaitReady(server);
+      DnsAnswers dns = new DnsAnswers(server);
+      for (boolean tcp : new boolean[] {false, true}) {
+        Message ent = tcp ? dns.tcp("b.example.gov.", Type.A) : dns.udp("b.example.gov.", Type.A);
+        assertRcode(Rcode.NOERROR, ent);
+        assertTrue(ent.getHeader().getFlag(Flags.AA));
+        assertEquals(List.of(), answer(ent));
+        assertEquals(List.of("example.gov. 3600 SOA ns1-02.azure-dns.com. azuredns-hostmaster.microsoft.com. 2 3600 300 2419200 300"),
+            section(ent, Section.AUTHORITY), "without fallthrough, the last zone's empty non-terminal stands");
+      }
     }
   }
 
