@@ -27,7 +27,8 @@ import javax.net.ssl.SSLException;
  * {@code max_streams} calls per connection, {@code max_connections} connections) and, as the
  * other encrypted listeners, 5 s for the TLS handshake, 8 KiB of headers, and a connection idle
  * for {@link #MAX_IDLE} is closed (with a GOAWAY, which gRPC clients follow by reconnecting when
- * they next call).
+ * they next call). With the block's {@code proxyproto}, a connection's PROXY header is read first
+ * ({@link ProxyHeaders}) and names the client of its calls.
  */
 final class GrpcListener implements Listener {
 
@@ -58,10 +59,11 @@ final class GrpcListener implements Listener {
     SslContext tls = spec.tls().isPresent() ? context(spec.tls().get()) : null;
     GrpcMetrics metrics = new GrpcMetrics(spec.metrics(), spec.serverLabel());
     ConnectionLimit limit = new ConnectionLimit(settings.maxConnections(), metrics.rejectedConnections);
-    QueryCall call = new QueryCall(queries);
+    ProxyHeaders proxyHeaders = new ProxyHeaders(queries);
+    QueryCall call = new QueryCall(queries, proxyHeaders);
     LoopGroups loops = new LoopGroups("corvus-grpc");
     NettyServerBuilder builder = NettyServerBuilder.forAddress(spec.address())
-        .channelFactory(() -> loops.serverChannel(limit))
+        .channelFactory(() -> loops.serverChannel(limit, proxyHeaders))
         .bossEventLoopGroup(loops.boss)
         .workerEventLoopGroup(loops.workers)
         .directExecutor()

@@ -34,8 +34,8 @@ final class LoopGroups {
     return epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
-  /** A new server socket channel of the loops' kind with {@code first} first in its pipeline. */
-  ServerChannel serverChannel(io.netty.channel.ChannelHandler first) {
+  /** A new server socket channel of the loops' kind with {@code first} first in its pipeline, in order. */
+  ServerChannel serverChannel(io.netty.channel.ChannelHandler... first) {
     ServerChannel channel = epoll ? new EpollServerSocketChannel() : new NioServerSocketChannel();
     channel.pipeline().addLast(first);
     return channel;

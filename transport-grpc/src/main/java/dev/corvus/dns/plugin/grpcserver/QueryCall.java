@@ -20,11 +20,12 @@ import java.nio.ByteBuffer;
 /**
  * {@code DnsService.Query} served by the server's query path: the {@code DnsPacket}'s message goes
  * to {@link QueryService} with the connection's peer as the client (for {@code acl}, {@code view}
- * and logs), and the response comes back in a {@code DnsPacket} from whichever thread finished
- * it. A message too short to hold a DNS header is {@code INVALID_ARGUMENT}; a query the server
- * drops (refused by policy, shed under load) is {@code UNAVAILABLE}, which a gRPC forwarder such
- * as CoreDNS's takes as a cue to ask its next upstream. Malformed messages with a readable header
- * get FORMERR, as on every transport.
+ * and logs; with {@code proxyproto}, the client the connection's PROXY header named), and the
+ * response comes back in a {@code DnsPacket} from whichever thread finished it. A message too
+ * short to hold a DNS header is {@code INVALID_ARGUMENT}; a query the server drops (refused by
+ * policy, shed under load) is {@code UNAVAILABLE}, which a gRPC forwarder such as CoreDNS's takes
+ * as a cue to ask its next upstream. Malformed messages with a readable header get FORMERR, as on
+ * every transport.
  */
 final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, ServerInterceptor {
 
@@ -35,21 +36,24 @@ final class QueryCall implements ServerCalls.UnaryMethod<byte[], byte[]>, Server
   private static final Context.Key<InetSocketAddress> LOCAL = Context.key("corvus-grpc-local");
 
   private final QueryService queries;
+  private final ProxyHeaders proxyHeaders;
 
-  QueryCall(QueryService queries) {
+  QueryCall(QueryService queries, ProxyHeaders proxyHeaders) {
     this.queries = queries;
+    this.proxyHeaders = proxyHeaders;
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     SocketAddress peer = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
-    if (!(peer instanceof InetSocketAddress client)) {
+    if (!(peer instanceof InetSocketAddress connectionPeer)) {
       call.close(Status.INTERNAL.withDescription("no TCP peer for the call: " + peer), new Metadata());
       return new ServerCall.Listener<>() {};
     }
     SocketAddress local = call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR);
-    Context context = Context.current().withValue(CLIENT, client);
+    // proxyproto: the client the connection's PROXY header named, if it named one
+    Context context = Context.current().withValue(CLIENT, proxyHeaders.client(connectionPeer, local));
     if (local instanceof InetSocketAddress address) {
       context = context.withValue(LOCAL, address);
     }
