@@ -9,6 +9,7 @@ import dev.corvus.dns.grpc.pb.Certificates;
 import dev.corvus.dns.grpc.pb.DnsService;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.testkit.peers.ProxyBalancer;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -16,18 +17,11 @@ import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,28 +88,28 @@ class GrpcProxyProtocolTest {
 
   @Test
   void aBalancersV2HeaderNamesTheClientOfTheCalls() throws Exception {
-    try (Balancer balancer = new Balancer(grpc(used), v2("192.0.2.7", 5353, grpc(used)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(used), ProxyBalancer.v2("192.0.2.7", 5353, grpc(used)))) {
       assertEquals("192.0.2.7", whoamiAddress(query(balancer.port(), false)));
     }
   }
 
   @Test
   void aclSeesTheClientAV1HeaderNames() throws Exception {
-    try (Balancer balancer = new Balancer(grpc(used), v1("192.0.2.66", 40000))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(used), ProxyBalancer.v1("192.0.2.66", 40000))) {
       Message answer = query(balancer.port(), false);
       assertEquals(Rcode.REFUSED, answer.getRcode(), "acl blocks 192.0.2.66: " + answer);
     }
-    try (Balancer balancer = new Balancer(grpc(used), v1("192.0.2.7", 40001))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(used), ProxyBalancer.v1("192.0.2.7", 40001))) {
       assertEquals("192.0.2.7", whoamiAddress(query(balancer.port(), false)));
     }
   }
 
   @Test
   void theHeaderComesBeforeTls() throws Exception {
-    try (Balancer balancer = new Balancer(grpc(tls), v2("192.0.2.7", 5353, grpc(tls)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(tls), ProxyBalancer.v2("192.0.2.7", 5353, grpc(tls)))) {
       assertEquals("192.0.2.7", whoamiAddress(query(balancer.port(), true)));
     }
-    try (Balancer balancer = new Balancer(grpc(tls), v1("192.0.2.66", 40000))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(tls), ProxyBalancer.v1("192.0.2.66", 40000))) {
       assertEquals(Rcode.REFUSED, query(balancer.port(), true).getRcode());
     }
   }
@@ -132,7 +126,7 @@ class GrpcProxyProtocolTest {
       int port = wildcard.tcpAddress().getPort();
       for (String[] via : new String[][] {{"127.0.0.1", "192.0.2.7"}, {"127.0.0.2", "192.0.2.8"}}) {
         InetSocketAddress server = new InetSocketAddress(via[0], port);
-        try (Balancer balancer = new Balancer(server, v2(via[1], 5353, server))) {
+        try (ProxyBalancer balancer = new ProxyBalancer(server, ProxyBalancer.v2(via[1], 5353, server))) {
           assertEquals(via[1], whoamiAddress(query(balancer.port(), false)), "to " + via[0]);
         }
       }
@@ -148,10 +142,10 @@ class GrpcProxyProtocolTest {
   @Test
   void aPeerOutsideAllowWithDefaultRejectIsClosedWhenItSendsAHeaderAndServedWithout() throws Exception {
     double before = rejecting.metricValue("corvus_proxyproto_refused_total", "tcp", "rejected");
-    String sent = closedAfter(grpc(rejecting), v2("192.0.2.7", 5353, grpc(rejecting)));
+    String sent = closedAfter(grpc(rejecting), ProxyBalancer.v2("192.0.2.7", 5353, grpc(rejecting)));
     assertFalse(sent.contains("preface"), "closed by proxyproto, not by HTTP/2: " + sent);
     assertEquals(1, rejecting.metricValue("corvus_proxyproto_refused_total", "tcp", "rejected") - before, 0);
-    try (Balancer balancer = new Balancer(grpc(rejecting), v2("192.0.2.7", 5353, grpc(rejecting)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(rejecting), ProxyBalancer.v2("192.0.2.7", 5353, grpc(rejecting)))) {
       // grpc-java's status depends on how far it got (UNAVAILABLE, UNKNOWN "channel closed")
       assertThrows(StatusRuntimeException.class, () -> query(balancer.port(), false));
     }
@@ -166,7 +160,7 @@ class GrpcProxyProtocolTest {
     String sent = closedAfter(grpc(used), malformed);
     assertFalse(sent.contains("preface"), "closed by proxyproto, not by HTTP/2: " + sent);
     assertEquals(1, used.metricValue("corvus_proxyproto_refused_total", "tcp", "invalid") - before, 0);
-    try (Balancer balancer = new Balancer(grpc(used), malformed)) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(used), malformed)) {
       assertThrows(StatusRuntimeException.class, () -> query(balancer.port(), false));
     }
     assertTrue(used.metricValue("corvus_proxyproto_refused_total", "tcp", "invalid") - before >= 2);
@@ -177,9 +171,9 @@ class GrpcProxyProtocolTest {
   void withoutProxyprotoNoHeaderIsRead() throws Exception {
     assertEquals("127.0.0.1", whoamiAddress(query(grpc(without).getPort(), false)));
     // the header is where HTTP/2's preface should be: gRPC's server says so in its GOAWAY
-    String goaway = closedAfter(grpc(without), v2("192.0.2.7", 5353, grpc(without)));
+    String goaway = closedAfter(grpc(without), ProxyBalancer.v2("192.0.2.7", 5353, grpc(without)));
     assertTrue(goaway.contains("client preface string missing or corrupt"), goaway);
-    try (Balancer balancer = new Balancer(grpc(without), v2("192.0.2.7", 5353, grpc(without)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(grpc(without), ProxyBalancer.v2("192.0.2.7", 5353, grpc(without)))) {
       assertThrows(StatusRuntimeException.class, () -> query(balancer.port(), false));
     }
   }
@@ -233,89 +227,5 @@ class GrpcProxyProtocolTest {
       }
     }
     throw new AssertionError("no A record in whoami's answer: " + answer);
-  }
-
-  static byte[] v1(String client, int port) {
-    return ("PROXY TCP4 " + client + " 127.0.0.1 " + port + " 443\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** A PROXY v2 header for a TCP client over IPv4. */
-  static byte[] v2(String client, int port, InetSocketAddress server) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(16 + 12);
-    header.put(new byte[] {0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a});
-    header.put((byte) 0x21).put((byte) 0x11).putShort((short) 12);
-    header.put(InetAddress.getByName(client).getAddress()).put(server.getAddress().getAddress());
-    header.putShort((short) port).putShort((short) server.getPort());
-    return header.array();
-  }
-
-  /**
-   * A load balancer on loopback: for each connection, connects to the server, sends {@code
-   * header}, then relays bytes both ways.
-   */
-  static final class Balancer implements AutoCloseable {
-    private final ServerSocket listening;
-    private final List<Socket> sockets = new ArrayList<>();
-
-    Balancer(InetSocketAddress target, byte[] header) throws IOException {
-      listening = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            Socket client = listening.accept();
-            Socket server = new Socket(target.getAddress(), target.getPort());
-            synchronized (sockets) {
-              sockets.add(client);
-              sockets.add(server);
-            }
-            server.getOutputStream().write(header);
-            pipe(client, server);
-            pipe(server, client);
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "balancer");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return listening.getLocalPort();
-    }
-
-    private static void pipe(Socket from, Socket to) {
-      Thread thread = new Thread(() -> {
-        byte[] buffer = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-          int n;
-          while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        } catch (IOException e) {
-          // one side closed
-        } finally {
-          try {
-            to.close();
-            from.close();
-          } catch (IOException e) {
-            // already closed
-          }
-        }
-      }, "balancer-pipe");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    @Override
-    public void close() throws IOException {
-      listening.close();
-      synchronized (sockets) {
-        for (Socket socket : sockets) {
-          socket.close();
-        }
-      }
-    }
   }
 }

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.peers.ProxyBalancer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +82,7 @@ class DohProxyProtocolTest {
 
   @Test
   void aBalancersV2HeaderNamesTheClientOfCurlsHttp2Requests() throws Exception {
-    try (Balancer balancer = new Balancer(doh(used), v2("192.0.2.7", 5353, doh(used)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(doh(used), ProxyBalancer.v2("192.0.2.7", 5353, doh(used)))) {
       Answer answer = curl(balancer.port(), "--http2");
       assertEquals("200 2", answer.status(), answer.text());
       assertEquals("192.0.2.7", whoamiAddress(answer.message()));
@@ -95,7 +91,7 @@ class DohProxyProtocolTest {
 
   @Test
   void aclSeesTheClientAV1HeaderNames() throws Exception {
-    try (Balancer balancer = new Balancer(doh(used), v1("192.0.2.66", 40000))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(doh(used), ProxyBalancer.v1("192.0.2.66", 40000))) {
       Answer answer = curl(balancer.port(), "--http2");
       assertEquals("200 2", answer.status(), answer.text());
       assertEquals(Rcode.REFUSED, answer.message().getRcode(), "acl blocks 192.0.2.66: " + answer.message());
@@ -146,7 +142,7 @@ class DohProxyProtocolTest {
 
   @Test
   void aPeerOutsideAllowWithDefaultIgnoreHasItsHeaderReadAndDropped() throws Exception {
-    try (Balancer balancer = new Balancer(doh(ignoring), v2("192.0.2.7", 5353, doh(ignoring)))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(doh(ignoring), ProxyBalancer.v2("192.0.2.7", 5353, doh(ignoring)))) {
       Answer answer = curl(balancer.port(), "--http2");
       assertEquals("200 2", answer.status(), answer.text());
       assertEquals("127.0.0.1", whoamiAddress(answer.message()), "the balancer is the client");
@@ -155,7 +151,7 @@ class DohProxyProtocolTest {
 
   @Test
   void aMalformedHeaderClosesTheConnection() throws Exception {
-    try (Balancer balancer = new Balancer(doh(used), "PROXY TCP4 not-an-address\r\n".getBytes(StandardCharsets.US_ASCII))) {
+    try (ProxyBalancer balancer = new ProxyBalancer(doh(used), "PROXY TCP4 not-an-address\r\n".getBytes(StandardCharsets.US_ASCII))) {
       double before = used.metricValue("corvus_proxyproto_refused_total", "tcp", "invalid");
       Answer answer = curl(balancer.port(), "--http2");
       assertNotEquals(0, answer.exitCode(), answer.text());
@@ -195,91 +191,7 @@ class DohProxyProtocolTest {
     throw new AssertionError("no A record in whoami's answer: " + answer);
   }
 
-  static byte[] v1(String client, int port) {
-    return ("PROXY TCP4 " + client + " 127.0.0.1 " + port + " 443\r\n").getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** A PROXY v2 header for a TCP client over IPv4. */
-  static byte[] v2(String client, int port, InetSocketAddress server) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(16 + 12);
-    header.put(new byte[] {0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a});
-    header.put((byte) 0x21).put((byte) 0x11).putShort((short) 12);
-    header.put(InetAddress.getByName(client).getAddress()).put(server.getAddress().getAddress());
-    header.putShort((short) port).putShort((short) server.getPort());
-    return header.array();
-  }
-
   private static SSLSocketFactory trustingFactory() throws Exception {
     return DohListenerTest.tlsContext(dir).getSocketFactory();
-  }
-
-  /**
-   * A load balancer on loopback: for each connection, connects to the server, sends {@code
-   * header}, then relays bytes both ways.
-   */
-  static final class Balancer implements AutoCloseable {
-    private final ServerSocket listening;
-    private final List<Socket> sockets = new ArrayList<>();
-
-    Balancer(InetSocketAddress target, byte[] header) throws IOException {
-      listening = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-      Thread acceptor = new Thread(() -> {
-        try {
-          while (true) {
-            Socket client = listening.accept();
-            Socket server = new Socket(target.getAddress(), target.getPort());
-            synchronized (sockets) {
-              sockets.add(client);
-              sockets.add(server);
-            }
-            server.getOutputStream().write(header);
-            pipe(client, server);
-            pipe(server, client);
-          }
-        } catch (IOException e) {
-          // closed
-        }
-      }, "balancer");
-      acceptor.setDaemon(true);
-      acceptor.start();
-    }
-
-    int port() {
-      return listening.getLocalPort();
-    }
-
-    private static void pipe(Socket from, Socket to) {
-      Thread thread = new Thread(() -> {
-        byte[] buffer = new byte[16384];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-          int n;
-          while ((n = in.read(buffer)) >= 0) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        } catch (IOException e) {
-          // one side closed
-        } finally {
-          try {
-            to.close();
-            from.close();
-          } catch (IOException e) {
-            // already closed
-          }
-        }
-      }, "balancer-pipe");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    @Override
-    public void close() throws IOException {
-      listening.close();
-      synchronized (sockets) {
-        for (Socket socket : sockets) {
-          socket.close();
-        }
-      }
-    }
   }
 }
