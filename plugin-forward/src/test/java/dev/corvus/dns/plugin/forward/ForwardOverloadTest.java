@@ -34,9 +34,11 @@ class ForwardOverloadTest {
         client.send(new DatagramPacket(wire, wire.length, server.udpAddress()));
       }
       assertTrue(Poll.until(Duration.ofSeconds(5), () -> shed(server) >= 16), "16 of 20 shed: " + shed(server));
+      // Names, not datagrams: forward asks again for a name the slow upstream has not answered
+      // after its RTT-based timeout (200 ms at the least), which a slow first scrape can outlast.
       int reached = 0;
       for (int i = 0; i < 20; i++) {
-        reached += up.queries("flood" + i + ".example.org.");
+        reached += up.queries("flood" + i + ".example.org.") > 0 ? 1 : 0;
       }
       assertEquals(4, reached, "only the queries within the bound were sent upstream");
       up.delayMillis(0);
