@@ -166,7 +166,7 @@ final class NomadPlugin implements Plugin, Handler {
               : new AAAARecord(owner, DClass.IN, ttl, r.address()), Section.ADDITIONAL);
         }
         default -> {
-          // CoreDNS: other types are "not implemented" and end as a name error
+          // any other type: a name error, the answer CoreDNS's nomad gives it
           return nameError(request, namespace);
         }
       }
