@@ -86,4 +86,18 @@ public final class Peers {
       }
     }
   }
+
+  /**
+   * A self-signed certificate for {@code localhost} and 127.0.0.1 ({@code cert.pem}) with its
+   * PKCS#8 key ({@code key.pem}), made with openssl in {@code dir}.
+   */
+  public static void certificate(Path dir) throws IOException, InterruptedException {
+    String openssl = require("openssl", "openssl");
+    Output made = run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString(),
+        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+    if (made.exitCode() != 0) {
+      throw new IOException("openssl failed: " + made.text());
+    }
+  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.peers.Peers;
 import dev.corvus.dns.testkit.peers.ProxyBalancer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.https;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.testkit.peers.Peers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Peers;
+import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,6 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
-import io.netty.handler.codec.quic.QuicStreamType;
 
 /**
  * DNS over QUIC with kdig's {@code +quic} and with a Netty QUIC client that breaks RFC 9250 on
