@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.xbill.DNS.Name;
 
 /**
@@ -72,6 +73,23 @@ public final class CloudZones<S> {
   /** Ready once every listed zone was listed once; named after the directive. */
   public ReadinessProvider readiness() {
     return readiness;
+  }
+
+  /**
+   * Runs {@code build} (a vendor SDK's client or record source) with {@code owner}'s class loader as
+   * the thread's context class loader: SDKs find their HTTP clients, serializers and interceptors
+   * through it, and a plugin folder has a class loader of its own, not the server's. The refresh
+   * thread has that class loader too.
+   */
+  public static <T> T withClassLoaderOf(Class<?> owner, Supplier<T> build) {
+    Thread current = Thread.currentThread();
+    ClassLoader previous = current.getContextClassLoader();
+    current.setContextClassLoader(owner.getClassLoader());
+    try {
+      return build.get();
+    } finally {
+      current.setContextClassLoader(previous);
+    }
   }
 
   /**

@@ -36,18 +36,8 @@ final class AzurePlugin implements Plugin {
 
   @Override
   public CompletionStage<Void> start() {
-    // The SDK finds its HTTP client, serializers and providers through the context class loader:
-    // make it the plugin's own (plugins/azure/ has a class loader of its own), not the server's.
-    // The refresh thread has it too (it is the source's class loader).
-    Thread current = Thread.currentThread();
-    ClassLoader previous = current.getContextClassLoader();
-    current.setContextClassLoader(AzurePlugin.class.getClassLoader());
-    AzureRecordSource source;
-    try {
-      source = sources.apply(config);
-    } finally {
-      current.setContextClassLoader(previous);
-    }
+    // The SDK finds its HTTP client, serializers and providers through the context class loader.
+    AzureRecordSource source = CloudZones.withClassLoaderOf(AzurePlugin.class, () -> sources.apply(config));
     return zones.start(context, source, config.refresh());
   }
 

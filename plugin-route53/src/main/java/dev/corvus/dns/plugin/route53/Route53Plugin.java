@@ -37,18 +37,8 @@ final class Route53Plugin implements Plugin {
 
   @Override
   public CompletionStage<Void> start() {
-    // The SDK finds its interceptors and HTTP client through the context class loader: make it
-    // the plugin's own (plugins/route53/ has a class loader of its own), not the server's. The
-    // refresh thread has it too (it is the source's class loader).
-    Thread current = Thread.currentThread();
-    ClassLoader previous = current.getContextClassLoader();
-    current.setContextClassLoader(Route53Plugin.class.getClassLoader());
-    Route53Client client;
-    try {
-      client = clients.apply(config);
-    } finally {
-      current.setContextClassLoader(previous);
-    }
+    // The SDK finds its interceptors and HTTP client through the context class loader.
+    Route53Client client = CloudZones.withClassLoaderOf(Route53Plugin.class, () -> clients.apply(config));
     return zones.start(context, new Route53RecordSource(client), config.refresh());
   }
 
