@@ -128,6 +128,8 @@ class LauncherDefaultsIT {
     assertTrue(large.contains("-Xmx256m -Xms40m"), large);
     assertTrue(large.contains("-XX:ActiveProcessorCount=2"), large);
     assertTrue(!large.contains("TieredCompilation"), "tiered compilation without a small limit: " + large);
+    assertTrue(large.contains("-XX:CompileThresholdScaling=3"), "start-up code left to the interpreter: " + large);
+    assertTrue(!small.contains("CompileThresholdScaling"), "C2 alone keeps its thresholds: " + small);
     // The user's flags win family by family: their collector, their processor count.
     String user = options(Map.of("CORVUS_MEMORY", "170Mi", "JAVA_OPTS", "-XX:+UseParallelGC -XX:ActiveProcessorCount=3"));
     assertTrue(!user.contains("UseSerialGC") && !user.contains("ActiveProcessorCount=2")
