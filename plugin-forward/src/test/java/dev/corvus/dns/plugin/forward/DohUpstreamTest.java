@@ -1,0 +1,219 @@
+package dev.corvus.dns.plugin.forward;
+
+import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.corvus.dns.server.Corvus;
+import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.testkit.Poll;
+import dev.corvus.dns.testkit.peers.Peers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * DNS over HTTPS upstreams ({@code forward . https://...}) served by dnsdist's DoH frontend
+ * (Debian's dnsdist, not Corvus code), with a certificate for {@code localhost} and 127.0.0.1 from
+ * the test kit. dnsdist answers A queries itself: {@value #POST_ANSWER} to a POST, {@value
+ * #GET_ANSWER} to a GET (a request with a query string), so the answer says which method reached
+ * it; other types get SERVFAIL (it has no backend), which is an answer all the same. Its {@code
+ * picky} frontend answers HTTP 403 to {@code fail.example.}. Every query dnsdist receives is
+ * logged with its ID.
+ */
+class DohUpstreamTest {
+
+  static final String POST_ANSWER = "192.0.2.1";
+  static final String GET_ANSWER = "192.0.2.2";
+
+  @TempDir static Path dir;
+  static Process dnsdist;
+  static int doh;
+  static int picky;
+  static int dead;
+  static Path queryLog;
+
+  @BeforeAll
+  static void startDnsdist() throws Exception {
+    String binary = Peers.require("dnsdist", "dnsdist");
+    Peers.certificate(dir);
+    doh = Peers.freePort();
+    picky = Peers.freePort();
+    dead = Peers.freePort();
+    queryLog = dir.resolve("queries.log");
+    String cert = dir.resolve("cert.pem").toString();
+    String key = dir.resolve("key.pem").toString();
+    Path config = Files.writeString(dir.resolve("dnsdist.conf"), String.join("\n",
+        "setSecurityPollSuffix('')",
+        "setLocal('127.0.0.1:" + Peers.freePort() + "')",
+        "addDOHLocal('127.0.0.1:" + doh + "', '" + cert + "', '" + key + "', '/dns-query')",
+        "addDOHLocal('127.0.0.1:" + picky + "', '" + cert + "', '" + key + "', '/dns-query')",
+        "setServFailWhenNoServer(true)",
+        "addAction(AllRule(), LogAction('" + queryLog + "', false, true, false, false, false))",
+        "addAction(AndRule{DSTPortRule(" + picky + "), QNameRule('fail.example.')}, HTTPStatusAction(403, 'no', 'text/plain'))",
+        "function byMethod(dq)",
+        "  if dq.qtype == DNSQType.A then",
+        "    local qs = dq:getHTTPQueryString()",
+        "    if qs ~= nil and qs ~= '' then return DNSAction.Spoof, '" + GET_ANSWER + "' end",
+        "    return DNSAction.Spoof, '" + POST_ANSWER + "'",
+        "  end",
+        "  return DNSAction.None, ''",
+        "end",
+        "addAction(AllRule(), LuaAction(byMethod))",
+        ""));
+    dnsdist = Peers.start(dir.resolve("dnsdist.log"), binary, "--supervised", "--disable-syslog", "-C", config.toString());
+    boolean up = Poll.until(Duration.ofSeconds(20), () -> accepts(doh) && accepts(picky));
+    assertTrue(up, () -> "dnsdist did not start: " + read(dir.resolve("dnsdist.log")));
+  }
+
+  @AfterAll
+  static void stopDnsdist() throws InterruptedException {
+    Peers.stop(dnsdist);
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The lines dnsdist logged for queries for {@code name} ({@code name.} and its type). */
+  private static List<String> received(String name) {
+    return read(queryLog).lines().filter(line -> line.contains(" for " + name + " ")).toList();
+  }
+
+  private static Corvus start(String forward) throws Exception {
+    return Corvus.builder().corefile(".:0 {\n " + forward + "\n}\n").dnsPort(0).start();
+  }
+
+  private static String tlsCa() {
+    return " tls " + dir.resolve("cert.pem") + "\n";
+  }
+
+  @Test
+  void postByDefaultOverUdpAndTcpWithIdZeroAndTheClientsIdRestored() throws Exception {
+    try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " }")) {
+      Message query = DnsClient.newQuery("post.example.", Type.A);
+      Message udp = new DnsClient(server.udpAddress()).udp(query);
+      assertEquals(POST_ANSWER, firstAddress(udp), udp::toString);
+      assertEquals(query.getHeader().getID(), udp.getHeader().getID());
+      Message tcp = new DnsClient(server.tcpAddress()).tcp("post-tcp.example.", Type.A);
+      assertEquals(POST_ANSWER, firstAddress(tcp), tcp::toString);
+      // RFC 8484 §4.1: ID 0 on the wire to the DoH server.
+      assertEquals(List.of("Packet from 127.0.0.1:" + portOf(received("post.example.").get(0))
+          + " for post.example. A with id 0"), received("post.example."));
+      String to = "127.0.0.1:" + doh;
+      // The second query reused the HTTP/2 connection of the first.
+      assertEquals(1.0, server.metricValue("coredns_proxy_conn_cache_misses_total", "forward", to, "https"));
+      assertEquals(1.0, server.metricValue("coredns_proxy_conn_cache_hits_total", "forward", to, "https"));
+      assertEquals(2.0, server.metricValue("coredns_forward_requests_total", to));
+      assertEquals(2.0, server.metricValue("coredns_forward_responses_total", to, "NOERROR"));
+    }
+  }
+
+  private static String portOf(String logLine) {
+    String from = logLine.substring("Packet from 127.0.0.1:".length());
+    return from.substring(0, from.indexOf(' '));
+  }
+
+  @Test
+  void dohMethodGetSendsTheQueryInTheUri() throws Exception {
+    try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " doh_method GET\n }")) {
+      assertEquals(GET_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("get.example.", Type.A)));
+      assertEquals(GET_ANSWER, firstAddress(new DnsClient(server.tcpAddress()).tcp("get-tcp.example.", Type.A)));
+    }
+  }
+
+  @Test
+  void tlsServerNameIsVerified() throws Exception {
+    try (Corvus right = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername localhost\n }");
+        Corvus own = start("forward . https://127.0.0.1%localhost:" + doh + " {\n" + tlsCa() + " }");
+        Corvus wrong = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa()
+            + " tls_servername other.example\n health_check 5s\n }");
+        Corvus wrongOwn = start("forward . https://127.0.0.1%other.example:" + doh + " {\n" + tlsCa()
+            + " health_check 5s\n }")) {
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(right.udpAddress()).udp("right.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(own.udpAddress()).udp("own.example.", Type.A)));
+      // The certificate names localhost and 127.0.0.1, not other.example: no query is sent.
+      assertEquals(Rcode.SERVFAIL, new DnsClient(wrong.udpAddress()).udp("mitm.example.", Type.A).getRcode());
+      assertEquals(Rcode.SERVFAIL, new DnsClient(wrongOwn.udpAddress()).udp("mitm-own.example.", Type.A).getRcode());
+      assertEquals(List.of(), received("mitm.example."));
+      assertEquals(List.of(), received("mitm-own.example."));
+    }
+  }
+
+  @Test
+  void withoutACaTheSelfSignedCertificateIsRejected() throws Exception {
+    try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n health_check 5s\n }")) {
+      assertEquals(Rcode.SERVFAIL, new DnsClient(server.udpAddress()).udp("untrusted.example.", Type.A).getRcode());
+      assertEquals(List.of(), received("untrusted.example."));
+    }
+  }
+
+  /**
+   * Nothing listens on the first upstream: the same query goes on to the second, and the health
+   * checker, probing the first over DoH, counts its failures until it is down.
+   */
+  @Test
+  void aDeadUpstreamFailsOverToTheNextWithinTheQueryAndIsMarkedDown() throws Exception {
+    String deadTo = "127.0.0.1:" + dead;
+    try (Corvus server = start("forward . https://" + deadTo + " https://127.0.0.1:" + doh + " {\n" + tlsCa()
+        + " policy sequential\n health_check 100ms\n }")) {
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("failover.example.", Type.A)));
+      assertTrue(Poll.until(Duration.ofSeconds(5),
+          () -> server.metricValue("corvus_forward_upstream_healthy", deadTo) == 0.0),
+          () -> server.scrapeMetrics());
+      assertTrue(server.metricValue("coredns_forward_healthcheck_failures_total", deadTo) >= 3.0);
+      // Down: skipped without an attempt.
+      double attempts = server.metricValue("coredns_forward_requests_total", deadTo);
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.tcpAddress()).tcp("skip.example.", Type.A)));
+      assertEquals(attempts, server.metricValue("coredns_forward_requests_total", deadTo));
+    }
+  }
+
+  /**
+   * An HTTP status other than 200 is a failed exchange: the query fails over to the next upstream,
+   * and the health check that follows (a DoH query for {@code . NS}, which dnsdist answers) finds
+   * the upstream healthy again.
+   */
+  @Test
+  void aNon200StatusFailsOverAndTheHealthCheckOverDohFindsTheUpstreamUp() throws Exception {
+    String pickyTo = "127.0.0.1:" + picky;
+    int probesBefore = received(".").size();
+    try (Corvus server = start("forward . https://" + pickyTo + " https://127.0.0.1:" + doh + " {\n" + tlsCa()
+        + " policy sequential\n }")) {
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("fail.example.", Type.A)));
+      assertEquals(2, received("fail.example.").size(), "dnsdist saw the query on both frontends");
+      assertTrue(Poll.until(Duration.ofSeconds(5), () -> received(".").size() > probesBefore),
+          "the health check asked . NS over DoH");
+      assertTrue(Poll.until(Duration.ofSeconds(5),
+          () -> server.metricValue("coredns_forward_healthcheck_failures_total", pickyTo) == 0.0
+              && server.metricValue("corvus_forward_upstream_healthy", pickyTo) == 1.0));
+      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("fine.example.", Type.A)));
+      assertEquals(1, received("fine.example.").size(), "answered by the first upstream");
+    }
+  }
+}
