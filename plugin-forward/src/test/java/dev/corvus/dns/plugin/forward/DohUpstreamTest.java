@@ -4,8 +4,12 @@ import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.corvus.dns.api.plugin.SelfCheck;
+import dev.corvus.dns.api.plugin.SelfCheck.Finding;
+import dev.corvus.dns.api.plugin.SelfCheck.Severity;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
+import dev.corvus.dns.testkit.PluginTestKit;
 import dev.corvus.dns.testkit.Poll;
 import dev.corvus.dns.testkit.peers.Peers;
 import java.io.IOException;
@@ -37,6 +41,7 @@ class DohUpstreamTest {
 
   static final String POST_ANSWER = "192.0.2.1";
   static final String GET_ANSWER = "192.0.2.2";
+  static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(8);
 
   @TempDir static Path dir;
   static Process dnsdist;
@@ -109,6 +114,18 @@ class DohUpstreamTest {
     return Corvus.builder().corefile(".:0 {\n " + forward + "\n}\n").dnsPort(0).start();
   }
 
+  /**
+   * A client that waits longer than the query's 5 s budget: the first DoH query of a JVM loads and
+   * initialises the JDK's TLS and HTTP/2 code, which takes seconds on a loaded machine.
+   */
+  private static DnsClient udp(Corvus server) {
+    return new DnsClient(server.udpAddress(), CLIENT_TIMEOUT);
+  }
+
+  private static DnsClient tcp(Corvus server) {
+    return new DnsClient(server.tcpAddress(), CLIENT_TIMEOUT);
+  }
+
   private static String tlsCa() {
     return " tls " + dir.resolve("cert.pem") + "\n";
   }
@@ -117,10 +134,10 @@ class DohUpstreamTest {
   void postByDefaultOverUdpAndTcpWithIdZeroAndTheClientsIdRestored() throws Exception {
     try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " }")) {
       Message query = DnsClient.newQuery("post.example.", Type.A);
-      Message udp = new DnsClient(server.udpAddress()).udp(query);
+      Message udp = udp(server).udp(query);
       assertEquals(POST_ANSWER, firstAddress(udp), udp::toString);
       assertEquals(query.getHeader().getID(), udp.getHeader().getID());
-      Message tcp = new DnsClient(server.tcpAddress()).tcp("post-tcp.example.", Type.A);
+      Message tcp = tcp(server).tcp("post-tcp.example.", Type.A);
       assertEquals(POST_ANSWER, firstAddress(tcp), tcp::toString);
       // RFC 8484 §4.1: ID 0 on the wire to the DoH server.
       assertEquals(List.of("Packet from 127.0.0.1:" + portOf(received("post.example.").get(0))
@@ -142,8 +159,8 @@ class DohUpstreamTest {
   @Test
   void dohMethodGetSendsTheQueryInTheUri() throws Exception {
     try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " doh_method GET\n }")) {
-      assertEquals(GET_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("get.example.", Type.A)));
-      assertEquals(GET_ANSWER, firstAddress(new DnsClient(server.tcpAddress()).tcp("get-tcp.example.", Type.A)));
+      assertEquals(GET_ANSWER, firstAddress(udp(server).udp("get.example.", Type.A)));
+      assertEquals(GET_ANSWER, firstAddress(tcp(server).tcp("get-tcp.example.", Type.A)));
     }
   }
 
@@ -155,11 +172,11 @@ class DohUpstreamTest {
             + " tls_servername other.example\n health_check 5s\n }");
         Corvus wrongOwn = start("forward . https://127.0.0.1%other.example:" + doh + " {\n" + tlsCa()
             + " health_check 5s\n }")) {
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(right.udpAddress()).udp("right.example.", Type.A)));
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(own.udpAddress()).udp("own.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(udp(right).udp("right.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(udp(own).udp("own.example.", Type.A)));
       // The certificate names localhost and 127.0.0.1, not other.example: no query is sent.
-      assertEquals(Rcode.SERVFAIL, new DnsClient(wrong.udpAddress()).udp("mitm.example.", Type.A).getRcode());
-      assertEquals(Rcode.SERVFAIL, new DnsClient(wrongOwn.udpAddress()).udp("mitm-own.example.", Type.A).getRcode());
+      assertEquals(Rcode.SERVFAIL, udp(wrong).udp("mitm.example.", Type.A).getRcode());
+      assertEquals(Rcode.SERVFAIL, udp(wrongOwn).udp("mitm-own.example.", Type.A).getRcode());
       assertEquals(List.of(), received("mitm.example."));
       assertEquals(List.of(), received("mitm-own.example."));
     }
@@ -168,7 +185,7 @@ class DohUpstreamTest {
   @Test
   void withoutACaTheSelfSignedCertificateIsRejected() throws Exception {
     try (Corvus server = start("forward . https://127.0.0.1:" + doh + " {\n health_check 5s\n }")) {
-      assertEquals(Rcode.SERVFAIL, new DnsClient(server.udpAddress()).udp("untrusted.example.", Type.A).getRcode());
+      assertEquals(Rcode.SERVFAIL, udp(server).udp("untrusted.example.", Type.A).getRcode());
       assertEquals(List.of(), received("untrusted.example."));
     }
   }
@@ -182,14 +199,14 @@ class DohUpstreamTest {
     String deadTo = "127.0.0.1:" + dead;
     try (Corvus server = start("forward . https://" + deadTo + " https://127.0.0.1:" + doh + " {\n" + tlsCa()
         + " policy sequential\n health_check 100ms\n }")) {
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("failover.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(udp(server).udp("failover.example.", Type.A)));
       assertTrue(Poll.until(Duration.ofSeconds(5),
           () -> server.metricValue("corvus_forward_upstream_healthy", deadTo) == 0.0),
           () -> server.scrapeMetrics());
       assertTrue(server.metricValue("coredns_forward_healthcheck_failures_total", deadTo) >= 3.0);
       // Down: skipped without an attempt.
       double attempts = server.metricValue("coredns_forward_requests_total", deadTo);
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.tcpAddress()).tcp("skip.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(tcp(server).tcp("skip.example.", Type.A)));
       assertEquals(attempts, server.metricValue("coredns_forward_requests_total", deadTo));
     }
   }
@@ -205,15 +222,51 @@ class DohUpstreamTest {
     int probesBefore = received(".").size();
     try (Corvus server = start("forward . https://" + pickyTo + " https://127.0.0.1:" + doh + " {\n" + tlsCa()
         + " policy sequential\n }")) {
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("fail.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(udp(server).udp("fail.example.", Type.A)));
       assertEquals(2, received("fail.example.").size(), "dnsdist saw the query on both frontends");
       assertTrue(Poll.until(Duration.ofSeconds(5), () -> received(".").size() > probesBefore),
           "the health check asked . NS over DoH");
       assertTrue(Poll.until(Duration.ofSeconds(5),
           () -> server.metricValue("coredns_forward_healthcheck_failures_total", pickyTo) == 0.0
               && server.metricValue("corvus_forward_upstream_healthy", pickyTo) == 1.0));
-      assertEquals(POST_ANSWER, firstAddress(new DnsClient(server.udpAddress()).udp("fine.example.", Type.A)));
+      assertEquals(POST_ANSWER, firstAddress(udp(server).udp("fine.example.", Type.A)));
       assertEquals(1, received("fine.example.").size(), "answered by the first upstream");
+    }
+  }
+
+  /** A host-name TO with the https:// scheme: each address it resolves to is a DoH upstream. */
+  @Test
+  void aHostNameResolvesToDohUpstreams() throws Exception {
+    try (Corvus server = start("forward . https://localhost%localhost:" + doh + " {\n" + tlsCa()
+        + " policy sequential\n }")) {
+      assertEquals(POST_ANSWER, firstAddress(udp(server).udp("by-name.example.", Type.A)));
+      assertEquals(1, received("by-name.example.").size());
+    }
+  }
+
+  /** corvus doctor asks an https:// upstream the health-check question over DoH. */
+  @Test
+  void doctorProbesHttpsUpstreamsOverDoh() throws Exception {
+    try (PluginTestKit kit = new PluginTestKit()) {
+      SelfCheck good = (SelfCheck) kit.create(new ForwardFactory(),
+          "forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " doh_method GET\n}");
+      List<Finding> findings = good.check(Duration.ofSeconds(5));
+      assertEquals(1, findings.size(), findings::toString);
+      assertEquals("upstream 127.0.0.1:" + doh + " over HTTPS", findings.get(0).subject());
+      // dnsdist has no backend for NS: SERVFAIL, reachable all the same.
+      assertEquals(Severity.WARNING, findings.get(0).severity(), findings::toString);
+      assertTrue(findings.get(0).detail().startsWith("answered SERVFAIL in "), findings::toString);
+
+      SelfCheck wrongName = (SelfCheck) kit.create(new ForwardFactory(),
+          "forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername other.example\n}");
+      Finding problem = wrongName.check(Duration.ofSeconds(5)).get(0);
+      assertEquals(Severity.PROBLEM, problem.severity(), problem::toString);
+      assertTrue(problem.detail().startsWith("TLS handshake failed"), problem::toString);
+
+      SelfCheck dead = (SelfCheck) kit.create(new ForwardFactory(), "forward . https://127.0.0.1:" + DohUpstreamTest.dead);
+      Finding refused = dead.check(Duration.ofSeconds(5)).get(0);
+      assertEquals(Severity.PROBLEM, refused.severity(), refused::toString);
+      assertTrue(refused.detail().startsWith("connection refused over HTTPS"), refused::toString);
     }
   }
 }
