@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
@@ -60,12 +58,12 @@ final class DohClient {
   private final Counter.Child hits;
   private final Counter.Child misses;
   private final AtomicLong connections = new AtomicLong();
-  private final ExecutorService executor;
   private final HttpClient client;
   /** Why no client could be built (the {@code tls} files changed since they were checked). */
   private final UpstreamException unusable;
   private volatile long lastAnswerNanos;
   private volatile boolean answeredOnce;
+  private volatile boolean closed;
 
   /**
    * @param serverName the name the certificate must carry and that is sent as SNI; empty to
@@ -82,21 +80,15 @@ final class DohClient {
     this.misses = metrics.connCacheMisses.labels(ForwardMetrics.PROXY_NAME, label, UpstreamProtocol.HTTPS.label());
     HttpClient built = null;
     UpstreamException failure = null;
-    ExecutorService threads = null;
     try {
       SSLContext context = DohTls.context(config.tlsFiles(),
           serverName.orElse(address.address().getAddress().getHostAddress()), connections::incrementAndGet);
-      threads = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "forward-doh " + label);
-        thread.setDaemon(true);
-        return thread;
-      });
-      built = client(context, serverName).executor(threads).build();
+      // The client's default executor: a cached pool of daemon threads that end when idle.
+      built = client(context, serverName).build();
     } catch (IOException | GeneralSecurityException e) {
       failure = new UpstreamException(label + ": cannot load the tls files: " + e.getMessage(), e);
     }
     this.client = built;
-    this.executor = threads;
     this.unusable = failure;
   }
 
@@ -180,6 +172,10 @@ final class DohClient {
       result.completeExceptionally(unusable);
       return;
     }
+    if (closed) {
+      result.completeExceptionally(new UpstreamException(label + ": forward stopped"));
+      return;
+    }
     long now = ticker.read();
     boolean warm = answeredOnce && now - lastAnswerNanos < recentNanos;
     long wait = warm ? timeoutNanos : Math.max(timeoutNanos, budgetNanos);
@@ -260,10 +256,13 @@ final class DohClient {
     return connections.get();
   }
 
-  /** Stops the HTTP client's threads; its connections close with it. */
+  /**
+   * Takes no more queries. Java 17's HTTP client has no {@code close()}: exchanges in flight run
+   * to their end (stopping its threads instead would stall a TLS handshake half-way, holding the
+   * server's connection), and its connections close when the server closes them or when the
+   * client, no longer referenced, is collected.
+   */
   void close() {
-    if (executor != null) {
-      executor.shutdown();
-    }
+    closed = true;
   }
 }

@@ -4,6 +4,11 @@ import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import dev.corvus.dns.api.config.TlsFiles;
 import dev.corvus.dns.api.plugin.SelfCheck;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
 import dev.corvus.dns.api.plugin.SelfCheck.Severity;
@@ -16,10 +21,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -267,6 +281,80 @@ class DohUpstreamTest {
       Finding refused = dead.check(Duration.ofSeconds(5)).get(0);
       assertEquals(Severity.PROBLEM, refused.severity(), refused::toString);
       assertTrue(refused.detail().startsWith("connection refused over HTTPS"), refused::toString);
+    }
+  }
+
+  /**
+   * The JDK's own HTTPS server ({@code com.sun.net.httpserver}, HTTP/1.1), requiring a client
+   * certificate signed by the test's client CA and answering every request with an HTML page: the
+   * {@code tls CERT KEY CA} certificate is presented, the {@code %NAME} is sent as SNI (the URI's
+   * host is an IP address), a forward without a client certificate fails the handshake,
+   * and a 200 answer that is not {@code application/dns-message} is a failed attempt (SERVFAIL;
+   * {@code corvus doctor} says why).
+   */
+  @Test
+  void theTlsClientCertificateIsPresentedAndAnotherContentTypeIsAFailure() throws Exception {
+    String openssl = Peers.require("openssl", "openssl");
+    Peers.Output made = Peers.run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", dir.resolve("client-key.pem").toString(), "-out", dir.resolve("client.pem").toString(),
+        "-days", "2", "-subj", "/CN=corvus-client");
+    assertEquals(0, made.exitCode(), made::text);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(
+        ProbeTls.keyManagers(new TlsFiles(Optional.of(dir.resolve("cert.pem")), Optional.of(dir.resolve("key.pem")),
+            Optional.empty())),
+        new TrustManager[] {ProbeTls.trustManager(
+            new TlsFiles(Optional.empty(), Optional.empty(), Optional.of(dir.resolve("client.pem"))))},
+        null);
+    HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(context) {
+      @Override
+      public void configure(HttpsParameters parameters) {
+        SSLParameters ssl = context.getDefaultSSLParameters();
+        ssl.setNeedClientAuth(true);
+        parameters.setSSLParameters(ssl);
+      }
+    });
+    List<String> clients = new CopyOnWriteArrayList<>();
+    List<String> sni = new CopyOnWriteArrayList<>();
+    server.createContext("/dns-query", exchange -> {
+      SSLSession session = ((HttpsExchange) exchange).getSSLSession();
+      clients.add(session.getPeerPrincipal().getName());
+      ((ExtendedSSLSession) session).getRequestedServerNames()
+          .forEach(name -> sni.add(((SNIHostName) name).getAsciiName()));
+      byte[] page = "<html>not DNS</html>".getBytes(StandardCharsets.US_ASCII);
+      exchange.getResponseHeaders().set("content-type", "text/html");
+      exchange.sendResponseHeaders(200, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    server.start();
+    try {
+      int port = server.getAddress().getPort();
+      String forward = "forward . https://127.0.0.1%localhost:" + port + " {\n tls " + dir.resolve("client.pem") + " "
+          + dir.resolve("client-key.pem") + " " + dir.resolve("cert.pem") + "\n doh_method GET\n health_check 5s\n }";
+      try (Corvus withCertificate = start(forward)) {
+        assertEquals(Rcode.SERVFAIL, udp(withCertificate).udp("html.example.", Type.A).getRcode());
+      }
+      assertTrue(!clients.isEmpty() && clients.stream().allMatch("CN=corvus-client"::equals), clients::toString);
+      assertTrue(sni.stream().allMatch("localhost"::equals) && sni.size() == clients.size(), "%NAME is sent as SNI: " + sni);
+
+      try (PluginTestKit kit = new PluginTestKit()) {
+        SelfCheck doctor = (SelfCheck) kit.create(new ForwardFactory(), forward);
+        Finding finding = doctor.check(Duration.ofSeconds(5)).get(0);
+        assertEquals(Severity.PROBLEM, finding.severity(), finding::toString);
+        assertTrue(finding.detail().contains("DoH answered content type 'text/html', not application/dns-message"),
+            finding::toString);
+      }
+
+      int asked = clients.size();
+      try (Corvus withoutCertificate = start("forward . https://127.0.0.1%localhost:" + port + " {\n tls "
+          + dir.resolve("cert.pem") + "\n health_check 5s\n }")) {
+        assertEquals(Rcode.SERVFAIL, udp(withoutCertificate).udp("no-cert.example.", Type.A).getRcode());
+      }
+      assertEquals(asked, clients.size(), "no request without a client certificate");
+    } finally {
+      server.stop(0);
     }
   }
 }
