@@ -251,11 +251,6 @@ final class DohClient {
     }
   }
 
-  /** The TLS connections the HTTP client opened so far. */
-  long connectionsOpened() {
-    return connections.get();
-  }
-
   /**
    * Takes no more queries. Java 17's HTTP client has no {@code close()}: exchanges in flight run
    * to their end (stopping its threads instead would stall a TLS handshake half-way, holding the
