@@ -1,7 +1,9 @@
 package dev.corvus.dns.plugin.forward;
 
+import dev.corvus.dns.api.config.TlsFiles;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -9,6 +11,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.xbill.DNS.Message;
@@ -104,6 +111,37 @@ final class BlockingProbe {
         socket.startHandshake();
         return exchange(socket, query, deadline, timeout);
       }
+    }
+  }
+
+  /**
+   * Asks {@code query} over DNS over HTTPS (RFC 8484) with a new HTTP client, verifying the
+   * certificate as the forwarding path does ({@link DohTls}). The JDK's HTTP client (Java 17)
+   * cannot bind a source address: {@code source_address} does not apply.
+   *
+   * @throws HttpTimeoutException when no answer arrives within {@code timeout}
+   */
+  Message https(UpstreamAddress upstream, Message query, Duration timeout, TlsFiles files, Optional<String> serverName,
+      DohMethod method) throws IOException {
+    SSLContext context;
+    try {
+      context = DohTls.context(files, serverName.orElse(upstream.address().getAddress().getHostAddress()), () -> {});
+    } catch (GeneralSecurityException e) {
+      throw new SSLException("cannot load the tls files: " + e.getMessage(), e);
+    }
+    HttpClient client = DohClient.client(context, serverName).connectTimeout(timeout).build();
+    Message sent = query.clone();
+    sent.getHeader().setID(0);
+    try {
+      HttpResponse<byte[]> response = client.send(
+          DohClient.request(DohClient.uri(upstream), method, sent.toWire(), timeout),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return DohClient.message(upstream.label(), response);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } catch (UpstreamException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

@@ -78,14 +78,25 @@ sealed interface Destination {
    * @param host the name as written, without a trailing dot unless one was written (the system
    *     resolver then applies its search list to a relative name, as Go's does for CoreDNS)
    * @param port the port queries go to
-   * @param tls whether its upstreams speak DNS over TLS
+   * @param scheme the protocol its upstreams speak
    * @param serverName the TLS server name written with it ({@code %NAME}), if any
    */
-  record HostName(String host, int port, boolean tls, Optional<String> serverName) implements Destination {
+  record HostName(String host, int port, UpstreamScheme scheme, Optional<String> serverName) implements Destination {
 
     public HostName {
       Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(scheme, "scheme");
       Objects.requireNonNull(serverName, "serverName");
+    }
+
+    /** A plain DNS ({@code tls} false) or DNS over TLS host name. */
+    HostName(String host, int port, boolean tls, Optional<String> serverName) {
+      this(host, port, tls ? UpstreamScheme.TLS : UpstreamScheme.DNS, serverName);
+    }
+
+    /** Whether its upstreams speak DNS over TLS. */
+    boolean tls() {
+      return scheme == UpstreamScheme.TLS;
     }
 
     @Override
@@ -95,7 +106,7 @@ sealed interface Destination {
 
     /** The upstream at one of its addresses. */
     UpstreamAddress at(InetAddress address) {
-      return new UpstreamAddress(new InetSocketAddress(address, port), tls, serverName);
+      return new UpstreamAddress(new InetSocketAddress(address, port), scheme, serverName);
     }
 
     /** {@code host:port}, as the metrics, logs and the inspector name it. */

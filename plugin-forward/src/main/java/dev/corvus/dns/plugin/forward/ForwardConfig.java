@@ -48,6 +48,7 @@ import org.xbill.DNS.Name;
  *     the kernel picks
  * @param resolvers the DNS servers host-name destinations are resolved with; empty for the
  *     system's resolver
+ * @param dohMethod the HTTP method of queries to {@code https://} upstreams
  */
 record ForwardConfig(
     Name from,
@@ -73,7 +74,8 @@ record ForwardConfig(
     Duration maxAge,
     boolean nextOnNodata,
     Optional<InetAddress> sourceAddress,
-    List<InetSocketAddress> resolvers) {
+    List<InetSocketAddress> resolvers,
+    DohMethod dohMethod) {
 
   /** CoreDNS's limit on the number of upstreams. */
   static final int MAX_UPSTREAMS = 15;
@@ -103,6 +105,7 @@ record ForwardConfig(
     Objects.requireNonNull(maxAge, "maxAge");
     Objects.requireNonNull(sourceAddress, "sourceAddress");
     resolvers = List.copyOf(resolvers);
+    Objects.requireNonNull(dohMethod, "dohMethod");
     if (destinations.isEmpty()) {
       throw new IllegalArgumentException("at least one destination is needed");
     }

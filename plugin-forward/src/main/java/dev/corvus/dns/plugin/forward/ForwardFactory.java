@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,6 +44,7 @@ import org.xbill.DNS.Rcode;
  *     max_fails INTEGER
  *     tls [CERT KEY] [CA]
  *     tls_servername NAME
+ *     doh_method GET|POST
  *     policy random|round_robin|sequential
  *     health_check DURATION [no_rec] [domain FQDN]
  *     max_concurrent MAX
@@ -60,10 +62,11 @@ import org.xbill.DNS.Rcode;
  * </pre>
  *
  * {@code TO} is {@code IP[:PORT]}, {@code dns://IP[:PORT]}, {@code tls://IP[:PORT]} (port 853,
- * optionally with its own TLS server name: {@code tls://IP%NAME[:PORT]}), the path of a
+ * optionally with its own TLS server name: {@code tls://IP%NAME[:PORT]}), {@code
+ * https://IP[%NAME][:PORT]} (DNS over HTTPS, port 443, path {@code /dns-query}), the path of a
  * resolv.conf-style file, read here so that {@code corvus check} reports a missing one, and
- * re-read while running, or a host name ({@code [dns://|tls://]HOST[%NAME][:PORT]}), resolved while
- * the plugin runs.
+ * re-read while running, or a host name ({@code [dns://|tls://|https://]HOST[%NAME][:PORT]}),
+ * resolved while the plugin runs.
  */
 @AutoService(PluginFactory.class)
 public final class ForwardFactory implements PluginFactory {
@@ -77,6 +80,7 @@ public final class ForwardFactory implements PluginFactory {
           "max_fails",
           "tls",
           "tls_servername",
+          "doh_method",
           "policy",
           "health_check",
           "max_concurrent",
@@ -92,10 +96,9 @@ public final class ForwardFactory implements PluginFactory {
           "resolver");
 
   /** CoreDNS options Corvus does not implement; named in the error rather than "unknown". */
-  private static final Set<String> UNSUPPORTED_OPTIONS = Set.of("doh_method");
+  private static final Set<String> UNSUPPORTED_OPTIONS = Set.of();
 
   private static final int DNS_PORT = 53;
-  private static final int DNS_OVER_TLS_PORT = 853;
 
   /** Public for {@link java.util.ServiceLoader}. */
   public ForwardFactory() {}
@@ -148,9 +151,14 @@ public final class ForwardFactory implements PluginFactory {
           "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + (upstreams.size() + hostNames));
     }
     Set<String> ownServerNames = new TreeSet<>();
+    Set<String> tlsServerNames = new TreeSet<>();
     for (Destination destination : destinations) {
       serverNameOf(destination).ifPresent(ownServerNames::add);
+      if (schemeOf(destination) == UpstreamScheme.TLS) {
+        serverNameOf(destination).ifPresent(tlsServerNames::add);
+      }
     }
+    boolean https = destinations.stream().anyMatch(d -> schemeOf(d) == UpstreamScheme.HTTPS);
 
     List<Name> except = new ArrayList<>();
     boolean forceTcp = false;
@@ -175,6 +183,8 @@ public final class ForwardFactory implements PluginFactory {
     boolean nextOnNodata = false;
     Optional<InetAddress> sourceAddress = Optional.empty();
     List<InetSocketAddress> resolvers = List.of();
+    DohMethod dohMethod = DohMethod.POST;
+    boolean dohMethodSet = false;
 
     while (config.nextOption()) {
       String option = config.option();
@@ -207,6 +217,9 @@ public final class ForwardFactory implements PluginFactory {
           tlsFiles = config.remainingTlsFiles();
           // Checked here, so a certificate that does not load is reported at this line.
           checkedFiles = tlsClient(config, loops, tlsFiles, Optional.empty(), "");
+          if (https) {
+            checkDohFiles(config, tlsFiles);
+          }
         }
         case "tls_servername" -> {
           serverName = Optional.of(config.nextArg("NAME"));
@@ -216,6 +229,16 @@ public final class ForwardFactory implements PluginFactory {
                 "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names ("
                     + String.join(", ", ownServerNames) + ") are set; use one or the other");
           }
+        }
+        case "doh_method" -> {
+          String method = config.nextArg("GET|POST");
+          // CoreDNS compares with Go's http.MethodGet and http.MethodPost: upper case only.
+          dohMethod = switch (method) {
+            case "GET" -> DohMethod.GET;
+            case "POST" -> DohMethod.POST;
+            default -> throw config.error("doh_method must be either POST or GET, not '" + method + "'");
+          };
+          dohMethodSet = true;
         }
         case "policy" -> {
           String keyword = config.nextArg("POLICY");
@@ -278,6 +301,13 @@ public final class ForwardFactory implements PluginFactory {
         }
       }
     }
+    if (sourceAddress.isPresent() && https) {
+      config.warn("source_address does not apply to https:// upstreams: the JDK's HTTP client (Java 17) picks"
+          + " the address DoH queries are sent from");
+    }
+    if (dohMethodSet && !https) {
+      config.warn("doh_method has no effect: no TO is https://");
+    }
     if (!resolvers.isEmpty() && hostNames == 0) {
       config.warn("resolver has no effect: no TO is a host name");
     }
@@ -293,7 +323,7 @@ public final class ForwardFactory implements PluginFactory {
                   : tlsClient(config, loops, tlsFiles, serverName, "tls: "));
     }
     Map<String, TlsClient> namedTlsClients = new HashMap<>();
-    for (String name : ownServerNames) {
+    for (String name : tlsServerNames) {
       namedTlsClients.put(name, tlsClient(config, loops, tlsFiles, Optional.of(name), "tls: "));
     }
     return new ForwardConfig(
@@ -320,7 +350,31 @@ public final class ForwardFactory implements PluginFactory {
         maxAge,
         nextOnNodata,
         sourceAddress,
-        resolvers);
+        resolvers,
+        dohMethod);
+  }
+
+  /**
+   * Loads the {@code tls} files as the DNS over HTTPS client will ({@link DohTls}), with the JDK
+   * rather than the server's TLS library, so that a file only one of them reads is reported here.
+   */
+  private static void checkDohFiles(ConfigReader config, TlsFiles files) throws ConfigException {
+    try {
+      ProbeTls.keyManagers(files);
+      ProbeTls.trustManager(files);
+    } catch (IOException | GeneralSecurityException e) {
+      throw config.error("cannot load the tls files for https:// upstreams: " + e.getMessage());
+    }
+  }
+
+  private static UpstreamScheme schemeOf(Destination destination) {
+    if (destination instanceof Destination.Fixed fixed) {
+      return fixed.upstream().scheme();
+    }
+    if (destination instanceof Destination.HostName host) {
+      return host.scheme();
+    }
+    return UpstreamScheme.DNS;
   }
 
   private static boolean isAfter(Location a, Location b) {
@@ -415,46 +469,53 @@ public final class ForwardFactory implements PluginFactory {
   }
 
   /**
-   * One TO argument: {@code [dns://|tls://]IP[:PORT]} (IPv6 in brackets when a port follows), read
-   * with {@link HostPort}, a resolv.conf-style file, or {@code [dns://|tls://]HOST[:PORT]}; a
-   * {@code tls://} one may carry its TLS server name ({@code tls://IP%NAME[:PORT]}, {@code
-   * tls://[IPv6%NAME]:PORT}). {@code null} for a file without nameservers (CoreDNS skips it).
+   * One TO argument: {@code [dns://|tls://|https://]IP[:PORT]} (IPv6 in brackets when a port
+   * follows), read with {@link HostPort}, a resolv.conf-style file, or {@code
+   * [dns://|tls://|https://]HOST[:PORT]}; a {@code tls://} or {@code https://} one may carry its
+   * TLS server name ({@code tls://IP%NAME[:PORT]}, {@code tls://[IPv6%NAME]:PORT}). {@code null}
+   * for a file without nameservers (CoreDNS skips it).
    */
   private static Destination parseDestination(ConfigReader config, String to)
       throws ConfigException {
     String rest = to;
-    boolean tls = false;
+    UpstreamScheme protocol = UpstreamScheme.DNS;
     int scheme = to.indexOf("://");
     if (scheme >= 0) {
       String name = to.substring(0, scheme).toLowerCase(Locale.ROOT);
       rest = to.substring(scheme + 3);
-      switch (name) {
-        case "dns" -> tls = false;
-        case "tls" -> tls = true;
-        default ->
-            throw config.error(
-                "'" + name + "' is not supported as a destination protocol in forward: " + to);
+      protocol = UpstreamScheme.fromName(name);
+      if (protocol == null) {
+        throw config.error(
+            "'" + name + "' is not supported as a destination protocol in forward: " + to);
       }
+    }
+    if (protocol == UpstreamScheme.HTTPS && rest.contains("/")) {
+      // CoreDNS's DoH client always asks /dns-query.
+      throw config.error(
+          "paths are not allowed in HTTPS upstream addresses (the /dns-query path is used by default): " + to);
     }
     if (rest.isEmpty()) {
       throw config.error("invalid address: '" + to + "'");
     }
+    boolean tls = protocol.encrypted();
     Optional<String> serverName = Optional.empty();
     int percent = rest.lastIndexOf('%');
     if (percent >= 0) {
       if (!tls) {
-        throw config.error("a TLS server name (%NAME) is only for tls:// upstreams: '" + to + "'");
+        throw config.error("a TLS server name (%NAME) is only for tls:// and https:// upstreams: '" + to + "'");
       }
       String[] split = splitServerName(rest, percent);
       if (split == null) {
-        throw config.error("expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]: '" + to + "'");
+        String form = protocol.schemeName() + "://";
+        throw config.error(
+            "expected " + form + "IP%NAME[:PORT] or " + form + "[IPv6%NAME][:PORT]: '" + to + "'");
       }
       rest = split[0];
       serverName = Optional.of(split[1]);
     }
     HostPort hostPort;
     try {
-      hostPort = HostPort.parse(rest, tls ? DNS_OVER_TLS_PORT : DNS_PORT);
+      hostPort = HostPort.parse(rest, protocol.defaultPort());
     } catch (IllegalArgumentException e) {
       hostPort = null; // not host[:port]: perhaps a file name with a colon
     }
@@ -462,7 +523,7 @@ public final class ForwardFactory implements PluginFactory {
       if (hostPort.port() == 0) {
         throw config.error("port 0 is not a port to send queries to: '" + to + "'");
       }
-      return new Destination.Fixed(new UpstreamAddress(hostPort.literalAddress(), tls, serverName));
+      return new Destination.Fixed(new UpstreamAddress(hostPort.literalAddress(), protocol, serverName));
     }
     if (scheme < 0) {
       Path file = config.baseDirectory().resolve(rest);
@@ -479,7 +540,7 @@ public final class ForwardFactory implements PluginFactory {
     if (scheme < 0 && hostPort.host().endsWith(".conf")) {
       config.warn("no file " + config.baseDirectory().resolve(rest) + ": '" + to + "' is taken as a host name");
     }
-    return new Destination.HostName(hostPort.host(), hostPort.port(), tls, serverName);
+    return new Destination.HostName(hostPort.host(), hostPort.port(), protocol, serverName);
   }
 
   /**

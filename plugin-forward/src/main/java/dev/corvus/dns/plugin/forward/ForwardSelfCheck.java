@@ -3,10 +3,11 @@ package dev.corvus.dns.plugin.forward;
 import dev.corvus.dns.api.Ticker;
 import dev.corvus.dns.api.plugin.SelfCheck.Finding;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -27,8 +28,9 @@ import org.xbill.DNS.Type;
  * What {@code corvus doctor} checks for one {@code forward}: that every resolv.conf it reads
  * exists, names nameservers and names no loopback stub resolver (a forwarding loop, as CoreDNS's
  * {@code loop} plugin detects at run time), that every host name resolves, and that every
- * upstream answers the health-check query over UDP and TCP, or over TLS for {@code tls://}
- * upstreams, from {@code source_address} when one is set.
+ * upstream answers the health-check query over UDP and TCP, over TLS for {@code tls://}
+ * upstreams, or over HTTPS for {@code https://} ones, from {@code source_address} when one is set
+ * (but for HTTPS).
  */
 final class ForwardSelfCheck {
 
@@ -70,6 +72,8 @@ final class ForwardSelfCheck {
     for (UpstreamAddress upstream : upstreams) {
       if (upstream.tls()) {
         findings.add(probe(upstream, UpstreamProtocol.TLS, query, timeout));
+      } else if (upstream.https()) {
+        findings.add(probe(upstream, UpstreamProtocol.HTTPS, query, timeout));
       } else {
         findings.add(probe(upstream, UpstreamProtocol.UDP, query, timeout));
         findings.add(probe(upstream, UpstreamProtocol.TCP, query, timeout));
@@ -169,8 +173,10 @@ final class ForwardSelfCheck {
             case TCP -> probe.tcp(upstream.address(), query, timeout);
             case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(),
                 upstream.serverName().orElse(config.tlsServerName().orElse(null)));
+            case HTTPS -> probe.https(upstream, query, timeout, config.tlsFiles(),
+                upstream.serverName().or(config::tlsServerName), config.dohMethod());
           };
-    } catch (SocketTimeoutException e) {
+    } catch (SocketTimeoutException | HttpTimeoutException e) {
       return Finding.problem(subject, "no answer over " + over + " within " + describe(timeout) + ": " + UNREACHABLE_ADVICE);
     } catch (PortUnreachableException e) {
       return Finding.problem(subject, "port unreachable over " + over + " (ICMP): " + UNREACHABLE_ADVICE);
@@ -181,7 +187,8 @@ final class ForwardSelfCheck {
           subject,
           "TLS handshake failed ("
               + e.getMessage()
-              + "): check the tls CA, tls_servername, and that the upstream speaks DNS over TLS");
+              + "): check the tls CA, tls_servername, and that the upstream speaks DNS over "
+              + (protocol == UpstreamProtocol.HTTPS ? "HTTPS" : "TLS"));
     } catch (IOException e) {
       return Finding.problem(subject, e + " over " + over + ": " + UNREACHABLE_ADVICE);
     }

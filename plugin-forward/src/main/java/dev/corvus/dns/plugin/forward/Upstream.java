@@ -46,6 +46,8 @@ final class Upstream {
   private final ConcurrentMap<IoLoop, UpstreamLoop> loops = new ConcurrentHashMap<>();
   private final AtomicInteger idleConnections = new AtomicInteger();
   private final Optional<TlsClient> tls;
+  /** The DNS over HTTPS client of an {@code https://} upstream, else {@code null}. */
+  private final DohClient doh;
   private volatile HealthChecker healthChecker;
   private volatile boolean closed;
 
@@ -62,6 +64,9 @@ final class Upstream {
     this.maxFails = config.maxFails();
     this.rtt = new RttEstimator(config.readTimeout());
     this.tls = config.tlsClientFor(address);
+    this.doh = address.https()
+        ? new DohClient(address, config, address.serverName().or(config::tlsServerName), metrics, ticker)
+        : null;
     this.requests = metrics.requests.labels(label);
     this.healthy = metrics.upstreamHealthy.labels(label);
     healthy.set(1);
@@ -169,9 +174,16 @@ final class Upstream {
     healthy.set(1);
   }
 
-  /** The protocol a query uses with this upstream: TLS for {@code tls://}, else {@code plain}. */
+  /**
+   * The protocol a query uses with this upstream: TLS for {@code tls://}, HTTPS for {@code
+   * https://}, else {@code plain}.
+   */
   UpstreamProtocol protocolFor(UpstreamProtocol plain) {
-    return address.tls() ? UpstreamProtocol.TLS : plain;
+    return switch (address.scheme()) {
+      case TLS -> UpstreamProtocol.TLS;
+      case HTTPS -> UpstreamProtocol.HTTPS;
+      case DNS -> plain;
+    };
   }
 
   /** How long the next attempt waits, from the measured round-trip time. */
@@ -252,7 +264,11 @@ final class Upstream {
       result.completeExceptionally(new UpstreamException(label + ": forward stopped"));
       return result;
     }
-    on(loop).exchange(wire, question, protocol, timeoutNanos, budgetNanos, purpose, result);
+    if (doh != null) {
+      doh.exchange(this, loop, wire, question, timeoutNanos, budgetNanos, purpose, result);
+    } else {
+      on(loop).exchange(wire, question, protocol, timeoutNanos, budgetNanos, purpose, result);
+    }
     return result;
   }
 
@@ -304,6 +320,9 @@ final class Upstream {
     HealthChecker checker = healthChecker;
     if (checker != null) {
       checker.stop();
+    }
+    if (doh != null) {
+      doh.close();
     }
     loops.forEach(
         (loop, link) -> {

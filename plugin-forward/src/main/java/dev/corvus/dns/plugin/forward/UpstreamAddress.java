@@ -6,33 +6,50 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One upstream server as configured: its address, whether it speaks DNS over TLS, and the TLS
- * server name given with it ({@code tls://9.9.9.9%dns.quad9.net}).
+ * One upstream server as configured: its address, the protocol it speaks (plain DNS, DNS over
+ * TLS, DNS over HTTPS), and the TLS server name given with it ({@code tls://9.9.9.9%dns.quad9.net},
+ * {@code https://9.9.9.9%dns.quad9.net}).
  *
  * <p>Two upstreams are the same when their address and protocol are: the server name does not
  * make another one, as CoreDNS keeps the first of two {@code TO}s naming one address.
  *
  * @param address the server's IP address and port
- * @param tls whether queries go over TLS (RFC 7858) instead of plain UDP/TCP
+ * @param scheme how queries travel: plain UDP/TCP, TLS (RFC 7858) or HTTPS (RFC 8484)
  * @param serverName the name its certificate is verified against (and sent as SNI) instead of
  *     {@code tls_servername}'s; empty for the directive's TLS settings, and for plain DNS
  */
-record UpstreamAddress(InetSocketAddress address, boolean tls, Optional<String> serverName) {
+record UpstreamAddress(InetSocketAddress address, UpstreamScheme scheme, Optional<String> serverName) {
 
   UpstreamAddress {
     Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(serverName, "serverName");
     if (address.isUnresolved()) {
       throw new IllegalArgumentException("upstream address must be an IP literal: " + address);
     }
-    if (!tls && serverName.isPresent()) {
-      throw new IllegalArgumentException("a TLS server name needs a tls:// upstream");
+    if (!scheme.encrypted() && serverName.isPresent()) {
+      throw new IllegalArgumentException("a TLS server name needs a tls:// or https:// upstream");
     }
   }
 
-  /** An upstream with the directive's TLS settings. */
+  /** A plain DNS ({@code tls} false) or DNS over TLS upstream with its own server name, if any. */
+  UpstreamAddress(InetSocketAddress address, boolean tls, Optional<String> serverName) {
+    this(address, tls ? UpstreamScheme.TLS : UpstreamScheme.DNS, serverName);
+  }
+
+  /** A plain DNS or DNS over TLS upstream with the directive's TLS settings. */
   UpstreamAddress(InetSocketAddress address, boolean tls) {
     this(address, tls, Optional.empty());
+  }
+
+  /** Whether queries go over DNS over TLS (RFC 7858). */
+  boolean tls() {
+    return scheme == UpstreamScheme.TLS;
+  }
+
+  /** Whether queries go over DNS over HTTPS (RFC 8484). */
+  boolean https() {
+    return scheme == UpstreamScheme.HTTPS;
   }
 
   /**
@@ -50,16 +67,16 @@ record UpstreamAddress(InetSocketAddress address, boolean tls, Optional<String> 
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof UpstreamAddress that && address.equals(that.address) && tls == that.tls;
+    return other instanceof UpstreamAddress that && address.equals(that.address) && scheme == that.scheme;
   }
 
   @Override
   public int hashCode() {
-    return address.hashCode() * 31 + Boolean.hashCode(tls);
+    return address.hashCode() * 31 + scheme.hashCode();
   }
 
   @Override
   public String toString() {
-    return (tls ? "tls://" : "") + label();
+    return (scheme == UpstreamScheme.DNS ? "" : scheme.schemeName() + "://") + label();
   }
 }

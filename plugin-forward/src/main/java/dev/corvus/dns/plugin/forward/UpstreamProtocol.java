@@ -7,7 +7,9 @@ enum UpstreamProtocol {
   /** A pooled, pipelined TCP connection (RFC 7766). */
   TCP("tcp"),
   /** A pooled, pipelined TLS connection (RFC 7858). */
-  TLS("tcp-tls");
+  TLS("tcp-tls"),
+  /** DNS over HTTPS (RFC 8484) on the upstream's HTTP client ({@link DohClient}). */
+  HTTPS("https");
 
   private final String label;
 

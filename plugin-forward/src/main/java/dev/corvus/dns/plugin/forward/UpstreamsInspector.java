@@ -57,8 +57,9 @@ final class UpstreamsInspector implements Inspector {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("address", upstream.label());
     entry.put("protocol", protocol(upstream));
-    entry.put("tlsServerName", upstream.tls().map(tls -> tls.serverName().isEmpty() ? null : tls.serverName())
-        .orElse(null));
+    entry.put("tlsServerName", upstream.address().https()
+        ? upstream.address().serverName().or(config::tlsServerName).orElse(null)
+        : upstream.tls().map(tls -> tls.serverName().isEmpty() ? null : tls.serverName()).orElse(null));
     entry.put("host", source instanceof Destination.HostName host ? host.label() : null);
     entry.put("healthy", !upstream.isDown());
     entry.put("consecutiveFails", upstream.consecutiveFails());
@@ -75,12 +76,16 @@ final class UpstreamsInspector implements Inspector {
   }
 
   /**
-   * How queries reach the upstream: {@code tls} for {@code tls://}, {@code tcp} with {@code
-   * force_tcp}, else {@code udp} (TCP clients and truncated answers still use TCP).
+   * How queries reach the upstream: {@code tls} for {@code tls://}, {@code https} for {@code
+   * https://}, {@code tcp} with {@code force_tcp}, else {@code udp} (TCP clients and truncated
+   * answers still use TCP).
    */
   private String protocol(Upstream upstream) {
     if (upstream.address().tls()) {
       return "tls";
+    }
+    if (upstream.address().https()) {
+      return "https";
     }
     return config.forceTcp() ? "tcp" : "udp";
   }

@@ -125,21 +125,27 @@ class ForwardFactoryTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "10.0.0.1              | 10.0.0.1   | 53   | false",
-        "10.0.0.1:5353         | 10.0.0.1   | 5353 | false",
-        "dns://10.0.0.1        | 10.0.0.1   | 53   | false",
-        "DNS://10.0.0.1:5300   | 10.0.0.1   | 5300 | false",
-        "tls://10.0.0.1        | 10.0.0.1   | 853  | true",
-        "tls://10.0.0.1:8853   | 10.0.0.1   | 8853 | true",
-        "::1                   | ::1        | 53   | false",
-        "[::1]                 | ::1        | 53   | false",
-        "[2001:db8::1]:5353    | 2001:db8::1 | 5353 | false",
-        "dns://[2001:db8::1]   | 2001:db8::1 | 53   | false",
-        "tls://[2001:db8::1]:8853 | 2001:db8::1 | 8853 | true",
+        "10.0.0.1              | 10.0.0.1   | 53   | DNS",
+        "10.0.0.1:5353         | 10.0.0.1   | 5353 | DNS",
+        "dns://10.0.0.1        | 10.0.0.1   | 53   | DNS",
+        "DNS://10.0.0.1:5300   | 10.0.0.1   | 5300 | DNS",
+        "tls://10.0.0.1        | 10.0.0.1   | 853  | TLS",
+        "tls://10.0.0.1:8853   | 10.0.0.1   | 8853 | TLS",
+        "::1                   | ::1        | 53   | DNS",
+        "[::1]                 | ::1        | 53   | DNS",
+        "[2001:db8::1]:5353    | 2001:db8::1 | 5353 | DNS",
+        "dns://[2001:db8::1]   | 2001:db8::1 | 53   | DNS",
+        "tls://[2001:db8::1]:8853 | 2001:db8::1 | 8853 | TLS",
+        "https://10.0.0.1      | 10.0.0.1   | 443  | HTTPS",
+        "HTTPS://10.0.0.1:8443 | 10.0.0.1   | 8443 | HTTPS",
+        "https://[2001:db8::1] | 2001:db8::1 | 443 | HTTPS",
+        "https://[::1]:8443    | ::1        | 8443 | HTTPS",
       })
-  void toAcceptsSchemesPortsAndBracketedIpv6(String to, String ip, int port, boolean tls) throws ConfigException {
+  void toAcceptsSchemesPortsAndBracketedIpv6(String to, String ip, int port, UpstreamScheme scheme)
+      throws ConfigException {
     assertEquals(
-        List.of(new UpstreamAddress(new InetSocketAddress(ip, port), tls)), parse("forward . " + to).upstreams());
+        List.of(new UpstreamAddress(new InetSocketAddress(ip, port), scheme, Optional.empty())),
+        parse("forward . " + to).upstreams());
   }
 
   @ParameterizedTest
@@ -152,7 +158,12 @@ class ForwardFactoryTest {
         "dns://              | invalid address: 'dns://'",
         "dns://a/b           | not an IP address, file, or valid domain: 'dns://a/b'",
         "dns://-.example..   | not an IP address, file, or valid domain",
-        "1.1.1.1%dns.x       | a TLS server name (%NAME) is only for tls:// upstreams: '1.1.1.1%dns.x'",
+        "1.1.1.1%dns.x       | a TLS server name (%NAME) is only for tls:// and https:// upstreams: '1.1.1.1%dns.x'",
+        "https://1.1.1.1/    | paths are not allowed in HTTPS upstream addresses (the /dns-query path is used by default): https://1.1.1.1/",
+        "https://1.1.1.1/dns-query | paths are not allowed in HTTPS upstream addresses",
+        "https://            | invalid address: 'https://'",
+        "https://1.1.1.1%    | expected https://IP%NAME[:PORT] or https://[IPv6%NAME][:PORT]: 'https://1.1.1.1%'",
+        "quic://1.1.1.1      | 'quic' is not supported as a destination protocol in forward: quic://1.1.1.1",
         "tls://1.1.1.1%      | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]: 'tls://1.1.1.1%'",
         "tls://[::1%dns.x    | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]",
         "tls://%dns.x        | expected tls://IP%NAME[:PORT]",
@@ -167,18 +178,20 @@ class ForwardFactoryTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "dns.example.com                    | dns.example.com          | 53    | false |",
-        "dns.example.com:5353               | dns.example.com          | 5353  | false |",
-        "dns://dns.example.com.             | dns.example.com.         | 53    | false |",
-        "rbldnsd.rbldnsd.svc.cluster.local  | rbldnsd.rbldnsd.svc.cluster.local | 53 | false |",
-        "localhost:5300                     | localhost                | 5300  | false |",
-        "tls://dns.example.com              | dns.example.com          | 853   | true  |",
-        "tls://dns.example.com%dns.quad9.net:10853 | dns.example.com   | 10853 | true  | dns.quad9.net",
+        "dns.example.com                    | dns.example.com          | 53    | DNS   |",
+        "dns.example.com:5353               | dns.example.com          | 5353  | DNS   |",
+        "dns://dns.example.com.             | dns.example.com.         | 53    | DNS   |",
+        "rbldnsd.rbldnsd.svc.cluster.local  | rbldnsd.rbldnsd.svc.cluster.local | 53 | DNS   |",
+        "localhost:5300                     | localhost                | 5300  | DNS   |",
+        "tls://dns.example.com              | dns.example.com          | 853   | TLS   |",
+        "tls://dns.example.com%dns.quad9.net:10853 | dns.example.com   | 10853 | TLS   | dns.quad9.net",
+        "https://dns.example.com            | dns.example.com          | 443   | HTTPS |",
+        "https://dns.example.com%dns.quad9.net:8443 | dns.example.com  | 8443  | HTTPS | dns.quad9.net",
       })
-  void hostNamesAreDestinationsResolvedLater(String to, String host, int port, boolean tls, String serverName)
-      throws ConfigException {
+  void hostNamesAreDestinationsResolvedLater(String to, String host, int port, UpstreamScheme scheme,
+      String serverName) throws ConfigException {
     ForwardConfig config = parse("forward . " + to);
-    assertEquals(List.of(new Destination.HostName(host, port, tls, Optional.ofNullable(serverName))),
+    assertEquals(List.of(new Destination.HostName(host, port, scheme, Optional.ofNullable(serverName))),
         config.destinations());
     assertTrue(config.upstreams().isEmpty(), "no address before the name is looked up");
     assertTrue(config.hasHostNames());
@@ -201,6 +214,69 @@ class ForwardFactoryTest {
     assertEquals(serverName, config.tlsClientFor(upstream).orElseThrow().serverName(), "its own name is verified");
     assertEquals("", config.tlsClientFor(config.upstreams().get(1)).orElseThrow().serverName(),
         "an upstream without one keeps the directive's settings");
+  }
+
+  /** CoreDNS's TestSplitZone for https://: the name is split off, the port kept or defaulted to 443. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "https://127.0.0.1%example.net:443        | 127.0.0.1   | 443   | example.net",
+        "https://127.0.0.1%example.net            | 127.0.0.1   | 443   | example.net",
+        "https://[::1%example.net]:443            | ::1         | 443   | example.net",
+        "https://[2001:db8::1%dns.example]:8443   | 2001:db8::1 | 8443  | dns.example",
+      })
+  void httpsUpstreamsMayCarryTheirOwnServerName(String to, String ip, int port, String serverName)
+      throws ConfigException {
+    UpstreamAddress upstream = parse("forward . " + to).upstreams().get(0);
+    assertEquals(new InetSocketAddress(ip, port), upstream.address());
+    assertEquals(UpstreamScheme.HTTPS, upstream.scheme());
+    assertEquals(Optional.of(serverName), upstream.serverName());
+  }
+
+  /**
+   * CoreDNS's setup_test {@code forward . https://127.0.0.1} and TestSetupDOHHealthcheckTLSConfig:
+   * port 443, path /dns-query, POST by default, tls_servername for the (same-transport) health
+   * check too; protocols mix freely.
+   */
+  @Test
+  void httpsUpstreamsTakeDohMethodAndTlsServerName() throws ConfigException {
+    ForwardConfig plain = parse("forward . https://127.0.0.1");
+    assertEquals("https://127.0.0.1:443/dns-query", DohClient.uri(plain.upstreams().get(0)).toString());
+    assertEquals(DohMethod.POST, plain.dohMethod());
+    assertTrue(plain.tlsClient().isEmpty(), "DoH needs none of the server's TLS clients");
+
+    ForwardConfig named = parse("forward . https://127.0.0.1 {\n tls_servername dns.example\n doh_method GET\n}");
+    assertEquals("dns.example", named.tlsServerName().orElseThrow());
+    assertEquals(DohMethod.GET, named.dohMethod());
+    assertEquals(DohMethod.POST, parse("forward . https://127.0.0.1 {\n doh_method POST\n}").dohMethod());
+
+    ForwardConfig mixed = parse("forward . 10.0.0.1 tls://10.0.0.2 https://10.0.0.3 https://[2001:db8::3]:8443");
+    assertEquals(List.of(UpstreamScheme.DNS, UpstreamScheme.TLS, UpstreamScheme.HTTPS, UpstreamScheme.HTTPS),
+        mixed.upstreams().stream().map(UpstreamAddress::scheme).toList());
+    assertEquals("https://[2001:db8:0:0:0:0:0:3]:8443/dns-query", DohClient.uri(mixed.upstreams().get(3)).toString()
+        .replace("2001:db8::3", "2001:db8:0:0:0:0:0:3"));
+  }
+
+  @Test
+  void dohOptionsThatCannotMatterAreWarnedAbout() throws Exception {
+    DirectiveConfig noHttps = kit.config("forward . 10.0.0.1 {\n doh_method GET\n}");
+    ForwardFactory.parse(noHttps, kit.ioLoops());
+    assertEquals(List.of("doh_method has no effect: no TO is https://"),
+        noHttps.warnings().stream().map(w -> w.substring(w.indexOf("doh_method has"))).toList());
+
+    DirectiveConfig source = kit.config("forward . https://10.0.0.1 {\n source_address 10.0.0.100\n}");
+    ForwardFactory.parse(source, kit.ioLoops());
+    assertEquals(1, source.warnings().size(), source.warnings().toString());
+    assertTrue(source.warnings().get(0).contains("source_address does not apply to https:// upstreams"));
+  }
+
+  @Test
+  void tlsFilesTheJdkCannotLoadAreAnErrorAtTheTlsLineForHttpsUpstreams() throws Exception {
+    Path notACertificate = Files.writeString(directory.resolve("ca.pem"), "not a certificate\n");
+    ConfigException error = assertThrows(ConfigException.class,
+        () -> parse("forward . https://10.0.0.1 {\n max_fails 3\n tls " + notACertificate + "\n}"));
+    assertTrue(error.getMessage().startsWith("<test>:4: forward: tls: "), error.getMessage());
   }
 
   @Test
@@ -270,8 +346,10 @@ class ForwardFactoryTest {
         "forward . 10.0.0.1 {\\n  except\\n}               | <test>:3: forward: except: expected at least one name",
         "forward . 10.0.0.1 {\\n  health_check 1s fast\\n} | <test>:3: forward: health_check: health_check: unknown option fast",
         "forward . 10.0.0.1 {\\n  tls a b c d\\n}          | <test>:3: forward: tls: cannot read",
-        "forward . 10.0.0.1 {\\n  doh_method GET\\n}        | <test>:3: forward: doh_method: the CoreDNS option 'doh_method' is not supported",
-        "forward . https://10.0.0.1                        | <test>:2: forward: 'https' is not supported as a destination protocol",
+        "forward . https://10.0.0.1 {\\n  doh_method get\\n}  | <test>:3: forward: doh_method: doh_method must be either POST or GET, not 'get'",
+        "forward . https://10.0.0.1 {\\n  doh_method\\n}  | <test>:3: forward: doh_method: missing GET|POST",
+        "forward . https://10.0.0.1 {\\n  doh_method GET POST\\n}  | <test>:3: forward: doh_method: unexpected argument",
+        "forward . https://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
         "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address, file, or valid domain: '/nonexistent/resolv.conf'",
         "forward . 10.0.0.1 {\\n  max_idle_conns -1\\n}    | <test>:3: forward: max_idle_conns: INTEGER must be between 0 and",
         "forward . 10.0.0.1 {\\n  max_idle_conns\\n}       | <test>:3: forward: max_idle_conns: missing INTEGER",
