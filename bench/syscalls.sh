@@ -49,27 +49,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for i in $(seq 1 1000); do echo "name$i.example. A"; done > "$WORK/queries"
-{
-  cat <<CONF
-server:
-  interface: 127.0.0.1@$UPSTREAM_PORT
-  do-daemonize: no
-  username: ""
-  chroot: ""
-  directory: "$WORK"
-  pidfile: "$WORK/upstream.pid"
-  use-syslog: no
-  logfile: ""
-  verbosity: 0
-  num-threads: 1
-  access-control: 127.0.0.0/8 allow
-  do-not-query-localhost: no
-  module-config: "iterator"
-  local-zone: "example." static
-CONF
-  for i in $(seq 1 1000); do echo "  local-data: \"name$i.example. 3600 IN A 10.1.$((i / 250)).$((i % 250))\""; done
-} > "$WORK/upstream.conf"
+. "$ROOT/bench/common.sh"
+write_names "$WORK"
+write_upstream_conf "$WORK" $UPSTREAM_PORT
 /usr/sbin/unbound -c "$WORK/upstream.conf" >"$WORK/upstream.log" 2>&1 &
 UPSTREAM_PID=$!
 
