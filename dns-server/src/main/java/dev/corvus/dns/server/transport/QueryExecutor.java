@@ -204,7 +204,9 @@ public final class QueryExecutor {
       return;
     }
     // At the bound, handlers that would start I/O give up at once (QueryContext#overloaded);
-    // answers from memory still flow.
+    // answers from memory still flow. Read here and counted only once the chain returned a
+    // pending answer (so answers from memory never touch the shared counter): loops running at
+    // the same moment can each start one exchange past the bound, which the count then sheds.
     boolean overloaded = inFlight.get() >= limits.maxInFlight();
     byte[] received = null;
     if (query.getTSIG() != null) {
