@@ -206,7 +206,8 @@ public final class QueryExecutor {
     // At the bound, handlers that would start I/O give up at once (QueryContext#overloaded);
     // answers from memory still flow. Read here and counted only once the chain returned a
     // pending answer (so answers from memory never touch the shared counter): loops running at
-    // the same moment can each start one exchange past the bound, which the count then sheds.
+    // the same moment can each start one upstream exchange past the bound; the count then sheds
+    // that query (its client gets no answer from it), but the exchange was sent.
     boolean overloaded = inFlight.get() >= limits.maxInFlight();
     byte[] received = null;
     if (query.getTSIG() != null) {
