@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.SNIHostName;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
@@ -222,7 +223,7 @@ public final class ForwardFactory implements PluginFactory {
           }
         }
         case "tls_servername" -> {
-          serverName = Optional.of(config.nextArg("NAME"));
+          serverName = Optional.of(sniName(config, config.nextArg("NAME")));
           if (!ownServerNames.isEmpty()) {
             // CoreDNS refuses the clash too: which name would the certificate be checked against?
             throw config.error(
@@ -511,7 +512,7 @@ public final class ForwardFactory implements PluginFactory {
             "expected " + form + "IP%NAME[:PORT] or " + form + "[IPv6%NAME][:PORT]: '" + to + "'");
       }
       rest = split[0];
-      serverName = Optional.of(split[1]);
+      serverName = Optional.of(sniName(config, split[1]));
     }
     HostPort hostPort;
     try {
@@ -570,6 +571,21 @@ public final class ForwardFactory implements PluginFactory {
       return null;
     }
     return new String[] {rest, name};
+  }
+
+  /**
+   * A TLS server name as it is sent (SNI) and checked against the certificate: without one
+   * trailing dot, as Go's crypto/tls trims it for CoreDNS; a name the JDK cannot send as an SNI
+   * host name (RFC 6066 §3: letters, digits and hyphens, so no {@code _}) is an error here, not
+   * when the plugin starts.
+   */
+  static String sniName(ConfigReader config, String written) throws ConfigException {
+    String name = written.endsWith(".") ? written.substring(0, written.length() - 1) : written;
+    try {
+      return new SNIHostName(name).getAsciiName();
+    } catch (IllegalArgumentException e) {
+      throw config.error("'" + written + "' cannot be a TLS server name (SNI host name): " + e.getMessage());
+    }
   }
 
   /**
