@@ -151,12 +151,13 @@ public final class ForwardFactory implements PluginFactory {
       throw config.error(
           "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + (upstreams.size() + hostNames));
     }
-    Set<String> ownServerNames = new TreeSet<>();
+    Set<String> httpsServerNames = new TreeSet<>();
     Set<String> tlsServerNames = new TreeSet<>();
     for (Destination destination : destinations) {
-      serverNameOf(destination).ifPresent(ownServerNames::add);
       if (schemeOf(destination) == UpstreamScheme.TLS) {
         serverNameOf(destination).ifPresent(tlsServerNames::add);
+      } else {
+        serverNameOf(destination).ifPresent(httpsServerNames::add);
       }
     }
     boolean https = destinations.stream().anyMatch(d -> schemeOf(d) == UpstreamScheme.HTTPS);
@@ -224,11 +225,16 @@ public final class ForwardFactory implements PluginFactory {
         }
         case "tls_servername" -> {
           serverName = Optional.of(sniName(config, config.nextArg("NAME")));
-          if (!ownServerNames.isEmpty()) {
-            // CoreDNS refuses the clash too: which name would the certificate be checked against?
+          if (!tlsServerNames.isEmpty()) {
+            // CoreDNS refuses the clash for tls:// upstreams only (setup.go: trans == transport.TLS).
             throw config.error(
-                "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names ("
-                    + String.join(", ", ownServerNames) + ") are set; use one or the other");
+                "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names of tls:// upstreams ("
+                    + String.join(", ", tlsServerNames) + ") are set; use one or the other");
+          }
+          if (!httpsServerNames.isEmpty()) {
+            // CoreDNS ignores %NAME for https:// and verifies tls_servername: so does Corvus when both are set.
+            config.warn("tls_servername '" + serverName.get() + "' is used for https:// upstreams; their own server"
+                + " names (" + String.join(", ", httpsServerNames) + ") are ignored, as CoreDNS ignores them");
           }
         }
         case "doh_method" -> {

@@ -172,9 +172,9 @@ final class ForwardSelfCheck {
             case UDP -> probe.udp(upstream.address(), query, timeout);
             case TCP -> probe.tcp(upstream.address(), query, timeout);
             case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(),
-                upstream.serverName().orElse(config.tlsServerName().orElse(null)));
+                config.serverNameFor(upstream).orElse(null));
             case HTTPS -> probe.https(upstream, query, timeout, config.tlsFiles(),
-                upstream.serverName().or(config::tlsServerName), config.dohMethod());
+                config.serverNameFor(upstream), config.dohMethod());
           };
     } catch (SocketTimeoutException | HttpTimeoutException e) {
       return Finding.problem(subject, "no answer over " + over + " within " + describe(timeout) + ": " + UNREACHABLE_ADVICE);

@@ -182,6 +182,8 @@ class DohUpstreamTest {
   void tlsServerNameIsVerified() throws Exception {
     try (Corvus right = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername localhost\n }");
         Corvus own = start("forward . https://127.0.0.1%localhost:" + doh + " {\n" + tlsCa() + " }");
+        Corvus both = start("forward . https://127.0.0.1%other.example:" + doh + " {\n" + tlsCa()
+            + " tls_servername localhost\n }");
         Corvus absolute = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername localhost.\n }");
         Corvus wrong = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa()
             + " tls_servername other.example\n health_check 5s\n }");
@@ -189,6 +191,8 @@ class DohUpstreamTest {
             + " health_check 5s\n }")) {
       assertEquals(POST_ANSWER, firstAddress(udp(right).udp("right.example.", Type.A)));
       assertEquals(POST_ANSWER, firstAddress(udp(own).udp("own.example.", Type.A)));
+      // tls_servername wins over an https:// upstream's own name, as in CoreDNS (which ignores %NAME there).
+      assertEquals(POST_ANSWER, firstAddress(udp(both).udp("both.example.", Type.A)));
       // The trailing dot is trimmed, as Go's crypto/tls does: SNI and certificate check use localhost.
       assertEquals(POST_ANSWER, firstAddress(udp(absolute).udp("absolute.example.", Type.A)));
       // The certificate names localhost and 127.0.0.1, not other.example: no query is sent.

@@ -274,6 +274,25 @@ class ForwardFactoryTest {
         parse("forward . https://9.9.9.9%dns.quad9.net.:8443").upstreams().get(0).serverName());
   }
 
+  /**
+   * CoreDNS refuses tls_servername with a %NAME for tls:// only; for https:// it ignores %NAME and
+   * verifies tls_servername, and so does Corvus, with a warning naming the ignored name.
+   */
+  @Test
+  void tlsServerNameWinsOverTheOwnNameOfAnHttpsUpstream() throws Exception {
+    DirectiveConfig both = kit.config("forward . https://1.1.1.1%a.example https://1.1.1.2 {\n tls_servername b.example\n}");
+    ForwardConfig config = ForwardFactory.parse(both, kit.ioLoops());
+    assertEquals(Optional.of("b.example"), config.serverNameFor(config.upstreams().get(0)));
+    assertEquals(Optional.of("b.example"), config.serverNameFor(config.upstreams().get(1)));
+    assertEquals(1, both.warnings().size(), both.warnings().toString());
+    assertTrue(both.warnings().get(0).contains("tls_servername 'b.example' is used for https:// upstreams; their own"
+        + " server names (a.example) are ignored"), both.warnings().get(0));
+
+    ForwardConfig own = parse("forward . https://1.1.1.1%a.example tls://1.1.1.3%c.example");
+    assertEquals(Optional.of("a.example"), own.serverNameFor(own.upstreams().get(0)));
+    assertEquals(Optional.of("c.example"), own.serverNameFor(own.upstreams().get(1)));
+  }
+
   @Test
   void dohOptionsThatCannotMatterAreWarnedAbout() throws Exception {
     DirectiveConfig noHttps = kit.config("forward . 10.0.0.1 {\n doh_method GET\n}");
@@ -365,7 +384,6 @@ class ForwardFactoryTest {
         "forward . https://10.0.0.1 {\\n  doh_method get\\n}  | <test>:3: forward: doh_method: doh_method must be either POST or GET, not 'get'",
         "forward . https://10.0.0.1 {\\n  doh_method\\n}  | <test>:3: forward: doh_method: missing GET|POST",
         "forward . https://10.0.0.1 {\\n  doh_method GET POST\\n}  | <test>:3: forward: doh_method: unexpected argument",
-        "forward . https://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
         "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address, file, or valid domain: '/nonexistent/resolv.conf'",
         "forward . 10.0.0.1 {\\n  max_idle_conns -1\\n}    | <test>:3: forward: max_idle_conns: INTEGER must be between 0 and",
         "forward . 10.0.0.1 {\\n  max_idle_conns\\n}       | <test>:3: forward: max_idle_conns: missing INTEGER",
@@ -382,7 +400,7 @@ class ForwardFactoryTest {
         "forward . dns.google {\\n  resolver 127.0.0.1:0\\n} | <test>:3: forward: resolver: port 0 is not a port",
         "forward . tls://1.1.1.1 {\\n tls_servername a_b.example\\n} | <test>:3: forward: tls_servername: 'a_b.example' cannot be a TLS server name (SNI host name)",
         "forward . https://1.1.1.1 {\\n tls_servername a_b.example\\n} | <test>:3: forward: tls_servername: 'a_b.example' cannot be a TLS server name (SNI host name)",
-        "forward . tls://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
+        "forward . tls://1.1.1.1%a.example https://1.1.1.2%c.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names of tls:// upstreams (a.example) are set",
       })
   void errorsNameFileLineAndWhatIsWrong(String corefile, String expected) {
     ConfigException error =
