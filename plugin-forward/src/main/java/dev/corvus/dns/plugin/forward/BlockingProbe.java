@@ -135,7 +135,7 @@ final class BlockingProbe {
     try {
       HttpResponse<byte[]> response = client.send(
           DohClient.request(DohClient.uri(upstream), method, sent.toWire(), timeout),
-          HttpResponse.BodyHandlers.ofByteArray());
+          DohBody.handler(upstream.label()));
       return DohClient.message(upstream.label(), response);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
