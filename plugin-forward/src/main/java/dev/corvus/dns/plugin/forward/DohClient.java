@@ -43,7 +43,10 @@ import org.xbill.DNS.Record;
  *
  * <p>Connection reuse is the HTTP client's: {@code expire}, {@code max_idle_conns} and {@code
  * max_age} govern the pools of {@code dns://} and {@code tls://} upstreams only, as CoreDNS leaves
- * DoH connections to Go's HTTP transport.
+ * DoH connections to Go's HTTP transport. The connection-cache metrics count a query as a miss
+ * when the client opened a connection while it was in flight, a hit otherwise: exact for queries
+ * one at a time, approximate under concurrency (misses over-counted), as the client does not say
+ * which connection carried a query.
  */
 final class DohClient {
 
@@ -195,6 +198,8 @@ final class DohClient {
         return;
       }
       if (purpose.countsConnections()) {
+        // Approximate under concurrency: the HTTP client does not say which connection carried
+        // the exchange, so one that any concurrent exchange's new connection overlapped is a miss.
         (connections.get() != opened ? misses : hits).inc();
       }
       completeWith(upstream, response, error, question, purpose, wait, result);
