@@ -96,9 +96,6 @@ public final class ForwardFactory implements PluginFactory {
           "source_address",
           "resolver");
 
-  /** CoreDNS options Corvus does not implement; named in the error rather than "unknown". */
-  private static final Set<String> UNSUPPORTED_OPTIONS = Set.of();
-
   private static final int DNS_PORT = 53;
 
   /** Public for {@link java.util.ServiceLoader}. */
@@ -189,8 +186,7 @@ public final class ForwardFactory implements PluginFactory {
     boolean dohMethodSet = false;
 
     while (config.nextOption()) {
-      String option = config.option();
-      switch (option) {
+      switch (config.option()) {
         case "except" -> {
           if (!config.hasNextArg()) {
             throw config.error("expected at least one name");
@@ -285,12 +281,7 @@ public final class ForwardFactory implements PluginFactory {
         }
         case "source_address" -> sourceAddress = Optional.of(parseSourceAddress(config, config.nextArg("IP")));
         case "resolver" -> resolvers = parseResolvers(config);
-        default -> {
-          if (UNSUPPORTED_OPTIONS.contains(option)) {
-            throw config.error("the CoreDNS option '" + option + "' is not supported by Corvus");
-          }
-          throw config.unknownOption(KNOWN_OPTIONS);
-        }
+        default -> throw config.unknownOption(KNOWN_OPTIONS);
       }
     }
     if (!maxAge.isZero() && maxAge.compareTo(expire) < 0) {
