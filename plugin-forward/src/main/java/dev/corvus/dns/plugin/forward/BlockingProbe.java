@@ -20,9 +20,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.xbill.DNS.Message;
@@ -116,32 +119,54 @@ final class BlockingProbe {
 
   /**
    * Asks {@code query} over DNS over HTTPS (RFC 8484) with a new HTTP client, verifying the
-   * certificate as the forwarding path does ({@link DohTls}). The JDK's HTTP client (Java 17)
+   * certificate as the forwarding path does ({@link DohTls}), within one deadline {@code timeout}
+   * away that covers connecting, the TLS handshake and the answer. The JDK's HTTP client (Java 17)
    * cannot bind a source address: {@code source_address} does not apply.
    *
    * @throws HttpTimeoutException when no answer arrives within {@code timeout}
+   * @throws TlsFilesUnloadable when the {@code tls} files no longer load
    */
   Message https(UpstreamAddress upstream, Message query, Duration timeout, TlsFiles files, Optional<String> serverName,
       DohMethod method) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     SSLContext context;
     try {
       context = DohTls.context(files, serverName.orElse(upstream.address().getAddress().getHostAddress()), () -> {});
-    } catch (GeneralSecurityException e) {
-      throw new SSLException("cannot load the tls files: " + e.getMessage(), e);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new TlsFilesUnloadable(e);
     }
     HttpClient client = DohClient.client(context, serverName).connectTimeout(timeout).build();
     Message sent = query.clone();
     sent.getHeader().setID(0);
+    CompletableFuture<HttpResponse<byte[]>> response = client.sendAsync(
+        DohClient.request(DohClient.uri(upstream), method, sent.toWire(), timeout), DohBody.handler(upstream.label()));
     try {
-      HttpResponse<byte[]> response = client.send(
-          DohClient.request(DohClient.uri(upstream), method, sent.toWire(), timeout),
-          HttpResponse.BodyHandlers.ofByteArray());
-      return DohClient.message(upstream.label(), response);
+      return DohClient.message(upstream.label(),
+          response.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = Upstream.unwrap(e.getCause());
+      if (cause instanceof IOException io) {
+        throw io; // ConnectException, SSLException, HttpTimeoutException...
+      }
+      throw new IOException(cause.getMessage(), cause); // DohBody.TooLarge
     } catch (InterruptedException e) {
+      response.cancel(true);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted");
     } catch (UpstreamException e) {
       throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** The {@code tls} files do not load (they changed since the Corefile was read): no probe was sent. */
+  static final class TlsFilesUnloadable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TlsFilesUnloadable(Exception cause) {
+      super("cannot load the tls files: " + cause.getMessage(), cause);
     }
   }
 

@@ -89,11 +89,6 @@ sealed interface Destination {
       Objects.requireNonNull(serverName, "serverName");
     }
 
-    /** A plain DNS ({@code tls} false) or DNS over TLS host name. */
-    HostName(String host, int port, boolean tls, Optional<String> serverName) {
-      this(host, port, tls ? UpstreamScheme.TLS : UpstreamScheme.DNS, serverName);
-    }
-
     /** Whether its upstreams speak DNS over TLS. */
     boolean tls() {
       return scheme == UpstreamScheme.TLS;

@@ -14,7 +14,6 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,13 +34,19 @@ import org.xbill.DNS.Record;
  *
  * <p>The HTTP client answers on threads of its own: the answer is handed back to the query's I/O
  * loop and completed there, where the read timeout also runs. An HTTP status other than 200, a
- * content type other than {@code application/dns-message}, or an answer to another question is a
- * failed exchange, which fails over to the next upstream and has the health checker count it
- * towards {@code max_fails}, as CoreDNS does.
+ * body longer than a DNS message ({@link DohBody}), one that does not parse as DNS, or an answer
+ * to another question is a failed exchange, which fails over to the next upstream and has the
+ * health checker count it towards {@code max_fails}. The content type is not checked, as CoreDNS
+ * does not check it (plugin/pkg/doh reads any body as DNS); CoreDNS does not check the status
+ * either, but the body of an error response is no DNS answer (RFC 8484 §4.2.1: a DNS answer comes
+ * with a successful status), so Corvus refuses it before parsing.
  *
  * <p>Connection reuse is the HTTP client's: {@code expire}, {@code max_idle_conns} and {@code
  * max_age} govern the pools of {@code dns://} and {@code tls://} upstreams only, as CoreDNS leaves
- * DoH connections to Go's HTTP transport.
+ * DoH connections to Go's HTTP transport. The connection-cache metrics count a query as a miss
+ * when the client opened a connection while it was in flight, a hit otherwise: exact for queries
+ * one at a time, approximate under concurrency (misses over-counted), as the client does not say
+ * which connection carried a query.
  */
 final class DohClient {
 
@@ -129,18 +134,12 @@ final class DohClient {
   }
 
   /**
-   * The DNS message of a DoH response: status 200 and content type {@code
-   * application/dns-message} (parameters aside), else an {@link UpstreamException}.
+   * The DNS message of a DoH response: status 200 and a body that parses as DNS, whatever its
+   * content type (as CoreDNS), else an {@link UpstreamException}.
    */
   static Message message(String upstream, HttpResponse<byte[]> response) throws UpstreamException {
     if (response.statusCode() != 200) {
       throw new UpstreamException(upstream + ": DoH answered HTTP status " + response.statusCode());
-    }
-    String type = response.headers().firstValue("content-type").orElse("");
-    int semicolon = type.indexOf(';');
-    String media = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    if (!media.equals(MEDIA_TYPE)) {
-      throw new UpstreamException(upstream + ": DoH answered content type '" + type + "', not " + MEDIA_TYPE);
     }
     try {
       return new Message(response.body());
@@ -183,7 +182,7 @@ final class DohClient {
     HttpRequest request = request(uri, method, UdpExchange.withId(wire, 0), Duration.ofNanos(Math.max(1, wait)));
     CompletableFuture<HttpResponse<byte[]>> sent;
     try {
-      sent = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+      sent = client.sendAsync(request, DohBody.handler(label));
     } catch (RejectedExecutionException | IllegalArgumentException e) {
       result.completeExceptionally(new UpstreamException(label + ": " + e.getMessage(), e));
       return;
@@ -199,6 +198,8 @@ final class DohClient {
         return;
       }
       if (purpose.countsConnections()) {
+        // Approximate under concurrency: the HTTP client does not say which connection carried
+        // the exchange, so one that any concurrent exchange's new connection overlapped is a miss.
         (connections.get() != opened ? misses : hits).inc();
       }
       completeWith(upstream, response, error, question, purpose, wait, result);
@@ -209,6 +210,10 @@ final class DohClient {
       Purpose purpose, long wait, CompletableFuture<UpstreamAnswer> result) {
     if (error != null) {
       Throwable cause = Upstream.unwrap(error);
+      if (cause instanceof UpstreamException failed) {
+        result.completeExceptionally(failed); // DohBody.TooLarge
+        return;
+      }
       result.completeExceptionally(cause instanceof HttpTimeoutException
           ? new UpstreamException.Timeout(label, wait)
           : new UpstreamException(label + ": " + describe(cause), cause));

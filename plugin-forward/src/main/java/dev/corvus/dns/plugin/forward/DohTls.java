@@ -34,7 +34,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * verifies against {@code tls_servername} alone when it is set, so the check here is done by {@link
  * NameCheckingTrustManager}: the chain by the JDK's trust manager, the name ({@code tls_servername},
  * the upstream's {@code %NAME}, else its IP address) against the certificate's subject alternative
- * names (RFC 6125 §6.4, a wildcard standing for one whole leftmost label).
+ * names (RFC 6125 §6.4, a wildcard standing for one whole leftmost label). Creating the engines
+ * with the expected name as peer host would make the JDK check that name alone, but its check
+ * falls back to the subject's CN when the certificate has no DNS name, which Go (since 1.15) does
+ * not: {@code DohTlsHandshakeTest} shows the difference, so the check stays here.
  */
 final class DohTls {
 

@@ -124,6 +124,17 @@ record ForwardConfig(
         : tlsClient;
   }
 
+  /**
+   * The name {@code upstream}'s certificate is verified against and sent as SNI; empty to verify
+   * its IP address. A {@code tls://} upstream's own {@code %NAME}, else {@code tls_servername}
+   * (the two cannot be combined for it); an {@code https://} upstream's {@code tls_servername}, else
+   * its own {@code %NAME}: CoreDNS ignores {@code %NAME} for {@code https://} and uses {@code
+   * tls_servername}, so when both are set that one wins (the factory warns).
+   */
+  Optional<String> serverNameFor(UpstreamAddress upstream) {
+    return upstream.https() ? tlsServerName.or(upstream::serverName) : upstream.serverName().or(this::tlsServerName);
+  }
+
   /** Whether any destination is a host name, resolved while the plugin runs. */
   boolean hasHostNames() {
     return destinations.stream().anyMatch(d -> d instanceof Destination.HostName);

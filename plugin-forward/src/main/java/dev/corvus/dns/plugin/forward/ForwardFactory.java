@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.net.ssl.SNIHostName;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 
@@ -95,9 +96,6 @@ public final class ForwardFactory implements PluginFactory {
           "source_address",
           "resolver");
 
-  /** CoreDNS options Corvus does not implement; named in the error rather than "unknown". */
-  private static final Set<String> UNSUPPORTED_OPTIONS = Set.of();
-
   private static final int DNS_PORT = 53;
 
   /** Public for {@link java.util.ServiceLoader}. */
@@ -150,12 +148,13 @@ public final class ForwardFactory implements PluginFactory {
       throw config.error(
           "more than " + ForwardConfig.MAX_UPSTREAMS + " TOs configured: " + (upstreams.size() + hostNames));
     }
-    Set<String> ownServerNames = new TreeSet<>();
+    Set<String> httpsServerNames = new TreeSet<>();
     Set<String> tlsServerNames = new TreeSet<>();
     for (Destination destination : destinations) {
-      serverNameOf(destination).ifPresent(ownServerNames::add);
       if (schemeOf(destination) == UpstreamScheme.TLS) {
         serverNameOf(destination).ifPresent(tlsServerNames::add);
+      } else {
+        serverNameOf(destination).ifPresent(httpsServerNames::add);
       }
     }
     boolean https = destinations.stream().anyMatch(d -> schemeOf(d) == UpstreamScheme.HTTPS);
@@ -187,8 +186,7 @@ public final class ForwardFactory implements PluginFactory {
     boolean dohMethodSet = false;
 
     while (config.nextOption()) {
-      String option = config.option();
-      switch (option) {
+      switch (config.option()) {
         case "except" -> {
           if (!config.hasNextArg()) {
             throw config.error("expected at least one name");
@@ -222,12 +220,17 @@ public final class ForwardFactory implements PluginFactory {
           }
         }
         case "tls_servername" -> {
-          serverName = Optional.of(config.nextArg("NAME"));
-          if (!ownServerNames.isEmpty()) {
-            // CoreDNS refuses the clash too: which name would the certificate be checked against?
+          serverName = Optional.of(sniName(config, config.nextArg("NAME")));
+          if (!tlsServerNames.isEmpty()) {
+            // CoreDNS refuses the clash for tls:// upstreams only (setup.go: trans == transport.TLS).
             throw config.error(
-                "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names ("
-                    + String.join(", ", ownServerNames) + ") are set; use one or the other");
+                "both tls_servername ('" + serverName.get() + "') and per-upstream TLS server names of tls:// upstreams ("
+                    + String.join(", ", tlsServerNames) + ") are set; use one or the other");
+          }
+          if (!httpsServerNames.isEmpty()) {
+            // CoreDNS ignores %NAME for https:// and verifies tls_servername: so does Corvus when both are set.
+            config.warn("tls_servername '" + serverName.get() + "' is used for https:// upstreams; their own server"
+                + " names (" + String.join(", ", httpsServerNames) + ") are ignored, as CoreDNS ignores them");
           }
         }
         case "doh_method" -> {
@@ -278,12 +281,7 @@ public final class ForwardFactory implements PluginFactory {
         }
         case "source_address" -> sourceAddress = Optional.of(parseSourceAddress(config, config.nextArg("IP")));
         case "resolver" -> resolvers = parseResolvers(config);
-        default -> {
-          if (UNSUPPORTED_OPTIONS.contains(option)) {
-            throw config.error("the CoreDNS option '" + option + "' is not supported by Corvus");
-          }
-          throw config.unknownOption(KNOWN_OPTIONS);
-        }
+        default -> throw config.unknownOption(KNOWN_OPTIONS);
       }
     }
     if (!maxAge.isZero() && maxAge.compareTo(expire) < 0) {
@@ -511,7 +509,7 @@ public final class ForwardFactory implements PluginFactory {
             "expected " + form + "IP%NAME[:PORT] or " + form + "[IPv6%NAME][:PORT]: '" + to + "'");
       }
       rest = split[0];
-      serverName = Optional.of(split[1]);
+      serverName = Optional.of(sniName(config, split[1]));
     }
     HostPort hostPort;
     try {
@@ -570,6 +568,21 @@ public final class ForwardFactory implements PluginFactory {
       return null;
     }
     return new String[] {rest, name};
+  }
+
+  /**
+   * A TLS server name as it is sent (SNI) and checked against the certificate: without one
+   * trailing dot, as Go's crypto/tls trims it for CoreDNS; a name the JDK cannot send as an SNI
+   * host name (RFC 6066 §3: letters, digits and hyphens, so no {@code _}) is an error here, not
+   * when the plugin starts.
+   */
+  static String sniName(ConfigReader config, String written) throws ConfigException {
+    String name = written.endsWith(".") ? written.substring(0, written.length() - 1) : written;
+    try {
+      return new SNIHostName(name).getAsciiName();
+    } catch (IllegalArgumentException e) {
+      throw config.error("'" + written + "' cannot be a TLS server name (SNI host name): " + e.getMessage());
+    }
   }
 
   /**

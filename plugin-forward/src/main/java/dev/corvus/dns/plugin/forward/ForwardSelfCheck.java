@@ -172,9 +172,9 @@ final class ForwardSelfCheck {
             case UDP -> probe.udp(upstream.address(), query, timeout);
             case TCP -> probe.tcp(upstream.address(), query, timeout);
             case TLS -> probe.tls(upstream.address(), query, timeout, tlsContext(),
-                upstream.serverName().orElse(config.tlsServerName().orElse(null)));
+                config.serverNameFor(upstream).orElse(null));
             case HTTPS -> probe.https(upstream, query, timeout, config.tlsFiles(),
-                upstream.serverName().or(config::tlsServerName), config.dohMethod());
+                config.serverNameFor(upstream), config.dohMethod());
           };
     } catch (SocketTimeoutException | HttpTimeoutException e) {
       return Finding.problem(subject, "no answer over " + over + " within " + describe(timeout) + ": " + UNREACHABLE_ADVICE);
@@ -182,6 +182,8 @@ final class ForwardSelfCheck {
       return Finding.problem(subject, "port unreachable over " + over + " (ICMP): " + UNREACHABLE_ADVICE);
     } catch (ConnectException e) {
       return Finding.problem(subject, "connection refused over " + over + ": " + UNREACHABLE_ADVICE);
+    } catch (BlockingProbe.TlsFilesUnloadable e) {
+      return Finding.problem(subject, e.getMessage() + ": fix the files of the tls option (no query was sent)");
     } catch (SSLException e) {
       return Finding.problem(
           subject,
@@ -213,12 +215,12 @@ final class ForwardSelfCheck {
    * server's {@link dev.corvus.dns.api.io.TlsClient} is for its loops only, and {@code corvus
    * doctor} has none.
    */
-  private SSLContext tlsContext() throws SSLException {
+  private SSLContext tlsContext() throws BlockingProbe.TlsFilesUnloadable {
     if (tls == null) {
       try {
         tls = ProbeTls.context(config.tlsFiles());
       } catch (IOException | GeneralSecurityException e) {
-        throw new SSLException("cannot load the tls files: " + e.getMessage(), e);
+        throw new BlockingProbe.TlsFilesUnloadable(e);
       }
     }
     return tls;

@@ -65,7 +65,7 @@ final class Upstream {
     this.rtt = new RttEstimator(config.readTimeout());
     this.tls = config.tlsClientFor(address);
     this.doh = address.https()
-        ? new DohClient(address, config, address.serverName().or(config::tlsServerName), metrics, ticker)
+        ? new DohClient(address, config, config.serverNameFor(address), metrics, ticker)
         : null;
     this.requests = metrics.requests.labels(label);
     this.healthy = metrics.upstreamHealthy.labels(label);

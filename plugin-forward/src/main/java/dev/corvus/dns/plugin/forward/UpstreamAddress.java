@@ -15,8 +15,10 @@ import java.util.Optional;
  *
  * @param address the server's IP address and port
  * @param scheme how queries travel: plain UDP/TCP, TLS (RFC 7858) or HTTPS (RFC 8484)
- * @param serverName the name its certificate is verified against (and sent as SNI) instead of
- *     {@code tls_servername}'s; empty for the directive's TLS settings, and for plain DNS
+ * @param serverName its own TLS server name ({@code %NAME}): for {@code tls://} the name its
+ *     certificate is verified against (and sent as SNI) instead of {@code tls_servername}'s, for
+ *     {@code https://} only when there is no {@code tls_servername} ({@link
+ *     ForwardConfig#serverNameFor}); empty for the directive's TLS settings, and for plain DNS
  */
 record UpstreamAddress(InetSocketAddress address, UpstreamScheme scheme, Optional<String> serverName) {
 

@@ -58,7 +58,7 @@ final class UpstreamsInspector implements Inspector {
     entry.put("address", upstream.label());
     entry.put("protocol", protocol(upstream));
     entry.put("tlsServerName", upstream.address().https()
-        ? upstream.address().serverName().or(config::tlsServerName).orElse(null)
+        ? config.serverNameFor(upstream.address()).orElse(null)
         : upstream.tls().map(tls -> tls.serverName().isEmpty() ? null : tls.serverName()).orElse(null));
     entry.put("host", source instanceof Destination.HostName host ? host.label() : null);
     entry.put("healthy", !upstream.isDown());

@@ -4,6 +4,7 @@ import static dev.corvus.dns.plugin.forward.ForwardHarness.firstAddress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
@@ -18,13 +19,20 @@ import dev.corvus.dns.testkit.PluginTestKit;
 import dev.corvus.dns.testkit.Poll;
 import dev.corvus.dns.testkit.peers.Peers;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,8 +46,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -48,13 +61,17 @@ import org.xbill.DNS.Type;
  * the test kit. dnsdist answers A queries itself: {@value #POST_ANSWER} to a POST, {@value
  * #GET_ANSWER} to a GET (a request with a query string), so the answer says which method reached
  * it; other types get SERVFAIL (it has no backend), which is an answer all the same. Its {@code
- * picky} frontend answers HTTP 403 to {@code fail.example.}. Every query dnsdist receives is
- * logged with its ID.
+ * picky} frontend answers HTTP 403 to {@code fail.example.} and {@value #PICKY_ANSWER} to other A
+ * queries, so the answer says which frontend gave it. Every query dnsdist receives is logged with
+ * its ID.
  */
 class DohUpstreamTest {
 
   static final String POST_ANSWER = "192.0.2.1";
   static final String GET_ANSWER = "192.0.2.2";
+  /** What the {@code picky} frontend answers to an A query it does not refuse. */
+  static final String PICKY_ANSWER = "192.0.2.3";
+  static final String PLAIN_ANSWER = "192.0.2.9";
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(8);
 
   @TempDir static Path dir;
@@ -83,6 +100,9 @@ class DohUpstreamTest {
         "addAction(AllRule(), LogAction('" + queryLog + "', false, true, false, false, false))",
         "addAction(AndRule{DSTPortRule(" + picky + "), QNameRule('fail.example.')}, HTTPStatusAction(403, 'no', 'text/plain'))",
         "function byMethod(dq)",
+        "  if dq.qtype == DNSQType.A and dq.localaddr:getPort() == " + picky + " then",
+        "    return DNSAction.Spoof, '" + PICKY_ANSWER + "'",
+        "  end",
         "  if dq.qtype == DNSQType.A then",
         "    local qs = dq:getHTTPQueryString()",
         "    if qs ~= nil and qs ~= '' then return DNSAction.Spoof, '" + GET_ANSWER + "' end",
@@ -95,6 +115,26 @@ class DohUpstreamTest {
     dnsdist = Peers.start(dir.resolve("dnsdist.log"), binary, "--supervised", "--disable-syslog", "-C", config.toString());
     boolean up = Poll.until(Duration.ofSeconds(20), () -> accepts(doh) && accepts(picky));
     assertTrue(up, () -> "dnsdist did not start: " + read(dir.resolve("dnsdist.log")));
+    warmUp();
+  }
+
+  /**
+   * One DoH request to dnsdist with a plain JDK HTTP client, so that the JVM has loaded and
+   * initialised its TLS and HTTP/2 classes (seconds on a loaded 2-core machine) before a test's
+   * server makes its first exchange within the query's 5 s budget.
+   */
+  private static void warmUp() throws Exception {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, new TrustManager[] {ProbeTls.trustManager(
+        new TlsFiles(Optional.empty(), Optional.empty(), Optional.of(dir.resolve("cert.pem"))))}, null);
+    HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2).build();
+    HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + doh + "/dns-query"))
+        .timeout(Duration.ofSeconds(60))
+        .header("content-type", DohClient.MEDIA_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(DnsClient.newQuery("warm-up.example.", Type.A).toWire()))
+        .build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode(), "dnsdist answered the warm-up request");
+    assertEquals(POST_ANSWER, firstAddress(new Message(response.body())));
   }
 
   @AfterAll
@@ -129,8 +169,9 @@ class DohUpstreamTest {
   }
 
   /**
-   * A client that waits longer than the query's 5 s budget: the first DoH query of a JVM loads and
-   * initialises the JDK's TLS and HTTP/2 code, which takes seconds on a loaded machine.
+   * A client that waits longer than the query's 5 s budget, so that a slow answer fails the test
+   * by its content rather than by the client's timeout ({@link #warmUp} has loaded the JDK's TLS
+   * and HTTP/2 code already).
    */
   private static DnsClient udp(Corvus server) {
     return new DnsClient(server.udpAddress(), CLIENT_TIMEOUT);
@@ -157,9 +198,12 @@ class DohUpstreamTest {
       assertEquals(List.of("Packet from 127.0.0.1:" + portOf(received("post.example.").get(0))
           + " for post.example. A with id 0"), received("post.example."));
       String to = "127.0.0.1:" + doh;
-      // The second query reused the HTTP/2 connection of the first.
-      assertEquals(1.0, server.metricValue("coredns_proxy_conn_cache_misses_total", "forward", to, "https"));
-      assertEquals(1.0, server.metricValue("coredns_proxy_conn_cache_hits_total", "forward", to, "https"));
+      // The second query normally reuses the HTTP/2 connection of the first (a hit), unless dnsdist
+      // closed it in between: at least the first is a miss, and each query is counted once.
+      double misses = server.metricValue("coredns_proxy_conn_cache_misses_total", "forward", to, "https");
+      double hits = server.metricValue("coredns_proxy_conn_cache_hits_total", "forward", to, "https");
+      assertTrue(misses >= 1.0, "misses " + misses);
+      assertEquals(2.0, hits + misses);
       assertEquals(2.0, server.metricValue("coredns_forward_requests_total", to));
       assertEquals(2.0, server.metricValue("coredns_forward_responses_total", to, "NOERROR"));
     }
@@ -182,12 +226,19 @@ class DohUpstreamTest {
   void tlsServerNameIsVerified() throws Exception {
     try (Corvus right = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername localhost\n }");
         Corvus own = start("forward . https://127.0.0.1%localhost:" + doh + " {\n" + tlsCa() + " }");
+        Corvus both = start("forward . https://127.0.0.1%other.example:" + doh + " {\n" + tlsCa()
+            + " tls_servername localhost\n }");
+        Corvus absolute = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa() + " tls_servername localhost.\n }");
         Corvus wrong = start("forward . https://127.0.0.1:" + doh + " {\n" + tlsCa()
             + " tls_servername other.example\n health_check 5s\n }");
         Corvus wrongOwn = start("forward . https://127.0.0.1%other.example:" + doh + " {\n" + tlsCa()
             + " health_check 5s\n }")) {
       assertEquals(POST_ANSWER, firstAddress(udp(right).udp("right.example.", Type.A)));
       assertEquals(POST_ANSWER, firstAddress(udp(own).udp("own.example.", Type.A)));
+      // tls_servername wins over an https:// upstream's own name, as in CoreDNS (which ignores %NAME there).
+      assertEquals(POST_ANSWER, firstAddress(udp(both).udp("both.example.", Type.A)));
+      // The trailing dot is trimmed, as Go's crypto/tls does: SNI and certificate check use localhost.
+      assertEquals(POST_ANSWER, firstAddress(udp(absolute).udp("absolute.example.", Type.A)));
       // The certificate names localhost and 127.0.0.1, not other.example: no query is sent.
       assertEquals(Rcode.SERVFAIL, udp(wrong).udp("mitm.example.", Type.A).getRcode());
       assertEquals(Rcode.SERVFAIL, udp(wrongOwn).udp("mitm-own.example.", Type.A).getRcode());
@@ -236,6 +287,7 @@ class DohUpstreamTest {
     int probesBefore = received(".").size();
     try (Corvus server = start("forward . https://" + pickyTo + " https://127.0.0.1:" + doh + " {\n" + tlsCa()
         + " policy sequential\n }")) {
+      // Refused with 403 by the first frontend, answered by the second.
       assertEquals(POST_ANSWER, firstAddress(udp(server).udp("fail.example.", Type.A)));
       assertEquals(2, received("fail.example.").size(), "dnsdist saw the query on both frontends");
       assertTrue(Poll.until(Duration.ofSeconds(5), () -> received(".").size() > probesBefore),
@@ -243,8 +295,8 @@ class DohUpstreamTest {
       assertTrue(Poll.until(Duration.ofSeconds(5),
           () -> server.metricValue("coredns_forward_healthcheck_failures_total", pickyTo) == 0.0
               && server.metricValue("corvus_forward_upstream_healthy", pickyTo) == 1.0));
-      assertEquals(POST_ANSWER, firstAddress(udp(server).udp("fine.example.", Type.A)));
-      assertEquals(1, received("fine.example.").size(), "answered by the first upstream");
+      assertEquals(PICKY_ANSWER, firstAddress(udp(server).udp("fine.example.", Type.A)), "answered by the first upstream");
+      assertEquals(1, received("fine.example.").size());
     }
   }
 
@@ -286,14 +338,17 @@ class DohUpstreamTest {
 
   /**
    * The JDK's own HTTPS server ({@code com.sun.net.httpserver}, HTTP/1.1), requiring a client
-   * certificate signed by the test's client CA and answering every request with an HTML page: the
-   * {@code tls CERT KEY CA} certificate is presented, the {@code %NAME} is sent as SNI (the URI's
-   * host is an IP address), a forward without a client certificate fails the handshake,
-   * and a 200 answer that is not {@code application/dns-message} is a failed attempt (SERVFAIL;
-   * {@code corvus doctor} says why).
+   * certificate signed by the test's client CA, in front of dnsdist ({@code policy sequential},
+   * {@code max_fails 0}: no health checks): the {@code tls CERT KEY CA} certificate is presented,
+   * the {@code %NAME} is sent as SNI (the URI's host is an IP address), and a forward without a
+   * client certificate fails the handshake. It answers GETs by name: {@code plain.example.} with a
+   * DNS answer as {@code text/plain} (read, as CoreDNS reads any content type), {@code
+   * declared.example.} and {@code chunked.example.} with a DNS message of more than 65,535 bytes
+   * (with its content-length, or chunked without one: a failed attempt, dnsdist answers), and
+   * anything else with an HTML page (does not parse: a failed attempt).
    */
   @Test
-  void theTlsClientCertificateIsPresentedAndAnotherContentTypeIsAFailure() throws Exception {
+  void theTlsClientCertificateIsPresentedAnyContentTypeIsReadAndLongBodiesFail() throws Exception {
     String openssl = Peers.require("openssl", "openssl");
     Peers.Output made = Peers.run(openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
         "-nodes", "-keyout", dir.resolve("client-key.pem").toString(), "-out", dir.resolve("client.pem").toString(),
@@ -322,39 +377,96 @@ class DohUpstreamTest {
       clients.add(session.getPeerPrincipal().getName());
       ((ExtendedSSLSession) session).getRequestedServerNames()
           .forEach(name -> sni.add(((SNIHostName) name).getAsciiName()));
-      byte[] page = "<html>not DNS</html>".getBytes(StandardCharsets.US_ASCII);
-      exchange.getResponseHeaders().set("content-type", "text/html");
-      exchange.sendResponseHeaders(200, page.length);
-      exchange.getResponseBody().write(page);
-      exchange.close();
+      String raw = exchange.getRequestURI().getRawQuery();
+      Message query = raw != null && raw.startsWith("dns=")
+          ? new Message(Base64.getUrlDecoder().decode(raw.substring("dns=".length()))) : null;
+      String name = query == null ? "" : query.getQuestion().getName().toString();
+      try {
+        switch (name) {
+          case "plain.example." -> {
+            Message answer = answerTo(query);
+            answer.addRecord(new ARecord(query.getQuestion().getName(), DClass.IN, 60,
+                InetAddress.getByName(PLAIN_ANSWER)), Section.ANSWER);
+            send(exchange, "text/plain", answer.toWire(), false);
+          }
+          case "declared.example.", "chunked.example." -> {
+            Message answer = answerTo(query);
+            String text = "x".repeat(250);
+            for (int i = 0; i < 300; i++) {
+              answer.addRecord(new TXTRecord(query.getQuestion().getName(), DClass.IN, 60, text + i), Section.ANSWER);
+            }
+            byte[] wire = answer.toWire();
+            assertTrue(wire.length > 65535, "the long answer has " + wire.length + " bytes");
+            send(exchange, DohClient.MEDIA_TYPE, wire, name.startsWith("chunked"));
+          }
+          default -> send(exchange, "text/html", "<html>not DNS</html>".getBytes(StandardCharsets.US_ASCII), false);
+        }
+      } catch (IOException e) {
+        // The client stopped reading a long body: nothing more to send.
+      } finally {
+        exchange.close();
+      }
     });
     server.start();
     try {
       int port = server.getAddress().getPort();
-      String forward = "forward . https://127.0.0.1%localhost:" + port + " {\n tls " + dir.resolve("client.pem") + " "
-          + dir.resolve("client-key.pem") + " " + dir.resolve("cert.pem") + "\n doh_method GET\n health_check 5s\n }";
+      String jdk = "https://127.0.0.1%localhost:" + port;
+      String options = " tls " + dir.resolve("client.pem") + " " + dir.resolve("client-key.pem") + " "
+          + dir.resolve("cert.pem") + "\n doh_method GET\n";
+      String forward = "forward . " + jdk + " https://127.0.0.1:" + doh + " {\n" + options
+          + " policy sequential\n max_fails 0\n }";
+      String jdkTo = "127.0.0.1:" + port;
       try (Corvus withCertificate = start(forward)) {
-        assertEquals(Rcode.SERVFAIL, udp(withCertificate).udp("html.example.", Type.A).getRcode());
+        DnsClient client = udp(withCertificate);
+        assertEquals(PLAIN_ANSWER, firstAddress(client.udp("plain.example.", Type.A)), "a text/plain DNS answer is read");
+        assertEquals(1.0, withCertificate.metricValue("coredns_forward_responses_total", jdkTo, "NOERROR"));
+        assertEquals(GET_ANSWER, firstAddress(client.udp("html.example.", Type.A)), "an HTML page fails over");
+        assertEquals(GET_ANSWER, firstAddress(client.udp("declared.example.", Type.A)), "content-length > 65535");
+        assertEquals(GET_ANSWER, firstAddress(client.udp("chunked.example.", Type.A)), "a chunked body > 65535");
+        assertEquals(1.0, withCertificate.metricValue("coredns_forward_responses_total", jdkTo, "NOERROR"));
+        assertEquals(4.0, withCertificate.metricValue("coredns_forward_requests_total", jdkTo));
       }
       assertTrue(!clients.isEmpty() && clients.stream().allMatch("CN=corvus-client"::equals), clients::toString);
       assertTrue(sni.stream().allMatch("localhost"::equals) && sni.size() == clients.size(), "%NAME is sent as SNI: " + sni);
 
       try (PluginTestKit kit = new PluginTestKit()) {
-        SelfCheck doctor = (SelfCheck) kit.create(new ForwardFactory(), forward);
+        SelfCheck doctor = (SelfCheck) kit.create(new ForwardFactory(), "forward . " + jdk + " {\n" + options + "}");
         Finding finding = doctor.check(Duration.ofSeconds(5)).get(0);
         assertEquals(Severity.PROBLEM, finding.severity(), finding::toString);
-        assertTrue(finding.detail().contains("DoH answered content type 'text/html', not application/dns-message"),
-            finding::toString);
+        assertTrue(finding.detail().contains("DoH answer does not parse"), finding::toString);
+        SelfCheck longBody = (SelfCheck) kit.create(new ForwardFactory(), "forward . " + jdk + " {\n" + options
+            + " health_check 5s domain chunked.example\n}");
+        Finding tooLong = longBody.check(Duration.ofSeconds(5)).get(0);
+        assertEquals(Severity.PROBLEM, tooLong.severity(), tooLong::toString);
+        assertTrue(tooLong.detail().contains("DoH answer is longer than 65535 bytes"), tooLong::toString);
       }
 
       int asked = clients.size();
-      try (Corvus withoutCertificate = start("forward . https://127.0.0.1%localhost:" + port + " {\n tls "
+      try (Corvus withoutCertificate = start("forward . " + jdk + " {\n tls "
           + dir.resolve("cert.pem") + "\n health_check 5s\n }")) {
         assertEquals(Rcode.SERVFAIL, udp(withoutCertificate).udp("no-cert.example.", Type.A).getRcode());
       }
       assertEquals(asked, clients.size(), "no request without a client certificate");
     } finally {
       server.stop(0);
+    }
+  }
+
+  private static Message answerTo(Message query) {
+    Message answer = new Message(query.getHeader().getID());
+    answer.getHeader().setFlag(Flags.QR);
+    answer.getHeader().setFlag(Flags.RD);
+    answer.getHeader().setFlag(Flags.RA);
+    answer.addRecord(query.getQuestion(), Section.QUESTION);
+    return answer;
+  }
+
+  /** Sends {@code body} with its content-length, or chunked without one. */
+  private static void send(HttpExchange exchange, String type, byte[] body, boolean chunked) throws IOException {
+    exchange.getResponseHeaders().set("content-type", type);
+    exchange.sendResponseHeaders(200, chunked ? 0 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
     }
   }
 }

@@ -167,6 +167,9 @@ class ForwardFactoryTest {
         "tls://1.1.1.1%      | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]: 'tls://1.1.1.1%'",
         "tls://[::1%dns.x    | expected tls://IP%NAME[:PORT] or tls://[IPv6%NAME][:PORT]",
         "tls://%dns.x        | expected tls://IP%NAME[:PORT]",
+        "tls://1.1.1.1%a_b.example | 'a_b.example' cannot be a TLS server name (SNI host name)",
+        "https://1.1.1.1%a_b.example | 'a_b.example' cannot be a TLS server name (SNI host name)",
+        "https://dns.example%a_b.example | 'a_b.example' cannot be a TLS server name (SNI host name)",
       })
   void badToIsAnErrorAtTheDirectiveLine(String to, String expected) {
     ConfigException error = assertThrows(ConfigException.class, () -> parse("forward . " + to + " {\n max_fails 1\n}"));
@@ -256,6 +259,38 @@ class ForwardFactoryTest {
         mixed.upstreams().stream().map(UpstreamAddress::scheme).toList());
     assertEquals("https://[2001:db8:0:0:0:0:0:3]:8443/dns-query", DohClient.uri(mixed.upstreams().get(3)).toString()
         .replace("2001:db8::3", "2001:db8:0:0:0:0:0:3"));
+  }
+
+  /** Go's crypto/tls trims one trailing dot off the server name; Corvus does so while reading it. */
+  @Test
+  void aTrailingDotIsTrimmedOffTlsServerNames() throws ConfigException {
+    assertEquals(Optional.of("dns.quad9.net"),
+        parse("forward . https://9.9.9.9 {\n tls_servername dns.quad9.net.\n}").tlsServerName());
+    assertEquals(Optional.of("dns.quad9.net"),
+        parse("forward . tls://9.9.9.9 {\n tls_servername dns.quad9.net.\n}").tlsServerName());
+    assertEquals(Optional.of("dns.quad9.net"),
+        parse("forward . tls://9.9.9.9%dns.quad9.net.").upstreams().get(0).serverName());
+    assertEquals(Optional.of("dns.quad9.net"),
+        parse("forward . https://9.9.9.9%dns.quad9.net.:8443").upstreams().get(0).serverName());
+  }
+
+  /**
+   * CoreDNS refuses tls_servername with a %NAME for tls:// only; for https:// it ignores %NAME and
+   * verifies tls_servername, and so does Corvus, with a warning naming the ignored name.
+   */
+  @Test
+  void tlsServerNameWinsOverTheOwnNameOfAnHttpsUpstream() throws Exception {
+    DirectiveConfig both = kit.config("forward . https://1.1.1.1%a.example https://1.1.1.2 {\n tls_servername b.example\n}");
+    ForwardConfig config = ForwardFactory.parse(both, kit.ioLoops());
+    assertEquals(Optional.of("b.example"), config.serverNameFor(config.upstreams().get(0)));
+    assertEquals(Optional.of("b.example"), config.serverNameFor(config.upstreams().get(1)));
+    assertEquals(1, both.warnings().size(), both.warnings().toString());
+    assertTrue(both.warnings().get(0).contains("tls_servername 'b.example' is used for https:// upstreams; their own"
+        + " server names (a.example) are ignored"), both.warnings().get(0));
+
+    ForwardConfig own = parse("forward . https://1.1.1.1%a.example tls://1.1.1.3%c.example");
+    assertEquals(Optional.of("a.example"), own.serverNameFor(own.upstreams().get(0)));
+    assertEquals(Optional.of("c.example"), own.serverNameFor(own.upstreams().get(1)));
   }
 
   @Test
@@ -349,7 +384,6 @@ class ForwardFactoryTest {
         "forward . https://10.0.0.1 {\\n  doh_method get\\n}  | <test>:3: forward: doh_method: doh_method must be either POST or GET, not 'get'",
         "forward . https://10.0.0.1 {\\n  doh_method\\n}  | <test>:3: forward: doh_method: missing GET|POST",
         "forward . https://10.0.0.1 {\\n  doh_method GET POST\\n}  | <test>:3: forward: doh_method: unexpected argument",
-        "forward . https://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
         "forward . /nonexistent/resolv.conf                | <test>:2: forward: not an IP address, file, or valid domain: '/nonexistent/resolv.conf'",
         "forward . 10.0.0.1 {\\n  max_idle_conns -1\\n}    | <test>:3: forward: max_idle_conns: INTEGER must be between 0 and",
         "forward . 10.0.0.1 {\\n  max_idle_conns\\n}       | <test>:3: forward: max_idle_conns: missing INTEGER",
@@ -364,7 +398,9 @@ class ForwardFactoryTest {
         "forward . dns.google {\\n  resolver\\n}           | <test>:3: forward: resolver: expected at least one IP[:PORT]",
         "forward . dns.google {\\n  resolver dns.example\\n} | <test>:3: forward: resolver: resolver must be an IP address or IP:port: 'dns.example'",
         "forward . dns.google {\\n  resolver 127.0.0.1:0\\n} | <test>:3: forward: resolver: port 0 is not a port",
-        "forward . tls://1.1.1.1%a.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names (a.example) are set",
+        "forward . tls://1.1.1.1 {\\n tls_servername a_b.example\\n} | <test>:3: forward: tls_servername: 'a_b.example' cannot be a TLS server name (SNI host name)",
+        "forward . https://1.1.1.1 {\\n tls_servername a_b.example\\n} | <test>:3: forward: tls_servername: 'a_b.example' cannot be a TLS server name (SNI host name)",
+        "forward . tls://1.1.1.1%a.example https://1.1.1.2%c.example {\\n tls_servername b.example\\n} | <test>:3: forward: tls_servername: both tls_servername ('b.example') and per-upstream TLS server names of tls:// upstreams (a.example) are set",
       })
   void errorsNameFileLineAndWhatIsWrong(String corefile, String expected) {
     ConfigException error =

@@ -126,6 +126,41 @@ class ForwardSelfCheckTest {
     }
   }
 
+  /**
+   * tls files that loaded when the Corefile was read but no longer do are a problem of their own,
+   * not a failed handshake: no query is sent.
+   */
+  @Test
+  void tlsFilesThatNoLongerLoadAreReportedAsSuch() throws Exception {
+    Path ca = Files.copy(certificates.certificatePem(), directory.resolve("ca.pem"));
+    int port = unusedPort();
+    try (PluginTestKit kit = new PluginTestKit().baseDirectory(directory)) {
+      SelfCheck plugin = (SelfCheck) kit.create(new ForwardFactory(),
+          "forward . tls://127.0.0.1:" + port + " https://127.0.0.1:" + port + " {\n tls " + ca + "\n}");
+      Files.writeString(ca, "not a certificate any more\n");
+      List<Finding> findings = plugin.check(TIMEOUT);
+      for (String over : List.of("TLS", "HTTPS")) {
+        Finding finding = find(findings, "upstream 127.0.0.1:" + port + " over " + over);
+        assertEquals(Severity.PROBLEM, finding.severity(), finding.toString());
+        assertTrue(finding.detail().startsWith("cannot load the tls files: "), finding.toString());
+        assertTrue(finding.detail().endsWith(": fix the files of the tls option (no query was sent)"), finding.toString());
+      }
+    }
+  }
+
+  /** An https:// upstream that accepts the connection but never answers the handshake: one deadline. */
+  @Test
+  void stalledHttpsUpstreamTimesOutWithinTheTimeout() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String to = "127.0.0.1:" + silent.getLocalPort();
+      long start = System.nanoTime();
+      List<Finding> findings = check("forward . https://" + to);
+      long tookMillis = (System.nanoTime() - start) / 1_000_000;
+      assertFinding(findings, Severity.PROBLEM, "upstream " + to + " over HTTPS", "no answer over HTTPS within 300 ms");
+      assertTrue(tookMillis < 3000, "a probe of 300 ms took " + tookMillis + " ms");
+    }
+  }
+
   private List<Finding> check(String corefile) throws Exception {
     return check(corefile, TIMEOUT);
   }
