@@ -3,14 +3,12 @@ package dev.corvus.dns.plugin.azure;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.corvus.dns.testkit.RecordedHttp;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,10 +122,10 @@ final class RecordedAzure implements AutoCloseable {
     try (exchange) {
       String path = exchange.getRequestURI().getRawPath();
       String query = exchange.getRequestURI().getRawQuery();
-      Map<String, String> params = params(query);
+      Map<String, String> params = RecordedHttp.queryParameters(query);
       if (exchange.getRequestMethod().equals("POST") && path.equals("/" + TENANT + "/oauth2/v2.0/token")) {
         String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> fields = params(form);
+        Map<String, String> fields = RecordedHttp.queryParameters(form);
         Map<String, String> seen = new java.util.TreeMap<>(fields);
         // how the body was framed: a Content-Length, or chunked
         seen.put("(framing)", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Length")) + "/"
@@ -192,40 +190,6 @@ final class RecordedAzure implements AutoCloseable {
     return (kind + "/" + group + "/" + zone).toLowerCase(Locale.ROOT);
   }
 
-  private static Map<String, String> params(String query) {
-    Map<String, String> params = new HashMap<>();
-    if (query != null && !query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String key = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-      }
-    }
-    return params;
-  }
-
-  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
-    exchange.getResponseHeaders().set("x-ms-request-id", "recorded");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
-  static String recorded(String resource) {
-    try (InputStream in = RecordedAzure.class.getResourceAsStream("/azure/" + resource)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no recorded response " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** TLS with the loopback key store (a self-signed certificate for 127.0.0.1, valid to 2126). */
   private static SSLContext serverContext() throws IOException {
     try (InputStream in = RecordedAzure.class.getResourceAsStream("/azure/loopback-key.p12")) {
@@ -239,6 +203,14 @@ final class RecordedAzure implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IOException(e);
     }
+  }
+
+  private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+    RecordedHttp.respond(exchange, status, body, Map.of("Content-Type", "application/json; charset=utf-8", "x-ms-request-id", "recorded"));
+  }
+
+  static String recorded(String resource) {
+    return RecordedHttp.resource("/azure/" + resource);
   }
 
   @Override

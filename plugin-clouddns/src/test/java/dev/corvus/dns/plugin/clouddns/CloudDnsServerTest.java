@@ -7,36 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.corvus.dns.api.Responses;
-import dev.corvus.dns.api.config.ConfigException;
-import dev.corvus.dns.api.config.ConfigReader;
-import dev.corvus.dns.api.plugin.Placement;
-import dev.corvus.dns.api.plugin.Plugin;
-import dev.corvus.dns.api.plugin.PluginContext;
-import dev.corvus.dns.api.plugin.PluginFactory;
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.testkit.DnsAnswers;
+import dev.corvus.dns.testkit.ExampleGovNext;
 import dev.corvus.dns.testkit.Poll;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
@@ -77,7 +65,7 @@ class CloudDnsServerTest {
     return Corvus.builder()
         .corefile(".:0 {\n  clouddns " + zones + " {\n    credentials " + key + "\n" + options
             + "  }\n  gov_answer\n}\n")
-        .plugin(new GovAnswer())
+        .plugin(new ExampleGovNext("clouddns"))
         .dnsPort(0)
         .start();
   }
@@ -352,38 +340,4 @@ class CloudDnsServerTest {
     }
   }
 
-  /** The next plugin of CoreDNS's test: answers example.gov. A, SERVFAIL otherwise. */
-  static final class GovAnswer implements PluginFactory {
-    @Override
-    public String directive() {
-      return "gov_answer";
-    }
-
-    @Override
-    public Placement placement() {
-      return Placement.after("clouddns");
-    }
-
-    @Override
-    public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
-      ARecord exampleGov;
-      try {
-        exampleGov = new ARecord(Name.fromConstantString("example.gov."), DClass.IN, 300,
-            InetAddress.getByAddress(new byte[] {2, 4, 6, 8}));
-      } catch (UnknownHostException e) {
-        throw config.error(e.getMessage());
-      }
-      return new Plugin() {
-        @Override
-        public Optional<dev.corvus.dns.api.Handler> handler() {
-          return Optional.of(chain -> {
-            if (chain.request().qname().equals(Name.fromConstantString("example.gov."))) {
-              return Responses.completed(Responses.answer(chain.request(), exampleGov));
-            }
-            return Responses.completedError(chain.request(), Rcode.SERVFAIL);
-          });
-        }
-      };
-    }
-  }
 }

@@ -4,14 +4,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.corvus.dns.testkit.RecordedHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +141,7 @@ final class RecordedCloudDns implements AutoCloseable {
   private void token(HttpExchange exchange) throws IOException {
     try (exchange) {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Map<String, String> form = params(body);
+      Map<String, String> form = RecordedHttp.queryParameters(body);
       if (!"POST".equals(exchange.getRequestMethod())
           || !"urn:ietf:params:oauth:grant-type:jwt-bearer".equals(form.get("grant_type"))) {
         respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
@@ -218,7 +215,7 @@ final class RecordedCloudDns implements AutoCloseable {
             respond(exchange, 404, recorded("not-found.json").replace("{ZONE}", parts[6]));
             return;
           }
-          String body = zonePages.get(params(query).getOrDefault("pageToken", ""));
+          String body = zonePages.get(RecordedHttp.queryParameters(query).getOrDefault("pageToken", ""));
           if (body == null) {
             respond(exchange, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid value for 'pageToken'\"}}");
             return;
@@ -233,37 +230,12 @@ final class RecordedCloudDns implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> params(String query) {
-    Map<String, String> params = new HashMap<>();
-    if (query != null && !query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String name = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        params.put(URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-      }
-    }
-    return params;
-  }
-
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    RecordedHttp.respond(exchange, status, body, Map.of("Content-Type", "application/json; charset=UTF-8"));
   }
 
   static String recorded(String resource) {
-    try (InputStream in = RecordedCloudDns.class.getResourceAsStream("/clouddns/" + resource)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no recorded response " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RecordedHttp.resource("/clouddns/" + resource);
   }
 
   @Override

@@ -2,15 +2,11 @@ package dev.corvus.dns.plugin.route53;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.corvus.dns.testkit.RecordedHttp;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +89,7 @@ final class RecordedRoute53 implements AutoCloseable {
         respond(exchange, 403, "<ErrorResponse><Error><Code>MissingAuthenticationToken</Code></Error></ErrorResponse>");
         return;
       }
-      Map<String, String> params = params(query);
+      Map<String, String> params = RecordedHttp.queryParameters(query);
       if (path.equals("/2013-04-01/hostedzonesbyname")) {
         String id = params.get("hostedzoneid");
         if (!pages.containsKey(id)) {
@@ -137,38 +133,12 @@ final class RecordedRoute53 implements AutoCloseable {
     }
   }
 
-  private static Map<String, String> params(String query) {
-    Map<String, String> params = new HashMap<>();
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String key = eq < 0 ? pair : pair.substring(0, eq);
-        String value = eq < 0 ? "" : pair.substring(eq + 1);
-        params.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
-      }
-    }
-    return params;
-  }
-
   private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "text/xml");
-    exchange.getResponseHeaders().set("x-amzn-RequestId", "recorded");
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    RecordedHttp.respond(exchange, status, body, Map.of("Content-Type", "text/xml", "x-amzn-RequestId", "recorded"));
   }
 
   static String recorded(String resource) {
-    try (InputStream in = RecordedRoute53.class.getResourceAsStream("/route53/" + resource)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no recorded response " + resource);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RecordedHttp.resource("/route53/" + resource);
   }
 
   @Override
