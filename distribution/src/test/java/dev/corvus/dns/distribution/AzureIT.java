@@ -109,21 +109,21 @@ class AzureIT {
           + " -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12");
       corvus = start.start();
 
-      assertEquals("192.0.2.80", awaitDig(port, "www.example.org", "A", "192.0.2.80"));
-      assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short", "+tcp"));
-      assertEquals("www.example.org.\n192.0.2.80", dig(port, "x.apps.example.org", "A", "+short"));
-      assertEquals("10.0.0.4", dig(port, "db.corp.internal", "A", "+short"));
-      assertEquals("10.0.0.4", dig(port, "db.corp.internal", "A", "+short", "+tcp"));
-      assertTrue(dig(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
+      assertEquals("192.0.2.80", Dig.await(port, "www.example.org", "A", "+short", "192.0.2.80"));
+      assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short", "+tcp"));
+      assertEquals("www.example.org.\n192.0.2.80", Dig.query(port, "x.apps.example.org", "A", "+short"));
+      assertEquals("10.0.0.4", Dig.query(port, "db.corp.internal", "A", "+short"));
+      assertEquals("10.0.0.4", Dig.query(port, "db.corp.internal", "A", "+short", "+tcp"));
+      assertTrue(Dig.query(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
 
       wwwAddress = "192.0.2.99";
-      assertEquals("192.0.2.99", awaitDig(port, "www.example.org", "A", "192.0.2.99"), "the refresh picks up a change");
+      assertEquals("192.0.2.99", Dig.await(port, "www.example.org", "A", "+short", "192.0.2.99"), "the refresh picks up a change");
 
       failing = true;
       listings.drainPermits();
       assertTrue(listings.tryAcquire(4, 60, TimeUnit.SECONDS), "refreshes go on while the API fails");
-      assertEquals("192.0.2.99", dig(port, "www.example.org", "A", "+short"));
-      assertEquals("10.0.0.4", dig(port, "db.corp.internal", "A", "+short", "+tcp"));
+      assertEquals("192.0.2.99", Dig.query(port, "www.example.org", "A", "+short"));
+      assertEquals("10.0.0.4", Dig.query(port, "db.corp.internal", "A", "+short", "+tcp"));
       // the refresh logs its failure after the API server has counted the request
       assertTrue(Poll.until(Duration.ofSeconds(20), () -> read(log).contains("AuthorizationFailed")), () -> read(log));
       assertTrue(!read(log).contains("Exception in"), () -> read(log));
@@ -205,30 +205,6 @@ class AzureIT {
     Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(keytool.waitFor(60, TimeUnit.SECONDS) && keytool.exitValue() == 0, "keytool failed: " + out);
-  }
-
-  private static String awaitDig(int port, String name, String type, String expected) throws Exception {
-    String[] last = {""};
-    boolean seen = Poll.until(Duration.ofSeconds(30), () -> {
-      try {
-        last[0] = dig(port, name, type, "+short");
-      } catch (Exception e) {
-        last[0] = e.toString();
-      }
-      return last[0].contains(expected);
-    });
-    assertTrue(seen, () -> "dig " + name + " " + type + " never gave " + expected + "; last:\n" + last[0]);
-    return last[0];
-  }
-
-  private static String dig(int port, String name, String type, String... flags) throws Exception {
-    List<String> command = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), name, type,
-        "+time=2", "+tries=1"));
-    command.addAll(List.of(flags));
-    Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    dig.waitFor(10, TimeUnit.SECONDS);
-    return out.lines().filter(l -> !l.startsWith(";; WARNING")).reduce((a, b) -> a + "\n" + b).orElse("").trim();
   }
 
   private static String read(Path log) {

@@ -19,7 +19,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -96,17 +95,17 @@ class CloudDnsIT {
           "GOOGLE_APPLICATION_CREDENTIALS", keyFile.toString(),
           "JAVA_OPTS", "-Dcorvus.clouddns.endpoint=" + root + " -Dcorvus.clouddns.refresh=1000");
       try (CorvusProcess corvus = CorvusProcess.start(dir, environment, "-conf", corefile.toString())) {
-        assertEquals("192.0.2.80", awaitDig(port, "www.example.org", "A", "+short", "192.0.2.80"));
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short", "+tcp"));
-        assertEquals("www.example.org.\n192.0.2.80", dig(port, "x.apps.example.org", "A", "+short"));
-        assertTrue(dig(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
+        assertEquals("192.0.2.80", Dig.await(port, "www.example.org", "A", "+short", "192.0.2.80"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short", "+tcp"));
+        assertEquals("www.example.org.\n192.0.2.80", Dig.query(port, "x.apps.example.org", "A", "+short"));
+        assertTrue(Dig.query(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
         assertTrue(tokens.get() >= 1, "a token was issued for the key's signed request");
 
         failing = true;
         listings.drainPermits();
         assertTrue(listings.tryAcquire(2, 60, TimeUnit.SECONDS), "refreshes go on while the API fails");
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short"));
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short", "+tcp"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short", "+tcp"));
         assertTrue(Poll.until(Duration.ofSeconds(20), () -> logOf(corvus).contains(
             "clouddns: failed to update example.org.:it-project:example-zone, serving its last listing if any")),
             logOf(corvus));
@@ -195,29 +194,6 @@ class CloudDnsIT {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String awaitDig(int port, String name, String type, String flag, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = dig(port, name, type, flag);
-      if (last.contains(expected)) {
-        return last;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("dig " + name + " " + type + " never gave " + expected + "; last:\n" + last);
-  }
-
-  private static String dig(int port, String name, String type, String... flags) throws Exception {
-    List<String> command = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), name, type,
-        "+time=2", "+tries=1"));
-    command.addAll(List.of(flags));
-    Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    dig.waitFor(10, TimeUnit.SECONDS);
-    return out.lines().filter(l -> !l.startsWith(";; WARNING")).reduce((a, b) -> a + "\n" + b).orElse("").trim();
   }
 
   private static String logOf(CorvusProcess corvus) {

@@ -47,21 +47,21 @@ class EtcdIT {
       assertTrue(plugins.output().lines().anyMatch(l -> l.contains(" etcd ") && l.contains("plugins/etcd")),
           plugins.output());
       try (CorvusProcess corvus = CorvusProcess.start(dir, "-conf", corefile.toString())) {
-        assertEquals("10.0.0.1", awaitDig(port, "www.skydns.test", "A", "+short", "10.0.0.1"));
-        assertEquals("10.0.0.1", dig(port, "www.skydns.test", "A", "+short", "+tcp"));
-        assertEquals("10 100 8080 a.api.skydns.test.", dig(port, "api.skydns.test", "SRV", "+short", "+tcp"));
-        assertTrue(dig(port, "nope.skydns.test", "A").contains("status: NXDOMAIN"));
+        assertEquals("10.0.0.1", Dig.await(port, "www.skydns.test", "A", "+short", "10.0.0.1"));
+        assertEquals("10.0.0.1", Dig.query(port, "www.skydns.test", "A", "+short", "+tcp"));
+        assertEquals("10 100 8080 a.api.skydns.test.", Dig.query(port, "api.skydns.test", "SRV", "+short", "+tcp"));
+        assertTrue(Dig.query(port, "nope.skydns.test", "A").contains("status: NXDOMAIN"));
 
         etcd.ctl("put", "/skydns/test/skydns/new", "{\"host\":\"10.0.0.3\"}");
-        assertEquals("10.0.0.3", awaitDig(port, "new.skydns.test", "A", "+short", "10.0.0.3"));
+        assertEquals("10.0.0.3", Dig.await(port, "new.skydns.test", "A", "+short", "10.0.0.3"));
 
         etcd.kill();
-        assertEquals("10.0.0.1", dig(port, "www.skydns.test", "A", "+short"));
-        assertEquals("10.0.0.1", dig(port, "www.skydns.test", "A", "+short", "+tcp"));
+        assertEquals("10.0.0.1", Dig.query(port, "www.skydns.test", "A", "+short"));
+        assertEquals("10.0.0.1", Dig.query(port, "www.skydns.test", "A", "+short", "+tcp"));
 
         etcd.start();
         etcd.ctl("del", "/skydns/test/skydns/www");
-        awaitDig(port, "www.skydns.test", "A", "", "status: NXDOMAIN");
+        Dig.await(port, "www.skydns.test", "A", "", "status: NXDOMAIN");
         String log = corvus.output();
         assertTrue(log.contains("etcd: loaded 2 keys under /skydns/"), log);
         assertTrue(!log.contains("Exception in"), log);
@@ -69,29 +69,6 @@ class EtcdIT {
     } finally {
       etcd.kill();
     }
-  }
-
-  private static String awaitDig(int port, String name, String type, String flag, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = flag.isEmpty() ? dig(port, name, type) : dig(port, name, type, flag);
-      if (last.contains(expected)) {
-        return last;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("dig " + name + " " + type + " never gave " + expected + "; last:\n" + last);
-  }
-
-  private static String dig(int port, String name, String type, String... flags) throws Exception {
-    List<String> command = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), name, type,
-        "+time=2", "+tries=1"));
-    command.addAll(List.of(flags));
-    Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    dig.waitFor(10, TimeUnit.SECONDS);
-    return out.lines().filter(l -> !l.startsWith(";; WARNING")).reduce((a, b) -> a + "\n" + b).orElse("").trim();
   }
 
   /** A real etcd on loopback that can crash and come back on the same ports and data. */

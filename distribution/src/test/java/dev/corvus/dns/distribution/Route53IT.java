@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -92,16 +91,16 @@ class Route53IT {
       assertTrue(plugins.output().lines().anyMatch(l -> l.contains(" route53 ") && l.contains("plugins/route53")),
           plugins.output());
       try (CorvusProcess corvus = CorvusProcess.start(dir, "-conf", corefile.toString())) {
-        assertEquals("192.0.2.80", awaitDig(port, "www.example.org", "A", "+short", "192.0.2.80"));
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short", "+tcp"));
-        assertEquals("www.example.org.\n192.0.2.80", dig(port, "x.apps.example.org", "A", "+short"));
-        assertTrue(dig(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
+        assertEquals("192.0.2.80", Dig.await(port, "www.example.org", "A", "+short", "192.0.2.80"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short", "+tcp"));
+        assertEquals("www.example.org.\n192.0.2.80", Dig.query(port, "x.apps.example.org", "A", "+short"));
+        assertTrue(Dig.query(port, "nope.example.org", "A").contains("status: NXDOMAIN"));
 
         failing = true;
         listings.drainPermits();
         assertTrue(listings.tryAcquire(2, 60, TimeUnit.SECONDS), "refreshes go on while the API fails");
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short"));
-        assertEquals("192.0.2.80", dig(port, "www.example.org", "A", "+short", "+tcp"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short"));
+        assertEquals("192.0.2.80", Dig.query(port, "www.example.org", "A", "+short", "+tcp"));
         // the refresh logs its failure after the API server has counted the request
         assertTrue(Poll.until(Duration.ofSeconds(20), () -> {
           String log = logOf(corvus);
@@ -137,29 +136,6 @@ class Route53IT {
         listings.release();
       }
     }
-  }
-
-  private static String awaitDig(int port, String name, String type, String flag, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = dig(port, name, type, flag);
-      if (last.contains(expected)) {
-        return last;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("dig " + name + " " + type + " never gave " + expected + "; last:\n" + last);
-  }
-
-  private static String dig(int port, String name, String type, String... flags) throws Exception {
-    List<String> command = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), name, type,
-        "+time=2", "+tries=1"));
-    command.addAll(List.of(flags));
-    Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    dig.waitFor(10, TimeUnit.SECONDS);
-    return out.lines().filter(l -> !l.startsWith(";; WARNING")).reduce((a, b) -> a + "\n" + b).orElse("").trim();
   }
 
   private static String logOf(CorvusProcess corvus) {
