@@ -5,8 +5,11 @@
 # defaults and its class-data archive (made by a first start of each distribution, not counted).
 # Prints, per start, the time to the first /ready 200, the JVM's CPU time until then and its RSS
 # (anonymous and file pages apart); with two distributions their starts alternate.
+# With -tls, the pod's path over HTTPS instead: no `endpoint`, the service account's settings
+# (KUBERNETES_SERVICE_HOST/PORT, a CA file, a token file, as fabric8 reads them in a pod) and the
+# mock behind a TLS relay (bench/TlsRelay.java) whose certificate a test CA signed (keytool).
 #
-#   bench/startup-api.sh [-n RUNS] DIST [DIST2]     (after `mvn -B -DskipTests package`)
+#   bench/startup-api.sh [-n RUNS] [-tls] DIST [DIST2]     (after `mvn -B -DskipTests package`)
 #
 # JAVA_OPTS and CORVUS_HEAP are passed on to bin/corvus. Only loopback addresses are used; run it
 # under `flock /tmp/bench.lock` on a shared machine.
@@ -14,7 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=6
 if [ "${1:-}" = -n ]; then RUNS=$2; shift 2; fi
-[ $# -ge 1 ] || { sed -n '2,12p' "$0"; exit 2; }
+TLS=
+if [ "${1:-}" = -tls ]; then TLS=1; shift; fi
+[ $# -ge 1 ] || { sed -n '2,15p' "$0"; exit 2; }
 DISTS=("$@")
 WORK=$(mktemp -d)
 trap 'exec 3>&- 2>/dev/null || true; kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -29,8 +34,31 @@ exec 3> >(java -cp "distribution/target/test-classes:$(cat "$WORK/cp.txt")" \
 for _ in $(seq 1 300); do [ -s "$WORK/kube/kubeconfig" ] && break; sleep 0.1; done
 api=$(awk '$1 == "server:" {print $2; exit}' "$WORK/kube/kubeconfig")
 [ -n "$api" ] || { cat "$WORK/mock.log" >&2; exit 1; }
+endpoint=$api
+if [ -n "$TLS" ]; then
+  pki=$WORK/pki; mkdir "$pki"
+  kt() { keytool "$@" -storepass changeit -storetype PKCS12 >/dev/null 2>&1; }
+  kt -genkeypair -alias ca -keyalg EC -groupname secp256r1 -dname CN=bench-ca -ext bc:c -validity 2 -keystore "$pki/ca.p12"
+  kt -exportcert -rfc -alias ca -keystore "$pki/ca.p12" -file "$pki/ca.pem"
+  kt -genkeypair -alias server -keyalg EC -groupname secp256r1 -dname CN=apiserver -validity 2 -keystore "$pki/server.p12"
+  kt -certreq -alias server -keystore "$pki/server.p12" -file "$pki/server.csr"
+  kt -gencert -rfc -alias ca -keystore "$pki/ca.p12" -infile "$pki/server.csr" -outfile "$pki/server.pem" \
+    -ext SAN=ip:127.0.0.1 -validity 2
+  kt -importcert -noprompt -alias ca -file "$pki/ca.pem" -keystore "$pki/server.p12"
+  kt -importcert -alias server -file "$pki/server.pem" -keystore "$pki/server.p12"
+  printf bench-token > "$pki/token"
+  java bench/TlsRelay.java "$pki/server.p12" changeit "${api##*:}" "$pki/port" >"$WORK/relay.log" 2>&1 &
+  for _ in $(seq 1 300); do [ -s "$pki/port" ] && break; sleep 0.1; done
+  [ -s "$pki/port" ] || { cat "$WORK/relay.log" >&2; exit 1; }
+  # What fabric8 reads in a pod, from the environment instead of /var/run/secrets.
+  export KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$(cat "$pki/port") \
+    KUBERNETES_CERTS_CA_FILE=$pki/ca.pem KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN=$pki/token \
+    KUBERNETES_AUTH_TRYKUBECONFIG=false
+  api="https://127.0.0.1:$KUBERNETES_SERVICE_PORT (in-cluster settings, CA $pki/ca.pem)"
+  endpoint=
+fi
 
-python3 - distribution/src/main/dist/kubernetes/cluster-dns/configmap.yaml "$api" > "$WORK/Corefile" <<'EOF'
+python3 - distribution/src/main/dist/kubernetes/cluster-dns/configmap.yaml "$endpoint" > "$WORK/Corefile" <<'EOF'
 import sys
 lines = open(sys.argv[1]).read().split("\n")
 start = next(i for i, l in enumerate(lines) if l.strip() == "Corefile: |") + 1
@@ -40,7 +68,8 @@ print(corefile.replace(".:53 {", ".:15353 {")
     .replace("    ready\n", "    ready 127.0.0.1:15381\n")
     .replace("prometheus :9153", "prometheus 127.0.0.1:15393")
     .replace("forward . /etc/resolv.conf {", "forward . 127.0.0.1:15399 {")
-    .replace("       pods insecure\n", "       endpoint " + sys.argv[2] + "\n       pods insecure\n").rstrip())
+    .replace("       pods insecure\n", ("       endpoint " + sys.argv[2] + "\n" if sys.argv[2] else "") + "       pods insecure\n")
+    .rstrip())
 EOF
 
 start() { # label dist index

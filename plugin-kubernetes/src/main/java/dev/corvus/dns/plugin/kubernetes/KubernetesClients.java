@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +34,13 @@ import java.util.Objects;
  */
 final class KubernetesClients {
 
-  private static final ObjectMapper KUBECONFIG = new ObjectMapper(new YAMLFactory());
+  /**
+   * The YAML reader of {@link #checkKubeconfig}, made on first use: starts from an {@code endpoint}
+   * or the service account never load the YAML factory and SnakeYAML.
+   */
+  private static final class Kubeconfig {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  }
 
   /**
    * The kinds a watch event of the informers may carry ({@code Status} for a watch's errors, such
@@ -88,7 +93,7 @@ final class KubernetesClients {
     try {
       // Read as a tree, not as fabric8's Config model: building Jackson's deserializers for that
       // model was 9 % of the CPU a server spent until ready.
-      parsed = KUBECONFIG.readTree(Files.readString(kubeconfig));
+      parsed = Kubeconfig.YAML.readTree(Files.readString(kubeconfig));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("kubeconfig " + kubeconfig + " does not parse: " + e.getOriginalMessage(), e);
     } catch (IOException | RuntimeException e) {
@@ -225,10 +230,11 @@ final class KubernetesClients {
     // (ScaleIT c4, c7). Run inline instead, each event is applied by the thread that read it, and
     // the next is read only then (fabric8 asks the WebSocket for one message at a time). The JDK
     // HTTP client keeps its own threads, so no network I/O runs here.
+    // TLS trust as client-go's (the configured CA only), without fabric8 loading cacerts first.
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withKubernetesSerialization(serialization)
-        .withHttpClientFactory(new JdkHttpClientFactory())
+        .withHttpClientFactory(new ApiServerTls.Factory())
         .withTaskExecutor(Runnable::run)
         .build();
   }
