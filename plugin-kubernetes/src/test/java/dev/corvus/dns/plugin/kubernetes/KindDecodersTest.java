@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -337,7 +338,7 @@ class KindDecodersTest {
     assertEquals(expected, streamed, type.getSimpleName() + "s read from a list");
   }
 
-  private <T extends HasMetadata> StreamingLister<T> lister(Class<T> type, java.util.function.Consumer<Object> store) {
+  private <T extends HasMetadata> StreamingLister<T> lister(Class<T> type, Consumer<Object> store) {
     Supplier<T> factory = () -> {
       try {
         return type.getConstructor().newInstance();
