@@ -154,6 +154,7 @@ class KindDecodersTest {
         "{\"name\":\"s\",\"namespace\":\"n\",\"labels\":null}", "{\"name\":\"s\",\"namespace\":\"n\",\"labels\":{\"a\":true}}",
         "{\"name\":\"s\",\"namespace\":\"n\",\"labels\":{\"a\":[]}}", "{\"name\":\"s\",\"namespace\":\"n\",\"labels\":\"\"}",
         "{\"name\":[],\"namespace\":\"n\"}", "{\"name\":\"s\",\"namespace\":\"n\",\"uid\":5,\"generation\":\"x\"}",
+        "{\"name\":\"s\",\"namespace\":\"n\",\"generation\":[],\"labels\":{\"a\":{}}}",
         "{\"name\":\"s\",\"namespace\":\"n\",\"managedFields\":[{\"fieldsV1\":{\"f:spec\":{}}}],\"annotations\":{\"a\":\"b\"}}")) {
       edges.add(new Sample("service metadata " + m, "Service", meta.formatted(m)));
     }
@@ -280,7 +281,6 @@ class KindDecodersTest {
     // fabric8's binding checks the values of fields the plugin never reads (a uid that is not a
     // string...), the decoders skip them: compare with fabric8's decoding of the object without them.
     while (expected instanceof Failure failure && !READ.get(sample.kind()).contains(failure.field())) {
-      assertInstanceOf(type, decoded, "fabric8 failed on " + failure + ", which the plugin does not read");
       String without = without(json, failure.steps());
       assertTrue(!without.equals(json), "removed " + failure);
       json = without;
