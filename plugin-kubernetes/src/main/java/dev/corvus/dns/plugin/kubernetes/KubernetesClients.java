@@ -154,9 +154,19 @@ final class KubernetesClients {
     Config config = config(api);
     // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
     config.setWatchReconnectLimit(-1);
+    return build(config, serialization(mapper));
+  }
+
+  /**
+   * The serialization the informers' client decodes with: {@code mapper} as fabric8 configures it,
+   * the watched kinds registered for watch events, and those kinds decoded by {@link KindDecoders}
+   * (lists and watch events alike).
+   */
+  static KubernetesSerialization serialization(ObjectMapper mapper) {
     KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);
     WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
-    return build(config, serialization);
+    mapper.registerModule(KindDecoders.module());
+    return serialization;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.corvus.dns.plugin.kubernetes;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ListMeta;
@@ -53,8 +54,9 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
 
   private final BaseOperation<T, ?, ?> operation;
   private final HttpClient http;
-  private final ObjectMapper mapper;
-  private final Class<T> type;
+  /** Reads an item; its deserializer (KindDecoders') found once, not per item. */
+  private final ObjectReader items;
+  private final ObjectReader text;
   private final Supplier<T> factory;
   private final String labelSelector;
   private final Consumer<T> store;
@@ -76,8 +78,8 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
       Class<T> type, Supplier<T> factory, String labelSelector, Consumer<T> store, Executor reader) {
     this.operation = operation;
     this.http = http;
-    this.mapper = mapper;
-    this.type = type;
+    this.items = mapper.readerFor(type);
+    this.text = mapper.readerFor(String.class);
     this.factory = factory;
     this.labelSelector = labelSelector;
     this.store = store;
@@ -149,7 +151,7 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
   DefaultKubernetesResourceList<T> parse(InputStream body) throws IOException {
     DefaultKubernetesResourceList<T> list = new DefaultKubernetesResourceList<>();
     List<T> keys = new ArrayList<>();
-    try (JsonParser parser = mapper.createParser(body)) {
+    try (JsonParser parser = items.createParser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new IOException("a list answer is a JSON object");
       }
@@ -157,11 +159,11 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
         String field = parser.currentName();
         JsonToken value = parser.nextToken();
         if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-          list.setMetadata(mapper.readValue(parser, ListMeta.class));
+          list.setMetadata(listMeta(parser));
         } else if (field.equals("items") && value == JsonToken.START_ARRAY) {
           while (parser.nextToken() == JsonToken.START_OBJECT) {
             // Straight from the stream into the model object, without a tree in between.
-            T object = mapper.readValue(parser, type);
+            T object = items.readValue(parser);
             if (closed) {
               throw new IOException("informer stopped");
             }
@@ -178,6 +180,24 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
     }
     list.setItems(keys);
     return list;
+  }
+
+  /**
+   * The list's resource version and continue token, all fabric8's informer reads of a list's
+   * metadata; read here rather than by a bean deserializer of {@code ListMeta}, which Jackson
+   * would build by reflection (with the machinery for any bean) on the way to the first sync.
+   */
+  private ListMeta listMeta(JsonParser parser) throws IOException {
+    ListMeta meta = new ListMeta();
+    for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+      parser.nextToken();
+      switch (field) {
+        case "resourceVersion" -> meta.setResourceVersion(text.readValue(parser));
+        case "continue" -> meta.setContinue(text.readValue(parser));
+        default -> parser.skipChildren();
+      }
+    }
+    return meta;
   }
 
   /** The item as the store keeps it: namespace, name, resource version (names interned, as the store's). */

@@ -50,6 +50,9 @@ class KubernetesClientsTest {
       assertInstanceOf(EndpointSlice.class, event(serialization, "discovery.k8s.io/v1", "EndpointSlice"));
       assertInstanceOf(Namespace.class, event(serialization, "v1", "Namespace"));
       assertInstanceOf(Pod.class, event(serialization, "v1", "Pod"));
+      // Read by KindDecoders, which leave out what the plugin does not read (fabric8 fills the uid).
+      assertNull(assertInstanceOf(Service.class, event(serialization, "v1", "Service")).getMetadata().getUid());
+      assertEquals("7", assertInstanceOf(Service.class, event(serialization, "v1", "Service")).getMetadata().getResourceVersion());
       WatchEvent gone = serialization.unmarshal(
           "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"code\":410,\"reason\":\"Expired\"}}",
           WatchEvent.class);
@@ -61,7 +64,7 @@ class KubernetesClientsTest {
 
   private static Object event(KubernetesSerialization serialization, String apiVersion, String kind) {
     String json = "{\"type\":\"ADDED\",\"object\":{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"" + kind
-        + "\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\",\"resourceVersion\":\"7\"}}}";
+        + "\",\"metadata\":{\"name\":\"a\",\"namespace\":\"b\",\"resourceVersion\":\"7\",\"uid\":\"u-1\"}}}";
     return serialization.unmarshal(json, WatchEvent.class).getObject();
   }
 }
