@@ -54,8 +54,8 @@ final class KubernetesClients {
 
   /**
    * Checks an API server URL as the client will take it: {@code http://} or {@code https://}
-   * with a host and an optional port; without a scheme, {@code https://} is implied (client-go
-   * and fabric8 both add it).
+   * with a host and an optional port; without a scheme, {@code https://} is implied ({@link
+   * #withScheme}; client-go takes {@code http://} there unless TLS files are given).
    *
    * @throws IllegalArgumentException saying what is wrong with {@code url}
    */
@@ -203,10 +203,21 @@ final class KubernetesClients {
     return url == null ? "api server from " + from : "api server " + url + " (" + from + ")";
   }
 
+  /**
+   * {@code url} with {@code https://} in front when it has no scheme, as {@link #checkUrl} says.
+   * Given no scheme, fabric8 would instead try a TLS handshake with the server while it builds
+   * its configuration (a blocking connection, up to a second) and, when that fails, fall back to
+   * plain HTTP, sending the credentials in clear.
+   */
+  static String withScheme(String url) {
+    String lower = url.toLowerCase(Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://") ? url : "https://" + url;
+  }
+
   private static Config config(KubernetesConfig.ApiServer api) throws IOException {
     Config config;
     if (api.endpoint() != null) {
-      ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(api.endpoint());
+      ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(withScheme(api.endpoint()));
       if (api.tls() != null) {
         api.tls().certificate().ifPresent(file -> builder.withClientCertFile(file.toString()));
         api.tls().key().ifPresent(file -> builder.withClientKeyFile(file.toString()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,9 @@ import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** The fabric8 client as the plugin configures it (no connection is made). */
@@ -28,6 +32,23 @@ class KubernetesClientsTest {
   void aPlainHttpEndpointIsSpokenToInHttp11WithoutAnUpgradeToH2c() throws Exception {
     try (KubernetesClient client = KubernetesClients.create(endpoint("http://127.0.0.1:8001"), new ObjectMapper())) {
       assertTrue(client.getConfiguration().isHttp2Disable());
+    }
+  }
+
+  /**
+   * An endpoint without a scheme is https, without a look at the server first: fabric8 on its own
+   * connects to it while building its configuration, and takes plain HTTP when no TLS handshake
+   * succeeds (here: a server that accepts and says nothing).
+   */
+  @Test
+  void anEndpointWithoutSchemeIsHttpsWithoutProbingTheServer() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      server.setSoTimeout(1);
+      String hostPort = "127.0.0.1:" + server.getLocalPort();
+      try (KubernetesClient client = KubernetesClients.create(endpoint(hostPort), new ObjectMapper())) {
+        assertEquals("https://" + hostPort + "/", client.getConfiguration().getMasterUrl());
+      }
+      assertThrows(SocketTimeoutException.class, server::accept, "nothing connected to the server");
     }
   }
 
