@@ -54,8 +54,8 @@ final class KubernetesClients {
 
   /**
    * Checks an API server URL as the client will take it: {@code http://} or {@code https://}
-   * with a host and an optional port; without a scheme, {@code https://} is implied ({@link
-   * #withScheme}; client-go takes {@code http://} there unless TLS files are given).
+   * with a host and an optional port; without a scheme, the scheme client-go gives it ({@link
+   * #withScheme}).
    *
    * @throws IllegalArgumentException saying what is wrong with {@code url}
    */
@@ -122,6 +122,13 @@ final class KubernetesClients {
     String server = cluster.path("cluster").path("server").asText("");
     if (server.isEmpty()) {
       throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": cluster \"" + clusterName + "\" has no server");
+    }
+    String lower = server.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+      // fabric8 would try a TLS handshake with the JDK's roots while reading the file, and fall
+      // back to plain HTTP (with the file's credentials) when it fails.
+      throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": cluster \"" + clusterName + "\": server \""
+          + server + "\" has no scheme; write https://" + server + " (or http://)");
     }
     try {
       checkUrl(server);
@@ -204,20 +211,24 @@ final class KubernetesClients {
   }
 
   /**
-   * {@code url} with {@code https://} in front when it has no scheme, as {@link #checkUrl} says.
-   * Given no scheme, fabric8 would instead try a TLS handshake with the server while it builds
-   * its configuration (a blocking connection, up to a second) and, when that fails, fall back to
-   * plain HTTP, sending the credentials in clear.
+   * {@code url} with the scheme client-go gives a URL without one: {@code https://} when TLS is
+   * configured ({@code tls}), else {@code http://} (an {@code endpoint} without {@code tls}
+   * carries no credentials). Given no scheme, fabric8 would instead try a TLS handshake with the
+   * server while it builds its configuration (a blocking connection, up to a second, trusting
+   * the JDK's roots) and fall back to plain HTTP when that fails.
    */
-  static String withScheme(String url) {
+  static String withScheme(String url, boolean tls) {
     String lower = url.toLowerCase(Locale.ROOT);
-    return lower.startsWith("http://") || lower.startsWith("https://") ? url : "https://" + url;
+    if (lower.startsWith("http://") || lower.startsWith("https://")) {
+      return url;
+    }
+    return (tls ? "https://" : "http://") + url;
   }
 
   private static Config config(KubernetesConfig.ApiServer api) throws IOException {
     Config config;
     if (api.endpoint() != null) {
-      ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(withScheme(api.endpoint()));
+      ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(withScheme(api.endpoint(), api.tls() != null));
       if (api.tls() != null) {
         api.tls().certificate().ifPresent(file -> builder.withClientCertFile(file.toString()));
         api.tls().key().ifPresent(file -> builder.withClientKeyFile(file.toString()));

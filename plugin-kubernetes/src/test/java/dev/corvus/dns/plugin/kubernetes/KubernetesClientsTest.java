@@ -36,20 +36,22 @@ class KubernetesClientsTest {
   }
 
   /**
-   * An endpoint without a scheme is https, without a look at the server first: fabric8 on its own
-   * connects to it while building its configuration, and takes plain HTTP when no TLS handshake
-   * succeeds (here: a server that accepts and says nothing).
+   * An endpoint without a scheme gets client-go's (http without {@code tls}), without a look at
+   * the server first: fabric8 on its own connects to it while building its configuration, and
+   * takes plain HTTP when no TLS handshake succeeds (here: a server that accepts and says nothing).
    */
   @Test
-  void anEndpointWithoutSchemeIsHttpsWithoutProbingTheServer() throws Exception {
+  void anEndpointWithoutSchemeGetsClientGosWithoutProbingTheServer() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       server.setSoTimeout(1);
       String hostPort = "127.0.0.1:" + server.getLocalPort();
       try (KubernetesClient client = KubernetesClients.create(endpoint(hostPort), new ObjectMapper())) {
-        assertEquals("https://" + hostPort + "/", client.getConfiguration().getMasterUrl());
+        assertEquals("http://" + hostPort + "/", client.getConfiguration().getMasterUrl());
       }
       assertThrows(SocketTimeoutException.class, server::accept, "nothing connected to the server");
     }
+    assertEquals("https://10.96.0.1:443", KubernetesClients.withScheme("10.96.0.1:443", true));
+    assertEquals("HTTP://10.96.0.1:8080", KubernetesClients.withScheme("HTTP://10.96.0.1:8080", true));
   }
 
   @Test

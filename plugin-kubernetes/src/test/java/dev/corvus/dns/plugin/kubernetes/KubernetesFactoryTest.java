@@ -7,17 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.api.config.ConfigException;
 import dev.corvus.dns.testkit.PluginTestKit;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +108,9 @@ class KubernetesFactoryTest {
     Files.writeString(dir.resolve("bad-server"), KubernetesOptionsTest.kubeconfig("http://[::1"));
     assertTrue(rejected("kubeconfig bad-server mock").getMessage()
         .contains("cluster \"mock\": invalid API server URL \"http://[::1\""));
+    Files.writeString(dir.resolve("no-scheme"), KubernetesOptionsTest.kubeconfig("127.0.0.1:6443"));
+    assertTrue(rejected("kubeconfig no-scheme mock").getMessage()
+        .contains("cluster \"mock\": server \"127.0.0.1:6443\" has no scheme; write https://127.0.0.1:6443"));
   }
 
   @Test
@@ -143,7 +141,7 @@ class KubernetesFactoryTest {
   private void writeCertificateAndKey() throws Exception {
     Path store = dir.resolve("client.p12");
     char[] password = "changeit".toCharArray();
-    keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=coredns",
+    TestPki.keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=coredns",
         "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit",
         "-keypass", "changeit");
     KeyStore keys = KeyStore.getInstance("PKCS12");
@@ -158,16 +156,5 @@ class KubernetesFactoryTest {
   private static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
         + "\n-----END " + type + "-----\n";
-  }
-
-  private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IOException("keytool failed: " + output);
-    }
   }
 }
