@@ -41,7 +41,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * @param keyManagers the client certificate, or {@code null} for none
  * @param trustManagers what server certificates are accepted
- * @param trust for operators and tests: {@code ca}, {@code jdk-default}, {@code none (http)},
+ * @param trust which case applies, for the tests: {@code ca}, {@code jdk-default}, {@code none (http)},
  *     {@code insecure}, {@code trust-store}
  */
 record ApiServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers, String trust) {

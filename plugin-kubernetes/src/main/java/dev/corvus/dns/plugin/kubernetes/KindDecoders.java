@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanProperty;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
@@ -339,7 +340,7 @@ final class KindDecoders {
         return null;
       }
       if (p.currentToken() != JsonToken.START_ARRAY) {
-        ctxt.handleUnexpectedToken(ctxt.getTypeFactory().constructCollectionType(ArrayList.class, type), p);
+        return unexpected(ctxt.getTypeFactory().constructCollectionType(ArrayList.class, type));
       }
       List<T> list = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -360,7 +361,7 @@ final class KindDecoders {
         return null;
       }
       if (p.currentToken() != JsonToken.START_ARRAY) {
-        ctxt.handleUnexpectedToken(ctxt.getTypeFactory().constructCollectionType(ArrayList.class, String.class), p);
+        return unexpected(ctxt.getTypeFactory().constructCollectionType(ArrayList.class, String.class));
       }
       List<String> texts = new ArrayList<>();
       while (p.nextToken() != JsonToken.END_ARRAY) {
@@ -373,6 +374,15 @@ final class KindDecoders {
       return texts;
     }
 
+    /**
+     * What the mapper makes of a value of the wrong shape for {@code type}: it fails, naming the
+     * value, unless a problem handler registered on the mapper gives a substitute.
+     */
+    @SuppressWarnings("unchecked")
+    private <V> V unexpected(JavaType type) throws IOException {
+      return (V) ctxt.handleUnexpectedToken(type, p);
+    }
+
     /** An object of strings: labels, annotations, a selector. */
     Map<String, String> textMap() throws IOException {
       JsonToken token = p.currentToken();
@@ -380,7 +390,7 @@ final class KindDecoders {
         return null;
       }
       if (token != JsonToken.START_OBJECT) {
-        ctxt.handleUnexpectedToken(ctxt.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, String.class), p);
+        return unexpected(ctxt.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, String.class));
       }
       Map<String, String> map = new LinkedHashMap<>();
       for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {

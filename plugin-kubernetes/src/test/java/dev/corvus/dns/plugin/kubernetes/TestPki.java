@@ -139,7 +139,8 @@ final class TestPki {
     return dir.resolve(name + ".p12").toString();
   }
 
-  private static void keytool(String... args) throws IOException, InterruptedException {
+  /** Runs the JDK's keytool; fails with its output. */
+  static void keytool(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(args));
