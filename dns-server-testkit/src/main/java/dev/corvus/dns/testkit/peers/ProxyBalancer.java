@@ -1,8 +1,7 @@
 package dev.corvus.dns.testkit.peers;
 
+import dev.corvus.dns.testkit.SocketPipe;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -37,8 +36,8 @@ public final class ProxyBalancer implements AutoCloseable {
             sockets.add(server);
           }
           server.getOutputStream().write(header);
-          pipe(client, server);
-          pipe(server, client);
+          SocketPipe.start(client, server, "balancer-pipe");
+          SocketPipe.start(server, client, "balancer-pipe");
         }
       } catch (IOException e) {
         // closed
@@ -51,30 +50,6 @@ public final class ProxyBalancer implements AutoCloseable {
   /** The loopback port clients connect to. */
   public int port() {
     return listening.getLocalPort();
-  }
-
-  private static void pipe(Socket from, Socket to) {
-    Thread thread = new Thread(() -> {
-      byte[] buffer = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // one side closed
-      } finally {
-        try {
-          to.close();
-          from.close();
-        } catch (IOException e) {
-          // already closed
-        }
-      }
-    }, "balancer-pipe");
-    thread.setDaemon(true);
-    thread.start();
   }
 
   @Override

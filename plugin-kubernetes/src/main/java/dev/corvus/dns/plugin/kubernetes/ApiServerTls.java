@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.Utils;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -18,10 +17,9 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Locale;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * What the client to the API server trusts and presents over TLS, taken as client-go takes its
@@ -124,43 +122,20 @@ record ApiServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers, Stri
     }
   }
 
-  /** Trust for a client that speaks no TLS: any server certificate is refused. */
-  private static final class RefuseAll extends X509ExtendedTrustManager {
-
-    private static CertificateException refused() {
-      return new CertificateException("the API server URL is http://: no TLS trust is configured");
-    }
+  /**
+   * Trust for a client that speaks no TLS: any certificate is refused. A plain {@link
+   * X509TrustManager}: the JDK adds its socket and engine checks around it, after this refusal.
+   */
+  private static final class RefuseAll implements X509TrustManager {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw refused();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw refused();
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw refused();
+      throw new CertificateException("the API server URL is http://: no TLS trust is configured");
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-      throw refused();
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-      throw refused();
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw refused();
+      checkServerTrusted(chain, authType);
     }
 
     @Override

@@ -114,6 +114,7 @@ final class KindDecoders {
 
     @Override
     public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      // Jackson contextualises the deserializers it finds; one used as registered looks them up here.
       Scalars found = scalars != null ? scalars : Scalars.of(ctxt);
       return new Input(p, ctxt, found).object(type, factory, fields);
     }

@@ -1,8 +1,7 @@
 package dev.corvus.dns.plugin.kubernetes;
 
+import dev.corvus.dns.testkit.SocketPipe;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -79,42 +78,17 @@ final class TlsFront implements AutoCloseable {
       Socket server = new Socket();
       sockets.add(server);
       server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), backend));
-      Thread back = new Thread(() -> pump(server, client), "tls-front-back");
-      back.setDaemon(true);
-      back.start();
-      pump(client, server);
+      SocketPipe.start(server, client, "tls-front-back");
+      SocketPipe.copy(client, server);
     } catch (IOException e) {
       // A refused handshake (the client's or ours) ends the connection; the client reports it.
-      closeQuietly(client);
-    }
-  }
-
-  private static void pump(Socket from, Socket to) {
-    byte[] buffer = new byte[16384];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        out.write(buffer, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // the other side closed
-    } finally {
-      closeQuietly(from);
-      closeQuietly(to);
-    }
-  }
-
-  private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // closing anyway
+      SocketPipe.closeQuietly(client);
     }
   }
 
   @Override
   public void close() throws IOException {
     listener.close();
-    sockets.forEach(TlsFront::closeQuietly);
+    sockets.forEach(SocketPipe::closeQuietly);
   }
 }
