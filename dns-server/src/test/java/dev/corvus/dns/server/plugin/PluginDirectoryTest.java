@@ -1,16 +1,21 @@
 package dev.corvus.dns.server.plugin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.corvus.dns.server.Corvus;
 import dev.corvus.dns.server.client.DnsClient;
 import dev.corvus.dns.server.testplugins.PluginJars;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
@@ -91,6 +96,44 @@ class PluginDirectoryTest {
     assertEquals("and its library",
         Class.forName("com.example.lib.Hidden", true, loader).getField("SUFFIX").get(null),
         "lib/'s jars are on the plugin's class path");
+  }
+
+  /**
+   * An installed plugin that is not used keeps its library jars closed: loading its factory looks
+   * up JDK classes, which come from the JDK without a search through the plugin's jars (a
+   * URLClassLoader keeps every jar it searched open, its central directory on the heap). The
+   * open files are the process's own, /proc/self/fd.
+   */
+  @Test
+  void loadingAPluginsFactoryOpensNoneOfItsLibraryJars(@TempDir Path dir) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("plugins/greet/lib"));
+    Files.move(greetJar(dir, "greet", "greet", "records"), folder.resolveSibling("greet-1.0.jar"));
+    Path library = Files.move(PluginJars.build(dir, "library", Map.of("com.example.lib.Library",
+        "package com.example.lib; public class Library {}"), List.of(), Map.of()), folder.resolve("library.jar"));
+    PluginCatalog catalog = PluginCatalog.load(dir.resolve("plugins"));
+    try (Corvus server = Corvus.builder().corefile(".:0 {\n greet hello\n}\n")
+        .pluginDirectory(dir.resolve("plugins")).dnsPort(0).start()) {
+      Message answer = new DnsClient(server.udpAddress()).udp("x.example.", Type.TXT);
+      assertEquals(1, answer.getSection(Section.ANSWER).size(), "the plugin serves");
+      assertFalse(openFiles().contains(library.toRealPath()), "lib/library.jar stays closed");
+    }
+    ClassLoader loader = catalog.factory("greet").orElseThrow().factory().getClass().getClassLoader();
+    Class.forName("com.example.lib.Library", false, loader);
+    assertTrue(openFiles().contains(library.toRealPath()), "a class of the library opens it");
+  }
+
+  private static Set<Path> openFiles() throws IOException {
+    Set<Path> open = new HashSet<>();
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path descriptor : (Iterable<Path>) descriptors::iterator) {
+        try {
+          open.add(Files.readSymbolicLink(descriptor));
+        } catch (IOException closedMeanwhile) {
+          // the listing's own descriptor, or one closed since
+        }
+      }
+    }
+    return open;
   }
 
   @Test
