@@ -14,18 +14,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * fabric8's CRUD mock, answering lists in pages as a real API server does for {@code limit} and
  * {@code continue} (the mock alone returns every item at once): a list asked with {@code limit=N}
  * gets at most N items and, when more are left, a {@code metadata.continue} token (here simply
- * the offset of the next page) for the next request. Counts the pages it served.
+ * the offset of the next page) for the next request. Counts the pages it served, and the time
+ * it spent producing list answers, paged or not (the CRUD mock builds a list from every stored
+ * object, one JSON document each), which the client's start waits for.
  */
 final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
 
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicInteger pages = new AtomicInteger();
+  private final AtomicInteger lists = new AtomicInteger();
+  private final LongAdder listNanos = new LongAdder();
   /** The whole list each collection's first page was cut from, by request path. */
   private final Map<String, ObjectNode> fullLists = new ConcurrentHashMap<>();
 
@@ -34,9 +40,32 @@ final class PagingCrudDispatcher extends KubernetesCrudDispatcher {
     return pages.get();
   }
 
+  /** How many list requests (paged or not, watches aside) were answered. */
+  int listsServed() {
+    return lists.get();
+  }
+
+  /** The time spent producing those answers, summed over requests that may have overlapped. */
+  long listMillis() {
+    return TimeUnit.NANOSECONDS.toMillis(listNanos.sum());
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     Map<String, String> query = query(request.getPath());
+    if (!"GET".equals(request.getMethod()) || "true".equals(query.get("watch"))) {
+      return answer(request, query);
+    }
+    long started = System.nanoTime();
+    try {
+      return answer(request, query);
+    } finally {
+      listNanos.add(System.nanoTime() - started);
+      lists.incrementAndGet();
+    }
+  }
+
+  private MockResponse answer(RecordedRequest request, Map<String, String> query) {
     // -Dscale.unpaged=true: every list in one answer whatever its limit, as API servers that
     // ignore limit do (the whole 10,000-Service list at once)
     boolean paged = "GET".equals(request.getMethod()) && !"true".equals(query.get("watch"))

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -266,6 +267,15 @@ final class PodProcess implements AutoCloseable {
   /** The resident set size from /proc/PID/status, in KiB. */
   long residentKib() throws IOException {
     return status("VmRSS:");
+  }
+
+  /**
+   * The resident set's two parts, from /proc/PID/status: anonymous memory (the heap, what the JVM
+   * and glibc allocated) and file pages (the class archive, libjvm, the jars' mapped parts).
+   */
+  String residentParts() throws IOException {
+    return String.format(Locale.ROOT, "anonymous %.1f MiB, file %.1f MiB",
+        status("RssAnon:") / 1024.0, status("RssFile:") / 1024.0);
   }
 
   /** The largest resident set size since the process started (VmHWM), in KiB. */

@@ -155,6 +155,8 @@ class ScaleIT {
     if (!seen.isBlank()) {
       oneCpu = " -XX:ActiveProcessorCount=" + Integer.parseInt(seen.strip());
     }
+    int listsBefore = cluster.listsServed();
+    long listMillisBefore = cluster.listMillis();
     PodProcess corvus = open(PodProcess.start(workDir, memoryLimit + oneCpu, "-conf", corefile.toString()));
     print("Corvus pid %d, CORVUS_HEAP \"%s\", JAVA_OPTS \"%s\"", corvus.process().pid(),
         corvus.heapOptions(), corvus.javaOptions());
@@ -167,7 +169,10 @@ class ScaleIT {
     double rssAtReady = mebibytes(corvus.residentKib());
     print("time to ready (process start -> /ready 200): %d ms; the informers listed in %d pages (limit 500)",
         readyMillis, cluster.pagesServed());
-    print("RSS at ready: %s", rssVersusTarget(rssAtReady));
+    print("of which the mock API server spent %d ms producing the %d list answers (summed over"
+        + " requests; the mock and Corvus share the CPUs)", cluster.listMillis() - listMillisBefore,
+        cluster.listsServed() - listsBefore);
+    print("RSS at ready: %s (%s)", rssVersusTarget(rssAtReady), corvus.residentParts());
     long logLinesAtReady = corvus.output().lines().count();
     corvus.output().lines().filter(ScaleIT::noteworthy).forEach(line -> print("server log before ready: %s", line));
 
@@ -197,8 +202,9 @@ class ScaleIT {
     DnsPerf corvusRun = dnsperf(dnsperf.get(), pinning, corvusDns, queries, DNSPERF_SECONDS);
     assertAllAnswered("Corvus", corvusRun);
     double rssAfterLoad = mebibytes(corvus.residentKib());
+    String partsAfterLoad = corvus.residentParts();
     print("Corvus, the next %d s (warm): %s", DNSPERF_SECONDS, corvusRun.summary());
-    print("RSS after the dnsperf runs: %s", rssVersusTarget(rssAfterLoad));
+    print("RSS after the dnsperf runs: %s (%s)", rssVersusTarget(rssAfterLoad), partsAfterLoad);
     print("peak RSS (VmHWM) so far: %s", rssVersusTarget(mebibytes(corvus.peakResidentKib())));
     int soakSeconds = Integer.getInteger(SOAK_PROPERTY, 0);
     if (soakSeconds > 0) {
@@ -313,6 +319,14 @@ class ScaleIT {
 
     int pagesServed() {
       return dispatcher.pagesServed();
+    }
+
+    int listsServed() {
+      return dispatcher.listsServed();
+    }
+
+    long listMillis() {
+      return dispatcher.listMillis();
     }
 
     void load() {
