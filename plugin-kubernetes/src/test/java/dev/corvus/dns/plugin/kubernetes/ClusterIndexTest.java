@@ -71,6 +71,22 @@ class ClusterIndexTest {
     assertEquals(1, index.endpointsLabelled(index.service("ns", "b"), "10-0-0-8").size());
   }
 
+  /** An address a slice lists twice (two endpoints, two names) answers a PTR query with both. */
+  @Test
+  void anAddressListedTwiceInOneSliceIsFoundAtBothPositions() {
+    index.putSlice(projection.slice(Fixtures.slice("ns", "a", "a-1", "IPv4", List.of(),
+        Fixtures.ep("10.0.0.5", null, null, true), Fixtures.ep("10.0.0.9", "first", null, true),
+        Fixtures.ep("10.0.0.9", "second", null, true))));
+    assertEquals(List.of("first", "second"),
+        index.endpointsWithAddress(ip("10.0.0.9")).stream().map(ClusterIndex.ReverseEndpoint::label).toList());
+    assertEquals(List.of(0), index.endpointsWithAddress(ip("10.0.0.5")).stream()
+        .map(ClusterIndex.ReverseEndpoint::index).toList());
+
+    index.removeSlice("ns", "a-1");
+    assertTrue(index.endpointsWithAddress(ip("10.0.0.9")).isEmpty());
+    assertTrue(index.endpointsWithAddress(ip("10.0.0.5")).isEmpty());
+  }
+
   @Test
   void ipv6SlicesAreIndexedByAddressAndNamedAfterIt() {
     index.putSlice(projection.slice(Fixtures.slice("ns", "db", "db-v6", "IPv6", List.of(),
