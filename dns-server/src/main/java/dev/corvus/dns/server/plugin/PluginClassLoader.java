@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * <p>The JDK's own classes come from the parent without searching the plugin's jars first: a
  * URLClassLoader opens each jar it searches and keeps it open, with its central directory on the
  * heap, so looking up {@code java.lang.Object} child-first opened every library jar of every
- * installed plugin when its factory was loaded (2.6 MiB of heap for the five plugins the
- * distribution ships, none of them used by the kubeadm Corefile).
+ * installed plugin when its factory was loaded: 125 jars of the five plugins the distribution
+ * ships, none of them used by the kubeadm Corefile, 3.4 MiB of the live heap in ScaleIT.
  */
 final class PluginClassLoader extends URLClassLoader {
 
