@@ -71,8 +71,9 @@ import org.xbill.DNS.Type;
  * answers lists in pages as a real API server does ({@link PagingCrudDispatcher}). Corvus
  * runs in its own process as the pod runs it ({@link PodProcess}: the image's JVM flags, the
  * Deployment's memory limit) with the kubeadm Corefile of the shipped ConfigMap (ports moved to
- * loopback, {@code forward} to {@link UpstreamStub}, a {@code kubeconfig} reaching the mock), so
- * its RSS is the server's alone.
+ * loopback, {@code forward} to {@link UpstreamStub}, {@code endpoint} set to the mock's URL as a
+ * pod's path takes no kubeconfig, or with {@code -Dscale.kubeconfig=true} a {@code kubeconfig}
+ * reaching it), so its RSS is the server's alone.
  *
  * <p>Printed, one {@code ScaleIT:} line per figure: time from process start to {@code /ready} 200;
  * VmRSS at ready and after the load; the heap's live set after a full GC (jcmd); QPS and latency
@@ -92,7 +93,8 @@ import org.xbill.DNS.Type;
  * -Dscale.soakSeconds=N} keeps the load on for N seconds more before measuring the RSS again (with
  * each minute's p99.9 and maximum latency, so that a full collection shows where it fell), and
  * {@code -Dscale.seenProcessors=N} tells Corvus it has N CPUs (a node without a CPU limit), and
- * {@code -Dscale.unpaged=true} makes the mock answer every list in one piece, ignoring its limit.
+ * {@code -Dscale.unpaged=true} makes the mock answer every list in one piece, ignoring its limit,
+ * and {@code -Dscale.kubeconfig=true} has Corvus reach it through a kubeconfig.
  */
 @Tag("scale")
 class ScaleIT {
@@ -115,6 +117,8 @@ class ScaleIT {
   /** Seconds of load after the two measured runs, to see the memory settle; 0 (default) skips it. */
   private static final String SOAK_PROPERTY = "scale.soakSeconds";
   private static final String SEEN_PROCESSORS_PROPERTY = "scale.seenProcessors";
+  /** Reach the mock through a kubeconfig instead of {@code endpoint}. */
+  private static final String KUBECONFIG_PROPERTY = "scale.kubeconfig";
   private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$");
   private static final Pattern HEAP_SPACE = Pattern.compile("(?m)^\\s*(\\S.*?)\\s+total (\\d+)K, used (\\d+)K");
   private static final Pattern NMT_TOTAL = Pattern.compile("(?m)^Total: reserved=(\\d+)KB, committed=(\\d+)KB");
@@ -141,7 +145,7 @@ class ScaleIT {
     Ports ports = new Ports(CorvusProcess.freePort(), CorvusProcess.freePort(), CorvusProcess.freePort(),
         CorvusProcess.freePort());
     Path corefile = Files.writeString(workDir.resolve("Corefile"),
-        corefile(ports, upstream, cluster.writeKubeconfig(workDir)));
+        corefile(ports, upstream, apiAccess(cluster, workDir)));
     String memoryLimit = memoryLimit();
 
     // Pinned to one CPU once ready, Corvus is told so from the start (as a pod with a 1-CPU limit
@@ -386,9 +390,12 @@ class ScaleIT {
           .build();
     }
 
+    String url() {
+      return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+    }
+
     /** A kubeconfig whose current context reaches this API server, as a user with a token. */
     Path writeKubeconfig(Path directory) throws IOException {
-      String url = "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
       return Files.writeString(directory.resolve("kubeconfig"), """
           apiVersion: v1
           kind: Config
@@ -406,7 +413,7 @@ class ScaleIT {
               cluster: scale
               user: corvus
           current-context: scale
-          """.formatted(url));
+          """.formatted(url()));
     }
 
     @Override
@@ -434,8 +441,22 @@ class ScaleIT {
     return limit;
   }
 
+  /**
+   * How the kubernetes block reaches the mock: {@code endpoint URL}, as close to a pod's path as
+   * plain HTTP gets (a pod reads no kubeconfig); with {@code -Dscale.kubeconfig=true} a kubeconfig,
+   * whose parsing by fabric8 costs a start more (its static serializer loads and instantiates
+   * every model class it knows).
+   */
+  private static String apiAccess(ScaleCluster cluster, Path workDir) throws IOException {
+    if (Boolean.getBoolean(KUBECONFIG_PROPERTY)) {
+      print("API access: kubeconfig (-D%s=true)", KUBECONFIG_PROPERTY);
+      return "       kubeconfig " + cluster.writeKubeconfig(workDir) + "\n";
+    }
+    return "       endpoint " + cluster.url() + "\n";
+  }
+
   /** The shipped ConfigMap's (kubeadm) Corefile with ports, upstream and API server access moved for the test. */
-  private static String corefile(Ports ports, UpstreamStub upstream, Path kubeconfig) throws IOException {
+  private static String corefile(Ports ports, UpstreamStub upstream, String apiAccess) throws IOException {
     String corefile;
     try (InputStream in = Files.newInputStream(
         CorvusProcess.home().resolve("kubernetes/cluster-dns/configmap.yaml"))) {
@@ -447,7 +468,7 @@ class ScaleIT {
     corefile = replaceOnce(corefile, "prometheus :9153", "prometheus 127.0.0.1:" + ports.metrics());
     corefile = replaceOnce(corefile, "forward . /etc/resolv.conf {", "forward . " + upstream.hostAndPort() + " {");
     return replaceOnce(corefile, "       pods insecure\n",
-        "       kubeconfig " + kubeconfig + "\n       pods insecure\n");
+        apiAccess + "       pods insecure\n");
   }
 
   private static String replaceOnce(String text, String target, String replacement) {
