@@ -177,10 +177,10 @@ final class KindDecoders {
   private static void loadBalancer(LoadBalancerStatus loadBalancer, String field, Input in) throws IOException {
     if (field.equals("ingress")) {
       loadBalancer.setIngress(in.list(LoadBalancerIngress.class, LoadBalancerIngress::new, (ingress, name, value) -> {
-        if (name.equals("ip")) {
-          ingress.setIp(value.text());
-        } else {
-          value.skip();
+        switch (name) {
+          case "ip" -> ingress.setIp(value.text());
+          case "hostname" -> ingress.setHostname(value.text());
+          default -> value.skip();
         }
       }));
     } else {

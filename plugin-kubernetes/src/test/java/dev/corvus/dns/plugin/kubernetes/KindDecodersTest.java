@@ -68,7 +68,7 @@ class KindDecodersTest {
           "metadata.labels", "metadata.labels.*", "spec", "spec.type", "spec.clusterIP", "spec.clusterIPs",
           "spec.externalName", "spec.externalIPs", "spec.selector", "spec.selector.*", "spec.ports", "spec.ports.name",
           "spec.ports.protocol", "spec.ports.port", "status", "status.loadBalancer", "status.loadBalancer.ingress",
-          "status.loadBalancer.ingress.ip"),
+          "status.loadBalancer.ingress.ip", "status.loadBalancer.ingress.hostname"),
       "EndpointSlice", Set.of("", "metadata", "metadata.namespace", "metadata.name", "metadata.resourceVersion",
           "metadata.labels", "metadata.labels.*", "metadata.annotations", "metadata.annotations.*", "addressType",
           "ports", "ports.name", "ports.protocol", "ports.port", "endpoints", "endpoints.addresses", "endpoints.hostname",
@@ -145,7 +145,13 @@ class KindDecodersTest {
     for (String s : List.of("null", "{}", "{\"loadBalancer\":null}", "{\"loadBalancer\":{\"ingress\":null}}",
         "{\"loadBalancer\":{\"ingress\":[null]}}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":null,\"hostname\":\"h\"}]}}",
         "{\"loadBalancer\":{\"ingress\":{\"ip\":\"1.2.3.4\"}}}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":[\"1.2.3.4\"]}]}}",
-        "{\"loadBalancer\":\"x\"}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.4\",\"ports\":[{\"port\":\"x\"}]}]}}")) {
+        "{\"loadBalancer\":\"x\"}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.4\",\"ports\":[{\"port\":\"x\"}]}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"lb.example.com\"},{\"hostname\":\"LB.example.com.\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"h\",\"ip\":\"1.2.3.4\"},{\"ip\":\"\",\"hostname\":\"h2\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":null},{\"hostname\":\"\"},{\"hostname\":\"a..b\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"192.0.2.1\"},{\"hostname\":\"2001:db8::1\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":5}]}}", "{\"loadBalancer\":{\"ingress\":[{\"hostname\":true}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":[\"h\"]}]}}", "{\"loadBalancer\":{\"ingress\":[{\"hostname\":{}}]}}")) {
       edges.add(new Sample("service status " + s, "Service", status.formatted(s)));
     }
     String meta = "{\"kind\":\"Service\",\"spec\":{\"clusterIP\":\"10.0.0.1\"},\"metadata\":%s}";
