@@ -33,7 +33,7 @@ public final class K8sExternalFactory implements PluginFactory {
   @Override
   public Plugin create(ConfigReader config, PluginContext context) throws ConfigException {
     K8sExternalConfig parsed = parse(config);
-    K8sExternalHandler handler = new K8sExternalHandler(parsed);
+    K8sExternalHandler handler = new K8sExternalHandler(parsed, context.resolver());
     return new Plugin() {
       @Override
       public Optional<Handler> handler() {

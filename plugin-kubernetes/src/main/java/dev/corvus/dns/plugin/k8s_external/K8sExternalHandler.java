@@ -5,6 +5,7 @@ import dev.corvus.dns.api.Handler;
 import dev.corvus.dns.api.Names;
 import dev.corvus.dns.api.Request;
 import dev.corvus.dns.api.Responses;
+import dev.corvus.dns.api.plugin.Resolver;
 import dev.corvus.dns.plugin.kubernetes.ClusterDns;
 import dev.corvus.dns.plugin.kubernetes.EndpointAddress;
 import dev.corvus.dns.plugin.kubernetes.EndpointSliceView;
@@ -18,9 +19,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -38,23 +41,31 @@ import org.xbill.DNS.Type;
 /**
  * Answers {@code service.namespace.ZONE} with a Service's external IPs (and LoadBalancer ingress
  * IPs), {@code _port._proto.service.namespace.ZONE} with SRV records, and with {@code headless}
- * the endpoints of headless Services, as CoreDNS's {@code k8s_external}.
+ * the endpoints of headless Services, as CoreDNS's {@code k8s_external}. A LoadBalancer ingress
+ * host name answers A and AAAA with a CNAME to it followed by its addresses, asked through the
+ * server ({@link Resolver}, CoreDNS's upstream lookup), and is the target of the SRV records, its
+ * addresses in the additional section.
  */
 final class K8sExternalHandler implements Handler {
 
   private final K8sExternalConfig config;
+  private final Resolver resolver;
   private volatile ClusterDns cluster;
 
-  K8sExternalHandler(K8sExternalConfig config) {
+  K8sExternalHandler(K8sExternalConfig config, Resolver resolver) {
     this.config = config;
+    this.resolver = resolver;
   }
 
   void cluster(ClusterDns cluster) {
     this.cluster = cluster;
   }
 
-  /** A found address with its port and SRV target. */
-  private record Entry(InetAddress address, int port, Name target) {}
+  /**
+   * A found address, or LoadBalancer host name ({@code address} then {@code null}), with its port
+   * and SRV target (the host name itself for a host name).
+   */
+  private record Entry(InetAddress address, Name host, int port, Name target) {}
 
   @Override
   public CompletionStage<Message> handle(Chain chain) {
@@ -94,23 +105,91 @@ final class K8sExternalHandler implements Handler {
       return Responses.completed(negative(request, zone, rcode));
     }
     Message response = Responses.answer(request);
-    switch (request.qtype()) {
-      case Type.A, Type.AAAA -> {
-        Set<InetAddress> seen = new HashSet<>();
-        for (Entry entry : entries) {
-          boolean v4 = entry.address() instanceof Inet4Address;
-          if (v4 == (request.qtype() == Type.A) && seen.add(entry.address())) {
-            response.addRecord(address(qname, entry.address()), Section.ANSWER);
-          }
-        }
+    List<CompletableFuture<Part>> parts =
+        switch (request.qtype()) {
+          case Type.A, Type.AAAA -> addresses(chain, qname, request.qtype(), entries, data.ttl());
+          case Type.SRV -> srv(chain, qname, entries, data.ttl());
+          default -> List.of();
+        };
+    if (parts.stream().allMatch(CompletableFuture::isDone)) {
+      return Responses.completed(assemble(response, parts, zone));
+    }
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(done -> assemble(response, parts, zone));
+  }
+
+  /**
+   * Records for a section of the response, and whether they came from a truncated answer; a host
+   * name's addresses are parts that complete when the server answered them.
+   */
+  private record Part(int section, List<Record> records, boolean truncated) {
+    static CompletableFuture<Part> of(int section, Record record) {
+      return CompletableFuture.completedFuture(new Part(section, List.of(record), false));
+    }
+  }
+
+  private Message assemble(Message response, List<CompletableFuture<Part>> parts, Name zone) {
+    for (CompletableFuture<Part> future : parts) {
+      Part part = future.join();
+      for (Record record : part.records()) {
+        response.addRecord(record, part.section());
       }
-      case Type.SRV -> srv(response, qname, entries);
-      default -> {}
+      if (part.truncated()) {
+        response.getHeader().setFlag(Flags.TC);
+      }
     }
     if (response.getSection(Section.ANSWER).isEmpty()) {
       response.addRecord(soa(zone), Section.AUTHORITY);
     }
-    return Responses.completed(response);
+    return response;
+  }
+
+  /**
+   * CoreDNS's {@code a}/{@code aaaa}: each address of the family once; for each host name a CNAME
+   * (with the {@code kubernetes} TTL, as CoreDNS builds it from the service data) followed by the
+   * answer of the server itself for the host name and type, TC kept when that answer had it.
+   */
+  private List<CompletableFuture<Part>> addresses(
+      Chain chain, Name qname, int qtype, List<Entry> entries, long clusterTtl) {
+    List<CompletableFuture<Part>> parts = new ArrayList<>();
+    Set<InetAddress> seen = new HashSet<>();
+    Set<Name> seenHosts = new HashSet<>();
+    for (Entry entry : entries) {
+      if (entry.host() != null) {
+        // CoreDNS repeats the CNAME (and the lookup) for every port; one of a kind is enough.
+        if (seenHosts.add(entry.host())) {
+          parts.add(Part.of(Section.ANSWER, new CNAMERecord(qname, DClass.IN, clusterTtl, entry.host())));
+          parts.add(lookup(chain, entry.host(), qtype).thenApply(answer -> answer == null
+              ? new Part(Section.ANSWER, List.of(), false)
+              : new Part(Section.ANSWER, answer.getSection(Section.ANSWER), answer.getHeader().getFlag(Flags.TC))));
+        }
+        continue;
+      }
+      boolean v4 = entry.address() instanceof Inet4Address;
+      if (v4 == (qtype == Type.A) && seen.add(entry.address())) {
+        parts.add(Part.of(Section.ANSWER, address(qname, entry.address())));
+      }
+    }
+    return parts;
+  }
+
+  /**
+   * The server's answer for {@code host}, or {@code null} when it is not asked: while explaining
+   * (that would be a real query: cached, counted, logged), and for a name under this plugin's own
+   * zones, which could only come back here (CoreDNS asks, and recurses without end when the name
+   * leads back to itself).
+   */
+  private CompletableFuture<Message> lookup(Chain chain, Name host, int qtype) {
+    if (chain.explaining()) {
+      chain.note("the addresses of " + host + " are asked through the server when answering");
+      return CompletableFuture.completedFuture(null);
+    }
+    if (Names.longestMatch(host, config.zones()) != null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Message query = Message.newQuery(Record.newRecord(host, qtype, DClass.IN));
+    query.getHeader().setFlag(Flags.RD);
+    return resolver.resolve(query).toCompletableFuture().handle((answer, failure) -> failure == null ? answer : null);
   }
 
   /** CoreDNS's {@code External}: fills {@code entries} and returns the rcode of a miss. */
@@ -144,7 +223,7 @@ final class K8sExternalHandler implements Handler {
     }
     Name serviceTarget = name(service.name(), name(service.namespace(), zone));
     if (config.headless()
-        && service.externalIps().isEmpty()
+        && !service.hasExternalAddresses()
         && (service.kind() == ServiceView.Kind.HEADLESS || !endpoint.isEmpty())) {
       if (!endpoint.isEmpty()) {
         for (ServiceEndpoints.Member member : data.endpointsLabelled(service, endpoint)) {
@@ -162,7 +241,14 @@ final class K8sExternalHandler implements Handler {
     for (InetAddress ip : service.externalIps()) {
       for (ServicePort p : service.ports()) {
         if (p.matches(port, protocol)) {
-          entries.add(new Entry(ip, p.port(), serviceTarget));
+          entries.add(new Entry(ip, null, p.port(), serviceTarget));
+        }
+      }
+    }
+    for (Name host : service.externalHosts()) {
+      for (ServicePort p : service.ports()) {
+        if (p.matches(port, protocol)) {
+          entries.add(new Entry(null, host, p.port(), host));
         }
       }
     }
@@ -178,7 +264,7 @@ final class K8sExternalHandler implements Handler {
       List<Entry> entries) {
     for (ServicePort p : ports) {
       if (p.matches(port, protocol)) {
-        entries.add(new Entry(address.address(), p.port(), name(address.label(), serviceTarget)));
+        entries.add(new Entry(address.address(), null, p.port(), name(address.label(), serviceTarget)));
       }
     }
   }
@@ -201,12 +287,22 @@ final class K8sExternalHandler implements Handler {
     for (InetAddress ip : service.externalIps()) {
       ips.add(ip.getHostAddress());
     }
+    for (Name host : service.externalHosts()) {
+      ips.add(host.toString());
+    }
     return "service " + namespace + "/" + name + " (external IPs and LoadBalancer ingress: "
         + (ips.isEmpty() ? "none" : String.join(", ", ips)) + (config.headless() ? "; headless endpoints answered" : "") + ")";
   }
 
-  private void srv(Message response, Name qname, List<Entry> entries) {
+  /**
+   * CoreDNS's {@code srv}: one SRV per target and port (with the {@code kubernetes} TTL, as
+   * CoreDNS builds it from the service data), weights shared out over all entries; the target's
+   * address once in the additional section, or for a host name the server's A and AAAA answers
+   * for it.
+   */
+  private List<CompletableFuture<Part>> srv(Chain chain, Name qname, List<Entry> entries, long clusterTtl) {
     int weight = Math.max(1, (int) Math.floor(100.0 / entries.size()));
+    List<CompletableFuture<Part>> parts = new ArrayList<>();
     Set<String> seenSrv = new HashSet<>();
     Set<String> seenAddress = new HashSet<>();
     for (Entry entry : entries) {
@@ -215,14 +311,21 @@ final class K8sExternalHandler implements Handler {
       }
       String key = entry.target().toString().toLowerCase(Locale.ROOT);
       if (seenSrv.add(key + " " + entry.port())) {
-        response.addRecord(
-            new SRVRecord(qname, DClass.IN, config.ttl(), 0, weight, entry.port(), entry.target()),
-            Section.ANSWER);
+        parts.add(Part.of(Section.ANSWER,
+            new SRVRecord(qname, DClass.IN, clusterTtl, 0, weight, entry.port(), entry.target())));
       }
-      if (seenAddress.add(key + " " + entry.address().getHostAddress())) {
-        response.addRecord(address(entry.target(), entry.address()), Section.ADDITIONAL);
+      if (entry.host() != null) {
+        if (seenAddress.add(key + " host")) {
+          for (int type : new int[] {Type.A, Type.AAAA}) {
+            parts.add(lookup(chain, entry.host(), type).thenApply(answer -> new Part(Section.ADDITIONAL,
+                answer == null ? List.of() : answer.getSection(Section.ANSWER), false)));
+          }
+        }
+      } else if (seenAddress.add(key + " " + entry.address().getHostAddress())) {
+        parts.add(Part.of(Section.ADDITIONAL, address(entry.target(), entry.address())));
       }
     }
+    return parts;
   }
 
   private Message apex(Request request, Name zone) {

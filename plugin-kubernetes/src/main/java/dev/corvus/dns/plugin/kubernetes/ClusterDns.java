@@ -24,4 +24,11 @@ public interface ClusterDns {
 
   /** Whether names in {@code namespace} are answered. */
   boolean namespaceExposed(String namespace);
+
+  /**
+   * The {@code kubernetes} directive's {@code ttl}: CoreDNS's k8s_external gives it to the records
+   * it builds from the service data itself (SRV, and the CNAME of a LoadBalancer host name), its
+   * own {@code ttl} to the address records.
+   */
+  long ttl();
 }

@@ -48,6 +48,7 @@ final class ClusterIndex implements ClusterDns {
   record PodRef(String namespace, String name, List<InetAddress> addresses) {}
 
   private final Clock clock;
+  private final long ttl;
   private final Set<String> configuredNamespaces;
   private final NamespacedMap<ServiceView> services = new NamespacedMap<>();
   /** The merged endpoints by the namespace and name of their Service. */
@@ -77,10 +78,25 @@ final class ClusterIndex implements ClusterDns {
    * @param configuredNamespaces the {@code namespaces} option; empty exposes every namespace
    */
   ClusterIndex(Clock clock, Set<String> configuredNamespaces) {
+    this(clock, configuredNamespaces, KubernetesConfig.DEFAULT_TTL);
+  }
+
+  /**
+   * @param clock the clock of the SOA serial (the time of the last change, as CoreDNS)
+   * @param configuredNamespaces the {@code namespaces} option; empty exposes every namespace
+   * @param ttl the {@code ttl} option, handed to {@code k8s_external} ({@link #ttl()})
+   */
+  ClusterIndex(Clock clock, Set<String> configuredNamespaces, long ttl) {
+    this.ttl = ttl;
     this.clock = clock;
     this.configuredNamespaces = Set.copyOf(configuredNamespaces);
     this.modifiedEpochSecond = clock.instant().getEpochSecond();
     this.multiCluster = new MultiClusterIndex(clock, configuredNamespaces);
+  }
+
+  @Override
+  public long ttl() {
+    return ttl;
   }
 
   /** What the {@code multicluster} zones answer from (empty when none is configured). */

@@ -158,7 +158,13 @@ final class KubernetesClients {
    *     read as a stream ({@link StreamingLister}) decode items with the same deserializers
    */
   static KubernetesClient create(KubernetesConfig.ApiServer api, ObjectMapper mapper) throws IOException {
-    Config config = config(api);
+    return create(api, mapper, InCluster.system());
+  }
+
+  /** As {@link #create(KubernetesConfig.ApiServer, ObjectMapper)}, a pod's service account taken from {@code inCluster}. */
+  static KubernetesClient create(KubernetesConfig.ApiServer api, ObjectMapper mapper, InCluster inCluster)
+      throws IOException {
+    Config config = config(api, inCluster);
     // Informers retry forever; a lost API server must not end the watch (CoreDNS keeps serving).
     config.setWatchReconnectLimit(-1);
     return build(config, serialization(mapper));
@@ -182,7 +188,13 @@ final class KubernetesClients {
    */
   static KubernetesClient createForProbe(KubernetesConfig.ApiServer api, java.time.Duration timeout)
       throws IOException {
-    Config config = config(api);
+    return createForProbe(api, timeout, InCluster.system());
+  }
+
+  /** As {@link #createForProbe(KubernetesConfig.ApiServer, java.time.Duration)}, a pod's service account taken from {@code inCluster}. */
+  static KubernetesClient createForProbe(KubernetesConfig.ApiServer api, java.time.Duration timeout, InCluster inCluster)
+      throws IOException {
+    Config config = config(api, inCluster);
     int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
     config.setConnectionTimeout(millis);
     config.setRequestTimeout(millis);
@@ -225,7 +237,7 @@ final class KubernetesClients {
     return (tls ? "https://" : "http://") + url;
   }
 
-  private static Config config(KubernetesConfig.ApiServer api) throws IOException {
+  private static Config config(KubernetesConfig.ApiServer api, InCluster inCluster) throws IOException {
     Config config;
     if (api.endpoint() != null) {
       ConfigBuilder builder = new ConfigBuilder(Config.empty()).withMasterUrl(withScheme(api.endpoint(), api.tls() != null));
@@ -239,7 +251,7 @@ final class KubernetesClients {
       config = Config.fromKubeconfig(api.kubeconfigContext(), api.kubeconfig().toAbsolutePath().toFile());
     } else {
       // In a pod: the service account token and CA, as client-go's InClusterConfig.
-      config = Config.autoConfigure(null);
+      config = inCluster.config();
     }
     if (api.maxInflight() > 0) {
       config.setMaxConcurrentRequests(api.maxInflight());

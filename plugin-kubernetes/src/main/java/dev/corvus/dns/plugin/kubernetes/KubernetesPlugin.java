@@ -56,7 +56,7 @@ final class KubernetesPlugin implements Plugin, SelfCheck {
   KubernetesPlugin(KubernetesConfig config, PluginContext context) {
     this.config = config;
     this.context = context;
-    this.index = new ClusterIndex(context.clock(), config.namespaces());
+    this.index = new ClusterIndex(context.clock(), config.namespaces(), config.ttl());
     this.finder = new RecordFinder(config, index);
     this.metrics = new KubernetesMetrics(context.metrics(), context.clock());
     SearchPathTracker searchPaths = new SearchPathTracker(context.metrics(), SearchPathTracker.DEFAULT_CAPACITY);

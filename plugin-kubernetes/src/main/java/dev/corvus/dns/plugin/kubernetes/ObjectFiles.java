@@ -140,6 +140,7 @@ final class ObjectFiles {
       loadBalancer.setIngress(list(ingress, entry -> {
         LoadBalancerIngress address = new LoadBalancerIngress();
         address.setIp(text(entry, "ip"));
+        address.setHostname(text(entry, "hostname"));
         return address;
       }));
       ServiceStatus status = new ServiceStatus();

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
  * Turns API objects into the compact views DNS answers from, dropping everything else. Shared by
@@ -56,6 +58,7 @@ final class Projection {
     String name = shared(service.getMetadata().getName());
     List<ServicePort> ports = new ArrayList<>();
     List<InetAddress> externalIps = new ArrayList<>();
+    List<Name> externalHosts = new ArrayList<>();
     ServiceView.Kind kind = ServiceView.Kind.CLUSTER_IP;
     List<InetAddress> clusterIps = new ArrayList<>();
     String externalName = null;
@@ -87,13 +90,22 @@ final class Projection {
         && service.getStatus().getLoadBalancer() != null
         && service.getStatus().getLoadBalancer().getIngress() != null) {
       for (LoadBalancerIngress ingress : service.getStatus().getLoadBalancer().getIngress()) {
-        if (ingress.getIp() != null) {
-          addAddresses(List.of(ingress.getIp()), externalIps);
+        // CoreDNS takes an entry's ip, else its hostname; a hostname that is an address literal
+        // answers as an address (its HostType), any other becomes a CNAME target.
+        String text = ingress == null ? null : ingress.getIp() != null && !ingress.getIp().isEmpty() ? ingress.getIp()
+            : ingress.getHostname();
+        if (parse(text) != null) {
+          addAddresses(List.of(text), externalIps);
+        } else {
+          Name host = hostName(text);
+          if (host != null && !externalHosts.contains(host)) {
+            externalHosts.add(host);
+          }
         }
       }
     }
-    return new ServiceView(
-        namespace, name, kind, clusterIps, shared(ports), externalName, externalIps, hasSelector);
+    return new ServiceView(namespace, name, kind, clusterIps, shared(ports), externalName, externalIps,
+        externalHosts, hasSelector);
   }
 
   /**
@@ -256,6 +268,21 @@ final class Projection {
     }
     String lower = externalName.toLowerCase(Locale.ROOT);
     return lower.endsWith(".") ? lower : lower + ".";
+  }
+
+  /**
+   * A LoadBalancer ingress host name as an absolute name, spelled as given; {@code null} for none
+   * or one that is not a valid DNS name (the API server accepts only DNS-1123 subdomains there).
+   */
+  private static Name hostName(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return Name.fromString(text, Name.root);
+    } catch (TextParseException e) {
+      return null;
+    }
   }
 
   private static void addAddresses(List<String> texts, List<InetAddress> into) {

@@ -2,6 +2,7 @@ package dev.corvus.dns.plugin.kubernetes;
 
 import java.net.InetAddress;
 import java.util.List;
+import org.xbill.DNS.Name;
 
 /**
  * The part of a Service that DNS answers from; everything else of the object is dropped when it
@@ -16,6 +17,8 @@ import java.util.List;
  *     {@code null}
  * @param externalIps {@code spec.externalIPs} followed by the LoadBalancer ingress IPs, for {@code
  *     k8s_external}
+ * @param externalHosts the LoadBalancer ingress host names (of entries without an IP), absolute and
+ *     spelled as given, for {@code k8s_external}, which answers them with a CNAME as CoreDNS does
  * @param hasSelector whether the Service selects pods (labels the programming-duration metric)
  */
 public record ServiceView(
@@ -26,6 +29,7 @@ public record ServiceView(
     List<ServicePort> ports,
     String externalName,
     List<InetAddress> externalIps,
+    List<Name> externalHosts,
     boolean hasSelector) {
 
   /** How a Service is answered. */
@@ -42,6 +46,12 @@ public record ServiceView(
     clusterIps = List.copyOf(clusterIps);
     ports = List.copyOf(ports);
     externalIps = List.copyOf(externalIps);
+    externalHosts = List.copyOf(externalHosts);
+  }
+
+  /** Whether the Service has an external IP or a LoadBalancer ingress (address or host name). */
+  public boolean hasExternalAddresses() {
+    return !externalIps.isEmpty() || !externalHosts.isEmpty();
   }
 
   /** The key of the Service in the offline source's snapshots, {@code namespace/name}. */

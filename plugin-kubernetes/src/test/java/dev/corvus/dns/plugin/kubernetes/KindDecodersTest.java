@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializer;
+import com.fasterxml.jackson.databind.deser.DefaultDeserializationContext;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -22,6 +25,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -68,7 +72,7 @@ class KindDecodersTest {
           "metadata.labels", "metadata.labels.*", "spec", "spec.type", "spec.clusterIP", "spec.clusterIPs",
           "spec.externalName", "spec.externalIPs", "spec.selector", "spec.selector.*", "spec.ports", "spec.ports.name",
           "spec.ports.protocol", "spec.ports.port", "status", "status.loadBalancer", "status.loadBalancer.ingress",
-          "status.loadBalancer.ingress.ip"),
+          "status.loadBalancer.ingress.ip", "status.loadBalancer.ingress.hostname"),
       "EndpointSlice", Set.of("", "metadata", "metadata.namespace", "metadata.name", "metadata.resourceVersion",
           "metadata.labels", "metadata.labels.*", "metadata.annotations", "metadata.annotations.*", "addressType",
           "ports", "ports.name", "ports.protocol", "ports.port", "endpoints", "endpoints.addresses", "endpoints.hostname",
@@ -83,6 +87,10 @@ class KindDecodersTest {
   /** The client's mapper and serialization, decoders registered. */
   private final ObjectMapper mapper = new ObjectMapper();
   private final KubernetesSerialization serialization = KubernetesClients.serialization(mapper);
+
+  /** fabric8's bean binding of {@link WatchEvent}, with the client's kinds registered and decoded. */
+  private final ObjectMapper beanEvents = new ObjectMapper();
+  private final KubernetesSerialization beanEventSerialization = beanEventSerialization(beanEvents);
 
   /** One object of the corpus, as JSON. */
   record Sample(String origin, String kind, String json) {}
@@ -145,7 +153,13 @@ class KindDecodersTest {
     for (String s : List.of("null", "{}", "{\"loadBalancer\":null}", "{\"loadBalancer\":{\"ingress\":null}}",
         "{\"loadBalancer\":{\"ingress\":[null]}}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":null,\"hostname\":\"h\"}]}}",
         "{\"loadBalancer\":{\"ingress\":{\"ip\":\"1.2.3.4\"}}}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":[\"1.2.3.4\"]}]}}",
-        "{\"loadBalancer\":\"x\"}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.4\",\"ports\":[{\"port\":\"x\"}]}]}}")) {
+        "{\"loadBalancer\":\"x\"}", "{\"loadBalancer\":{\"ingress\":[{\"ip\":\"1.2.3.4\",\"ports\":[{\"port\":\"x\"}]}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"lb.example.com\"},{\"hostname\":\"LB.example.com.\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"h\",\"ip\":\"1.2.3.4\"},{\"ip\":\"\",\"hostname\":\"h2\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":null},{\"hostname\":\"\"},{\"hostname\":\"a..b\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":\"192.0.2.1\"},{\"hostname\":\"2001:db8::1\"}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":5}]}}", "{\"loadBalancer\":{\"ingress\":[{\"hostname\":true}]}}",
+        "{\"loadBalancer\":{\"ingress\":[{\"hostname\":[\"h\"]}]}}", "{\"loadBalancer\":{\"ingress\":[{\"hostname\":{}}]}}")) {
       edges.add(new Sample("service status " + s, "Service", status.formatted(s)));
     }
     String meta = "{\"kind\":\"Service\",\"spec\":{\"clusterIP\":\"10.0.0.1\"},\"metadata\":%s}";
@@ -269,6 +283,84 @@ class KindDecodersTest {
       assertTrue(plain.readValue(json, KINDS.get(object[1])).getMetadata().getUid() != null);
       assertNull(decoded.getMetadata().getUid(), object[1] + " decoded by KindDecoders");
     }
+  }
+
+  /**
+   * Watch events decode as Jackson's bean binding of fabric8's {@link WatchEvent} decodes them:
+   * every object of the corpus in an event, and events of every shape: fields out of order,
+   * absent, {@code null}, repeated or of the wrong shape, unknown fields (kept as additional
+   * properties), objects of other kinds (a Status, a kind of no registered class, none), objects
+   * that fail to decode (the failure must name the same path), and roots that are not objects.
+   */
+  @TestFactory
+  Stream<DynamicTest> watchEventsDecodeAsTheirBeanBindingDoes() throws IOException {
+    Map<String, String> events = new LinkedHashMap<>();
+    for (Sample sample : corpus()) {
+      events.put("event of " + sample.origin(), "{\"type\":\"ADDED\",\"object\":" + withKind(sample) + "}");
+    }
+    String svc = "{\"kind\":\"Service\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"s\",\"namespace\":\"n\","
+        + "\"resourceVersion\":\"7\"},\"spec\":{\"clusterIP\":\"10.0.0.1\",\"ports\":[{\"name\":\"dns\",\"port\":53}]}}";
+    String badSvc = svc.replace("\"port\":53", "\"port\":\"dns\"");
+    String status = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+        + "\"message\":\"too old resource version: 5 (9)\",\"reason\":\"Expired\",\"code\":410}";
+    for (String event : List.of(
+        "{\"type\":\"MODIFIED\",\"object\":" + svc + "}",
+        "{\"object\":" + svc + ",\"type\":\"DELETED\"}",
+        "{\"object\":" + svc + "}", "{\"type\":\"ADDED\"}", "{}",
+        "{\"type\":null,\"object\":null}", "{\"type\":5,\"object\":" + svc + "}", "{\"type\":true}",
+        "{\"type\":{},\"object\":" + svc + "}", "{\"type\":[\"ADDED\"]}", "{\"type\":\"ADDED\",\"type\":\"DELETED\"}",
+        "{\"type\":\"ADDED\",\"object\":" + svc + ",\"object\":" + svc.replace("\"7\"", "\"8\"") + "}",
+        "{\"type\":\"ERROR\",\"object\":" + status + "}",
+        "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Widget\",\"apiVersion\":\"example.com/v1\",\"metadata\":{\"name\":\"w\"},"
+            + "\"spec\":{\"size\":3}}}",
+        "{\"type\":\"ADDED\",\"object\":{\"metadata\":{\"name\":\"no-kind\"}}}",
+        "{\"type\":\"ADDED\",\"object\":{}}", "{\"type\":\"ADDED\",\"object\":\"x\"}",
+        "{\"type\":\"ADDED\",\"object\":5}", "{\"type\":\"ADDED\",\"object\":[]}",
+        "{\"type\":\"ADDED\",\"object\":[" + svc + "]}",
+        "{\"type\":\"MODIFIED\",\"object\":" + badSvc + "}",
+        "{\"type\":\"ADDED\",\"object\":" + svc + ",\"extra\":{\"a\":[1,null,\"x\",2.5,true]},\"n\":1.5,\"z\":null,"
+            + "\"big\":12345678901234567890,\"s\":\"t\"}",
+        "{\"type\":\"ADDED\",\"extra\":1,\"extra\":2}",
+        "null", "[]", "[{\"type\":\"ADDED\"}]", "\"x\"", "5", "true")) {
+      events.put(event.length() > 120 ? event.substring(0, 120) + "..." : event, event);
+    }
+    return events.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> assertEventAlike(e.getValue())));
+  }
+
+  /** The client's mapper decodes watch events with KindDecoders, the reference with Jackson's bean deserializer. */
+  @Test
+  void theWatchEventDecoderIsTheClientsAndTheReferenceIsJacksonsBean() throws IOException {
+    assertEquals("Decoder", rootDeserializer(mapper, WatchEvent.class).getClass().getSimpleName());
+    assertInstanceOf(BeanDeserializer.class, rootDeserializer(beanEvents, WatchEvent.class));
+  }
+
+  private static JsonDeserializer<Object> rootDeserializer(ObjectMapper mapper, Class<?> type) throws IOException {
+    DefaultDeserializationContext ctxt = ((DefaultDeserializationContext) mapper.getDeserializationContext())
+        .createInstance(mapper.getDeserializationConfig(), null, null);
+    return ctxt.findRootValueDeserializer(ctxt.constructType(type));
+  }
+
+  private void assertEventAlike(String json) {
+    Object expected = attempt(() -> beanEventSerialization.unmarshal(json, WatchEvent.class));
+    Object decoded = attempt(() -> serialization.unmarshal(json, WatchEvent.class));
+    if (expected instanceof Failure failure) {
+      assertInstanceOf(Failure.class, decoded, "the bean binding failed (" + failure + "), the decoder did not");
+      assertEquals(failure.path(), ((Failure) decoded).path(), "the field named by the failure");
+      return;
+    }
+    // The models' toString prints every field (a list of objects has no equals of its own).
+    assertEquals(String.valueOf(expected), String.valueOf(decoded));
+    if (expected instanceof WatchEvent event && event.getObject() != null) {
+      assertEquals(event.getObject().getClass(), ((WatchEvent) decoded).getObject().getClass());
+    }
+  }
+
+  private static KubernetesSerialization beanEventSerialization(ObjectMapper mapper) {
+    KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);
+    List.of(Service.class, EndpointSlice.class, Namespace.class, Pod.class, Status.class)
+        .forEach(serialization::registerKubernetesResource);
+    mapper.registerModule(KindDecoders.module(false));
+    return serialization;
   }
 
   // The comparison.

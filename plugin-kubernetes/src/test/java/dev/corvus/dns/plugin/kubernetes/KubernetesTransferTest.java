@@ -268,7 +268,7 @@ class KubernetesTransferTest {
     for (int i = 0; i < 10_000; i++) {
       String name = "svc-" + i;
       if (i % 3 == 0) {
-        index.putService(new ServiceView("ns", name, ServiceView.Kind.HEADLESS, List.of(), http, null, List.of(), true));
+        index.putService(new ServiceView("ns", name, ServiceView.Kind.HEADLESS, List.of(), http, null, List.of(), List.of(), true));
         List<EndpointAddress> addresses = new ArrayList<>();
         for (int e = 0; e < 3; e++) {
           addresses.add(new EndpointAddress(
@@ -279,7 +279,7 @@ class KubernetesTransferTest {
       } else {
         index.putService(new ServiceView("ns", name, ServiceView.Kind.CLUSTER_IP,
             List.of(java.net.InetAddress.getByAddress(new byte[] {(byte) 172, 16, (byte) (i >> 8), (byte) i})), http,
-            null, List.of(), true));
+            null, List.of(), List.of(), true));
         expected += 3;
       }
     }

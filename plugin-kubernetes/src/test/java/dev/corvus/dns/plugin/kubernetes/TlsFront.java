@@ -32,6 +32,11 @@ final class TlsFront implements AutoCloseable {
    * @param backend the port of the plain-HTTP API server on loopback
    */
   TlsFront(TestPki.Issued server, java.nio.file.Path clientCa, int backend) throws Exception {
+    this(server, clientCa, backend, InetAddress.getLoopbackAddress());
+  }
+
+  /** As {@link #TlsFront(TestPki.Issued, java.nio.file.Path, int)}, listening on {@code address} (loopback: {@code ::1} for IPv6). */
+  TlsFront(TestPki.Issued server, java.nio.file.Path clientCa, int backend, InetAddress address) throws Exception {
     this.backend = backend;
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(server.keyStore(), TestPki.PASSWORD.toCharArray());
@@ -46,11 +51,16 @@ final class TlsFront implements AutoCloseable {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), clients == null ? null : clients.getTrustManagers(), null);
     listener = (SSLServerSocket) context.getServerSocketFactory()
-        .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        .createServerSocket(0, 50, address);
     listener.setNeedClientAuth(clientCa != null);
     Thread acceptor = new Thread(this::accept, "tls-front-accept");
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** The port it listens on. */
+  int port() {
+    return listener.getLocalPort();
   }
 
   /** {@code https://127.0.0.1:PORT}. */
