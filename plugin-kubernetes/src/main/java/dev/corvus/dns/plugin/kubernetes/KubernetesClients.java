@@ -3,7 +3,6 @@ package dev.corvus.dns.plugin.kubernetes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -33,14 +32,6 @@ import java.util.Objects;
  * with its line.
  */
 final class KubernetesClients {
-
-  /**
-   * The YAML reader of {@link #checkKubeconfig}, made on first use: starts from an {@code endpoint}
-   * or the service account never load the YAML factory and SnakeYAML.
-   */
-  private static final class Kubeconfig {
-    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  }
 
   /**
    * The kinds a watch event of the informers may carry ({@code Status} for a watch's errors, such
@@ -93,7 +84,7 @@ final class KubernetesClients {
     try {
       // Read as a tree, not as fabric8's Config model: building Jackson's deserializers for that
       // model was 9 % of the CPU a server spent until ready.
-      parsed = Kubeconfig.YAML.readTree(Files.readString(kubeconfig));
+      parsed = KubeconfigFile.yaml().readTree(Files.readString(kubeconfig));
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("kubeconfig " + kubeconfig + " does not parse: " + e.getOriginalMessage(), e);
     } catch (IOException | RuntimeException e) {
@@ -248,7 +239,7 @@ final class KubernetesClients {
       }
       config = builder.build();
     } else if (api.kubeconfig() != null) {
-      config = Config.fromKubeconfig(api.kubeconfigContext(), api.kubeconfig().toAbsolutePath().toFile());
+      config = KubeconfigFile.read(api.kubeconfig(), api.kubeconfigContext());
     } else {
       // In a pod: the service account token and CA, as client-go's InClusterConfig.
       config = inCluster.config();

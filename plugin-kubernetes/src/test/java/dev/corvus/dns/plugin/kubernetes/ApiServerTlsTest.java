@@ -204,6 +204,11 @@ class ApiServerTlsTest {
       list(kubeconfig(front.url(), "    certificate-authority: " + testCa + "\n",
           "    client-certificate: " + client.certificate() + "\n" + "    client-key: " + client.key() + "\n"));
 
+      // The same as paths relative to the kubeconfig's folder, as kubectl resolves them.
+      list(kubeconfig(front.url(), "    certificate-authority: " + dir.relativize(testCa) + "\n",
+          "    client-certificate: " + dir.relativize(client.certificate()) + "\n"
+              + "    client-key: " + dir.relativize(client.key()) + "\n"));
+
       // The server requires a client certificate: without one the server refuses the connection
       // (its alert, not the client's distrust of its certificate).
       String failure = refused(kubeconfig(front.url(), "    certificate-authority: " + testCa + "\n", "    token: t\n"))
