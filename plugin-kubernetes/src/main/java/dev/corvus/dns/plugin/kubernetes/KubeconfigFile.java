@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * Config.fromKubeconfig(context, file)} makes it, but read with a plain YAML mapper: fabric8 reads
  * it through its static {@code Serialization}, whose deserializer first loads and instantiates
  * every model class registered on the class path. Measured in ScaleIT (10,000 Services), that was
- * 832 more classes, 1.9 MiB more live heap and a peak RSS about 11 MiB higher than a start
- * through {@code endpoint}.
+ * 832 more classes (6,867 against 6,035), 1.8 MiB more live heap and a peak RSS of 148 instead of
+ * 138 MiB, against a start through {@code endpoint}.
  */
 final class KubeconfigFile {
 
