@@ -167,12 +167,13 @@ final class KubernetesClients {
   /**
    * The serialization the informers' client decodes with: {@code mapper} as fabric8 configures it,
    * the watched kinds registered for watch events, and those kinds decoded by {@link KindDecoders}
-   * (lists and watch events alike).
+   * (lists and watch events alike), as is the watch events' envelope.
    */
   static KubernetesSerialization serialization(ObjectMapper mapper) {
     KubernetesSerialization serialization = new KubernetesSerialization(mapper, false);
     WATCHED_KINDS.forEach(serialization::registerKubernetesResource);
     mapper.registerModule(KindDecoders.module());
+    mapper.registerModule(KindDecoders.watchEvents());
     return serialization;
   }
 
