@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  * Each reads its object token by token and fills only the fields the plugin reads ({@link
  * Projection}, the label selectors and the slices' trigger-time annotation in {@link
  * InformerSource}, the namespace, name and resource version the informer's {@link VersionStore}
- * keys and compares), skipping everything else.
+ * keys and compares), skipping everything else. The watch events' envelope ({@link
+ * #watchEvents()}) is read whole.
  *
  * <p>Why: Jackson's own binding of fabric8's model builds, on first use, a bean deserializer for
  * every class the kind reaches (containers, volumes, probes, managed fields...), by reflection. On
