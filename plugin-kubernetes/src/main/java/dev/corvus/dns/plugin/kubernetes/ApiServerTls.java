@@ -3,20 +3,34 @@ package dev.corvus.dns.plugin.kubernetes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
+import io.fabric8.kubernetes.client.http.TlsVersion;
 import io.fabric8.kubernetes.client.internal.CertUtils;
 import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.HttpClientUtils;
 import io.fabric8.kubernetes.client.utils.Utils;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -98,10 +112,17 @@ record ApiServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers, Stri
 
   /**
    * The JDK HTTP client factory of the plugin's fabric8 clients: fabric8 applies the
-   * configuration (timeouts, proxy, interceptors, HTTP/1.1) and then the TLS of
-   * {@link ApiServerTls#of} replaces what fabric8 made, always, in this one method.
+   * configuration (timeouts, proxy, interceptors, HTTP/1.1), and the TLS of {@link
+   * ApiServerTls#of} is the one SSL context the client gets. fabric8's own context is never made:
+   * {@link HttpClient.Factory#newBuilder(Config)} would build one from its trust managers (JSSE's
+   * provider, its cipher suite tables: about 45 ms of the main thread's CPU at start) only for
+   * this factory to replace it. Over {@code http://} the JDK client gets {@link #NO_TLS} instead of
+   * a JSSE context, so a plain-HTTP API server loads no TLS code at all.
    */
   static final class Factory extends JdkHttpClientFactory {
+
+    /** Set by {@link #newBuilder(Config)} for the JDK builder ({@link #additionalConfig}). */
+    private volatile SSLContext plainHttp;
 
     @Override
     public HttpClient.Builder newBuilder(Config config) {
@@ -109,16 +130,172 @@ record ApiServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers, Stri
       ApiServerTls tls = of(config);
       Boolean asked = config.getTrustCerts();
       // fabric8 makes its trust managers from the configuration before anything can intervene;
-      // told to trust every certificate it makes one object instead of loading cacerts. That
-      // trust manager does not survive this method: sslContext below replaces it.
+      // told to trust every certificate it makes one object instead of loading cacerts. Those
+      // trust managers reach only TlsLast, which drops them.
       config.setTrustCerts(Boolean.TRUE);
-      HttpClient.Builder builder;
+      HttpClient.Builder builder = newBuilder();
       try {
-        builder = super.newBuilder(config);
+        // What HttpClient.Factory#newBuilder(Config) does, with the builder's TLS held back.
+        HttpClientUtils.applyCommonConfiguration(config, new TlsLast(builder), this);
       } finally {
         config.setTrustCerts(asked);
       }
+      if (tls.plainHttp()) {
+        plainHttp = NO_TLS;
+        return builder;
+      }
+      plainHttp = null;
       return builder.sslContext(tls.keyManagers(), tls.trustManagers());
+    }
+
+    @Override
+    protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+      SSLContext context = plainHttp;
+      if (context != null) {
+        // Without one the JDK client would take SSLContext.getDefault(): cacerts and JSSE.
+        builder.sslContext(context);
+      }
+    }
+  }
+
+  /** {@code true} for an {@code http://} API server: no TLS is spoken. */
+  boolean plainHttp() {
+    return "none (http)".equals(trust);
+  }
+
+  /**
+   * The SSL context of a client whose API server is {@code http://}: it makes no engine or
+   * socket, so a redirect to {@code https://} fails instead of trusting material nobody
+   * configured (as {@link RefuseAll} would refuse its certificate), and it needs nothing of JSSE.
+   * The JDK client asks it only for its default parameters when it is built.
+   */
+  static final SSLContext NO_TLS = new SSLContext(new NoTlsSpi(), null, "none") {};
+
+  private static final class NoTlsSpi extends SSLContextSpi {
+
+    private static UnsupportedOperationException refused() {
+      return new UnsupportedOperationException("the API server URL is http://: no TLS is configured");
+    }
+
+    @Override
+    protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) {}
+
+    @Override
+    protected SSLSocketFactory engineGetSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLServerSocketFactory engineGetServerSocketFactory() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLEngine engineCreateSSLEngine(String host, int port) {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetServerSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLSessionContext engineGetClientSessionContext() {
+      throw refused();
+    }
+
+    @Override
+    protected SSLParameters engineGetDefaultSSLParameters() {
+      return new SSLParameters(new String[0], new String[0]);
+    }
+
+    @Override
+    protected SSLParameters engineGetSupportedSSLParameters() {
+      return new SSLParameters(new String[0], new String[0]);
+    }
+  }
+
+  /**
+   * A fabric8 builder that passes everything on except the TLS fabric8 would set: the factory
+   * sets its own afterwards ({@link StandardHttpClientBuilder}'s {@code sslContext} builds a JSSE
+   * context on the spot).
+   */
+  private record TlsLast(HttpClient.Builder builder) implements HttpClient.Builder {
+
+    @Override
+    public HttpClient build() {
+      throw new IllegalStateException("built by the factory's caller");
+    }
+
+    @Override
+    public HttpClient.Builder sslContext(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder connectTimeout(long connectTimeout, TimeUnit unit) {
+      builder.connectTimeout(connectTimeout, unit);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder addOrReplaceInterceptor(String name, Interceptor interceptor) {
+      builder.addOrReplaceInterceptor(name, interceptor);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder authenticatorNone() {
+      builder.authenticatorNone();
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder followAllRedirects() {
+      builder.followAllRedirects();
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder proxyAddress(InetSocketAddress proxyAddress) {
+      builder.proxyAddress(proxyAddress);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder proxyAuthorization(String credentials) {
+      builder.proxyAuthorization(credentials);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder tlsVersions(TlsVersion... tlsVersions) {
+      builder.tlsVersions(tlsVersions);
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder preferHttp11() {
+      builder.preferHttp11();
+      return this;
+    }
+
+    @Override
+    public HttpClient.Builder proxyType(HttpClient.ProxyType type) {
+      builder.proxyType(type);
+      return this;
+    }
+
+    @Override
+    public HttpClient.DerivedClientBuilder tag(Object value) {
+      builder.tag(value);
+      return this;
     }
   }
 

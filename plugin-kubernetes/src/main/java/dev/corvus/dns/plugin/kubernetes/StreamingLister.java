@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -13,7 +14,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.internal.BaseOperation;
+import io.fabric8.kubernetes.client.dsl.internal.HasMetadataOperation;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
@@ -35,7 +38,8 @@ import java.util.function.Supplier;
 /**
  * An informer's list and watch where the list is read as a stream: each item of the API server's
  * answer is decoded on its own and handed to the informer's store (and so to the index) before the
- * next is read, so that no page, however large, is ever held whole. The watch is fabric8's.
+ * next is read, so that no page, however large, is ever held whole. The watch is fabric8's (its
+ * URL written as the list's: {@link #watching}).
  *
  * <p>The informer asks for pages ({@code limit}); an API server may still answer in one piece (a
  * list served from its watch cache, or a server that ignores {@code limit}): 10,000 Services and
@@ -54,6 +58,11 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
   private static final int ERROR_BODY_LIMIT = 2_000;
 
   private final BaseOperation<T, ?, ?> operation;
+  /**
+   * The operation the watches are made with ({@link #watching}), made at the first: one
+   * informer's watches follow one another.
+   */
+  private volatile BaseOperation<T, ?, ?> watching;
   private final HttpClient http;
   /** Reads an item; its deserializer (KindDecoders') found once, not per item. */
   private final ObjectReader items;
@@ -89,7 +98,30 @@ final class StreamingLister<T extends HasMetadata> implements ListerWatcher<T, D
 
   @Override
   public CompletableFuture<AbstractWatchManager<T>> submitWatch(ListOptions params, Watcher<T> watcher) {
-    return operation.submitWatch(params, watcher);
+    BaseOperation<T, ?, ?> watch = watching;
+    if (watch == null) {
+      watch = watching(operation);
+      watching = watch;
+    }
+    return watch.submitWatch(params, watcher);
+  }
+
+  /**
+   * fabric8's operation for {@code operation}'s resources (its context: namespace, selectors, the
+   * client), writing the query of each watch request (and of every reconnection) with {@link
+   * #listUrl} instead of through Jackson. fabric8's watch manager asks its operation for the URL
+   * ({@code appendListOptionParams}), whose conversion of the options to a map built Jackson's
+   * bean serializer for {@code ListOptions} and a map deserializer at the first watch: on the way
+   * to ready, since an informer counts as started once its watch is.
+   */
+  static <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+      BaseOperation<T, L, R> watching(BaseOperation<T, L, R> operation) {
+    return new HasMetadataOperation<T, L, R>(operation.getOperationContext(), operation.getType(), operation.getListType()) {
+      @Override
+      public URL appendListOptionParams(URL base, ListOptions options) {
+        return listUrl(base, options);
+      }
+    };
   }
 
   @Override

@@ -63,6 +63,34 @@ class ListUrlTest {
     assertEquals(new TreeSet<>(WRITTEN), properties);
   }
 
+  /**
+   * The watch is made for the same resources (namespace, selectors: the operation's context) and
+   * its query is fabric8's, without Jackson.
+   */
+  @Test
+  void theWatchIsMadeForTheSameResourcesWithFabric8sQuery() throws Exception {
+    try (KubernetesClient client = new KubernetesClientBuilder()
+        .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
+        .withHttpClientFactory(new JdkHttpClientFactory())
+        .build()) {
+      BaseOperation<Service, ?, ?> operation =
+          (BaseOperation<Service, ?, ?>) client.services().inNamespace("demo").withLabel("app", "web");
+      BaseOperation<Service, ?, ?> watching = StreamingLister.watching(operation);
+      assertEquals(operation.getNamespacedUrl(), watching.getNamespacedUrl());
+      assertEquals(operation.getOperationContext(), watching.getOperationContext());
+      assertEquals(operation.getType(), watching.getType());
+      ListOptions options = new ListOptions();
+      options.setAllowWatchBookmarks(true);
+      options.setLabelSelector("app=web");
+      options.setResourceVersion("12345");
+      options.setTimeoutSeconds(600L);
+      options.setWatch(true);
+      URL base = operation.getNamespacedUrl();
+      assertEquals(operation.appendListOptionParams(base, options).toString(),
+          watching.appendListOptionParams(base, options).toString());
+    }
+  }
+
   private static void assertSameAsFabric8(ListOptions options) throws Exception {
     try (KubernetesClient client = new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1").build())
