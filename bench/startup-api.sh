@@ -6,7 +6,7 @@
 # Prints, per start, the time to the first /ready 200, the JVM's CPU time until then and its RSS
 # (anonymous and file pages apart); with two distributions their starts alternate.
 # With -tls, the pod's path over HTTPS instead: no `endpoint`, the service account's settings
-# (KUBERNETES_SERVICE_HOST/PORT, a CA file, a token file, as fabric8 reads them in a pod) and the
+# (KUBERNETES_SERVICE_HOST/PORT, the token and CA mounted where the kubelet mounts them; root) and the
 # mock behind a TLS relay (bench/TlsRelay.java) whose certificate a test CA signed (keytool).
 #
 #   bench/startup-api.sh [-n RUNS] [-tls] DIST [DIST2]     (after `mvn -B -DskipTests package`)
@@ -50,12 +50,23 @@ if [ -n "$TLS" ]; then
   java bench/TlsRelay.java "$pki/server.p12" changeit "${api##*:}" "$pki/port" >"$WORK/relay.log" 2>&1 &
   for _ in $(seq 1 300); do [ -s "$pki/port" ] && break; sleep 0.1; done
   [ -s "$pki/port" ] || { cat "$WORK/relay.log" >&2; exit 1; }
-  # What fabric8 reads in a pod, from the environment instead of /var/run/secrets.
+  # A pod's environment and service account mount: the variables, and the token and CA at the
+  # kubelet's path (/var/run/secrets/kubernetes.io/serviceaccount), bound in a mount namespace of
+  # the server's own over a private /run (needs root). fabric8's own overrides of those paths
+  # are set as well, for distributions from before Corvus read the mount as client-go does.
+  cp "$pki/ca.pem" "$pki/ca.crt"
   export KUBERNETES_SERVICE_HOST=127.0.0.1 KUBERNETES_SERVICE_PORT=$(cat "$pki/port") \
     KUBERNETES_CERTS_CA_FILE=$pki/ca.pem KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN=$pki/token \
     KUBERNETES_AUTH_TRYKUBECONFIG=false
+  in_pod() { # run in the background (a subshell): exec keeps the server's pid that of the subshell
+    exec unshare --mount --propagation private -- sh -c 'mount -t tmpfs tmpfs /run \
+      && mkdir -p /run/secrets/kubernetes.io/serviceaccount \
+      && mount --bind "$0" /run/secrets/kubernetes.io/serviceaccount && exec "$@"' "$pki" "$@"
+  }
   api="https://127.0.0.1:$KUBERNETES_SERVICE_PORT (in-cluster settings, CA $pki/ca.pem)"
   endpoint=
+else
+  in_pod() { exec "$@"; }
 fi
 
 python3 - distribution/src/main/dist/kubernetes/cluster-dns/configmap.yaml "$endpoint" > "$WORK/Corefile" <<'EOF'
@@ -75,7 +86,7 @@ EOF
 start() { # label dist index
   local begin pid jpid
   begin=$(date +%s%N)
-  CORVUS_CDS_DIR="$WORK/cds-$3" "$2/bin/corvus" -conf "$WORK/Corefile" >"$WORK/log" 2>&1 &
+  in_pod env CORVUS_CDS_DIR="$WORK/cds-$3" "$2/bin/corvus" -conf "$WORK/Corefile" >"$WORK/log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null http://127.0.0.1:15381/ready; do
     kill -0 $pid 2>/dev/null || { cat "$WORK/log" >&2; exit 1; }
