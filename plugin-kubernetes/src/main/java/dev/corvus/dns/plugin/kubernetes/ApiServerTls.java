@@ -173,8 +173,9 @@ record ApiServerTls(KeyManager[] keyManagers, TrustManager[] trustManagers, Stri
 
   private static final class NoTlsSpi extends SSLContextSpi {
 
-    private static UnsupportedOperationException refused() {
-      return new UnsupportedOperationException("the API server URL is http://: no TLS is configured");
+    /** As the JDK's own context refuses before it is initialised: the state allows no TLS. */
+    private static IllegalStateException refused() {
+      return new IllegalStateException("the API server URL is http://: no TLS is configured");
     }
 
     @Override

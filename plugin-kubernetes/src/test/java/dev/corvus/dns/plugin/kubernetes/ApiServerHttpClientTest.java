@@ -96,8 +96,8 @@ class ApiServerHttpClientTest {
     factory.additionalConfig(jdk);
     SSLContext context = jdk.build().sslContext();
     assertSame(ApiServerTls.NO_TLS, context);
-    assertThrows(UnsupportedOperationException.class, context::createSSLEngine);
-    assertThrows(UnsupportedOperationException.class, context::getSocketFactory);
+    assertThrows(IllegalStateException.class, context::createSSLEngine);
+    assertThrows(IllegalStateException.class, context::getSocketFactory);
   }
 
   /**
@@ -130,7 +130,7 @@ class ApiServerHttpClientTest {
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
           .withHttpClientFactory(new ApiServerTls.Factory()).build()) {
         KubernetesClientException e = assertThrows(KubernetesClientException.class, () -> client.namespaces().list());
-        assertTrue(causes(e, UnsupportedOperationException.class), "refused for want of TLS: " + e);
+        assertTrue(causes(e, IllegalStateException.class), "refused for want of TLS: " + e);
       }
       assertEquals(List.of("/api/v1/namespaces"), asked);
       assertEquals(List.of(), reachedTls);
